@@ -1,0 +1,1 @@
+"""aidtrack: a humanitarian access tracker."""

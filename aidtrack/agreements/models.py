@@ -1,0 +1,104 @@
+"""Agreements such as cessations of hostilities, and the conditions they set."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from aidtrack.incidents.models import Category
+
+
+class Agreement(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    starts_at = models.DateTimeField(help_text="When it took effect (e.g. sundown, 12 September 2016).")
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Blank while it is in force.")
+    announced_on = models.DateField(null=True, blank=True)
+    brokers = models.CharField(max_length=300, blank=True, help_text="e.g. United States and Russia.")
+    areas = models.ManyToManyField(
+        "areas.Area", related_name="agreements", blank=True, help_text="Register areas it names."
+    )
+    governorates = models.ManyToManyField(
+        "geo.AdminArea", related_name="agreements", blank=True, limit_choices_to={"level__lte": 1},
+        help_text="The country or governorates it covers.",
+    )
+    excluded_parties = models.ManyToManyField(
+        "orgs.Party", related_name="+", blank=True, help_text="Parties it does not apply to."
+    )
+    summary = models.TextField(blank=True)
+    source = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[areas, excluded_parties])
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=models.F("starts_at")),
+                name="agreement_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The end must be after the start."})
+
+
+class ConditionKind(models.TextChoices):
+    REDUCED_VIOLENCE = "reduced_violence", "Reduced violence"
+    SUSTAINED_ACCESS = "sustained_access", "Sustained humanitarian access"
+
+
+class AgreementCondition(models.Model):
+    """A condition that holds or not on each day; the agreement needs a run of days met.
+
+    Reduced violence holds on a day when the incidents of the counted
+    categories in the covered governorates, not caused by an excluded party,
+    number no more than ``max_incidents_per_day``. Sustained access holds on a
+    day when every listed area has had an access incident (a delivery) within
+    the last ``max_days_without_access`` days.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="conditions")
+    kind = models.CharField(max_length=30, choices=ConditionKind.choices)
+    description = models.TextField(help_text="The condition in the agreement's words.")
+    required_consecutive_days = models.PositiveSmallIntegerField(default=7)
+    max_incidents_per_day = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Reduced violence: most incidents a day that still count as reduced."
+    )
+    counted_categories = models.JSONField(
+        default=list, blank=True,
+        help_text=f"Reduced violence: incident categories counted (default: {Category.HOSTILITIES.label}, "
+        f"{Category.VIOLENCE_AGAINST_AID.label}).",
+    )
+    areas = models.ManyToManyField(
+        "areas.Area", related_name="+", blank=True, help_text="Sustained access: areas that must be reached."
+    )
+    max_days_without_access = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Sustained access: longest gap between deliveries, in days."
+    )
+
+    history = HistoricalRecords(m2m_fields=[areas])
+
+    class Meta:
+        ordering = ["agreement", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(required_consecutive_days__gte=1), name="condition_needs_at_least_one_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement}: {self.get_kind_display()}"
+
+    def clean(self):
+        unknown = set(self.counted_categories or []) - set(Category.values)
+        if unknown:
+            raise ValidationError(
+                {"counted_categories": f"Unknown categories {sorted(unknown)}: use {', '.join(Category.values)}."}
+            )
+        if self.kind == ConditionKind.REDUCED_VIOLENCE and self.max_incidents_per_day is None:
+            raise ValidationError({"max_incidents_per_day": "Reduced violence needs a daily threshold."})
+        if self.kind == ConditionKind.SUSTAINED_ACCESS and self.max_days_without_access is None:
+            raise ValidationError({"max_days_without_access": "Sustained access needs a longest gap in days."})

@@ -1,0 +1,119 @@
+"""Reading the register: status on a date, people by status, and per-area figures."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, Sum
+from django.utils import timezone
+
+from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
+
+
+def periods_on(day: datetime.date):
+    """Status periods in force on ``day`` (end dates are exclusive)."""
+    return StatusPeriod.objects.filter(start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=day)
+    )
+
+
+def status_on(area: Area, day: datetime.date) -> str | None:
+    """The area's status on ``day``, or None if the register says nothing for that day."""
+    period = periods_on(day).filter(area=area).first()
+    return period.status if period else None
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    area: Area
+    period: StatusPeriod | None
+
+    @property
+    def status(self) -> str | None:
+        return self.period.status if self.period else None
+
+
+def register_on(day: datetime.date, statuses=None) -> list[RegisterEntry]:
+    """Every area with its status period on ``day`` (None where the register has none)."""
+    in_force = periods_on(day)
+    areas = Area.objects.prefetch_related(
+        Prefetch("status_periods", queryset=in_force, to_attr="periods_on_day"),
+        "besieging_parties",
+    ).select_related("governorate")
+    entries = [RegisterEntry(area, area.periods_on_day[0] if area.periods_on_day else None) for area in areas]
+    if statuses is not None:
+        entries = [entry for entry in entries if entry.status in statuses]
+    return entries
+
+
+def people_by_status_on(day: datetime.date) -> dict[str, int]:
+    """People living in areas of each status on ``day`` (current population estimates)."""
+    totals = dict.fromkeys(AccessStatus.values, 0)
+    rows = periods_on(day).values("status").annotate(people=Sum("area__population"))
+    for row in rows:
+        totals[row["status"]] = row["people"] or 0
+    return totals
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    current_status: str | None
+    current_since: datetime.date | None
+    days_under_siege: int | None
+    last_delivery: datetime.date | None
+    days_since_delivery: int | None
+    planned_beneficiaries: int
+    reached_beneficiaries: int
+
+    @property
+    def share_reached(self) -> float | None:
+        if not self.planned_beneficiaries:
+            return None
+        return self.reached_beneficiaries / self.planned_beneficiaries
+
+
+def siege_start(periods: list[StatusPeriod], day: datetime.date) -> datetime.date | None:
+    """Start of the unbroken run of besieged periods covering ``day``, if it is covered."""
+    ordered = sorted((p for p in periods if p.start_date <= day), key=lambda p: p.start_date)
+    if not ordered or not ordered[-1].covers(day) or ordered[-1].status != AccessStatus.BESIEGED:
+        return None
+    run = ordered[-1]
+    for period in reversed(ordered[:-1]):
+        if period.status != AccessStatus.BESIEGED or period.end_date != run.start_date:
+            break
+        run = period
+    return run.start_date
+
+
+def area_figures(area: Area, day: datetime.date | None = None) -> AreaFigures:
+    """What users ask of one area: status, days under siege, last delivery, people reached."""
+    from aidtrack.convoys.models import ConvoyDestination, ConvoyStatus
+    from aidtrack.incidents.models import IncidentKind
+
+    day = day or timezone.localdate()
+    periods = list(area.status_periods.all())
+    current = next((p for p in periods if p.covers(day)), None)
+    besieged_since = siege_start(periods, day)
+
+    delivered = (ConvoyStatus.DELIVERED, ConvoyStatus.PARTIALLY_DELIVERED)
+    destinations = ConvoyDestination.objects.filter(area=area).select_related("convoy")
+    planned = sum(d.planned_beneficiaries for d in destinations)
+    reached = sum(d.reached_beneficiaries or 0 for d in destinations if d.convoy.status in delivered)
+    deliveries = [
+        timezone.localdate(event.occurred_at)
+        for destination in destinations if destination.convoy.status in delivered
+        for event in destination.convoy.events.filter(to_status__in=delivered)
+    ]
+    deliveries += list(
+        area.incidents.filter(kind=IncidentKind.ACCESS, occurred_on__lte=day).values_list("occurred_on", flat=True)
+    )
+    deliveries = [d for d in deliveries if d <= day]
+    last = max(deliveries) if deliveries else None
+    return AreaFigures(
+        current_status=current.status if current else None,
+        current_since=current.start_date if current else None,
+        days_under_siege=(day - besieged_since).days if besieged_since else None,
+        last_delivery=last,
+        days_since_delivery=(day - last).days if last else None,
+        planned_beneficiaries=planned,
+        reached_beneficiaries=reached,
+    )

@@ -1,0 +1,134 @@
+"""Writing the register: status periods (one open at a time, never overlapping) and population."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
+from aidtrack.errors import check_version
+from aidtrack.orgs.permissions import can_write_for, is_site_admin
+
+
+def _check_may_update(by, organization) -> None:
+    if organization is None:
+        if not is_site_admin(by):
+            raise PermissionDenied("Say which of your organizations records this status change.")
+    elif not can_write_for(by, organization):
+        raise PermissionDenied(f"{by} may not record area updates for {organization.short_name}.")
+
+
+def _lock(area: Area) -> Area:
+    return Area.objects.select_for_update().get(pk=area.pk)
+
+
+@transaction.atomic
+def area_set_status(
+    *,
+    area: Area,
+    status: str,
+    start_date: datetime.date,
+    source: str,
+    by,
+    organization=None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> StatusPeriod:
+    """Record that the area's status changed on ``start_date``: the current period ends there."""
+    area = _lock(area)
+    check_version(area, expected_version)
+    _check_may_update(by, organization)
+    if status not in AccessStatus.values:
+        raise ValidationError({"status": f"{status!r} is not a status: use one of {', '.join(AccessStatus.values)}."})
+    if not source.strip():
+        raise ValidationError({"source": "Say where the status comes from (e.g. OCHA besieged list, Oct 2016)."})
+    current = area.status_periods.filter(end_date__isnull=True).first()
+    if current is not None:
+        if current.status == status:
+            raise ValidationError(
+                {"status": f"{area} is already {current.get_status_display().lower()} "
+                           f"(since {current.start_date:%d %b %Y})."}
+            )
+        if start_date <= current.start_date:
+            raise ValidationError(
+                {"start_date": f"The current status of {area} ({current.get_status_display().lower()}) "
+                               f"started on {current.start_date:%d %b %Y}; a change must start after it. "
+                               "To correct the current period, edit that period instead."}
+            )
+        current.end_date = start_date
+        current._history_user = by
+        current.full_clean()
+        current.save()
+    later = area.status_periods.filter(start_date__gte=start_date).first()
+    if later is not None:
+        raise ValidationError(
+            {"start_date": f"{area} already has a period starting {later.start_date:%d %b %Y}; "
+                           "record changes in date order."}
+        )
+    period = StatusPeriod(
+        area=area, status=status, start_date=start_date, source=source.strip(), note=note,
+        organization=organization, recorded_by=by,
+    )
+    period.full_clean()
+    period._history_user = by
+    period.save()
+    _touch(area, by)
+    return period
+
+
+@transaction.atomic
+def status_period_add(
+    *,
+    area: Area,
+    status: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None,
+    source: str,
+    by,
+    organization=None,
+    note: str = "",
+) -> StatusPeriod:
+    """Add a period to the area's history (e.g. from an older list); it may not overlap another."""
+    area = _lock(area)
+    _check_may_update(by, organization)
+    period = StatusPeriod(
+        area=area, status=status, start_date=start_date, end_date=end_date, source=source.strip(),
+        note=note, organization=organization, recorded_by=by,
+    )
+    period.full_clean()
+    period._history_user = by
+    period.save()
+    _touch(area, by)
+    return period
+
+
+@transaction.atomic
+def area_update_population(
+    *,
+    area: Area,
+    population: int,
+    population_date: datetime.date,
+    population_source: str,
+    by,
+    organization=None,
+    expected_version: int | None = None,
+) -> Area:
+    area = _lock(area)
+    check_version(area, expected_version)
+    _check_may_update(by, organization)
+    if population is None or population < 0:
+        raise ValidationError({"population": "A population estimate is a whole number, 0 or more."})
+    if not population_source.strip():
+        raise ValidationError({"population_source": "Say where the estimate comes from."})
+    area.population = population
+    area.population_date = population_date
+    area.population_source = population_source.strip()
+    area.full_clean()
+    _touch(area, by)
+    return area
+
+
+def _touch(area: Area, by) -> None:
+    area.version += 1
+    area._history_user = by
+    area.save()

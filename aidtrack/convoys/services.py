@@ -1,0 +1,346 @@
+"""Writing convoy requests: creation, the status machine, deliveries and checkpoint removals.
+
+Every caller (admin, staff screens, API, importers, demo data) goes through
+these functions, so the rules below hold however a convoy is changed.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from aidtrack.convoys.models import (
+    CargoLine,
+    CheckpointRemoval,
+    ConvoyDestination,
+    ConvoyEvent,
+    ConvoyRequest,
+    ConvoyStatus,
+)
+from aidtrack.errors import check_version
+from aidtrack.orgs.permissions import can_write_for
+
+S = ConvoyStatus
+
+# The inter-agency convoy lifecycle. On hold is left by resuming (back to the
+# status held before the hold) or by cancelling; see allowed_transitions().
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
+    S.SUBMITTED: frozenset(
+        {S.APPROVED, S.PARTIALLY_APPROVED, S.DENIED, S.NO_RESPONSE, S.ON_HOLD, S.CANCELLED}
+    ),
+    S.APPROVED: frozenset({S.DISPATCHED, S.ON_HOLD, S.CANCELLED}),
+    S.PARTIALLY_APPROVED: frozenset({S.DISPATCHED, S.ON_HOLD, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.CANCELLED}),
+    S.DISPATCHED: frozenset({S.DELIVERED, S.PARTIALLY_DELIVERED, S.BLOCKED, S.ATTACKED}),
+    S.DENIED: frozenset(),
+    S.NO_RESPONSE: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.DELIVERED: frozenset(),
+    S.PARTIALLY_DELIVERED: frozenset(),
+    S.BLOCKED: frozenset(),
+    S.ATTACKED: frozenset(),
+}
+TERMINAL = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
+AFTER_DISPATCH = frozenset({S.DISPATCHED, S.DELIVERED, S.PARTIALLY_DELIVERED, S.BLOCKED, S.ATTACKED})
+# Statuses from which a convoy can be put on hold and later resumed.
+RESUMABLE = frozenset({S.SUBMITTED, S.APPROVED, S.PARTIALLY_APPROVED})
+# These transitions say something went wrong: the event must say what.
+NOTE_REQUIRED = frozenset({S.DENIED, S.ON_HOLD, S.CANCELLED, S.BLOCKED, S.ATTACKED})
+DELIVERED_STATUSES = frozenset({S.DELIVERED, S.PARTIALLY_DELIVERED})
+
+# Working days in Syria run Sunday to Thursday.
+WEEKEND = frozenset({4, 5})  # Friday, Saturday (Monday is 0)
+# Clocks disagree a little; an event a few minutes "in the future" is not an error.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class DestinationInput:
+    area: object = None
+    community: object = None
+    planned_beneficiaries: int = 0
+
+
+@dataclass(frozen=True)
+class CargoInput:
+    sector: str
+    item: str
+    quantity: Decimal | int | str
+    unit: str
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after ``start`` up to and including ``end``."""
+    days, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if day.weekday() not in WEEKEND:
+            days += 1
+    return days
+
+
+def _check_may_write(convoy: ConvoyRequest, by) -> None:
+    if not can_write_for(by, convoy.lead_organization_id):
+        raise PermissionDenied(
+            f"{by} may not change convoy {convoy}: only reporters and reviewers of "
+            f"{convoy.lead_organization.short_name}, the lead organization, may."
+        )
+
+
+def _status_before_hold(convoy: ConvoyRequest) -> str | None:
+    hold = convoy.events.filter(to_status=S.ON_HOLD).order_by("-occurred_at", "-pk").first()
+    return hold.from_status if hold else None
+
+
+def allowed_transitions(convoy: ConvoyRequest) -> list[str]:
+    """The statuses this convoy may move to now, in lifecycle order."""
+    allowed = set(TRANSITIONS[convoy.status])
+    if convoy.status == S.ON_HOLD:
+        resume_to = _status_before_hold(convoy)
+        if resume_to in RESUMABLE:
+            allowed.add(resume_to)
+    return [status for status in S.values if status in allowed]
+
+
+@transaction.atomic
+def convoy_create(
+    *,
+    by,
+    reference: str,
+    lead_organization,
+    origin_name: str,
+    destinations: list[DestinationInput] = (),
+    cargo_lines: list[CargoInput] = (),
+    partner_organizations=(),
+    created_at: datetime.datetime | None = None,
+    **fields,
+) -> ConvoyRequest:
+    """Create a draft convoy request with its destinations and cargo lines."""
+    convoy = ConvoyRequest(
+        reference=reference, lead_organization=lead_organization, origin_name=origin_name, **fields,
+    )
+    convoy_register_new(convoy=convoy, by=by, created_at=created_at)
+    convoy.partner_organizations.set(partner_organizations)
+    for destination in destinations:
+        row = ConvoyDestination(
+            convoy=convoy, area=destination.area, community=destination.community,
+            planned_beneficiaries=destination.planned_beneficiaries,
+        )
+        row.full_clean()
+        row.save()
+    for line in cargo_lines:
+        row = CargoLine(
+            convoy=convoy, sector=line.sector, item=line.item,
+            quantity=Decimal(str(line.quantity)), unit=line.unit,
+        )
+        row.full_clean()
+        row.save()
+    return convoy
+
+
+@transaction.atomic
+def convoy_register_new(*, convoy: ConvoyRequest, by, created_at: datetime.datetime | None = None) -> None:
+    """Save a new, unsaved convoy request as a draft and record its first event."""
+    if not can_write_for(by, convoy.lead_organization):
+        raise PermissionDenied(
+            f"{by} may not create convoy requests for {convoy.lead_organization.short_name}: "
+            "ask an organization admin for the reporter role."
+        )
+    convoy.status = S.DRAFT
+    convoy.created_by = by
+    convoy.full_clean()
+    convoy._history_user = by
+    convoy.save()
+    ConvoyEvent.objects.create(
+        convoy=convoy, from_status="", to_status=S.DRAFT,
+        occurred_at=created_at or timezone.now(), recorded_by=by, note="Request created.",
+    )
+
+
+@transaction.atomic
+def convoy_transition(
+    *,
+    convoy: ConvoyRequest,
+    to_status: str,
+    by,
+    note: str = "",
+    occurred_at: datetime.datetime | None = None,
+    reached_beneficiaries: dict[int, int] | None = None,
+    expected_version: int | None = None,
+) -> ConvoyEvent:
+    """Move a convoy to ``to_status`` if the lifecycle allows it, and record the event.
+
+    ``reached_beneficiaries`` maps destination ids to people reached; it is
+    accepted with a delivery only.
+    """
+    # Lock the row so that two people answering the same request at once are
+    # served one after the other, the second seeing the first one's status.
+    convoy = ConvoyRequest.objects.select_for_update().select_related("lead_organization").get(pk=convoy.pk)
+    check_version(convoy, expected_version)
+    _check_may_write(convoy, by)
+
+    if to_status not in S.values:
+        raise ValidationError(
+            {"to_status": f"{to_status!r} is not a convoy status: use one of {', '.join(S.values)}."}
+        )
+    allowed = allowed_transitions(convoy)
+    if to_status not in allowed:
+        current = S(convoy.status).label.lower()
+        target = S(to_status).label.lower()
+        if allowed:
+            options = ", ".join(S(s).label.lower() for s in allowed)
+            hint = f"From {current} it can go to: {options}."
+        else:
+            hint = f"{S(convoy.status).label} is final: create a new request instead."
+        raise ValidationError(
+            {"to_status": f"Convoy {convoy} is {current} and cannot become {target}. {hint}"},
+            code="forbidden_transition",
+        )
+    note = note.strip()
+    if to_status in NOTE_REQUIRED and not note:
+        raise ValidationError(
+            {"note": f"Say why the convoy is {S(to_status).label.lower()}: a note is required."}
+        )
+
+    now = timezone.now()
+    occurred_at = occurred_at or now
+    if occurred_at > now + CLOCK_SKEW:
+        raise ValidationError({"occurred_at": f"{occurred_at:%Y-%m-%d %H:%M} is in the future."})
+    last = convoy.events.order_by("-occurred_at", "-pk").first()
+    if last and occurred_at < last.occurred_at:
+        raise ValidationError(
+            {"occurred_at": f"The previous event ({last.get_to_status_display().lower()}) happened at "
+                            f"{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}; a later event cannot "
+                            "happen before it."}
+        )
+    if to_status == S.NO_RESPONSE:
+        _check_answer_overdue(convoy, occurred_at)
+    if reached_beneficiaries and to_status not in DELIVERED_STATUSES:
+        raise ValidationError(
+            {"reached_beneficiaries": "People reached are recorded with a delivery or partial delivery."}
+        )
+
+    event = ConvoyEvent.objects.create(
+        convoy=convoy, from_status=convoy.status, to_status=to_status,
+        occurred_at=occurred_at, recorded_by=by, note=note,
+    )
+    if to_status == S.SUBMITTED and convoy.requested_date is None:
+        convoy.requested_date = timezone.localdate(occurred_at)
+    if reached_beneficiaries:
+        _record_reached(convoy, reached_beneficiaries)
+    convoy.status = to_status
+    convoy.version += 1
+    convoy._history_user = by
+    convoy.save()
+    return event
+
+
+def _check_answer_overdue(convoy: ConvoyRequest, occurred_at: datetime.datetime) -> None:
+    submitted = convoy.events.filter(to_status=S.SUBMITTED).order_by("-occurred_at").first()
+    waited = working_days_between(
+        timezone.localdate(submitted.occurred_at), timezone.localdate(occurred_at)
+    )
+    required = settings.AIDTRACK_NO_RESPONSE_WORKING_DAYS
+    if waited < required:
+        raise ValidationError(
+            {"to_status": f"Convoy {convoy} was submitted {waited} working day(s) ago; it counts as "
+                          f"'no response' only after {required} working days without an answer."}
+        )
+
+
+def _record_reached(convoy: ConvoyRequest, reached: dict[int, int]) -> None:
+    destinations = {d.pk: d for d in convoy.destinations.all()}
+    for destination_id, people in reached.items():
+        destination = destinations.get(int(destination_id))
+        if destination is None:
+            raise ValidationError(
+                {"reached_beneficiaries": f"Destination {destination_id} is not one of convoy {convoy}'s."}
+            )
+        if people is None or int(people) < 0:
+            raise ValidationError({"reached_beneficiaries": "People reached cannot be negative."})
+        destination.reached_beneficiaries = int(people)
+        destination.save(update_fields=["reached_beneficiaries"])
+
+
+@transaction.atomic
+def checkpoint_removal_record(
+    *,
+    convoy: ConvoyRequest,
+    cargo_line: CargoLine,
+    quantity_removed: Decimal | int | str,
+    removed_on: datetime.date,
+    place_name: str,
+    by,
+    party=None,
+    reason: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> CheckpointRemoval:
+    """Record cargo removed at a checkpoint, and the obstruction incident it amounts to."""
+    from aidtrack.incidents.models import AccessEffect, Category, IncidentKind
+    from aidtrack.incidents.services import incident_create
+
+    convoy = ConvoyRequest.objects.select_for_update().select_related("lead_organization").get(pk=convoy.pk)
+    _check_may_write(convoy, by)
+    if convoy.status not in AFTER_DISPATCH:
+        raise ValidationError(
+            f"Convoy {convoy} is {S(convoy.status).label.lower()}: cargo can only be removed "
+            "from a convoy that has been dispatched."
+        )
+    quantity = Decimal(str(quantity_removed))
+    already = cargo_line.removals.aggregate(total=Sum("quantity_removed"))["total"] or Decimal(0)
+    if quantity + already > cargo_line.quantity:
+        raise ValidationError(
+            {"quantity_removed": f"Only {cargo_line.quantity - already:f} {cargo_line.unit} of "
+                                 f"{cargo_line.item} are left on the convoy; {quantity:f} cannot be removed."}
+        )
+    removal = CheckpointRemoval(
+        convoy=convoy, cargo_line=cargo_line, quantity_removed=quantity, removed_on=removed_on,
+        place_name=place_name, party=party, reason=reason, latitude=latitude, longitude=longitude,
+        recorded_by=by,
+    )
+    removal.full_clean()
+
+    destination = convoy.destinations.select_related("area", "community").first()
+    stated_area = None
+    if latitude is None:
+        # Without a checkpoint point, the incident is placed at the destination.
+        stated_area = destination.community if destination else None
+        if stated_area is None and destination and destination.area:
+            stated_area = destination.area.communities.first()
+        if stated_area is None:
+            raise ValidationError(
+                {"latitude": "Give the checkpoint's coordinates: the convoy's destination has no community "
+                             "to place the obstruction incident at."}
+            )
+    removal.incident = incident_create(
+        by=by,
+        organization=convoy.lead_organization,
+        kind=IncidentKind.OBSTRUCTION,
+        category=Category.INTERFERENCE,
+        title=f"{cargo_line.item} removed from convoy {convoy} at {place_name}",
+        occurred_on=removed_on,
+        location_name=place_name,
+        latitude=latitude,
+        longitude=longitude,
+        geo_precision=1 if latitude is not None else 3,
+        stated_area=stated_area,
+        perpetrator=party,
+        convoy=convoy,
+        area=destination.area if destination else None,
+        public_summary=(
+            f"{quantity:f} {cargo_line.unit} of {cargo_line.item} were removed from convoy {convoy} "
+            f"at {place_name}." + (f" Reason given: {reason}" if reason else "")
+        ),
+        access_effect=AccessEffect.RESTRICTED,
+        visibility=convoy.visibility,
+    )
+    removal._history_user = by
+    removal.save()
+    return removal

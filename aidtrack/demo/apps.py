@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "aidtrack.demo"
+    verbose_name = "Demo scenario"

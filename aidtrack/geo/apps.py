@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GeoConfig(AppConfig):
+    name = "aidtrack.geo"
+    verbose_name = "Geography"

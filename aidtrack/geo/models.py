@@ -1,0 +1,144 @@
+"""Administrative areas: the OCHA Common Operational Dataset (COD-AB) and communities."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from aidtrack.geo.geometry import footprint, latitude_validators, longitude_validators
+
+pcode_validator = RegexValidator(
+    r"^[A-Z]{1,3}[0-9A-Z]*$",
+    "A P-code is upper-case letters followed by digits, e.g. SY, SY03, SY030703 or C2450.",
+)
+
+
+class AdminLevel(models.IntegerChoices):
+    COUNTRY = 0, "Country (admin 0)"
+    GOVERNORATE = 1, "Governorate (admin 1)"
+    DISTRICT = 2, "District (admin 2)"
+    SUBDISTRICT = 3, "Sub-district (admin 3)"
+    COMMUNITY = 4, "Community (admin 4)"
+
+
+class AdminAreaQuerySet(models.QuerySet):
+    def at_level(self, level: int):
+        return self.filter(level=level)
+
+    def intersecting_bbox(self, min_lon, min_lat, max_lon, max_lat):
+        """Areas whose bounding box overlaps the given one (a cheap pre-filter)."""
+        return self.filter(
+            min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat
+        )
+
+
+class AdminArea(models.Model):
+    """One administrative area (levels 0-3, polygons) or community (level 4, point)."""
+
+    pcode = models.CharField(
+        "P-code", max_length=20, unique=True, validators=[pcode_validator],
+        help_text="OCHA place code, e.g. SY03 (Rural Damascus) or C2450 (Madaya).",
+    )
+    level = models.PositiveSmallIntegerField(choices=AdminLevel.choices, db_index=True)
+    name_en = models.CharField("name (English)", max_length=200)
+    name_ar = models.CharField("name (Arabic)", max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        help_text="The area one level up (a community's parent may be any higher level).",
+    )
+    geometry = models.JSONField(
+        null=True, blank=True,
+        help_text="GeoJSON geometry in WGS 84: a (Multi)Polygon for levels 0-3, a Point for communities.",
+    )
+    centroid_lat = models.FloatField(null=True, blank=True, validators=latitude_validators, editable=False)
+    centroid_lon = models.FloatField(null=True, blank=True, validators=longitude_validators, editable=False)
+    min_lon = models.FloatField(null=True, blank=True, editable=False)
+    min_lat = models.FloatField(null=True, blank=True, editable=False)
+    max_lon = models.FloatField(null=True, blank=True, editable=False)
+    max_lat = models.FloatField(null=True, blank=True, editable=False)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    population_source = models.CharField(max_length=300, blank=True)
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the boundary or point comes from, with its edition."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AdminAreaQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["geometry"])
+
+    class Meta:
+        ordering = ["level", "pcode"]
+        verbose_name = "admin area"
+        indexes = [
+            models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="adminarea_bbox_idx"),
+            models.Index(fields=["parent", "level"], name="adminarea_parent_level_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__lte=4), name="adminarea_level_0_to_4"),
+            models.CheckConstraint(
+                condition=models.Q(min_lon__isnull=True) | models.Q(min_lon__lte=models.F("max_lon")),
+                name="adminarea_bbox_lon_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_lat__isnull=True) | models.Q(min_lat__lte=models.F("max_lat")),
+                name="adminarea_bbox_lat_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(population_year__isnull=True)
+                | models.Q(population_year__gte=1900, population_year__lte=2100),
+                name="adminarea_population_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name_en} ({self.pcode})"
+
+    def clean(self):
+        if self.parent_id is not None:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": "An area cannot be its own parent."})
+            if self.parent.level >= self.level:
+                raise ValidationError(
+                    {"parent": f"The parent of a level-{self.level} area must be at a higher level "
+                               f"(lower number); {self.parent} is level {self.parent.level}."}
+                )
+        if self.geometry:
+            kind = self.geometry.get("type") if isinstance(self.geometry, dict) else None
+            if self.level == AdminLevel.COMMUNITY and kind not in {"Point", "MultiPoint"}:
+                raise ValidationError({"geometry": "A community (level 4) is a point."})
+            if self.level < AdminLevel.COMMUNITY and kind not in {"Polygon", "MultiPolygon"}:
+                raise ValidationError({"geometry": f"A level-{self.level} area is a polygon."})
+            try:
+                footprint(self.geometry)
+            except ValidationError as error:
+                raise ValidationError({"geometry": error.messages}) from error
+
+    def save(self, *args, **kwargs):
+        self.refresh_footprint()
+        super().save(*args, **kwargs)
+
+    def refresh_footprint(self):
+        """Keep the bounding box and centroid columns in step with the geometry."""
+        if self.geometry:
+            fp = footprint(self.geometry)
+            self.min_lon, self.min_lat, self.max_lon, self.max_lat = (
+                fp.min_lon, fp.min_lat, fp.max_lon, fp.max_lat,
+            )
+            self.centroid_lon, self.centroid_lat = fp.centroid_lon, fp.centroid_lat
+        else:
+            self.min_lon = self.min_lat = self.max_lon = self.max_lat = None
+            self.centroid_lon = self.centroid_lat = None
+
+    def ancestors(self):
+        """This area's parents, nearest first."""
+        chain, area = [], self.parent
+        while area is not None:
+            chain.append(area)
+            area = area.parent
+        return chain
+
+    def ancestor_at_level(self, level: int):
+        if self.level == level:
+            return self
+        return next((area for area in self.ancestors() if area.level == level), None)

@@ -1,0 +1,270 @@
+"""Access incidents: obstructions to humanitarian access, and access achieved."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from aidtrack.geo.geometry import latitude_validators, longitude_validators
+from aidtrack.orgs.models import PartyType, Visibility
+
+
+class IncidentKind(models.TextChoices):
+    OBSTRUCTION = "obstruction", "Obstruction"
+    ACCESS = "access", "Access achieved"
+
+
+class Category(models.TextChoices):
+    """The OCHA Access Monitoring and Reporting Framework categories (also used by ACAPS)."""
+
+    DENIAL_OF_NEEDS = "1", "1. Denial of the existence of humanitarian needs or entitlements"
+    ENTRY_RESTRICTION = "2", "2. Restriction of movement into the country"
+    MOVEMENT_RESTRICTION = "3", "3. Restriction of movement within the country"
+    INTERFERENCE = "4", "4. Interference in the implementation of humanitarian activities"
+    VIOLENCE_AGAINST_AID = "5", "5. Violence against humanitarian personnel, assets and facilities"
+    BENEFICIARY_RESTRICTION = "6", "6. Restriction of beneficiaries' access to services and assistance"
+    HOSTILITIES = "7", "7. Military operations and active hostilities"
+    EXPLOSIVE_HAZARDS = "8", "8. Mines and unexploded ordnance"
+    PHYSICAL_ENVIRONMENT = "9", "9. Physical environment"
+    OTHER = "other", "Other"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+
+
+class GeoPrecision(models.IntegerChoices):
+    EXACT = 1, "1 – exact point"
+    NEAR = 2, "2 – near the point"
+    ADMIN_AREA = 3, "3 – admin area only"
+
+
+class AccessEffect(models.TextChoices):
+    NONE = "", "None / not known"
+    DELAYED = "delayed", "Delayed"
+    BLOCKED = "blocked", "Blocked"
+    SUSPENDED = "suspended", "Suspended"
+    RESTRICTED = "restricted", "Restricted"
+
+
+class VerificationStatus(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    VERIFIED = "verified", "Verified"
+    DISPUTED = "disputed", "Disputed"
+    REJECTED = "rejected", "Rejected"
+
+
+IMPACT_FIELDS = (
+    "people_killed", "people_injured", "aid_workers_killed", "aid_workers_injured",
+    "aid_workers_abducted", "aid_workers_detained", "vehicles_damaged", "beneficiaries_affected",
+)
+
+
+class Incident(models.Model):
+    reference = models.CharField(
+        max_length=40, unique=True, null=True, blank=True, editable=False,
+        help_text="Assigned on creation, e.g. INC-2016-000042.",
+    )
+    external_id = models.CharField(
+        max_length=100, blank=True,
+        help_text="The reporting organization's own identifier, used to match re-imported rows.",
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="incidents",
+        help_text="The organization that reported the incident.",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_incidents"
+    )
+    reported_at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=IncidentKind.choices, default=IncidentKind.OBSTRUCTION)
+    category = models.CharField(
+        max_length=10, choices=Category.choices, blank=True,
+        help_text="Required for obstructions; access achieved may leave it blank.",
+    )
+    title = models.CharField(max_length=200)
+
+    # When
+    occurred_on = models.DateField("date")
+    occurred_time = models.TimeField("time", null=True, blank=True)
+    date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+
+    # Where
+    location_name = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True, validators=latitude_validators)
+    longitude = models.FloatField(null=True, blank=True, validators=longitude_validators)
+    geo_precision = models.PositiveSmallIntegerField(choices=GeoPrecision.choices, default=GeoPrecision.EXACT)
+    stated_area = models.ForeignKey(
+        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The admin area given by the reporter when there is no point (or to check it).",
+    )
+    admin1 = models.ForeignKey(
+        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="governorate", editable=False,
+    )
+    admin2 = models.ForeignKey(
+        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="district", editable=False,
+    )
+    admin3 = models.ForeignKey(
+        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="sub-district", editable=False,
+    )
+    community = models.ForeignKey(
+        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False,
+    )
+    publish_exact_location = models.BooleanField(
+        default=False,
+        help_text="Only when the exact point is safe to publish; otherwise the public sees the sub-district.",
+    )
+    area = models.ForeignKey(
+        "areas.Area", on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
+    )
+    convoy = models.ForeignKey(
+        "convoys.ConvoyRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
+    )
+
+    # Who
+    perpetrator = models.ForeignKey(
+        "orgs.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+    )
+    perpetrator_kind = models.CharField(
+        "perpetrator type", max_length=30, choices=PartyType.choices, blank=True,
+        help_text="Filled from the perpetrator when one is named.",
+    )
+
+    # What
+    public_summary = models.TextField(help_text="What the public may read.")
+    internal_description = models.TextField(blank=True, help_text="Never shown to the public.")
+
+    # Impact
+    people_killed = models.PositiveIntegerField(default=0)
+    people_injured = models.PositiveIntegerField(default=0)
+    aid_workers_killed = models.PositiveIntegerField(default=0)
+    aid_workers_injured = models.PositiveIntegerField(default=0)
+    aid_workers_abducted = models.PositiveIntegerField(default=0)
+    aid_workers_detained = models.PositiveIntegerField(default=0)
+    vehicles_damaged = models.PositiveIntegerField(default=0)
+    supplies_lost = models.CharField(max_length=300, blank=True, help_text="e.g. 18 trucks of food and NFIs.")
+    beneficiaries_affected = models.PositiveIntegerField(default=0)
+    access_effect = models.CharField(max_length=20, choices=AccessEffect.choices, blank=True)
+
+    # Review
+    verification_status = models.CharField(
+        max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.REPORTED, editable=False
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verification_note = models.TextField(blank=True, editable=False)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [
+            models.Index(fields=["occurred_on"], name="incident_date_idx"),
+            models.Index(fields=["longitude", "latitude"], name="incident_point_idx"),
+            models.Index(fields=["verification_status", "visibility"], name="incident_review_idx"),
+            models.Index(fields=["category", "occurred_on"], name="incident_category_date_idx"),
+            models.Index(fields=["updated_at"], name="incident_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="incident_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="incident_longitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="incident_point_complete",
+                violation_error_message="Give both latitude and longitude, or neither.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=False) | models.Q(stated_area__isnull=False),
+                name="incident_has_location",
+                violation_error_message="An incident needs a point or an admin area (P-code).",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="obstruction") | ~models.Q(category=""),
+                name="incident_obstruction_has_category",
+                violation_error_message="An obstruction needs one of the access categories.",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "external_id"], condition=~models.Q(external_id=""),
+                name="incident_external_id_unique_per_organization",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference or 'new incident'}: {self.title}"
+
+    def clean(self):
+        errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = (
+                "Give both latitude and longitude, or neither."
+            )
+        if self.kind == IncidentKind.OBSTRUCTION and not self.category:
+            errors["category"] = "An obstruction needs one of the access categories (1-9, or other)."
+        if self.latitude is None and self.stated_area_id is None:
+            errors["stated_area"] = "An incident needs a point (latitude and longitude) or an admin area."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC and self.verification_status == VerificationStatus.VERIFIED
+
+    @property
+    def aid_worker_casualties(self) -> int:
+        return self.aid_workers_killed + self.aid_workers_injured
+
+
+class SourceType(models.TextChoices):
+    OWN_STAFF = "own_staff", "Own staff"
+    PARTNER = "partner", "Partner"
+    UN = "un", "UN"
+    MEDIA = "media", "Media"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    OTHER = "other", "Other"
+
+
+class Reliability(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed by other sources"
+    RELIABLE = "reliable", "Usually reliable"
+    FAIRLY_RELIABLE = "fairly_reliable", "Fairly reliable"
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
+    UNKNOWN = "unknown", "Cannot be judged"
+
+
+class IncidentSource(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField("type", max_length=20, choices=SourceType.choices)
+    name = models.CharField(max_length=200, help_text="e.g. SARC field team, Reuters.")
+    reference = models.CharField(max_length=500, blank=True, help_text="URL or document reference.")
+    reliability = models.CharField(max_length=20, choices=Reliability.choices, default=Reliability.UNKNOWN)
+    contact = models.CharField(
+        max_length=300, blank=True, help_text="How to reach the source. Never shown to the public."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["incident", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.name}"

@@ -1,0 +1,150 @@
+"""Writing incidents: reporting, editing, placing in admin areas, and verification."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from aidtrack.errors import check_version
+from aidtrack.geo.services import place_point, placement_of_area
+from aidtrack.incidents.models import Incident, IncidentSource, VerificationStatus
+from aidtrack.orgs.permissions import can_review_for, can_write_for
+
+# Fields a caller may not set directly: they are assigned by the services.
+SERVICE_FIELDS = frozenset({
+    "reference", "organization", "reported_by", "admin1", "admin2", "admin3", "community",
+    "verification_status", "verified_by", "verified_at", "verification_note", "version",
+    "created_at", "updated_at",
+})
+REVIEW_OUTCOMES = (VerificationStatus.VERIFIED, VerificationStatus.DISPUTED, VerificationStatus.REJECTED)
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    kind: str
+    name: str
+    reference: str = ""
+    reliability: str = "unknown"
+    contact: str = ""
+
+
+def _check_fields(fields: dict) -> None:
+    forbidden = SERVICE_FIELDS & set(fields)
+    if forbidden:
+        raise ValidationError(
+            f"{', '.join(sorted(forbidden))} cannot be set directly: they are assigned by aidtrack."
+        )
+    known = {f.name for f in Incident._meta.get_fields()}
+    unknown = set(fields) - known
+    if unknown:
+        raise ValidationError(f"Unknown incident field(s): {', '.join(sorted(unknown))}.")
+
+
+def assign_admin_areas(incident: Incident) -> None:
+    """Fill governorate, district, sub-district and community from the point or stated area."""
+    if incident.latitude is not None and incident.longitude is not None:
+        placement = place_point(incident.latitude, incident.longitude)
+    elif incident.stated_area_id:
+        placement = placement_of_area(incident.stated_area)
+    else:
+        placement = None
+    incident.admin1 = placement.admin1 if placement else None
+    incident.admin2 = placement.admin2 if placement else None
+    incident.admin3 = placement.admin3 if placement else None
+    incident.community = placement.community if placement else None
+
+
+def _derive(incident: Incident) -> None:
+    if incident.perpetrator_id and not incident.perpetrator_kind:
+        incident.perpetrator_kind = incident.perpetrator.kind
+    assign_admin_areas(incident)
+
+
+@transaction.atomic
+def incident_create(*, by, organization, sources: list[SourceInput] = (), **fields) -> Incident:
+    """Report an incident for ``organization``; it starts unverified."""
+    if not can_write_for(by, organization):
+        raise PermissionDenied(
+            f"{by} may not report incidents for {organization.short_name}: "
+            "only its reporters and reviewers may."
+        )
+    _check_fields(fields)
+    fields.setdefault("reported_at", timezone.now())
+    incident = Incident(organization=organization, reported_by=by, **fields)
+    incident.full_clean()
+    _derive(incident)
+    incident._history_user = by
+    incident.save()
+    # The reference is built from the row's id, which exists only once saved.
+    incident.reference = f"INC-{incident.occurred_on.year}-{incident.pk:06d}"
+    incident.save(update_fields=["reference"])
+    for source in sources:
+        row = IncidentSource(incident=incident, **source.__dict__)
+        row.full_clean()
+        row.save()
+    return incident
+
+
+@transaction.atomic
+def incident_update(*, incident: Incident, by, expected_version: int | None, **changes) -> Incident:
+    """Apply ``changes``; refused if someone saved the incident since ``expected_version``.
+
+    An edit by anyone who may not review the incident sends a reviewed record
+    back to "reported", because what was verified is no longer what is shown.
+    """
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    check_version(incident, expected_version)
+    if not can_write_for(by, incident.organization_id):
+        raise PermissionDenied(f"{by} may not edit incidents of {incident.organization.short_name}.")
+    _check_fields(changes)
+    for name, value in changes.items():
+        setattr(incident, name, value)
+    if "perpetrator" in changes and "perpetrator_kind" not in changes:
+        incident.perpetrator_kind = ""
+    incident.full_clean()
+    _derive(incident)
+    if incident.verification_status != VerificationStatus.REPORTED and not can_review_for(
+        by, incident.organization_id
+    ):
+        incident.verification_status = VerificationStatus.REPORTED
+        incident.verified_by = None
+        incident.verified_at = None
+        incident.verification_note = ""
+    incident.version += 1
+    incident._history_user = by
+    incident.save()
+    return incident
+
+
+@transaction.atomic
+def incident_review(
+    *, incident: Incident, by, outcome: str, note: str = "", expected_version: int | None = None
+) -> Incident:
+    """Verify, dispute or reject an incident: only a reviewer who did not report it may."""
+    incident = Incident.objects.select_for_update().select_related("organization").get(pk=incident.pk)
+    check_version(incident, expected_version)
+    if outcome not in REVIEW_OUTCOMES:
+        raise ValidationError(
+            {"verification_status": f"{outcome!r} is not a review outcome: use verified, disputed or rejected."}
+        )
+    if by.pk == incident.reported_by_id:
+        raise PermissionDenied(
+            f"{by} reported incident {incident.reference} and so cannot review it: "
+            "another reviewer must verify it."
+        )
+    if not can_review_for(by, incident.organization_id):
+        raise PermissionDenied(
+            f"{by} is not a reviewer for {incident.organization.short_name} and cannot review its incidents."
+        )
+    note = note.strip()
+    if outcome != VerificationStatus.VERIFIED and not note:
+        raise ValidationError({"note": f"Say why the incident is {outcome}: a reason is required."})
+    incident.verification_status = outcome
+    incident.verified_by = by
+    incident.verified_at = timezone.now()
+    incident.verification_note = note
+    incident.version += 1
+    incident._history_user = by
+    incident.save()
+    return incident

@@ -1,0 +1,99 @@
+"""Organizations, their members' roles, and the parties (armed actors) records name."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class OrganizationType(models.TextChoices):
+    UN_AGENCY = "un_agency", "UN agency"
+    INTERNATIONAL_NGO = "international_ngo", "International NGO"
+    NATIONAL_NGO = "national_ngo", "National NGO"
+    RED_CROSS_RED_CRESCENT = "red_cross_red_crescent", "Red Cross / Red Crescent"
+    GOVERNMENT = "government", "Government"
+    DONOR = "donor", "Donor"
+    OTHER = "other", "Other"
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    kind = models.CharField("type", max_length=30, choices=OrganizationType.choices)
+    website = models.URLField(blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", "Reporter"
+    REVIEWER = "reviewer", "Reviewer"
+    ORGANIZATION_ADMIN = "org_admin", "Organization admin"
+
+
+class Membership(models.Model):
+    """A user's role in one organization; a user may belong to several."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organization__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_one_role_per_organization"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} at {self.organization.short_name}"
+
+
+class PartyType(models.TextChoices):
+    STATE_FORCES = "state_forces", "State forces"
+    ALLIED_FORCES = "allied_forces", "Allied forces"
+    NON_STATE_ARMED_GROUP = "non_state_armed_group", "Non-state armed group"
+    LISTED_TERRORIST_GROUP = "listed_terrorist_group", "Group listed as terrorist"
+    OTHER = "other", "Other"
+
+
+class Party(models.Model):
+    """An armed actor that records can name as besieging or as perpetrator."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, blank=True)
+    kind = models.CharField("type", max_length=30, choices=PartyType.choices)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+
+    def __str__(self):
+        return self.name
+
+
+class Visibility(models.TextChoices):
+    """Who may see a record: everyone (once verified), members of any organization, or its own."""
+
+    PUBLIC = "public", "Public"
+    PARTNERS = "partners", "Partners only"
+    RESTRICTED = "restricted", "Restricted"

@@ -1,0 +1,13 @@
+"""URL routes of aidtrack."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "aidtrack administration"
+admin.site.site_title = "aidtrack"
+admin.site.index_title = "Records and reference data"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("aidtrack.web.urls")),
+]
