@@ -35,7 +35,10 @@ from aidtrack.orgs.models import Membership, Organization, Party
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SCENARIO_FILE = FIXTURES / "demo" / "scenario.json"
 GOVERNORATES_FILE = FIXTURES / "governorates.geojson"
-GEOMETRY_SOURCE = "Natural Earth 10m (public domain), split into governorates by fixtures/build_governorates.py"
+GEOMETRY_SOURCE = (
+    "Derived by fixtures/build_governorates.py from Natural Earth 10m (public domain) and "
+    "GeoNames places (CC BY 4.0, https://www.geonames.org/)"
+)
 
 
 @dataclass

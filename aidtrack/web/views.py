@@ -1,12 +1,25 @@
-"""Public pages."""
+"""Public pages: what anyone may see without signing in."""
+
+import datetime
 
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from aidtrack.web.selectors import public_overview
 
 
 def home(request):
-    return render(request, "web/home.html", {})
+    day = timezone.localdate()
+    requested = request.GET.get("as_of", "")
+    error = ""
+    if requested:
+        try:
+            day = datetime.date.fromisoformat(requested)
+        except ValueError:
+            error = f"“{requested}” is not a date: use YYYY-MM-DD, e.g. 2016-09-19."
+    return render(request, "web/home.html", {"overview": public_overview(day), "as_of": day, "error": error})
 
 
 def health(request):

@@ -1,0 +1,69 @@
+# aidtrack — every target a newcomer needs. `make run` and `make test` are enough.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+
+.PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean
+
+# Set up everything and serve the app with the demo data on http://$(HOST):$(PORT).
+run: install migrate demo static serve
+
+# Create the virtualenv and install the pinned requirements (only when requirements.txt changed).
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+# Create or update the database schema (SQLite under var/ unless DATABASE_URL is set).
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# Load the September 2016 demo scenario once; later runs keep the data and print the accounts.
+demo: install
+	$(PY) manage.py load_demo
+
+# Collect static files for whitenoise to serve.
+static: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+# Serve with gunicorn (DEBUG off, static files served by the app).
+serve: install
+	@echo "aidtrack is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
+	$(VENV)/bin/gunicorn aidtrack.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level info
+
+# Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Run the suite against the local PostgreSQL server (127.0.0.1:5432, user postgres, database test).
+test-postgres: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Lint with ruff.
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Format with ruff.
+format: install
+	$(VENV)/bin/ruff format .
+
+# Run Django's deployment checks with production settings.
+check-deploy: install
+	DJANGO_ENV=production DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=access.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+# Give the demo accounts new random passwords and print them.
+demo-passwords: install
+	$(PY) manage.py demo_accounts --reset-passwords
+
+# Remove the virtualenv and local data (database, secret key, collected static files).
+clean:
+	rm -rf $(VENV) var
