@@ -297,8 +297,8 @@ def checkpoint_removal_record(
     already = cargo_line.removals.aggregate(total=Sum("quantity_removed"))["total"] or Decimal(0)
     if quantity + already > cargo_line.quantity:
         raise ValidationError(
-            {"quantity_removed": f"Only {cargo_line.quantity - already:f} {cargo_line.unit} of "
-                                 f"{cargo_line.item} are left on the convoy; {quantity:f} cannot be removed."}
+            {"quantity_removed": f"Only {(cargo_line.quantity - already).normalize():f} {cargo_line.unit} of "
+                                 f"{cargo_line.item} are left on the convoy; {quantity.normalize():f} cannot be removed."}
         )
     removal = CheckpointRemoval(
         convoy=convoy, cargo_line=cargo_line, quantity_removed=quantity, removed_on=removed_on,
@@ -335,7 +335,7 @@ def checkpoint_removal_record(
         convoy=convoy,
         area=destination.area if destination else None,
         public_summary=(
-            f"{quantity:f} {cargo_line.unit} of {cargo_line.item} were removed from convoy {convoy} "
+            f"{quantity.normalize():f} {cargo_line.unit} of {cargo_line.item} were removed from convoy {convoy} "
             f"at {place_name}." + (f" Reason given: {reason}" if reason else "")
         ),
         access_effect=AccessEffect.RESTRICTED,

@@ -104,15 +104,15 @@ class AdminArea(models.Model):
                                f"(lower number); {self.parent} is level {self.parent.level}."}
                 )
         if self.geometry:
-            kind = self.geometry.get("type") if isinstance(self.geometry, dict) else None
-            if self.level == AdminLevel.COMMUNITY and kind not in {"Point", "MultiPoint"}:
-                raise ValidationError({"geometry": "A community (level 4) is a point."})
-            if self.level < AdminLevel.COMMUNITY and kind not in {"Polygon", "MultiPolygon"}:
-                raise ValidationError({"geometry": f"A level-{self.level} area is a polygon."})
             try:
                 footprint(self.geometry)
             except ValidationError as error:
                 raise ValidationError({"geometry": error.messages}) from error
+            kind = self.geometry["type"]
+            if self.level == AdminLevel.COMMUNITY and kind not in {"Point", "MultiPoint"}:
+                raise ValidationError({"geometry": "A community (level 4) is a point."})
+            if self.level < AdminLevel.COMMUNITY and kind not in {"Polygon", "MultiPolygon"}:
+                raise ValidationError({"geometry": f"A level-{self.level} area is a polygon."})
 
     def save(self, *args, **kwargs):
         self.refresh_footprint()
