@@ -25,9 +25,7 @@ VAR_DIR = Path(os.environ.get("AIDTRACK_VAR_DIR", BASE_DIR / "var"))
 
 ENVIRONMENT = os.environ.get("DJANGO_ENV", "local").strip().lower()
 if ENVIRONMENT not in {"local", "production"}:
-    raise ImproperlyConfigured(
-        f"DJANGO_ENV={ENVIRONMENT!r} is not understood: use 'local' or 'production'."
-    )
+    raise ImproperlyConfigured(f"DJANGO_ENV={ENVIRONMENT!r} is not understood: use 'local' or 'production'.")
 PRODUCTION = ENVIRONMENT == "production"
 
 
@@ -74,9 +72,7 @@ if PRODUCTION and DEBUG:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 if PRODUCTION and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured(
-        "ALLOWED_HOSTS must be set in production, e.g. ALLOWED_HOSTS=access.example.org."
-    )
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production, e.g. ALLOWED_HOSTS=access.example.org.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -62,7 +62,10 @@ class AdminAreaFactory(factory.django.DjangoModelFactory):
 
 def community(pcode, lat, lon, parent=None, name=None):
     return AdminArea.objects.create(
-        pcode=pcode, level=AdminLevel.COMMUNITY, name_en=name or pcode, parent=parent,
+        pcode=pcode,
+        level=AdminLevel.COMMUNITY,
+        name_en=name or pcode,
+        parent=parent,
         geometry={"type": "Point", "coordinates": [lon, lat]},
     )
 
@@ -80,8 +83,14 @@ class AreaFactory(factory.django.DjangoModelFactory):
 def make_convoy(by, organization, reference="CV-TEST-001", area=None, **fields):
     area = area or AreaFactory()
     return convoy_create(
-        by=by, reference=reference, lead_organization=organization, origin_name="Damascus",
+        by=by,
+        reference=reference,
+        lead_organization=organization,
+        origin_name="Damascus",
         destinations=[DestinationInput(area=area, planned_beneficiaries=5000)],
-        cargo_lines=[CargoInput("health", "Surgical kits", 40, "kits"), CargoInput("food", "Food parcels", 1000, "parcels")],
+        cargo_lines=[
+            CargoInput("health", "Surgical kits", 40, "kits"),
+            CargoInput("food", "Food parcels", 1000, "parcels"),
+        ],
         **fields,
     )

@@ -17,7 +17,10 @@ class Agreement(models.Model):
         "areas.Area", related_name="agreements", blank=True, help_text="Register areas it names."
     )
     governorates = models.ManyToManyField(
-        "geo.AdminArea", related_name="agreements", blank=True, limit_choices_to={"level__lte": 1},
+        "geo.AdminArea",
+        related_name="agreements",
+        blank=True,
+        limit_choices_to={"level__lte": 1},
         help_text="The country or governorates it covers.",
     )
     excluded_parties = models.ManyToManyField(
@@ -68,7 +71,8 @@ class AgreementCondition(models.Model):
         null=True, blank=True, help_text="Reduced violence: most incidents a day that still count as reduced."
     )
     counted_categories = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text=f"Reduced violence: incident categories counted (default: {Category.HOSTILITIES.label}, "
         f"{Category.VIOLENCE_AGAINST_AID.label}).",
     )

@@ -48,7 +48,9 @@ class ConditionCompliance:
 
 def agreement_days(agreement: Agreement, until: datetime.date | None = None) -> list[datetime.date]:
     first = timezone.localdate(agreement.starts_at)
-    last = min(until or timezone.localdate(), timezone.localdate(agreement.ends_at) if agreement.ends_at else datetime.date.max)
+    last = min(
+        until or timezone.localdate(), timezone.localdate(agreement.ends_at) if agreement.ends_at else datetime.date.max
+    )
     return [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
@@ -71,8 +73,7 @@ def _reduced_violence(condition, agreement, days, verified_only) -> list[DayResu
         {
             row["occurred_on"]: row["n"]
             for row in _counted_incidents(agreement, verified_only)
-            .filter(kind=IncidentKind.OBSTRUCTION, category__in=categories,
-                    occurred_on__range=(days[0], days[-1]))
+            .filter(kind=IncidentKind.OBSTRUCTION, category__in=categories, occurred_on__range=(days[0], days[-1]))
             .values("occurred_on")
             .annotate(n=Count("pk"))
         }

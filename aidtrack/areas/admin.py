@@ -11,15 +11,14 @@ from aidtrack.orgs.models import Organization
 
 class AreaForm(VersionedAdminForm):
     new_status = forms.ChoiceField(
-        label="Record a status change", required=False,
+        label="Record a status change",
+        required=False,
         choices=[("", "— no change —"), *AccessStatus.choices],
         help_text="Closes the current period on the start date and opens a new one.",
     )
     new_status_start = forms.DateField(label="from", required=False)
     new_status_source = forms.CharField(label="source", required=False)
-    new_status_organization = forms.ModelChoiceField(
-        Organization.objects.all(), label="recorded for", required=False
-    )
+    new_status_organization = forms.ModelChoiceField(Organization.objects.all(), label="recorded for", required=False)
 
     class Meta:
         model = Area
@@ -84,8 +83,11 @@ class AreaAdmin(SimpleHistoryAdmin):
         if data.get("new_status"):
             try:
                 area_set_status(
-                    area=form.instance, status=data["new_status"], start_date=data["new_status_start"],
-                    source=data["new_status_source"], organization=data.get("new_status_organization"),
+                    area=form.instance,
+                    status=data["new_status"],
+                    start_date=data["new_status_start"],
+                    source=data["new_status_source"],
+                    organization=data.get("new_status_organization"),
                     by=request.user,
                 )
             except (ValidationError, PermissionDenied) as error:

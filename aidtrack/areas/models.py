@@ -26,18 +26,23 @@ class Area(models.Model):
     name_en = models.CharField("name (English)", max_length=200, unique=True)
     name_ar = models.CharField("name (Arabic)", max_length=200, blank=True)
     communities = models.ManyToManyField(
-        "geo.AdminArea", related_name="register_areas", blank=True,
-        limit_choices_to={"level": 4}, help_text="The communities (admin 4) this area covers.",
+        "geo.AdminArea",
+        related_name="register_areas",
+        blank=True,
+        limit_choices_to={"level": 4},
+        help_text="The communities (admin 4) this area covers.",
     )
     governorate = models.ForeignKey(
-        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"level": 1},
     )
     latitude = models.FloatField(null=True, blank=True, validators=latitude_validators)
     longitude = models.FloatField(null=True, blank=True, validators=longitude_validators)
-    geometry = models.JSONField(
-        null=True, blank=True, help_text="GeoJSON outline in WGS 84, when one has been drawn."
-    )
+    geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON outline in WGS 84, when one has been drawn.")
     population = models.PositiveIntegerField(
         "population estimate", null=True, blank=True, help_text="People living in the area."
     )
@@ -60,8 +65,7 @@ class Area(models.Model):
                 name="area_latitude_in_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(longitude__isnull=True)
-                | models.Q(longitude__gte=-180, longitude__lte=180),
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="area_longitude_in_range",
             ),
         ]
@@ -91,13 +95,18 @@ class StatusPeriod(models.Model):
     status = models.CharField(max_length=20, choices=AccessStatus.choices)
     start_date = models.DateField()
     end_date = models.DateField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="First day the status no longer applied; blank while it is current.",
     )
     source = models.CharField(max_length=300, help_text="e.g. OCHA besieged list, 31 October 2016.")
     note = models.TextField(blank=True)
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The organization that recorded this period.",
     )
     recorded_by = models.ForeignKey(
@@ -116,7 +125,8 @@ class StatusPeriod(models.Model):
                 name="statusperiod_end_after_start",
             ),
             models.UniqueConstraint(
-                fields=["area"], condition=models.Q(end_date__isnull=True),
+                fields=["area"],
+                condition=models.Q(end_date__isnull=True),
                 name="statusperiod_one_open_per_area",
                 violation_error_message="This area already has a current (open) status period.",
             ),

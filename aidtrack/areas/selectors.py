@@ -11,9 +11,7 @@ from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 
 def periods_on(day: datetime.date):
     """Status periods in force on ``day`` (end dates are exclusive)."""
-    return StatusPeriod.objects.filter(start_date__lte=day).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=day)
-    )
+    return StatusPeriod.objects.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
 
 
 def status_on(area: Area, day: datetime.date) -> str | None:
@@ -100,7 +98,8 @@ def area_figures(area: Area, day: datetime.date | None = None) -> AreaFigures:
     reached = sum(d.reached_beneficiaries or 0 for d in destinations if d.convoy.status in delivered)
     deliveries = [
         timezone.localdate(event.occurred_at)
-        for destination in destinations if destination.convoy.status in delivered
+        for destination in destinations
+        if destination.convoy.status in delivered
         for event in destination.convoy.events.filter(to_status__in=delivered)
     ]
     deliveries += list(

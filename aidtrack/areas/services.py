@@ -46,14 +46,18 @@ def area_set_status(
     if current is not None:
         if current.status == status:
             raise ValidationError(
-                {"status": f"{area} is already {current.get_status_display().lower()} "
-                           f"(since {current.start_date:%d %b %Y})."}
+                {
+                    "status": f"{area} is already {current.get_status_display().lower()} "
+                    f"(since {current.start_date:%d %b %Y})."
+                }
             )
         if start_date <= current.start_date:
             raise ValidationError(
-                {"start_date": f"The current status of {area} ({current.get_status_display().lower()}) "
-                               f"started on {current.start_date:%d %b %Y}; a change must start after it. "
-                               "To correct the current period, edit that period instead."}
+                {
+                    "start_date": f"The current status of {area} ({current.get_status_display().lower()}) "
+                    f"started on {current.start_date:%d %b %Y}; a change must start after it. "
+                    "To correct the current period, edit that period instead."
+                }
             )
         current.end_date = start_date
         current._history_user = by
@@ -62,12 +66,19 @@ def area_set_status(
     later = area.status_periods.filter(start_date__gte=start_date).first()
     if later is not None:
         raise ValidationError(
-            {"start_date": f"{area} already has a period starting {later.start_date:%d %b %Y}; "
-                           "record changes in date order."}
+            {
+                "start_date": f"{area} already has a period starting {later.start_date:%d %b %Y}; "
+                "record changes in date order."
+            }
         )
     period = StatusPeriod(
-        area=area, status=status, start_date=start_date, source=source.strip(), note=note,
-        organization=organization, recorded_by=by,
+        area=area,
+        status=status,
+        start_date=start_date,
+        source=source.strip(),
+        note=note,
+        organization=organization,
+        recorded_by=by,
     )
     period.full_clean()
     period._history_user = by
@@ -92,8 +103,14 @@ def status_period_add(
     area = _lock(area)
     _check_may_update(by, organization)
     period = StatusPeriod(
-        area=area, status=status, start_date=start_date, end_date=end_date, source=source.strip(),
-        note=note, organization=organization, recorded_by=by,
+        area=area,
+        status=status,
+        start_date=start_date,
+        end_date=end_date,
+        source=source.strip(),
+        note=note,
+        organization=organization,
+        recorded_by=by,
     )
     period.full_clean()
     period._history_user = by

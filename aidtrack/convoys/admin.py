@@ -4,18 +4,27 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidtrack.admin_mixins import VersionedAdminForm
-from aidtrack.convoys.models import CargoLine, CheckpointRemoval, ConvoyDestination, ConvoyEvent, ConvoyRequest
-from aidtrack.convoys.models import ConvoyStatus
+from aidtrack.convoys.models import (
+    CargoLine,
+    CheckpointRemoval,
+    ConvoyDestination,
+    ConvoyEvent,
+    ConvoyRequest,
+    ConvoyStatus,
+)
 from aidtrack.convoys.services import allowed_transitions, convoy_register_new, convoy_transition
 
 
 class ConvoyRequestForm(VersionedAdminForm):
     transition_to = forms.ChoiceField(
-        label="Change status to", required=False,
+        label="Change status to",
+        required=False,
         help_text="Only the transitions the convoy lifecycle allows from its current status are offered.",
     )
     transition_note = forms.CharField(
-        label="Note for the status change", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Note for the status change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when a convoy is denied, put on hold, cancelled, blocked or attacked.",
     )
 
@@ -71,19 +80,39 @@ class ConvoyRequestAdmin(SimpleHistoryAdmin):
     form = ConvoyRequestForm
     list_display = ("reference", "lead_organization", "modality", "status", "plan_month", "trucks", "requested_date")
     list_filter = ("status", "modality", "lead_organization", "plan_month", "visibility")
-    search_fields = ("reference", "title", "origin_name", "notes", "destinations__area__name_en",
-                     "destinations__community__name_en")
+    search_fields = (
+        "reference",
+        "title",
+        "origin_name",
+        "notes",
+        "destinations__area__name_en",
+        "destinations__community__name_en",
+    )
     autocomplete_fields = ("lead_organization", "partner_organizations", "origin_area")
     readonly_fields = ("status", "version", "created_by", "created_at", "updated_at")
     list_select_related = ("lead_organization",)
     date_hierarchy = "plan_month"
     inlines = [DestinationInline, CargoLineInline, EventInline, RemovalInline]
     fieldsets = (
-        (None, {"fields": ("reference", "title", "lead_organization", "partner_organizations", "modality",
-                           "visibility")}),
+        (
+            None,
+            {"fields": ("reference", "title", "lead_organization", "partner_organizations", "modality", "visibility")},
+        ),
         ("Status", {"fields": ("status", "transition_to", "transition_note")}),
-        ("Route and plan", {"fields": ("origin_name", "origin_area", ("origin_latitude", "origin_longitude"),
-                                       "plan_month", "requested_date", "planned_date", "trucks")}),
+        (
+            "Route and plan",
+            {
+                "fields": (
+                    "origin_name",
+                    "origin_area",
+                    ("origin_latitude", "origin_longitude"),
+                    "plan_month",
+                    "requested_date",
+                    "planned_date",
+                    "trucks",
+                )
+            },
+        ),
         (None, {"fields": ("notes", "expected_version", "version", "created_by", "created_at", "updated_at")}),
     )
 
@@ -97,8 +126,9 @@ class ConvoyRequestAdmin(SimpleHistoryAdmin):
         target = form.cleaned_data.get("transition_to")
         if target:
             try:
-                convoy_transition(convoy=obj, to_status=target, by=request.user,
-                                  note=form.cleaned_data.get("transition_note", ""))
+                convoy_transition(
+                    convoy=obj, to_status=target, by=request.user, note=form.cleaned_data.get("transition_note", "")
+                )
             except (ValidationError, PermissionDenied) as error:
                 messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                 self.message_user(request, "Status not changed: " + " ".join(messages), level="error")

@@ -46,21 +46,18 @@ class Sector(models.TextChoices):
 class ConvoyRequest(models.Model):
     reference = models.CharField(max_length=40, unique=True, help_text="e.g. CV-2016-09-014.")
     title = models.CharField(max_length=200, blank=True)
-    lead_organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="led_convoys"
-    )
-    partner_organizations = models.ManyToManyField(
-        "orgs.Organization", related_name="partner_convoys", blank=True
-    )
+    lead_organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="led_convoys")
+    partner_organizations = models.ManyToManyField("orgs.Organization", related_name="partner_convoys", blank=True)
     modality = models.CharField(max_length=20, choices=Modality.choices, default=Modality.CROSS_LINE)
     status = models.CharField(
-        max_length=30, choices=ConvoyStatus.choices, default=ConvoyStatus.DRAFT, editable=False,
+        max_length=30,
+        choices=ConvoyStatus.choices,
+        default=ConvoyStatus.DRAFT,
+        editable=False,
         help_text="Changed only through a status transition, which is recorded as an event.",
     )
     origin_name = models.CharField("origin", max_length=200, help_text="e.g. Damascus warehouse.")
-    origin_area = models.ForeignKey(
-        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    origin_area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     origin_latitude = models.FloatField(null=True, blank=True, validators=latitude_validators)
     origin_longitude = models.FloatField(null=True, blank=True, validators=longitude_validators)
     plan_month = models.DateField(
@@ -112,7 +109,11 @@ class ConvoyDestination(models.Model):
         "areas.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="convoy_destinations"
     )
     community = models.ForeignKey(
-        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="convoy_destinations",
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="convoy_destinations",
         limit_choices_to={"level__gte": 3},
     )
     planned_beneficiaries = models.PositiveIntegerField(default=0)
@@ -171,9 +172,7 @@ class ConvoyEvent(models.Model):
     to_status = models.CharField(max_length=30, choices=ConvoyStatus.choices)
     occurred_at = models.DateTimeField(help_text="When the transition happened in the field.")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
 
     class Meta:
@@ -197,7 +196,11 @@ class CheckpointRemoval(models.Model):
     party = models.ForeignKey("orgs.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reason = models.TextField(blank=True, help_text="The reason given, if any.")
     incident = models.OneToOneField(
-        "incidents.Incident", on_delete=models.PROTECT, null=True, blank=True, related_name="checkpoint_removal",
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="checkpoint_removal",
         editable=False,
     )
     recorded_by = models.ForeignKey(
@@ -210,13 +213,12 @@ class CheckpointRemoval(models.Model):
     class Meta:
         ordering = ["convoy", "removed_on", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(quantity_removed__gt=0), name="removal_quantity_positive"
-            ),
+            models.CheckConstraint(condition=models.Q(quantity_removed__gt=0), name="removal_quantity_positive"),
         ]
 
     def __str__(self):
-        return f"{self.quantity_removed.normalize():f} {self.cargo_line.unit} of {self.cargo_line.item} at {self.place_name}"
+        line = self.cargo_line
+        return f"{self.quantity_removed.normalize():f} {line.unit} of {line.item} at {self.place_name}"
 
     def clean(self):
         if (self.latitude is None) != (self.longitude is None):

@@ -31,9 +31,7 @@ S = ConvoyStatus
 # status held before the hold) or by cancelling; see allowed_transitions().
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
-    S.SUBMITTED: frozenset(
-        {S.APPROVED, S.PARTIALLY_APPROVED, S.DENIED, S.NO_RESPONSE, S.ON_HOLD, S.CANCELLED}
-    ),
+    S.SUBMITTED: frozenset({S.APPROVED, S.PARTIALLY_APPROVED, S.DENIED, S.NO_RESPONSE, S.ON_HOLD, S.CANCELLED}),
     S.APPROVED: frozenset({S.DISPATCHED, S.ON_HOLD, S.CANCELLED}),
     S.PARTIALLY_APPROVED: frozenset({S.DISPATCHED, S.ON_HOLD, S.CANCELLED}),
     S.ON_HOLD: frozenset({S.CANCELLED}),
@@ -123,21 +121,29 @@ def convoy_create(
 ) -> ConvoyRequest:
     """Create a draft convoy request with its destinations and cargo lines."""
     convoy = ConvoyRequest(
-        reference=reference, lead_organization=lead_organization, origin_name=origin_name, **fields,
+        reference=reference,
+        lead_organization=lead_organization,
+        origin_name=origin_name,
+        **fields,
     )
     convoy_register_new(convoy=convoy, by=by, created_at=created_at)
     convoy.partner_organizations.set(partner_organizations)
     for destination in destinations:
         row = ConvoyDestination(
-            convoy=convoy, area=destination.area, community=destination.community,
+            convoy=convoy,
+            area=destination.area,
+            community=destination.community,
             planned_beneficiaries=destination.planned_beneficiaries,
         )
         row.full_clean()
         row.save()
     for line in cargo_lines:
         row = CargoLine(
-            convoy=convoy, sector=line.sector, item=line.item,
-            quantity=Decimal(str(line.quantity)), unit=line.unit,
+            convoy=convoy,
+            sector=line.sector,
+            item=line.item,
+            quantity=Decimal(str(line.quantity)),
+            unit=line.unit,
         )
         row.full_clean()
         row.save()
@@ -158,8 +164,12 @@ def convoy_register_new(*, convoy: ConvoyRequest, by, created_at: datetime.datet
     convoy._history_user = by
     convoy.save()
     ConvoyEvent.objects.create(
-        convoy=convoy, from_status="", to_status=S.DRAFT,
-        occurred_at=created_at or timezone.now(), recorded_by=by, note="Request created.",
+        convoy=convoy,
+        from_status="",
+        to_status=S.DRAFT,
+        occurred_at=created_at or timezone.now(),
+        recorded_by=by,
+        note="Request created.",
     )
 
 
@@ -186,9 +196,7 @@ def convoy_transition(
     _check_may_write(convoy, by)
 
     if to_status not in S.values:
-        raise ValidationError(
-            {"to_status": f"{to_status!r} is not a convoy status: use one of {', '.join(S.values)}."}
-        )
+        raise ValidationError({"to_status": f"{to_status!r} is not a convoy status: use one of {', '.join(S.values)}."})
     allowed = allowed_transitions(convoy)
     if to_status not in allowed:
         current = S(convoy.status).label.lower()
@@ -204,9 +212,7 @@ def convoy_transition(
         )
     note = note.strip()
     if to_status in NOTE_REQUIRED and not note:
-        raise ValidationError(
-            {"note": f"Say why the convoy is {S(to_status).label.lower()}: a note is required."}
-        )
+        raise ValidationError({"note": f"Say why the convoy is {S(to_status).label.lower()}: a note is required."})
 
     now = timezone.now()
     occurred_at = occurred_at or now
@@ -215,9 +221,11 @@ def convoy_transition(
     last = convoy.events.order_by("-occurred_at", "-pk").first()
     if last and occurred_at < last.occurred_at:
         raise ValidationError(
-            {"occurred_at": f"The previous event ({last.get_to_status_display().lower()}) happened at "
-                            f"{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}; a later event cannot "
-                            "happen before it."}
+            {
+                "occurred_at": f"The previous event ({last.get_to_status_display().lower()}) happened at "
+                f"{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}; a later event cannot "
+                "happen before it."
+            }
         )
     if to_status == S.NO_RESPONSE:
         _check_answer_overdue(convoy, occurred_at)
@@ -227,8 +235,12 @@ def convoy_transition(
         )
 
     event = ConvoyEvent.objects.create(
-        convoy=convoy, from_status=convoy.status, to_status=to_status,
-        occurred_at=occurred_at, recorded_by=by, note=note,
+        convoy=convoy,
+        from_status=convoy.status,
+        to_status=to_status,
+        occurred_at=occurred_at,
+        recorded_by=by,
+        note=note,
     )
     if to_status == S.SUBMITTED and convoy.requested_date is None:
         convoy.requested_date = timezone.localdate(occurred_at)
@@ -243,14 +255,14 @@ def convoy_transition(
 
 def _check_answer_overdue(convoy: ConvoyRequest, occurred_at: datetime.datetime) -> None:
     submitted = convoy.events.filter(to_status=S.SUBMITTED).order_by("-occurred_at").first()
-    waited = working_days_between(
-        timezone.localdate(submitted.occurred_at), timezone.localdate(occurred_at)
-    )
+    waited = working_days_between(timezone.localdate(submitted.occurred_at), timezone.localdate(occurred_at))
     required = settings.AIDTRACK_NO_RESPONSE_WORKING_DAYS
     if waited < required:
         raise ValidationError(
-            {"to_status": f"Convoy {convoy} was submitted {waited} working day(s) ago; it counts as "
-                          f"'no response' only after {required} working days without an answer."}
+            {
+                "to_status": f"Convoy {convoy} was submitted {waited} working day(s) ago; it counts as "
+                f"'no response' only after {required} working days without an answer."
+            }
         )
 
 
@@ -297,12 +309,21 @@ def checkpoint_removal_record(
     already = cargo_line.removals.aggregate(total=Sum("quantity_removed"))["total"] or Decimal(0)
     if quantity + already > cargo_line.quantity:
         raise ValidationError(
-            {"quantity_removed": f"Only {(cargo_line.quantity - already).normalize():f} {cargo_line.unit} of "
-                                 f"{cargo_line.item} are left on the convoy; {quantity.normalize():f} cannot be removed."}
+            {
+                "quantity_removed": f"Only {(cargo_line.quantity - already).normalize():f} {cargo_line.unit} of "
+                f"{cargo_line.item} are left on the convoy; {quantity.normalize():f} cannot be removed."
+            }
         )
     removal = CheckpointRemoval(
-        convoy=convoy, cargo_line=cargo_line, quantity_removed=quantity, removed_on=removed_on,
-        place_name=place_name, party=party, reason=reason, latitude=latitude, longitude=longitude,
+        convoy=convoy,
+        cargo_line=cargo_line,
+        quantity_removed=quantity,
+        removed_on=removed_on,
+        place_name=place_name,
+        party=party,
+        reason=reason,
+        latitude=latitude,
+        longitude=longitude,
         recorded_by=by,
     )
     removal.full_clean()
@@ -316,8 +337,10 @@ def checkpoint_removal_record(
             stated_area = destination.area.communities.first()
         if stated_area is None:
             raise ValidationError(
-                {"latitude": "Give the checkpoint's coordinates: the convoy's destination has no community "
-                             "to place the obstruction incident at."}
+                {
+                    "latitude": "Give the checkpoint's coordinates: the convoy's destination has no community "
+                    "to place the obstruction incident at."
+                }
             )
     removal.incident = incident_create(
         by=by,

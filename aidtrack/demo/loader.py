@@ -121,9 +121,13 @@ class _Loader:
             if user is None:
                 password = secrets.token_urlsafe(12)
                 user = User.objects.create_user(
-                    username=row["username"], password=password, first_name=row["first_name"],
-                    last_name=row["last_name"], email=f"{row['username']}@demo.invalid",
-                    is_staff=row.get("superuser", False), is_superuser=row.get("superuser", False),
+                    username=row["username"],
+                    password=password,
+                    first_name=row["first_name"],
+                    last_name=row["last_name"],
+                    email=f"{row['username']}@demo.invalid",
+                    is_staff=row.get("superuser", False),
+                    is_superuser=row.get("superuser", False),
                 )
                 self.passwords[user.username] = password
             for acronym, role in row["memberships"]:
@@ -148,18 +152,31 @@ class _Loader:
         outline = shapely.union_all([shapely.geometry.shape(self.shapes[g["pcode"]]) for g in governorates])
         country = self.scenario["country"]
         self.places["SY"] = self._area(
-            pcode=country["pcode"], level=AdminLevel.COUNTRY, name_en=country["name_en"], name_ar=country["name_ar"],
-            geometry=shapely.geometry.mapping(shapely.set_precision(outline, 1e-5)), source=GEOMETRY_SOURCE,
+            pcode=country["pcode"],
+            level=AdminLevel.COUNTRY,
+            name_en=country["name_en"],
+            name_ar=country["name_ar"],
+            geometry=shapely.geometry.mapping(shapely.set_precision(outline, 1e-5)),
+            source=GEOMETRY_SOURCE,
         )
         for row in governorates:
             self.places[row["pcode"]] = self._area(
-                pcode=row["pcode"], level=AdminLevel.GOVERNORATE, name_en=row["name_en"], name_ar=row["name_ar"],
-                parent=self.places["SY"], geometry=self.shapes[row["pcode"]], source=GEOMETRY_SOURCE,
+                pcode=row["pcode"],
+                level=AdminLevel.GOVERNORATE,
+                name_en=row["name_en"],
+                name_ar=row["name_ar"],
+                parent=self.places["SY"],
+                geometry=self.shapes[row["pcode"]],
+                source=GEOMETRY_SOURCE,
             )
         for row in self.scenario["communities"]:
             self.places[row["pcode"]] = self._area(
-                pcode=row["pcode"], level=AdminLevel.COMMUNITY, name_en=row["name_en"], name_ar=row["name_ar"],
-                parent=self.places[row["parent"]], geometry={"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                pcode=row["pcode"],
+                level=AdminLevel.COMMUNITY,
+                name_en=row["name_en"],
+                name_ar=row["name_ar"],
+                parent=self.places[row["parent"]],
+                geometry={"type": "Point", "coordinates": [row["lon"], row["lat"]]},
                 source="OCHA community list (P-code and point), autumn 2016",
             )
 
@@ -174,9 +191,14 @@ class _Loader:
         ocha = self.organizations["OCHA"]
         for row in self.scenario["areas"]:
             area = Area(
-                name_en=row["name_en"], name_ar=row["name_ar"], governorate=self.places[row["governorate"]],
-                latitude=row["lat"], longitude=row["lon"], population=row["population"],
-                population_date=datetime.date(2016, 10, 31), population_source="OCHA, autumn 2016 (as listed in DOMAIN.md)",
+                name_en=row["name_en"],
+                name_ar=row["name_ar"],
+                governorate=self.places[row["governorate"]],
+                latitude=row["lat"],
+                longitude=row["lon"],
+                population=row["population"],
+                population_date=datetime.date(2016, 10, 31),
+                population_source="OCHA, autumn 2016 (as listed in DOMAIN.md)",
                 notes=row.get("notes", ""),
             )
             area.full_clean()
@@ -186,8 +208,13 @@ class _Loader:
             area.besieging_parties.set([self.parties[p] for p in row["besieged_by"]])
             for status, start, end, source in row["periods"]:
                 status_period_add(
-                    area=area, status=status, start_date=_day(start), end_date=_day(end), source=source,
-                    by=self.admin, organization=ocha,
+                    area=area,
+                    status=status,
+                    start_date=_day(start),
+                    end_date=_day(end),
+                    source=source,
+                    by=self.admin,
+                    organization=ocha,
                 )
             self.areas[row["name_en"]] = area
 
@@ -197,32 +224,53 @@ class _Loader:
             first_event = row["events"][0][1] if row["events"] else None
             created_at = _moment(first_event) - datetime.timedelta(days=2) if first_event else None
             convoy = convoy_create(
-                by=by, reference=row["reference"], title=row["title"], lead_organization=self.organizations[row["lead"]],
-                partner_organizations=[self.organizations[a] for a in row["partners"]], modality=row["modality"],
-                origin_name=row["origin"], origin_area=self.places.get(row.get("origin_area")),
-                origin_latitude=row.get("origin_lat"), origin_longitude=row.get("origin_lon"),
-                plan_month=_day(row["plan_month"]), trucks=row.get("trucks"), planned_date=_day(row.get("planned_date")),
-                destinations=[DestinationInput(area=self.areas[d["area"]], planned_beneficiaries=d["planned"])
-                              for d in row["destinations"]],
+                by=by,
+                reference=row["reference"],
+                title=row["title"],
+                lead_organization=self.organizations[row["lead"]],
+                partner_organizations=[self.organizations[a] for a in row["partners"]],
+                modality=row["modality"],
+                origin_name=row["origin"],
+                origin_area=self.places.get(row.get("origin_area")),
+                origin_latitude=row.get("origin_lat"),
+                origin_longitude=row.get("origin_lon"),
+                plan_month=_day(row["plan_month"]),
+                trucks=row.get("trucks"),
+                planned_date=_day(row.get("planned_date")),
+                destinations=[
+                    DestinationInput(area=self.areas[d["area"]], planned_beneficiaries=d["planned"])
+                    for d in row["destinations"]
+                ],
                 cargo_lines=[CargoInput(*line) for line in row["cargo"]],
                 created_at=created_at,
             )
             reached = {
                 destination.pk: spec["reached"]
-                for destination, spec in zip(convoy.destinations.order_by("pk"), row["destinations"])
+                for destination, spec in zip(convoy.destinations.order_by("pk"), row["destinations"], strict=True)
                 if "reached" in spec
             }
             for status, moment, note in row["events"]:
                 convoy_transition(
-                    convoy=convoy, to_status=status, by=by, note=note, occurred_at=_moment(moment),
+                    convoy=convoy,
+                    to_status=status,
+                    by=by,
+                    note=note,
+                    occurred_at=_moment(moment),
                     reached_beneficiaries=reached if status in ("delivered", "partially_delivered") else None,
                 )
             for removal in row.get("removals", []):
                 line = convoy.cargo_lines.get(item=removal["cargo"])
                 recorded = checkpoint_removal_record(
-                    convoy=convoy, cargo_line=line, quantity_removed=Decimal(removal["quantity"]),
-                    removed_on=_day(removal["on"]), place_name=removal["place"], party=self.parties[removal["party"]],
-                    reason=removal["reason"], latitude=removal["lat"], longitude=removal["lon"], by=by,
+                    convoy=convoy,
+                    cargo_line=line,
+                    quantity_removed=Decimal(removal["quantity"]),
+                    removed_on=_day(removal["on"]),
+                    place_name=removal["place"],
+                    party=self.parties[removal["party"]],
+                    reason=removal["reason"],
+                    latitude=removal["lat"],
+                    longitude=removal["lon"],
+                    by=by,
                 )
                 incident_review(incident=recorded.incident, by=self.users["reviewer"], outcome="verified")
             self.convoys[row["reference"]] = convoy
@@ -232,20 +280,32 @@ class _Loader:
             by = self.users[row["by"]]
             occurred = datetime.datetime.fromisoformat(f"{row['date']}T{row.get('time', '12:00')}")
             incident = incident_create(
-                by=by, organization=self.organizations[row["org"]], kind=row["kind"], category=row["category"],
-                title=row["title"], occurred_on=_day(row["date"]),
+                by=by,
+                organization=self.organizations[row["org"]],
+                kind=row["kind"],
+                category=row["category"],
+                title=row["title"],
+                occurred_on=_day(row["date"]),
                 occurred_time=datetime.time.fromisoformat(row["time"]) if "time" in row else None,
                 reported_at=timezone.make_aware(occurred) + datetime.timedelta(hours=2),
-                location_name=row.get("location", ""), latitude=row.get("lat"), longitude=row.get("lon"),
-                geo_precision=row.get("geo_precision", 1), stated_area=self.places.get(row.get("stated_area")),
+                location_name=row.get("location", ""),
+                latitude=row.get("lat"),
+                longitude=row.get("lon"),
+                geo_precision=row.get("geo_precision", 1),
+                stated_area=self.places.get(row.get("stated_area")),
                 publish_exact_location=row.get("publish_exact_location", False),
-                area=self.areas.get(row.get("area")), convoy=self.convoys.get(row.get("convoy")),
+                area=self.areas.get(row.get("area")),
+                convoy=self.convoys.get(row.get("convoy")),
                 perpetrator=self.parties.get(row.get("perpetrator")),
-                public_summary=row["summary"], internal_description=row.get("internal", ""),
-                supplies_lost=row.get("supplies_lost", ""), access_effect=row.get("access_effect", ""),
+                public_summary=row["summary"],
+                internal_description=row.get("internal", ""),
+                supplies_lost=row.get("supplies_lost", ""),
+                access_effect=row.get("access_effect", ""),
                 visibility=row.get("visibility", "public"),
-                sources=[SourceInput(kind, name, reference, reliability, contact)
-                         for kind, name, reference, reliability, contact in row["sources"]],
+                sources=[
+                    SourceInput(kind, name, reference, reliability, contact)
+                    for kind, name, reference, reliability, contact in row["sources"]
+                ],
                 **row.get("impact", {}),
             )
             if row["review"]:
@@ -255,9 +315,13 @@ class _Loader:
     def load_agreements(self):
         for row in self.scenario["agreements"]:
             agreement = Agreement(
-                name=row["name"], announced_on=_day(row["announced_on"]), starts_at=_moment(row["starts_at"]),
-                ends_at=_moment(row["ends_at"]) if row.get("ends_at") else None, brokers=row["brokers"],
-                summary=row["summary"], source=row["source"],
+                name=row["name"],
+                announced_on=_day(row["announced_on"]),
+                starts_at=_moment(row["starts_at"]),
+                ends_at=_moment(row["ends_at"]) if row.get("ends_at") else None,
+                brokers=row["brokers"],
+                summary=row["summary"],
+                source=row["source"],
             )
             agreement.full_clean()
             agreement._history_user = self.admin
@@ -267,8 +331,11 @@ class _Loader:
             agreement.areas.set([self.areas[a] for a in row["areas"]])
             for spec in row["conditions"]:
                 condition = AgreementCondition(
-                    agreement=agreement, kind=spec["kind"], description=spec["description"],
-                    required_consecutive_days=spec["days"], max_incidents_per_day=spec.get("max_incidents_per_day"),
+                    agreement=agreement,
+                    kind=spec["kind"],
+                    description=spec["description"],
+                    required_consecutive_days=spec["days"],
+                    max_incidents_per_day=spec.get("max_incidents_per_day"),
                     counted_categories=spec.get("categories", []),
                     max_days_without_access=spec.get("max_days_without_access"),
                 )

@@ -15,10 +15,13 @@ class AdminAreaAdmin(SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("pcode", "level", "name_en", "name_ar", "parent", "source")}),
         ("Population", {"fields": ("population", "population_year", "population_source")}),
-        ("Geometry", {
-            "fields": ("geometry", ("centroid_lat", "centroid_lon"), ("min_lon", "min_lat", "max_lon", "max_lat")),
-            "classes": ("collapse",),
-        }),
+        (
+            "Geometry",
+            {
+                "fields": ("geometry", ("centroid_lat", "centroid_lon"), ("min_lon", "min_lat", "max_lon", "max_lat")),
+                "classes": ("collapse",),
+            },
+        ),
         (None, {"fields": ("updated_at",)}),
     )
 

@@ -39,13 +39,11 @@ def parse_geometry(geojson: dict) -> shapely.Geometry:
     """Return the shapely geometry for a GeoJSON geometry, or raise ValidationError."""
     if not isinstance(geojson, dict) or "type" not in geojson:
         raise ValidationError(
-            "Geometry must be a GeoJSON geometry object, e.g. "
-            '{"type": "Polygon", "coordinates": [...]}.'
+            'Geometry must be a GeoJSON geometry object, e.g. {"type": "Polygon", "coordinates": [...]}.'
         )
     if geojson["type"] not in GEOMETRY_TYPES:
         raise ValidationError(
-            f"Geometry type {geojson['type']!r} is not supported: use one of "
-            f"{', '.join(sorted(GEOMETRY_TYPES))}."
+            f"Geometry type {geojson['type']!r} is not supported: use one of {', '.join(sorted(GEOMETRY_TYPES))}."
         )
     try:
         geometry = shapely.geometry.shape(geojson)

@@ -27,27 +27,33 @@ class AdminAreaQuerySet(models.QuerySet):
 
     def intersecting_bbox(self, min_lon, min_lat, max_lon, max_lat):
         """Areas whose bounding box overlaps the given one (a cheap pre-filter)."""
-        return self.filter(
-            min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat
-        )
+        return self.filter(min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat)
 
 
 class AdminArea(models.Model):
     """One administrative area (levels 0-3, polygons) or community (level 4, point)."""
 
     pcode = models.CharField(
-        "P-code", max_length=20, unique=True, validators=[pcode_validator],
+        "P-code",
+        max_length=20,
+        unique=True,
+        validators=[pcode_validator],
         help_text="OCHA place code, e.g. SY03 (Rural Damascus) or C2450 (Madaya).",
     )
     level = models.PositiveSmallIntegerField(choices=AdminLevel.choices, db_index=True)
     name_en = models.CharField("name (English)", max_length=200)
     name_ar = models.CharField("name (Arabic)", max_length=200, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         help_text="The area one level up (a community's parent may be any higher level).",
     )
     geometry = models.JSONField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="GeoJSON geometry in WGS 84: a (Multi)Polygon for levels 0-3, a Point for communities.",
     )
     centroid_lat = models.FloatField(null=True, blank=True, validators=latitude_validators, editable=False)
@@ -94,14 +100,20 @@ class AdminArea(models.Model):
     def __str__(self):
         return f"{self.name_en} ({self.pcode})"
 
+    def save(self, *args, **kwargs):
+        self.refresh_footprint()
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.parent_id is not None:
             if self.parent_id == self.pk:
                 raise ValidationError({"parent": "An area cannot be its own parent."})
             if self.parent.level >= self.level:
                 raise ValidationError(
-                    {"parent": f"The parent of a level-{self.level} area must be at a higher level "
-                               f"(lower number); {self.parent} is level {self.parent.level}."}
+                    {
+                        "parent": f"The parent of a level-{self.level} area must be at a higher level "
+                        f"(lower number); {self.parent} is level {self.parent.level}."
+                    }
                 )
         if self.geometry:
             try:
@@ -114,16 +126,15 @@ class AdminArea(models.Model):
             if self.level < AdminLevel.COMMUNITY and kind not in {"Polygon", "MultiPolygon"}:
                 raise ValidationError({"geometry": f"A level-{self.level} area is a polygon."})
 
-    def save(self, *args, **kwargs):
-        self.refresh_footprint()
-        super().save(*args, **kwargs)
-
     def refresh_footprint(self):
         """Keep the bounding box and centroid columns in step with the geometry."""
         if self.geometry:
             fp = footprint(self.geometry)
             self.min_lon, self.min_lat, self.max_lon, self.max_lat = (
-                fp.min_lon, fp.min_lat, fp.max_lon, fp.max_lat,
+                fp.min_lon,
+                fp.min_lat,
+                fp.max_lon,
+                fp.max_lat,
             )
             self.centroid_lon, self.centroid_lat = fp.centroid_lon, fp.centroid_lat
         else:

@@ -9,12 +9,15 @@ from aidtrack.incidents.services import REVIEW_OUTCOMES, incident_create, incide
 
 class IncidentForm(VersionedAdminForm):
     review_outcome = forms.ChoiceField(
-        label="Review", required=False,
+        label="Review",
+        required=False,
         choices=[("", "— no review —")] + [(o.value, o.label) for o in REVIEW_OUTCOMES],
         help_text="Only a reviewer of the reporting organization who did not report the incident may review it.",
     )
     review_note = forms.CharField(
-        label="Review note", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Review note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required to dispute or reject.",
     )
 
@@ -31,34 +34,113 @@ class SourceInline(admin.TabularInline):
 @admin.register(Incident)
 class IncidentAdmin(SimpleHistoryAdmin):
     form = IncidentForm
-    list_display = ("reference", "occurred_on", "title", "category", "kind", "admin1", "organization",
-                    "verification_status", "visibility")
-    list_filter = ("verification_status", "visibility", "kind", "category", "organization", "admin1",
-                   "perpetrator", "access_effect")
-    search_fields = ("reference", "title", "public_summary", "location_name", "external_id",
-                     "admin3__name_en", "community__name_en", "convoy__reference")
+    list_display = (
+        "reference",
+        "occurred_on",
+        "title",
+        "category",
+        "kind",
+        "admin1",
+        "organization",
+        "verification_status",
+        "visibility",
+    )
+    list_filter = (
+        "verification_status",
+        "visibility",
+        "kind",
+        "category",
+        "organization",
+        "admin1",
+        "perpetrator",
+        "access_effect",
+    )
+    search_fields = (
+        "reference",
+        "title",
+        "public_summary",
+        "location_name",
+        "external_id",
+        "admin3__name_en",
+        "community__name_en",
+        "convoy__reference",
+    )
     autocomplete_fields = ("organization", "stated_area", "area", "convoy", "perpetrator")
-    readonly_fields = ("reference", "reported_by", "admin1", "admin2", "admin3", "community",
-                       "verification_status", "verified_by", "verified_at", "verification_note",
-                       "version", "created_at", "updated_at")
+    readonly_fields = (
+        "reference",
+        "reported_by",
+        "admin1",
+        "admin2",
+        "admin3",
+        "community",
+        "verification_status",
+        "verified_by",
+        "verified_at",
+        "verification_note",
+        "version",
+        "created_at",
+        "updated_at",
+    )
     list_select_related = ("organization", "admin1")
     date_hierarchy = "occurred_on"
     inlines = [SourceInline]
     actions = ["verify_selected"]
     fieldsets = (
-        (None, {"fields": ("reference", "organization", "reported_by", "reported_at", "external_id",
-                           "kind", "category", "title")}),
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "organization",
+                    "reported_by",
+                    "reported_at",
+                    "external_id",
+                    "kind",
+                    "category",
+                    "title",
+                )
+            },
+        ),
         ("When", {"fields": (("occurred_on", "occurred_time", "date_precision"),)}),
-        ("Where", {"fields": ("location_name", ("latitude", "longitude", "geo_precision"), "stated_area",
-                              "publish_exact_location", ("admin1", "admin2", "admin3", "community"),
-                              "area", "convoy")}),
+        (
+            "Where",
+            {
+                "fields": (
+                    "location_name",
+                    ("latitude", "longitude", "geo_precision"),
+                    "stated_area",
+                    "publish_exact_location",
+                    ("admin1", "admin2", "admin3", "community"),
+                    "area",
+                    "convoy",
+                )
+            },
+        ),
         ("Who and what", {"fields": ("perpetrator", "perpetrator_kind", "public_summary", "internal_description")}),
-        ("Impact", {"fields": (("people_killed", "people_injured"),
-                               ("aid_workers_killed", "aid_workers_injured", "aid_workers_abducted",
-                                "aid_workers_detained"),
-                               ("vehicles_damaged", "beneficiaries_affected"), "supplies_lost", "access_effect")}),
-        ("Review", {"fields": ("visibility", ("verification_status", "verified_by", "verified_at"),
-                               "verification_note", "review_outcome", "review_note")}),
+        (
+            "Impact",
+            {
+                "fields": (
+                    ("people_killed", "people_injured"),
+                    ("aid_workers_killed", "aid_workers_injured", "aid_workers_abducted", "aid_workers_detained"),
+                    ("vehicles_damaged", "beneficiaries_affected"),
+                    "supplies_lost",
+                    "access_effect",
+                )
+            },
+        ),
+        (
+            "Review",
+            {
+                "fields": (
+                    "visibility",
+                    ("verification_status", "verified_by", "verified_at"),
+                    "verification_note",
+                    "review_outcome",
+                    "review_note",
+                )
+            },
+        ),
         (None, {"fields": ("expected_version", "version", "created_at", "updated_at")}),
     )
 
@@ -78,14 +160,20 @@ class IncidentAdmin(SimpleHistoryAdmin):
             obj.pk = created.pk
             obj.refresh_from_db()
         elif editable:
-            incident_update(incident=obj, by=request.user, expected_version=data.get("expected_version"),
-                            **{name: data[name] for name in editable})
+            incident_update(
+                incident=obj,
+                by=request.user,
+                expected_version=data.get("expected_version"),
+                **{name: data[name] for name in editable},
+            )
             obj.refresh_from_db()
         if data.get("review_outcome"):
             report_service_errors(
-                self, request,
-                lambda: incident_review(incident=obj, by=request.user, outcome=data["review_outcome"],
-                                        note=data.get("review_note", "")),
+                self,
+                request,
+                lambda: incident_review(
+                    incident=obj, by=request.user, outcome=data["review_outcome"], note=data.get("review_note", "")
+                ),
                 f"Incident {obj.reference} marked {data['review_outcome']}.",
             )
             obj.refresh_from_db()
@@ -94,9 +182,10 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def verify_selected(self, request, queryset):
         for incident in queryset:
             report_service_errors(
-                self, request,
+                self,
+                request,
                 lambda incident=incident: incident_review(
-                    incident=incident, by=request.user, outcome=VerificationStatus.VERIFIED),
+                    incident=incident, by=request.user, outcome=VerificationStatus.VERIFIED
+                ),
                 f"Incident {incident.reference} verified.",
             )
-

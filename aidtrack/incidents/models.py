@@ -57,22 +57,35 @@ class VerificationStatus(models.TextChoices):
 
 
 IMPACT_FIELDS = (
-    "people_killed", "people_injured", "aid_workers_killed", "aid_workers_injured",
-    "aid_workers_abducted", "aid_workers_detained", "vehicles_damaged", "beneficiaries_affected",
+    "people_killed",
+    "people_injured",
+    "aid_workers_killed",
+    "aid_workers_injured",
+    "aid_workers_abducted",
+    "aid_workers_detained",
+    "vehicles_damaged",
+    "beneficiaries_affected",
 )
 
 
 class Incident(models.Model):
     reference = models.CharField(
-        max_length=40, unique=True, null=True, blank=True, editable=False,
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
         help_text="Assigned on creation, e.g. INC-2016-000042.",
     )
     external_id = models.CharField(
-        max_length=100, blank=True,
+        max_length=100,
+        blank=True,
         help_text="The reporting organization's own identifier, used to match re-imported rows.",
     )
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="incidents",
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="incidents",
         help_text="The organization that reported the incident.",
     )
     reported_by = models.ForeignKey(
@@ -81,7 +94,9 @@ class Incident(models.Model):
     reported_at = models.DateTimeField()
     kind = models.CharField(max_length=20, choices=IncidentKind.choices, default=IncidentKind.OBSTRUCTION)
     category = models.CharField(
-        max_length=10, choices=Category.choices, blank=True,
+        max_length=10,
+        choices=Category.choices,
+        blank=True,
         help_text="Required for obstructions; access achieved may leave it blank.",
     )
     title = models.CharField(max_length=200)
@@ -97,31 +112,53 @@ class Incident(models.Model):
     longitude = models.FloatField(null=True, blank=True, validators=longitude_validators)
     geo_precision = models.PositiveSmallIntegerField(choices=GeoPrecision.choices, default=GeoPrecision.EXACT)
     stated_area = models.ForeignKey(
-        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The admin area given by the reporter when there is no point (or to check it).",
     )
     admin1 = models.ForeignKey(
-        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="governorate", editable=False,
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="governorate",
+        editable=False,
     )
     admin2 = models.ForeignKey(
-        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="district", editable=False,
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="district",
+        editable=False,
     )
     admin3 = models.ForeignKey(
-        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="sub-district", editable=False,
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="sub-district",
+        editable=False,
     )
     community = models.ForeignKey(
-        "geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False,
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     publish_exact_location = models.BooleanField(
         default=False,
         help_text="Only when the exact point is safe to publish; otherwise the public sees the sub-district.",
     )
-    area = models.ForeignKey(
-        "areas.Area", on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
-    )
+    area = models.ForeignKey("areas.Area", on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents")
     convoy = models.ForeignKey(
         "convoys.ConvoyRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
     )
@@ -131,7 +168,10 @@ class Incident(models.Model):
         "orgs.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
     )
     perpetrator_kind = models.CharField(
-        "perpetrator type", max_length=30, choices=PartyType.choices, blank=True,
+        "perpetrator type",
+        max_length=30,
+        choices=PartyType.choices,
+        blank=True,
         help_text="Filled from the perpetrator when one is named.",
     )
 
@@ -183,8 +223,7 @@ class Incident(models.Model):
                 name="incident_latitude_in_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(longitude__isnull=True)
-                | models.Q(longitude__gte=-180, longitude__lte=180),
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="incident_longitude_in_range",
             ),
             models.CheckConstraint(
@@ -204,7 +243,8 @@ class Incident(models.Model):
                 violation_error_message="An obstruction needs one of the access categories.",
             ),
             models.UniqueConstraint(
-                fields=["organization", "external_id"], condition=~models.Q(external_id=""),
+                fields=["organization", "external_id"],
+                condition=~models.Q(external_id=""),
                 name="incident_external_id_unique_per_organization",
             ),
         ]

@@ -12,11 +12,24 @@ from aidtrack.incidents.models import Incident, IncidentSource, VerificationStat
 from aidtrack.orgs.permissions import can_review_for, can_write_for
 
 # Fields a caller may not set directly: they are assigned by the services.
-SERVICE_FIELDS = frozenset({
-    "reference", "organization", "reported_by", "admin1", "admin2", "admin3", "community",
-    "verification_status", "verified_by", "verified_at", "verification_note", "version",
-    "created_at", "updated_at",
-})
+SERVICE_FIELDS = frozenset(
+    {
+        "reference",
+        "organization",
+        "reported_by",
+        "admin1",
+        "admin2",
+        "admin3",
+        "community",
+        "verification_status",
+        "verified_by",
+        "verified_at",
+        "verification_note",
+        "version",
+        "created_at",
+        "updated_at",
+    }
+)
 REVIEW_OUTCOMES = (VerificationStatus.VERIFIED, VerificationStatus.DISPUTED, VerificationStatus.REJECTED)
 
 
@@ -32,9 +45,7 @@ class SourceInput:
 def _check_fields(fields: dict) -> None:
     forbidden = SERVICE_FIELDS & set(fields)
     if forbidden:
-        raise ValidationError(
-            f"{', '.join(sorted(forbidden))} cannot be set directly: they are assigned by aidtrack."
-        )
+        raise ValidationError(f"{', '.join(sorted(forbidden))} cannot be set directly: they are assigned by aidtrack.")
     known = {f.name for f in Incident._meta.get_fields()}
     unknown = set(fields) - known
     if unknown:
@@ -66,8 +77,7 @@ def incident_create(*, by, organization, sources: list[SourceInput] = (), **fiel
     """Report an incident for ``organization``; it starts unverified."""
     if not can_write_for(by, organization):
         raise PermissionDenied(
-            f"{by} may not report incidents for {organization.short_name}: "
-            "only its reporters and reviewers may."
+            f"{by} may not report incidents for {organization.short_name}: only its reporters and reviewers may."
         )
     _check_fields(fields)
     fields.setdefault("reported_at", timezone.now())
@@ -104,9 +114,7 @@ def incident_update(*, incident: Incident, by, expected_version: int | None, **c
         incident.perpetrator_kind = ""
     incident.full_clean()
     _derive(incident)
-    if incident.verification_status != VerificationStatus.REPORTED and not can_review_for(
-        by, incident.organization_id
-    ):
+    if incident.verification_status != VerificationStatus.REPORTED and not can_review_for(by, incident.organization_id):
         incident.verification_status = VerificationStatus.REPORTED
         incident.verified_by = None
         incident.verified_at = None
@@ -130,8 +138,7 @@ def incident_review(
         )
     if by.pk == incident.reported_by_id:
         raise PermissionDenied(
-            f"{by} reported incident {incident.reference} and so cannot review it: "
-            "another reviewer must verify it."
+            f"{by} reported incident {incident.reference} and so cannot review it: another reviewer must verify it."
         )
     if not can_review_for(by, incident.organization_id):
         raise PermissionDenied(

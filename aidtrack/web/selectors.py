@@ -23,9 +23,7 @@ class Overview:
 
 
 def public_incidents():
-    return Incident.objects.filter(
-        verification_status=VerificationStatus.VERIFIED, visibility=Visibility.PUBLIC
-    )
+    return Incident.objects.filter(verification_status=VerificationStatus.VERIFIED, visibility=Visibility.PUBLIC)
 
 
 def public_overview(day: datetime.date) -> Overview:
@@ -33,8 +31,7 @@ def public_overview(day: datetime.date) -> Overview:
     register = [e for e in register_on(day) if e.status and e.status != AccessStatus.ACCESSIBLE]
     register.sort(key=lambda e: (list(AccessStatus.values).index(e.status), -(e.area.population or 0)))
     convoy_counts = dict(
-        ConvoyRequest.objects.filter(visibility=Visibility.PUBLIC)
-        .values_list("status").annotate(n=Count("pk"))
+        ConvoyRequest.objects.filter(visibility=Visibility.PUBLIC).values_list("status").annotate(n=Count("pk"))
     )
     incidents = public_incidents().filter(occurred_on__lte=day)
     category_counts = dict(incidents.values_list("category").annotate(n=Count("pk")))
@@ -42,7 +39,9 @@ def public_overview(day: datetime.date) -> Overview:
         day=day,
         register=register,
         people=[(AccessStatus(s).label, people[s]) for s in AccessStatus.values if s != AccessStatus.ACCESSIBLE],
-        convoys_by_status=[(ConvoyStatus(s).label, convoy_counts[s]) for s in ConvoyStatus.values if s in convoy_counts],
+        convoys_by_status=[
+            (ConvoyStatus(s).label, convoy_counts[s]) for s in ConvoyStatus.values if s in convoy_counts
+        ],
         incidents_by_category=[(c.label, category_counts[c.value]) for c in Category if c.value in category_counts],
         latest_incidents=list(incidents.select_related("admin1").order_by("-occurred_on", "-pk")[:10]),
     )

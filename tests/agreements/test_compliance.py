@@ -16,19 +16,33 @@ D = datetime.date
 @pytest.fixture
 def agreement(db):
     agreement = Agreement.objects.create(
-        name="Test cessation", starts_at=timezone.make_aware(datetime.datetime(2016, 9, 12, 19)),
+        name="Test cessation",
+        starts_at=timezone.make_aware(datetime.datetime(2016, 9, 12, 19)),
         ends_at=timezone.make_aware(datetime.datetime(2016, 9, 22, 19)),
     )
     AgreementCondition.objects.create(
-        agreement=agreement, kind=ConditionKind.REDUCED_VIOLENCE, description="Reduced violence",
-        required_consecutive_days=7, max_incidents_per_day=1, counted_categories=["7"],
+        agreement=agreement,
+        kind=ConditionKind.REDUCED_VIOLENCE,
+        description="Reduced violence",
+        required_consecutive_days=7,
+        max_incidents_per_day=1,
+        counted_categories=["7"],
     )
     return agreement
 
 
 def strike(by, organization, day, perpetrator=None):
-    return incident_create(by=by, organization=organization, category="7", title="Strike", occurred_on=day,
-                           latitude=36.2, longitude=37.1, public_summary="Strike", perpetrator=perpetrator)
+    return incident_create(
+        by=by,
+        organization=organization,
+        category="7",
+        title="Strike",
+        occurred_on=day,
+        latitude=36.2,
+        longitude=37.1,
+        public_summary="Strike",
+        perpetrator=perpetrator,
+    )
 
 
 @pytest.mark.django_db
@@ -58,12 +72,24 @@ def test_a_violent_day_breaks_the_run_but_excluded_parties_do_not_count(agreemen
 def test_sustained_access_needs_every_listed_area_reached(agreement, reporter, org_a):
     madaya, foah = AreaFactory(name_en="Madaya"), AreaFactory(name_en="Foah")
     condition = AgreementCondition.objects.create(
-        agreement=agreement, kind=ConditionKind.SUSTAINED_ACCESS, description="Access",
-        required_consecutive_days=3, max_days_without_access=7,
+        agreement=agreement,
+        kind=ConditionKind.SUSTAINED_ACCESS,
+        description="Access",
+        required_consecutive_days=3,
+        max_days_without_access=7,
     )
     condition.areas.set([madaya, foah])
-    incident_create(by=reporter, organization=org_a, kind="access", title="Delivery", occurred_on=D(2016, 9, 14),
-                    latitude=33.69, longitude=36.09, public_summary="Delivered", area=madaya)
+    incident_create(
+        by=reporter,
+        organization=org_a,
+        kind="access",
+        title="Delivery",
+        occurred_on=D(2016, 9, 14),
+        latitude=33.69,
+        longitude=36.09,
+        public_summary="Delivered",
+        area=madaya,
+    )
     _, access = agreement_compliance(agreement, until=D(2016, 9, 15))
     assert [r.met for r in access.days] == [False] * 4
     assert "Foah (never reached)" in access.days[-1].detail

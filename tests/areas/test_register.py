@@ -53,8 +53,9 @@ def test_the_same_status_twice_is_refused(area, reporter, org_a):
 @pytest.mark.django_db
 def test_an_end_before_the_start_is_refused(area, site_admin):
     with pytest.raises(ValidationError, match="must be after the start"):
-        status_period_add(area=area, status=B, start_date=D(2016, 5, 1), end_date=D(2016, 4, 1),
-                          source="x", by=site_admin)
+        status_period_add(
+            area=area, status=B, start_date=D(2016, 5, 1), end_date=D(2016, 4, 1), source="x", by=site_admin
+        )
     assert not StatusPeriod.objects.exists()
 
 
@@ -62,8 +63,9 @@ def test_an_end_before_the_start_is_refused(area, site_admin):
 def test_overlapping_periods_are_refused(area, site_admin):
     status_period_add(area=area, status=B, start_date=D(2015, 1, 1), end_date=D(2016, 1, 1), source="x", by=site_admin)
     with pytest.raises(ValidationError, match="overlaps another period"):
-        status_period_add(area=area, status=H, start_date=D(2015, 6, 1), end_date=D(2015, 8, 1),
-                          source="x", by=site_admin)
+        status_period_add(
+            area=area, status=H, start_date=D(2015, 6, 1), end_date=D(2015, 8, 1), source="x", by=site_admin
+        )
 
 
 @pytest.mark.django_db
@@ -83,7 +85,9 @@ def test_people_by_status_on_a_date(reporter, org_a):
     set_status(foah, B, D(2015, 3, 28), reporter, org_a)
     assert people_by_status_on(D(2015, 2, 1))[H] == 12_800
     assert people_by_status_on(D(2016, 9, 19))[B] == 50_800
-    assert [e.area for e in register_on(D(2016, 9, 19), statuses={B})] == sorted([madaya, foah], key=lambda a: a.name_en)
+    assert [e.area for e in register_on(D(2016, 9, 19), statuses={B})] == sorted(
+        [madaya, foah], key=lambda a: a.name_en
+    )
 
 
 @pytest.mark.django_db
@@ -104,8 +108,20 @@ def test_an_outsider_cannot_update_another_organizations_register_entry(area, ou
 @pytest.mark.django_db
 def test_population_update_needs_a_source(area, reporter, org_a):
     with pytest.raises(ValidationError, match="Say where the estimate comes from"):
-        area_update_population(area=area, population=40_000, population_date=D(2016, 10, 1), population_source=" ",
-                               by=reporter, organization=org_a)
-    area = area_update_population(area=area, population=40_000, population_date=D(2016, 10, 1),
-                                  population_source="HNO 2017", by=reporter, organization=org_a)
+        area_update_population(
+            area=area,
+            population=40_000,
+            population_date=D(2016, 10, 1),
+            population_source=" ",
+            by=reporter,
+            organization=org_a,
+        )
+    area = area_update_population(
+        area=area,
+        population=40_000,
+        population_date=D(2016, 10, 1),
+        population_source="HNO 2017",
+        by=reporter,
+        organization=org_a,
+    )
     assert area.population == 40_000

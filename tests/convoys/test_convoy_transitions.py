@@ -42,8 +42,13 @@ PATHS = {
 def walk(convoy, by, statuses, start=START):
     """Apply transitions ten days apart (so 'no response' is always overdue)."""
     for step, status in enumerate(statuses, start=1):
-        convoy_transition(convoy=convoy, to_status=status, by=by, note="because",
-                          occurred_at=start + datetime.timedelta(days=10 * step))
+        convoy_transition(
+            convoy=convoy,
+            to_status=status,
+            by=by,
+            note="because",
+            occurred_at=start + datetime.timedelta(days=10 * step),
+        )
     convoy.refresh_from_db()
     return convoy
 
@@ -66,7 +71,11 @@ def test_every_allowed_transition_is_recorded(reporter, org_a, origin, target):
     assert convoy.status == target
     assert convoy.events.count() == events_before + 1
     assert (event.from_status, event.to_status, event.recorded_by, event.occurred_at, event.note) == (
-        origin, target, reporter, at, "field note",
+        origin,
+        target,
+        reporter,
+        at,
+        "field note",
     )
 
 
@@ -84,8 +93,9 @@ def test_every_forbidden_transition_is_refused_and_saves_nothing(reporter, org_a
     events_before = list(convoy.events.values_list("pk", flat=True))
     version_before = convoy.version
     with pytest.raises(ValidationError) as refused:
-        convoy_transition(convoy=convoy, to_status=target, by=reporter, note="try",
-                          occurred_at=START + datetime.timedelta(days=100))
+        convoy_transition(
+            convoy=convoy, to_status=target, by=reporter, note="try", occurred_at=START + datetime.timedelta(days=100)
+        )
     message = " ".join(refused.value.messages)
     assert f"cannot become {S(target).label.lower()}" in message
     convoy.refresh_from_db()
@@ -126,8 +136,9 @@ def test_a_note_is_required_when_something_went_wrong(reporter, org_a, target):
     origin = next(o for o, targets in TRANSITIONS.items() if target in targets)
     convoy = walk(make_convoy(reporter, org_a, created_at=START), reporter, PATHS[origin])
     with pytest.raises(ValidationError, match="a note is required"):
-        convoy_transition(convoy=convoy, to_status=target, by=reporter, note="  ",
-                          occurred_at=START + datetime.timedelta(days=100))
+        convoy_transition(
+            convoy=convoy, to_status=target, by=reporter, note="  ", occurred_at=START + datetime.timedelta(days=100)
+        )
     convoy.refresh_from_db()
     assert convoy.status == origin
 
@@ -148,8 +159,12 @@ def test_no_response_needs_seven_working_days(reporter, org_a):
     too_early = timezone.make_aware(datetime.datetime(2016, 9, 11, 10))  # 6 working days later
     with pytest.raises(ValidationError, match="6 working day"):
         convoy_transition(convoy=convoy, to_status=S.NO_RESPONSE, by=reporter, occurred_at=too_early)
-    convoy_transition(convoy=convoy, to_status=S.NO_RESPONSE, by=reporter,
-                      occurred_at=timezone.make_aware(datetime.datetime(2016, 9, 12, 10)))
+    convoy_transition(
+        convoy=convoy,
+        to_status=S.NO_RESPONSE,
+        by=reporter,
+        occurred_at=timezone.make_aware(datetime.datetime(2016, 9, 12, 10)),
+    )
     convoy.refresh_from_db()
     assert convoy.status == S.NO_RESPONSE
 
@@ -170,8 +185,9 @@ def test_an_event_cannot_be_dated_before_the_previous_one(reporter, org_a):
 def test_an_event_cannot_be_in_the_future(reporter, org_a):
     convoy = make_convoy(reporter, org_a)
     with pytest.raises(ValidationError, match="in the future"):
-        convoy_transition(convoy=convoy, to_status=S.SUBMITTED, by=reporter,
-                          occurred_at=timezone.now() + datetime.timedelta(days=1))
+        convoy_transition(
+            convoy=convoy, to_status=S.SUBMITTED, by=reporter, occurred_at=timezone.now() + datetime.timedelta(days=1)
+        )
 
 
 @pytest.mark.django_db
@@ -194,8 +210,13 @@ def test_people_reached_are_recorded_with_a_delivery_only(reporter, org_a):
     convoy = walk(make_convoy(reporter, org_a, created_at=START), reporter, [S.SUBMITTED, S.APPROVED, S.DISPATCHED])
     destination = convoy.destinations.get()
     with pytest.raises(ValidationError, match="recorded with a delivery"):
-        convoy_transition(convoy=convoy, to_status=S.BLOCKED, by=reporter, note="turned back",
-                          reached_beneficiaries={destination.pk: 10})
+        convoy_transition(
+            convoy=convoy,
+            to_status=S.BLOCKED,
+            by=reporter,
+            note="turned back",
+            reached_beneficiaries={destination.pk: 10},
+        )
     convoy_transition(convoy=convoy, to_status=S.DELIVERED, by=reporter, reached_beneficiaries={destination.pk: 4800})
     destination.refresh_from_db()
     assert destination.reached_beneficiaries == 4800
@@ -207,6 +228,5 @@ def test_a_transition_based_on_a_stale_copy_is_refused(reporter, org_a):
     stale_version = convoy.version
     convoy_transition(convoy=convoy, to_status=S.SUBMITTED, by=reporter)
     with pytest.raises(StaleEditError, match="changed by someone else"):
-        convoy_transition(convoy=convoy, to_status=S.CANCELLED, by=reporter, note="x",
-                          expected_version=stale_version)
+        convoy_transition(convoy=convoy, to_status=S.CANCELLED, by=reporter, note="x", expected_version=stale_version)
     assert ConvoyRequest.objects.get(pk=convoy.pk).status == S.SUBMITTED

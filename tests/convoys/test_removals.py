@@ -23,8 +23,14 @@ def dispatched(reporter, org_a):
 
 def remove(convoy, by, quantity, **fields):
     return checkpoint_removal_record(
-        convoy=convoy, cargo_line=convoy.cargo_lines.get(item="Surgical kits"), quantity_removed=quantity,
-        removed_on=datetime.date(2016, 9, 19), place_name="Checkpoint 4", by=by, reason="Not authorised", **fields,
+        convoy=convoy,
+        cargo_line=convoy.cargo_lines.get(item="Surgical kits"),
+        quantity_removed=quantity,
+        removed_on=datetime.date(2016, 9, 19),
+        place_name="Checkpoint 4",
+        by=by,
+        reason="Not authorised",
+        **fields,
     )
 
 

@@ -15,13 +15,34 @@ from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import Category, Incident, VerificationStatus
 
 GOVERNORATES = {
-    "SY01": "Damascus", "SY02": "Aleppo", "SY03": "Rural Damascus", "SY04": "Homs", "SY05": "Hama",
-    "SY06": "Lattakia", "SY07": "Idleb", "SY08": "Al-Hasakeh", "SY09": "Deir-ez-Zor", "SY10": "Tartous",
-    "SY11": "Ar-Raqqa", "SY12": "Dar'a", "SY13": "As-Sweida", "SY14": "Quneitra",
+    "SY01": "Damascus",
+    "SY02": "Aleppo",
+    "SY03": "Rural Damascus",
+    "SY04": "Homs",
+    "SY05": "Hama",
+    "SY06": "Lattakia",
+    "SY07": "Idleb",
+    "SY08": "Al-Hasakeh",
+    "SY09": "Deir-ez-Zor",
+    "SY10": "Tartous",
+    "SY11": "Ar-Raqqa",
+    "SY12": "Dar'a",
+    "SY13": "As-Sweida",
+    "SY14": "Quneitra",
 }
 BESIEGED = {  # community P-code: people, from OCHA's autumn 2016 list
-    "C1007": 275_000, "C2338": 153_900, "C5086": 93_500, "C2528": 50_000, "C2499": 43_000, "C2450": 38_000,
-    "C2449": 7_700, "C2429": 750, "C3905": 12_800, "C3952": 7_200, "C1002": 9_800, "C2342": 20_000,
+    "C1007": 275_000,
+    "C2338": 153_900,
+    "C5086": 93_500,
+    "C2528": 50_000,
+    "C2499": 43_000,
+    "C2450": 38_000,
+    "C2449": 7_700,
+    "C2429": 750,
+    "C3905": 12_800,
+    "C3952": 7_200,
+    "C1002": 9_800,
+    "C2342": 20_000,
 }
 
 
@@ -98,8 +119,10 @@ def test_loading_again_keeps_the_data_and_the_passwords(demo):
 def test_the_accounts_roles(demo):
     users = {u.username: u for u in get_user_model().objects.prefetch_related("memberships__organization")}
     assert users["admin"].is_superuser
-    roles = {name: {(m.organization.acronym, m.role) for m in users[name].memberships.all()}
-             for name in ("reporter.sarc", "reporter.ocha", "reviewer")}
+    roles = {
+        name: {(m.organization.acronym, m.role) for m in users[name].memberships.all()}
+        for name in ("reporter.sarc", "reporter.ocha", "reviewer")
+    }
     assert roles == {
         "reporter.sarc": {("SARC", "reporter")},
         "reporter.ocha": {("OCHA", "reporter")},

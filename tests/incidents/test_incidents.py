@@ -15,8 +15,12 @@ V = VerificationStatus
 
 def report(by, organization, **fields):
     values = {
-        "category": "4", "title": "Convoy held at checkpoint", "occurred_on": datetime.date(2016, 9, 19),
-        "latitude": 33.5, "longitude": 36.5, "public_summary": "Held for six hours.",
+        "category": "4",
+        "title": "Convoy held at checkpoint",
+        "occurred_on": datetime.date(2016, 9, 19),
+        "latitude": 33.5,
+        "longitude": 36.5,
+        "public_summary": "Held for six hours.",
     }
     values.update(fields)
     return incident_create(by=by, organization=organization, **values)
