@@ -4,7 +4,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from aidtrack.admin_mixins import VersionedAdminForm, report_service_errors
 from aidtrack.incidents.models import Incident, IncidentSource, VerificationStatus
-from aidtrack.incidents.services import REVIEW_OUTCOMES, incident_create, incident_review, incident_update
+from aidtrack.incidents.services import (
+    REVIEW_OUTCOMES,
+    SERVICE_FIELDS,
+    incident_create,
+    incident_review,
+    incident_update,
+)
 
 
 class IncidentForm(VersionedAdminForm):
@@ -66,21 +72,8 @@ class IncidentAdmin(SimpleHistoryAdmin):
         "convoy__reference",
     )
     autocomplete_fields = ("organization", "stated_area", "area", "convoy", "perpetrator")
-    readonly_fields = (
-        "reference",
-        "reported_by",
-        "admin1",
-        "admin2",
-        "admin3",
-        "community",
-        "verification_status",
-        "verified_by",
-        "verified_at",
-        "verification_note",
-        "version",
-        "created_at",
-        "updated_at",
-    )
+    # What the services assign is shown, never edited; the organization is chosen once, on creation.
+    readonly_fields = tuple(sorted(SERVICE_FIELDS - {"organization"}))
     list_select_related = ("organization", "admin1")
     date_hierarchy = "occurred_on"
     inlines = [SourceInline]
