@@ -1,9 +1,8 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from aidtrack.admin_mixins import VersionedAdminForm
+from aidtrack.admin_mixins import VersionedAdminForm, report_service_errors
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.areas.services import area_set_status
 from aidtrack.orgs.models import Organization
@@ -81,18 +80,19 @@ class AreaAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         data = form.cleaned_data
         if data.get("new_status"):
-            try:
-                area_set_status(
+            report_service_errors(
+                self,
+                request,
+                lambda: area_set_status(
                     area=form.instance,
                     status=data["new_status"],
                     start_date=data["new_status_start"],
                     source=data["new_status_source"],
                     organization=data.get("new_status_organization"),
                     by=request.user,
-                )
-            except (ValidationError, PermissionDenied) as error:
-                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-                self.message_user(request, "Status not recorded: " + " ".join(messages), level="error")
+                ),
+                f"{form.instance} is {AccessStatus(data['new_status']).label.lower()} from {data['new_status_start']}.",
+            )
 
 
 @admin.register(StatusPeriod)

@@ -1,9 +1,8 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from aidtrack.admin_mixins import VersionedAdminForm
+from aidtrack.admin_mixins import VersionedAdminForm, report_service_errors
 from aidtrack.convoys.models import (
     CargoLine,
     CheckpointRemoval,
@@ -125,13 +124,14 @@ class ConvoyRequestAdmin(SimpleHistoryAdmin):
         obj.save()
         target = form.cleaned_data.get("transition_to")
         if target:
-            try:
-                convoy_transition(
+            report_service_errors(
+                self,
+                request,
+                lambda: convoy_transition(
                     convoy=obj, to_status=target, by=request.user, note=form.cleaned_data.get("transition_note", "")
-                )
-            except (ValidationError, PermissionDenied) as error:
-                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-                self.message_user(request, "Status not changed: " + " ".join(messages), level="error")
+                ),
+                f"Convoy {obj} is now {ConvoyStatus(target).label.lower()}.",
+            )
             obj.refresh_from_db()
 
 
