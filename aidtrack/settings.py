@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "aidtrack.geo",
     "aidtrack.orgs",
     "aidtrack.areas",
@@ -93,6 +97,7 @@ INSTALLED_APPS = [
     "aidtrack.agreements",
     "aidtrack.demo",
     "aidtrack.web",
+    "aidtrack.api",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +184,54 @@ LOGGING = {
 # Convoy requests without an answer after this many working days may be
 # recorded as "no response" (the inter-agency convention in Syria, 2016).
 AIDTRACK_NO_RESPONSE_WORKING_DAYS = int(os.environ.get("AIDTRACK_NO_RESPONSE_WORKING_DAYS", "7"))
+
+# Per-process cache: rendered public API lists and throttle counters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "aidtrack",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
+
+# The REST API (aidtrack/api): see README.md, "REST API".
+AIDTRACK_API_ANON_RATE = os.environ.get("AIDTRACK_API_ANON_RATE", "120/minute")
+AIDTRACK_API_CACHE_SECONDS = int(os.environ.get("AIDTRACK_API_CACHE_SECONDS", "600"))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "aidtrack.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["aidtrack.api.throttling.AnonymousThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "aidtrack.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "aidtrack API",
+    "DESCRIPTION": (
+        "Besieged and hard-to-reach areas, convoy requests, access incidents and agreements. "
+        "Anonymous clients see verified, public records only, with locations generalised to the sub-district "
+        "unless a record's exact point is safe to publish. Lists are JSON (paged with an opaque cursor), "
+        "GeoJSON, CSV with an HXL hashtag row, or XLSX: choose with `?format=` or the Accept header."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentKindEnum": "aidtrack.incidents.models.IncidentKind",
+        "OrganizationTypeEnum": "aidtrack.orgs.models.OrganizationType",
+        "PartyTypeEnum": "aidtrack.orgs.models.PartyType",
+        "SourceTypeEnum": "aidtrack.incidents.models.SourceType",
+        "AccessStatusEnum": "aidtrack.areas.models.AccessStatus",
+    },
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

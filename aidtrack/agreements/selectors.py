@@ -54,8 +54,8 @@ def agreement_days(agreement: Agreement, until: datetime.date | None = None) -> 
     return [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _counted_incidents(agreement: Agreement, verified_only: bool):
-    incidents = Incident.objects.exclude(verification_status=VerificationStatus.REJECTED)
+def _counted_incidents(agreement: Agreement, verified_only: bool, incidents=None):
+    incidents = (Incident.objects.all() if incidents is None else incidents).exclude(verification_status=VerificationStatus.REJECTED)
     if verified_only:
         incidents = incidents.filter(verification_status=VerificationStatus.VERIFIED)
     governorates = list(agreement.governorates.all())
@@ -67,12 +67,12 @@ def _counted_incidents(agreement: Agreement, verified_only: bool):
     return incidents
 
 
-def _reduced_violence(condition, agreement, days, verified_only) -> list[DayResult]:
+def _reduced_violence(condition, agreement, days, verified_only, incidents=None) -> list[DayResult]:
     categories = condition.counted_categories or DEFAULT_VIOLENCE_CATEGORIES
     counts = Counter(
         {
             row["occurred_on"]: row["n"]
-            for row in _counted_incidents(agreement, verified_only)
+            for row in _counted_incidents(agreement, verified_only, incidents)
             .filter(kind=IncidentKind.OBSTRUCTION, category__in=categories, occurred_on__range=(days[0], days[-1]))
             .values("occurred_on")
             .annotate(n=Count("pk"))
@@ -85,18 +85,24 @@ def _reduced_violence(condition, agreement, days, verified_only) -> list[DayResu
     ]
 
 
-def access_dates_by_area(areas, until: datetime.date, verified_only: bool) -> dict[int, list[datetime.date]]:
-    """Dates on which each area was reached: access incidents and convoy deliveries."""
+def access_dates_by_area(
+    areas, until: datetime.date, verified_only: bool, incidents=None, convoys=None
+) -> dict[int, list[datetime.date]]:
+    """Dates on which each area was reached: access incidents and convoy deliveries.
+
+    ``incidents`` and ``convoys`` limit what is counted (e.g. to what a reader may see); default: all.
+    """
     from aidtrack.convoys.models import ConvoyEvent, ConvoyStatus
 
     dates: dict[int, list[datetime.date]] = defaultdict(list)
-    incidents = Incident.objects.filter(kind=IncidentKind.ACCESS, area__in=areas, occurred_on__lte=until)
+    incidents = (Incident.objects.all() if incidents is None else incidents).filter(kind=IncidentKind.ACCESS, area__in=areas, occurred_on__lte=until)
     incidents = incidents.exclude(verification_status=VerificationStatus.REJECTED)
     if verified_only:
         incidents = incidents.filter(verification_status=VerificationStatus.VERIFIED)
     for area_id, day in incidents.values_list("area_id", "occurred_on"):
         dates[area_id].append(day)
-    deliveries = ConvoyEvent.objects.filter(
+    events = ConvoyEvent.objects.all() if convoys is None else ConvoyEvent.objects.filter(convoy__in=convoys)
+    deliveries = events.filter(
         to_status__in=[ConvoyStatus.DELIVERED, ConvoyStatus.PARTIALLY_DELIVERED],
         convoy__destinations__area__in=areas,
     ).values_list("convoy__destinations__area_id", "occurred_at")
@@ -107,11 +113,11 @@ def access_dates_by_area(areas, until: datetime.date, verified_only: bool) -> di
     return dates
 
 
-def _sustained_access(condition, days, verified_only) -> list[DayResult]:
+def _sustained_access(condition, days, verified_only, incidents=None, convoys=None) -> list[DayResult]:
     areas = list(condition.areas.all())
     if not areas:
         return [DayResult(day, False, "no areas listed in the condition") for day in days]
-    reached = access_dates_by_area(areas, days[-1], verified_only)
+    reached = access_dates_by_area(areas, days[-1], verified_only, incidents, convoys)
     gap_allowed = condition.max_days_without_access
     results = []
     for day in days:
@@ -126,17 +132,25 @@ def _sustained_access(condition, days, verified_only) -> list[DayResult]:
 
 
 def agreement_compliance(
-    agreement: Agreement, until: datetime.date | None = None, verified_only: bool = False
+    agreement: Agreement,
+    until: datetime.date | None = None,
+    verified_only: bool = False,
+    incidents=None,
+    convoys=None,
 ) -> list[ConditionCompliance]:
-    """For each condition, whether it held on each day since the agreement took effect."""
+    """For each condition, whether it held on each day since the agreement took effect.
+
+    ``incidents`` and ``convoys`` (querysets) limit the records counted, so that a public
+    reader's figures come from public records only; by default every record counts.
+    """
     days = agreement_days(agreement, until)
     results = []
     for condition in agreement.conditions.prefetch_related("areas"):
         compliance = ConditionCompliance(condition)
         if days:
             if condition.kind == ConditionKind.REDUCED_VIOLENCE:
-                compliance.days = _reduced_violence(condition, agreement, days, verified_only)
+                compliance.days = _reduced_violence(condition, agreement, days, verified_only, incidents)
             else:
-                compliance.days = _sustained_access(condition, days, verified_only)
+                compliance.days = _sustained_access(condition, days, verified_only, incidents, convoys)
         results.append(compliance)
     return results

@@ -155,3 +155,24 @@ def incident_review(
     incident._history_user = by
     incident.save()
     return incident
+
+
+@transaction.atomic
+def incident_delete(*, incident: Incident, by) -> None:
+    """Delete an incident: reviewers of its organization and site admins only.
+
+    The history keeps the deleted record, and API sync clients are told of the
+    deletion (a tombstone), so mirrors do not keep it.
+    """
+    incident = Incident.objects.select_for_update().select_related("organization").get(pk=incident.pk)
+    if not can_review_for(by, incident.organization_id):
+        raise PermissionDenied(
+            f"{by} may not delete incidents of {incident.organization.short_name}: only its reviewers may."
+        )
+    if hasattr(incident, "checkpoint_removal"):
+        raise ValidationError(
+            f"Incident {incident.reference} records a checkpoint removal on convoy {incident.checkpoint_removal.convoy}; "
+            "correct it instead of deleting it."
+        )
+    incident._history_user = by
+    incident.delete()

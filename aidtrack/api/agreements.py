@@ -1,0 +1,141 @@
+"""/api/v1/agreements/: cessations of hostilities and their day-by-day compliance, from what you may see."""
+
+import datetime
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from aidtrack.agreements.models import Agreement
+from aidtrack.agreements.selectors import agreement_compliance
+from aidtrack.api.base import ApiViewMixin, doc_serializer, get_or_404
+from aidtrack.api.incidents import ERRORS, as_id
+from aidtrack.api.pagination import KeysetPagination
+from aidtrack.convoys.models import ConvoyRequest
+from aidtrack.convoys.selectors import convoy_visibility_q
+from aidtrack.incidents.models import Incident
+from aidtrack.incidents.selectors import incident_visibility_q
+
+Ascending = type("AscendingPagination", (KeysetPagination,), {"ordering": "id"})
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    area_ids = serializers.PrimaryKeyRelatedField(source="areas", many=True, read_only=True, help_text="Areas named.")
+    governorate_pcodes = serializers.SlugRelatedField(
+        source="governorates", slug_field="pcode", many=True, read_only=True, help_text="Governorates covered."
+    )
+    excluded_party_ids = serializers.PrimaryKeyRelatedField(
+        source="excluded_parties", many=True, read_only=True, help_text="Parties it does not apply to."
+    )
+    conditions = serializers.SerializerMethodField(help_text="Conditions with their thresholds.")
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "name",
+            "starts_at",
+            "ends_at",
+            "announced_on",
+            "brokers",
+            "summary",
+            "source",
+            "area_ids",
+            "governorate_pcodes",
+            "excluded_party_ids",
+            "conditions",
+        ]
+        extra_kwargs = {
+            "name": {"help_text": "Name."},
+            "summary": {"help_text": "Summary."},
+            "source": {"help_text": "Source."},
+            "announced_on": {"help_text": "Day it was announced."},
+        }
+
+    def get_conditions(self, agreement) -> list[dict]:
+        return [
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "description": c.description,
+                "required_consecutive_days": c.required_consecutive_days,
+                "max_incidents_per_day": c.max_incidents_per_day,
+                "counted_categories": c.counted_categories,
+                "max_days_without_access": c.max_days_without_access,
+                "area_ids": [a.pk for a in c.areas.all()],
+            }
+            for c in agreement.conditions.all()
+        ]
+
+
+ComplianceSerializer = doc_serializer(
+    "AgreementCompliance",
+    {
+        "agreement_id": serializers.IntegerField(help_text="The agreement."),
+        "until": serializers.DateField(help_text="Last day computed."),
+        "conditions": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="Per condition: current_run, first_fulfilled_on and days [{day, met, detail}].",
+        ),
+    },
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Agreements (cessations of hostilities)"),
+    retrieve=extend_schema(summary="One agreement with its conditions"),
+)
+class AgreementViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = AgreementSerializer
+    pagination_class = Ascending
+    export_sheet_title = "agreements"
+    queryset = Agreement.objects.prefetch_related(
+        "areas", "governorates", "excluded_parties", "conditions__areas"
+    ).order_by("id")
+
+    def get_object(self):
+        self.kwargs["pk"] = as_id(self.kwargs.get("pk"))
+        return super().get_object()
+
+    def paginate_queryset(self, queryset):
+        return super().paginate_queryset(queryset) if self.wants_json else None
+
+    @extend_schema(
+        summary="Day by day: did each condition hold? Counted from the records you may see",
+        parameters=[OpenApiParameter("until", OpenApiTypes.DATE, description="Last day (default today).")],
+        responses={200: ComplianceSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer])
+    def compliance(self, request, pk=None):
+        agreement = get_or_404(self.get_queryset(), pk=as_id(pk))
+        raw = request.query_params.get("until")
+        try:
+            until = datetime.date.fromisoformat(raw) if raw else None
+        except ValueError as error:
+            raise ValidationError({"until": [f"{raw!r} is not a date: use YYYY-MM-DD."]}) from error
+        audience = self.audience
+        results = agreement_compliance(
+            agreement,
+            until=until,
+            verified_only=audience.is_public,
+            incidents=Incident.objects.filter(incident_visibility_q(audience)),
+            convoys=ConvoyRequest.objects.filter(convoy_visibility_q(audience)),
+        )
+        conditions = [
+            {
+                "condition_id": r.condition.pk,
+                "kind": r.condition.kind,
+                "description": r.condition.description,
+                "required_consecutive_days": r.condition.required_consecutive_days,
+                "current_run": r.current_run,
+                "first_fulfilled_on": r.first_fulfilled_on,
+                "days": [{"day": d.day, "met": d.met, "detail": d.detail} for d in r.days],
+            }
+            for r in results
+        ]
+        last = max((d["days"][-1]["day"] for d in conditions if d["days"]), default=until)
+        return Response({"agreement_id": agreement.pk, "until": last, "conditions": conditions})

@@ -1,0 +1,181 @@
+"""Query parameters of the API lists (django-filter FilterSets).
+
+Filters run on what the reader may see: the bounding box on the shown
+(possibly generalised) point, P-codes of communities only where the exact
+location is visible, free text only in readable fields. A filter on a hidden
+field therefore cannot reveal a hidden record.
+"""
+
+import django_filters as filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from aidtrack.areas.models import AccessStatus, Area
+from aidtrack.convoys.models import ConvoyStatus, Modality
+from aidtrack.geo.models import AdminArea, AdminLevel
+from aidtrack.incidents.models import Category, IncidentKind, VerificationStatus
+from aidtrack.incidents.selectors import incidents_matching_pcode, incidents_matching_text
+from aidtrack.orgs.audience import audience_of
+from aidtrack.orgs.models import OrganizationType, PartyType, Visibility
+
+
+class BBoxField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        parts = value.split(",")
+        try:
+            numbers = [float(part) for part in parts]
+        except ValueError:
+            numbers = []
+        if len(numbers) != 4 or any(n != n for n in numbers):
+            raise ValidationError(
+                "Give the box as min_lon,min_lat,max_lon,max_lat in degrees, e.g. 36.0,33.3,36.6,33.8."
+            )
+        min_lon, min_lat, max_lon, max_lat = numbers
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise ValidationError("Longitudes lie between -180 and 180, latitudes between -90 and 90.")
+        if min_lon > max_lon or min_lat > max_lat:
+            raise ValidationError("The minimum must not exceed the maximum: min_lon,min_lat,max_lon,max_lat.")
+        return numbers
+
+
+class BBoxFilter(filters.Filter):
+    field_class = BBoxField
+
+
+class PcodeField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        value = value.strip().upper()
+        if not AdminArea.objects.filter(pcode=value).exists():
+            raise ValidationError(f"No admin area has the P-code {value!r}: see /api/v1/admin-areas/ for the codes.")
+        return value
+
+
+class PcodeFilter(filters.Filter):
+    field_class = PcodeField
+
+
+class AudienceFilterSet(filters.FilterSet):
+    @property
+    def audience(self):
+        return audience_of(getattr(self.request, "user", None))
+
+
+class IncidentFilter(AudienceFilterSet):
+    date_from = filters.DateFilter(field_name="occurred_on", lookup_expr="gte", help_text="On or after (YYYY-MM-DD).")
+    date_to = filters.DateFilter(field_name="occurred_on", lookup_expr="lte", help_text="On or before (YYYY-MM-DD).")
+    bbox = BBoxFilter(
+        method="filter_bbox",
+        help_text="min_lon,min_lat,max_lon,max_lat: incidents whose shown (possibly generalised) point is inside.",
+    )
+    pcode = PcodeFilter(method="filter_pcode", help_text="P-code at any level; a governorate matches all inside it.")
+    kind = filters.ChoiceFilter(choices=IncidentKind.choices)
+    category = filters.MultipleChoiceFilter(choices=Category.choices, help_text="Repeat for several categories.")
+    organization = filters.NumberFilter(field_name="organization_id", help_text="Reporting organization id.")
+    party = filters.NumberFilter(field_name="perpetrator_id", help_text="Perpetrator (party) id.")
+    verification = filters.ChoiceFilter(field_name="verification_status", choices=VerificationStatus.choices)
+    visibility = filters.ChoiceFilter(choices=Visibility.choices)
+    search = filters.CharFilter(method="filter_search", help_text="Words in the title, summary or reference.")
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601), for sync."
+    )
+
+    def filter_bbox(self, queryset, name, value):
+        min_lon, min_lat, max_lon, max_lat = value
+        return queryset.filter(
+            shown_lon__gte=min_lon, shown_lon__lte=max_lon, shown_lat__gte=min_lat, shown_lat__lte=max_lat
+        )
+
+    def filter_pcode(self, queryset, name, value):
+        return incidents_matching_pcode(queryset, self.audience, value)
+
+    def filter_search(self, queryset, name, value):
+        return incidents_matching_text(queryset, self.audience, value.strip()) if value.strip() else queryset
+
+
+class ConvoyFilter(AudienceFilterSet):
+    status = filters.MultipleChoiceFilter(choices=ConvoyStatus.choices, help_text="Repeat for several statuses.")
+    modality = filters.ChoiceFilter(choices=Modality.choices)
+    organization = filters.NumberFilter(method="filter_organization", help_text="Lead or partner organization id.")
+    month_from = filters.DateFilter(field_name="plan_month", lookup_expr="gte", help_text="Plan month on or after.")
+    month_to = filters.DateFilter(field_name="plan_month", lookup_expr="lte", help_text="Plan month on or before.")
+    pcode = PcodeFilter(method="filter_pcode", help_text="Destination community or area in this admin area.")
+    area = filters.NumberFilter(field_name="destinations__area", distinct=True, help_text="Destination area id.")
+    search = filters.CharFilter(method="filter_search", help_text="Words in the reference, title or origin.")
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(Q(lead_organization_id=value) | Q(partner_organizations=value)).distinct()
+
+    def filter_pcode(self, queryset, name, value):
+        inside = Q()
+        for path in ("destinations__community", "destinations__area__communities"):
+            inside |= Q(**{f"{path}__pcode": value})
+            for depth in range(1, 4):
+                inside |= Q(**{f"{path}{'__parent' * depth}__pcode": value})
+        return queryset.filter(inside).distinct()
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(reference__icontains=value) | Q(title__icontains=value) | Q(origin_name__icontains=value)
+        )
+
+
+class AreaFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(
+        choices=AccessStatus.choices, method="filter_noop", help_text="Status on the as_of date (default today)."
+    )
+    governorate = PcodeFilter(field_name="governorate__pcode", help_text="Governorate P-code.")
+    party = filters.NumberFilter(field_name="besieging_parties", distinct=True, help_text="Besieging party id.")
+    search = filters.CharFilter(field_name="name_en", lookup_expr="icontains")
+    as_of = filters.DateFilter(method="filter_noop", help_text="Show the register as it stood on this date.")
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Area
+        fields = []
+
+    def filter_noop(self, queryset, name, value):
+        # Applied by the view, which needs the date for every row.
+        return queryset
+
+
+class AdminAreaFilter(filters.FilterSet):
+    level = filters.TypedChoiceFilter(choices=AdminLevel.choices, coerce=int)
+    parent = filters.CharFilter(field_name="parent__pcode", help_text="Parent P-code.")
+    pcode = filters.CharFilter(field_name="pcode", lookup_expr="istartswith", help_text="P-codes starting with this.")
+    search = filters.CharFilter(method="filter_search", help_text="Words in the English or Arabic name.")
+    bbox = BBoxFilter(
+        method="filter_bbox", help_text="Areas whose bounding box overlaps min_lon,min_lat,max_lon,max_lat."
+    )
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = AdminArea
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(name_en__icontains=value) | Q(name_ar__icontains=value))
+
+    def filter_bbox(self, queryset, name, value):
+        return queryset.intersecting_bbox(*value)
+
+
+class OrganizationFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=OrganizationType.choices)
+    search = filters.CharFilter(method="filter_search")
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(acronym__icontains=value))
+
+
+class PartyFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=PartyType.choices)
+    search = filters.CharFilter(field_name="name", lookup_expr="icontains")

@@ -1,0 +1,220 @@
+"""How an incident reads in the API, for one reader: the full record, or its public part.
+
+Rows come from ``QuerySet.values()`` so that a list of 50,000 incidents is two
+queries and no model instances. The public part leaves out reporter identity,
+internal description, source contacts and every field that would place a
+generalised incident more precisely than its sub-district.
+"""
+
+from aidtrack.incidents.models import IMPACT_FIELDS, Category, IncidentSource
+from aidtrack.orgs.audience import Audience
+from aidtrack.orgs.models import Visibility
+
+VALUES = (
+    "id",
+    "reference",
+    "kind",
+    "category",
+    "title",
+    "occurred_on",
+    "occurred_time",
+    "date_precision",
+    "location_name",
+    "shown_lat",
+    "shown_lon",
+    "geo_precision",
+    "publish_exact_location",
+    "stated_area__pcode",
+    "admin1__pcode",
+    "admin1__name_en",
+    "admin2__pcode",
+    "admin2__name_en",
+    "admin3__pcode",
+    "admin3__name_en",
+    "community__pcode",
+    "community__name_en",
+    "area_id",
+    "area__name_en",
+    "convoy_id",
+    "convoy__reference",
+    "convoy__visibility",
+    "organization_id",
+    "organization__name",
+    "organization__acronym",
+    "perpetrator_id",
+    "perpetrator__name",
+    "perpetrator_kind",
+    "public_summary",
+    "internal_description",
+    "external_id",
+    *IMPACT_FIELDS,
+    "supplies_lost",
+    "access_effect",
+    "verification_status",
+    "verified_at",
+    "verified_by__username",
+    "verification_note",
+    "visibility",
+    "reported_at",
+    "reported_by__username",
+    "version",
+    "updated_at",
+)
+
+CATEGORY_LABELS = dict(Category.choices)
+
+# (key, HXL hashtag) in the order of CSV and XLSX columns.
+PUBLIC_COLUMNS = [
+    ("id", "#meta+id"),
+    ("reference", "#meta+ref"),
+    ("kind", "#event+kind"),
+    ("category", "#event+type+code"),
+    ("category_label", "#event+type+name"),
+    ("title", "#event+title"),
+    ("occurred_on", "#date+occurred"),
+    ("occurred_time", "#date+occurred+time"),
+    ("date_precision", "#date+precision"),
+    ("location_name", "#loc+name"),
+    ("latitude", "#geo+lat"),
+    ("longitude", "#geo+lon"),
+    ("geo_precision", "#geo+precision"),
+    ("location_generalised", "#geo+generalised"),
+    ("admin1_pcode", "#adm1+code"),
+    ("admin1_name", "#adm1+name"),
+    ("admin2_pcode", "#adm2+code"),
+    ("admin2_name", "#adm2+name"),
+    ("admin3_pcode", "#adm3+code"),
+    ("admin3_name", "#adm3+name"),
+    ("community_pcode", "#adm4+code"),
+    ("community_name", "#adm4+name"),
+    ("area_id", "#loc+area+id"),
+    ("area_name", "#loc+area+name"),
+    ("convoy_reference", "#activity+convoy+ref"),
+    ("organization", "#org+name"),
+    ("organization_acronym", "#org+acronym"),
+    ("perpetrator", "#group+name+perp"),
+    ("perpetrator_kind", "#group+type+perp"),
+    ("public_summary", "#description"),
+    ("people_killed", "#affected+killed"),
+    ("people_injured", "#affected+injured"),
+    ("aid_workers_killed", "#affected+killed+aid_workers"),
+    ("aid_workers_injured", "#affected+injured+aid_workers"),
+    ("aid_workers_abducted", "#affected+abducted+aid_workers"),
+    ("aid_workers_detained", "#affected+detained+aid_workers"),
+    ("vehicles_damaged", "#affected+vehicles"),
+    ("supplies_lost", "#affected+supplies"),
+    ("beneficiaries_affected", "#affected+beneficiaries"),
+    ("access_effect", "#impact+access"),
+    ("verification_status", "#status+verification"),
+    ("verified_at", "#date+verified"),
+    ("visibility", "#meta+visibility"),
+    ("reported_at", "#date+reported"),
+    ("updated_at", "#date+updated"),
+]
+FULL_ONLY_COLUMNS = [
+    ("full_view", "#meta+full"),
+    ("exact_location_published", "#geo+published"),
+    ("stated_area_pcode", "#loc+stated+code"),
+    ("internal_description", "#description+internal"),
+    ("external_id", "#meta+id+external"),
+    ("reported_by", "#contact+reporter"),
+    ("verified_by", "#contact+reviewer"),
+    ("verification_note", "#status+verification+note"),
+    ("version", "#meta+version"),
+]
+PUBLIC_KEYS = [key for key, _ in PUBLIC_COLUMNS]
+FULL_ONLY_KEYS = [key for key, _ in FULL_ONLY_COLUMNS]
+
+
+def export_columns(audience: Audience):
+    return PUBLIC_COLUMNS if audience.is_public else PUBLIC_COLUMNS + FULL_ONLY_COLUMNS
+
+
+def incident_row(values: dict, audience: Audience, sources: list | None = None) -> dict:
+    """One incident as ``audience`` may read it. Every format (JSON, GeoJSON, CSV, XLSX) starts from this."""
+    full = audience.member_of(values["organization_id"])
+    exact = full or values["publish_exact_location"]
+    if exact:
+        location_name = values["location_name"]
+    else:
+        location_name = values["admin3__name_en"] or values["admin2__name_en"] or values["admin1__name_en"] or ""
+    convoy_shown = full or values["convoy__visibility"] == Visibility.PUBLIC
+    row = {
+        "id": values["id"],
+        "reference": values["reference"],
+        "kind": values["kind"],
+        "category": values["category"],
+        "category_label": CATEGORY_LABELS.get(values["category"], ""),
+        "title": values["title"],
+        "occurred_on": values["occurred_on"],
+        "occurred_time": values["occurred_time"],
+        "date_precision": values["date_precision"],
+        "location_name": location_name,
+        "latitude": _round(values["shown_lat"]),
+        "longitude": _round(values["shown_lon"]),
+        "geo_precision": values["geo_precision"] if exact else 3,
+        "location_generalised": not exact,
+        "admin1_pcode": values["admin1__pcode"],
+        "admin1_name": values["admin1__name_en"],
+        "admin2_pcode": values["admin2__pcode"],
+        "admin2_name": values["admin2__name_en"],
+        "admin3_pcode": values["admin3__pcode"],
+        "admin3_name": values["admin3__name_en"],
+        "community_pcode": values["community__pcode"] if exact else None,
+        "community_name": values["community__name_en"] if exact else None,
+        "area_id": values["area_id"] if exact else None,
+        "area_name": values["area__name_en"] if exact else None,
+        "convoy_reference": values["convoy__reference"] if convoy_shown else None,
+        "organization_id": values["organization_id"],
+        "organization": values["organization__name"],
+        "organization_acronym": values["organization__acronym"],
+        "perpetrator_id": values["perpetrator_id"],
+        "perpetrator": values["perpetrator__name"],
+        "perpetrator_kind": values["perpetrator_kind"],
+        "public_summary": values["public_summary"],
+        **{name: values[name] for name in IMPACT_FIELDS},
+        "supplies_lost": values["supplies_lost"],
+        "access_effect": values["access_effect"],
+        "verification_status": values["verification_status"],
+        "verified_at": values["verified_at"],
+        "visibility": values["visibility"],
+        "reported_at": values["reported_at"],
+        "updated_at": values["updated_at"],
+    }
+    if sources is not None:
+        row["sources"] = [_source(source, full) for source in sources]
+    if not audience.is_public:
+        row.update(
+            {
+                "full_view": full,
+                "exact_location_published": values["publish_exact_location"] if full else None,
+                "stated_area_pcode": values["stated_area__pcode"] if full else None,
+                "internal_description": values["internal_description"] if full else None,
+                "external_id": values["external_id"] if full else None,
+                "reported_by": values["reported_by__username"] if full else None,
+                "verified_by": values["verified_by__username"] if full else None,
+                "verification_note": values["verification_note"] if full else None,
+                "version": values["version"] if full else None,
+            }
+        )
+    return row
+
+
+def _round(value):
+    return None if value is None else round(value, 6)
+
+
+def _source(source: dict, full: bool) -> dict:
+    out = {key: source[key] for key in ("kind", "name", "reference", "reliability")}
+    if full:
+        out["contact"] = source["contact"]
+    return out
+
+
+def sources_by_incident(incident_ids) -> dict[int, list[dict]]:
+    """Sources of the given incidents (a list of ids or an id subquery), in one query."""
+    grouped: dict[int, list[dict]] = {}
+    rows = IncidentSource.objects.filter(incident_id__in=incident_ids).order_by("incident_id", "pk")
+    for source in rows.values("incident_id", "kind", "name", "reference", "reliability", "contact"):
+        grouped.setdefault(source["incident_id"], []).append(source)
+    return grouped

@@ -1,0 +1,137 @@
+"""/api/v1/admin-areas/, /organizations/, /parties/: reference data, readable by everyone."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from aidtrack.api.base import ApiViewMixin, point
+from aidtrack.api.filters import AdminAreaFilter, OrganizationFilter, PartyFilter
+from aidtrack.api.incidents import as_id
+from aidtrack.api.pagination import KeysetPagination
+from aidtrack.geo.models import AdminArea
+from aidtrack.orgs.models import Organization, Party
+
+Ascending = type("AscendingPagination", (KeysetPagination,), {"ordering": "id"})
+
+
+class AdminAreaSerializer(serializers.ModelSerializer):
+    parent_pcode = serializers.CharField(
+        source="parent.pcode", allow_null=True, read_only=True, help_text="P-code of the area one level up."
+    )
+
+    class Meta:
+        model = AdminArea
+        fields = [
+            "id",
+            "pcode",
+            "level",
+            "name_en",
+            "name_ar",
+            "parent_pcode",
+            "centroid_lat",
+            "centroid_lon",
+            "min_lon",
+            "min_lat",
+            "max_lon",
+            "max_lat",
+            "population",
+            "population_year",
+            "population_source",
+            "source",
+            "geometry",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "centroid_lat": {"help_text": "Latitude of a point inside the area."},
+            "centroid_lon": {"help_text": "Longitude of a point inside the area."},
+            "min_lon": {"help_text": "Bounding box: west."},
+            "min_lat": {"help_text": "Bounding box: south."},
+            "max_lon": {"help_text": "Bounding box: east."},
+            "max_lat": {"help_text": "Bounding box: north."},
+            "updated_at": {"help_text": "Last change."},
+            "population_year": {"help_text": "Year of the population figure."},
+            "population_source": {"help_text": "Source of the population figure."},
+            "population": {"help_text": "Population (COD-PS / HNO)."},
+            "level": {"help_text": "0 country, 1 governorate, 2 district, 3 sub-district, 4 community."},
+        }
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "acronym", "kind", "website", "is_active"]
+        extra_kwargs = {
+            "name": {"help_text": "Full name."},
+            "acronym": {"help_text": "Short name, e.g. SARC."},
+            "kind": {"help_text": "Type of organization."},
+            "website": {"help_text": "Website."},
+            "is_active": {"help_text": "Whether it still reports."},
+        }
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = ["id", "name", "short_name", "kind", "description"]
+        extra_kwargs = {
+            "name": {"help_text": "Name of the armed actor."},
+            "short_name": {"help_text": "Short name."},
+            "kind": {"help_text": "Type of party."},
+            "description": {"help_text": "Description."},
+        }
+
+
+class ReferenceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = Ascending
+
+    def get_object(self):
+        self.kwargs[self.lookup_field] = as_id(self.kwargs.get(self.lookup_field))
+        return super().get_object()
+
+    def paginate_queryset(self, queryset):
+        # Downloads (GeoJSON, CSV, XLSX) are whole lists; JSON is paged.
+        return super().paginate_queryset(queryset) if self.wants_json else None
+
+    def export_columns(self):
+        return [(name, self.hxl.get(name, "")) for name in self.get_serializer_class().Meta.fields]
+
+
+@extend_schema_view(list=extend_schema(summary="Admin areas (COD-AB) and communities"))
+class AdminAreaViewSet(ReferenceViewSet):
+    queryset = AdminArea.objects.select_related("parent").order_by("id")
+    serializer_class = AdminAreaSerializer
+    filterset_class = AdminAreaFilter
+    export_sheet_title = "admin_areas"
+    hxl = {
+        "pcode": "#loc+code",
+        "level": "#loc+level",
+        "name_en": "#loc+name",
+        "name_ar": "#loc+name+i_ar",
+        "parent_pcode": "#loc+code+parent",
+        "centroid_lat": "#geo+lat",
+        "centroid_lon": "#geo+lon",
+        "population": "#population",
+    }
+
+    def export_columns(self):
+        return [column for column in super().export_columns() if column[0] != "geometry"]
+
+    def geometry_of(self, row):
+        return row["geometry"] or point(row["centroid_lon"], row["centroid_lat"])
+
+
+@extend_schema_view(list=extend_schema(summary="Organizations"))
+class OrganizationViewSet(ReferenceViewSet):
+    queryset = Organization.objects.order_by("id")
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+    export_sheet_title = "organizations"
+    hxl = {"name": "#org+name", "acronym": "#org+acronym", "kind": "#org+type", "website": "#contact+url"}
+
+
+@extend_schema_view(list=extend_schema(summary="Parties (armed actors)"))
+class PartyViewSet(ReferenceViewSet):
+    queryset = Party.objects.order_by("id")
+    serializer_class = PartySerializer
+    filterset_class = PartyFilter
+    export_sheet_title = "parties"
+    hxl = {"name": "#group+name", "short_name": "#group+name+short", "kind": "#group+type"}

@@ -1,0 +1,131 @@
+"""List formats besides JSON: GeoJSON, CSV with an HXL hashtag row, and XLSX.
+
+Each renderer receives what the JSON renderer would (the rows the view built
+for the reader), so whatever a reader may not see in JSON is absent here too.
+The view says how to turn a row into a geometry (``geometry_of``) and which
+columns to write (``export_columns``: key, HXL hashtag).
+"""
+
+import csv
+import datetime
+import io
+import json
+
+from rest_framework import renderers
+from rest_framework.utils.encoders import JSONEncoder
+
+
+def _is_error(data) -> bool:
+    return isinstance(data, dict) and "errors" in data and "status" in data
+
+
+def _rows(data):
+    if isinstance(data, dict) and "results" in data:
+        return data["results"], True
+    if isinstance(data, list):
+        return data, True
+    return [data], False
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(_cell(item) for item in value)
+    if isinstance(value, dict):
+        return value.get("name") or value.get("pcode") or value.get("reference") or json.dumps(value, cls=JSONEncoder)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def _columns(view, rows):
+    columns = getattr(view, "export_columns", None)
+    if callable(columns):
+        return columns()
+    keys = list(rows[0].keys()) if rows else []
+    return [(key, "") for key in keys]
+
+
+class GeoJSONRenderer(renderers.JSONRenderer):
+    """A FeatureCollection for lists, a Feature for one record."""
+
+    media_type = "application/geo+json"
+    format = "geojson"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None or _is_error(data):
+            return super().render(data, accepted_media_type, renderer_context)
+        view = (renderer_context or {}).get("view")
+        rows, many = _rows(data)
+        features = [
+            {"type": "Feature", "id": row.get("id"), "geometry": view.geometry_of(row), "properties": row}
+            for row in rows
+        ]
+        body = {"type": "FeatureCollection", "features": features} if many else features[0]
+        return json.dumps(body, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """CSV with the column names on the first row and HXL hashtags on the second."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if _is_error(data):
+            return json.dumps(data, cls=JSONEncoder).encode()
+        view = (renderer_context or {}).get("view")
+        rows, _ = _rows(data)
+        columns = _columns(view, rows)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([key for key, _ in columns])
+        writer.writerow([hxl for _, hxl in columns])
+        for row in rows:
+            writer.writerow([_cell(row.get(key)) for key, _ in columns])
+        return buffer.getvalue().encode("utf-8")
+
+
+class XLSXRenderer(renderers.BaseRenderer):
+    """An Excel workbook: one sheet, column names, the HXL row, then the records."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        from openpyxl import Workbook
+
+        if data is None:
+            return b""
+        if _is_error(data):
+            return json.dumps(data, cls=JSONEncoder).encode()
+        view = (renderer_context or {}).get("view")
+        rows, _ = _rows(data)
+        columns = _columns(view, rows)
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=getattr(view, "export_sheet_title", "records")[:31])
+        sheet.append([key for key, _ in columns])
+        sheet.append([hxl for _, hxl in columns])
+        for row in rows:
+            sheet.append([_xlsx_cell(row.get(key)) for key, _ in columns])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def _xlsx_cell(value):
+    value = _cell(value)
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+LIST_RENDERERS = [renderers.JSONRenderer, GeoJSONRenderer, CSVRenderer, XLSXRenderer]

@@ -1,0 +1,169 @@
+"""/api/v1/statistics/...: summary figures, counted only from the records the reader may see."""
+
+import datetime
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from aidtrack.api.base import ApiViewMixin, doc_serializer
+from aidtrack.api.filters import ConvoyFilter, IncidentFilter
+from aidtrack.api.incidents import ERRORS
+from aidtrack.areas.selectors import people_by_status_on
+from aidtrack.convoys.models import ConvoyRequest
+from aidtrack.convoys.selectors import convoy_visibility_q
+from aidtrack.incidents.models import Category
+from aidtrack.incidents.selectors import incidents_visible_to
+
+CATEGORY_LABELS = dict(Category.choices)
+
+
+def _figures(name, fields):
+    return doc_serializer(name, fields)(many=True)
+
+
+PeopleSerializer = doc_serializer(
+    "PeopleByStatus",
+    {
+        "date": serializers.DateField(help_text="The day."),
+        "people": serializers.DictField(child=serializers.IntegerField(), help_text="status -> people living there."),
+    },
+)
+ConvoyMonthSerializer = _figures(
+    "ConvoysByMonth",
+    {
+        "month": serializers.DateField(allow_null=True, help_text="Plan month (first day)."),
+        "status": serializers.CharField(help_text="Convoy status."),
+        "convoys": serializers.IntegerField(help_text="Number of requests."),
+    },
+)
+IncidentMonthSerializer = _figures(
+    "IncidentsByMonth",
+    {
+        "month": serializers.DateField(help_text="Month (first day)."),
+        "category": serializers.CharField(help_text="Access category."),
+        "category_label": serializers.CharField(help_text="Its name."),
+        "incidents": serializers.IntegerField(help_text="Number of incidents."),
+    },
+)
+IncidentGovernorateSerializer = _figures(
+    "IncidentsByGovernorate",
+    {
+        "admin1_pcode": serializers.CharField(allow_null=True, help_text="Governorate P-code."),
+        "admin1_name": serializers.CharField(allow_null=True, help_text="Governorate name."),
+        "category": serializers.CharField(help_text="Access category."),
+        "category_label": serializers.CharField(help_text="Its name."),
+        "incidents": serializers.IntegerField(help_text="Number of incidents."),
+    },
+)
+
+
+class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
+    """Figures that the home page and integrators' dashboards show."""
+
+    pagination_class = None
+    filterset_class = None
+    export_sheet_title = "statistics"
+
+    def _incidents(self):
+        queryset = incidents_visible_to(self.audience)
+        return IncidentFilter(self.request.query_params, queryset=queryset, request=self.request).qs.order_by()
+
+    def _check(self, filterset):
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs.order_by()
+
+    @extend_schema(
+        summary="People living in areas of each status on a date",
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description="The day (default today).")],
+        responses={200: PeopleSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"], url_path="people-by-status")
+    def people_by_status(self, request):
+        raw = request.query_params.get("date")
+        try:
+            day = datetime.date.fromisoformat(raw) if raw else timezone.localdate()
+        except ValueError as error:
+            raise ValidationError({"date": [f"{raw!r} is not a date: use YYYY-MM-DD, e.g. 2016-09-19."]}) from error
+        return Response({"date": day, "people": people_by_status_on(day)})
+
+    @extend_schema(
+        summary="Convoy requests by status per plan month",
+        filters=True,
+        responses={200: ConvoyMonthSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"], url_path="convoys-by-month", filterset_class=ConvoyFilter)
+    def convoys_by_month(self, request):
+        visible = ConvoyRequest.objects.filter(convoy_visibility_q(self.audience))
+        queryset = self._check(ConvoyFilter(request.query_params, queryset=visible, request=request))
+        rows = (
+            ConvoyRequest.objects.filter(pk__in=queryset.values("pk"))
+            .values("plan_month", "status")
+            .annotate(convoys=Count("pk"))
+            .order_by("plan_month", "status")
+        )
+        return Response([{"month": r["plan_month"], "status": r["status"], "convoys": r["convoys"]} for r in rows])
+
+    @extend_schema(
+        summary="Incidents by category per month", filters=True, responses={200: IncidentMonthSerializer, **ERRORS}
+    )
+    @action(detail=False, methods=["get"], url_path="incidents-by-month", filterset_class=IncidentFilter)
+    def incidents_by_month(self, request):
+        queryset = self._check(
+            IncidentFilter(request.query_params, queryset=incidents_visible_to(self.audience), request=request)
+        )
+        rows = (
+            queryset.annotate(month=TruncMonth("occurred_on"))
+            .values("month", "category")
+            .annotate(incidents=Count("pk"))
+            .order_by("month", "category")
+        )
+        return Response(
+            [
+                {
+                    "month": r["month"],
+                    "category": r["category"],
+                    "category_label": CATEGORY_LABELS.get(r["category"], ""),
+                    "incidents": r["incidents"],
+                }
+                for r in rows
+            ]
+        )
+
+    @extend_schema(
+        summary="Incidents by category per governorate",
+        filters=True,
+        responses={200: IncidentGovernorateSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"], url_path="incidents-by-governorate", filterset_class=IncidentFilter)
+    def incidents_by_governorate(self, request):
+        queryset = self._check(
+            IncidentFilter(request.query_params, queryset=incidents_visible_to(self.audience), request=request)
+        )
+        rows = (
+            queryset.values("admin1__pcode", "admin1__name_en", "category")
+            .annotate(incidents=Count("pk"))
+            .order_by("admin1__pcode", "category")
+        )
+        return Response(
+            [
+                {
+                    "admin1_pcode": r["admin1__pcode"],
+                    "admin1_name": r["admin1__name_en"],
+                    "category": r["category"],
+                    "category_label": CATEGORY_LABELS.get(r["category"], ""),
+                    "incidents": r["incidents"],
+                }
+                for r in rows
+            ]
+        )
+
+    def export_columns(self):
+        return None

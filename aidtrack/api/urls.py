@@ -1,0 +1,34 @@
+"""URL routes of the REST API, version 1, and its documentation."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from aidtrack.api.agreements import AgreementViewSet
+from aidtrack.api.areas import AreaViewSet
+from aidtrack.api.convoys import ConvoyViewSet
+from aidtrack.api.incidents import IncidentViewSet
+from aidtrack.api.reference import AdminAreaViewSet, OrganizationViewSet, PartyViewSet
+from aidtrack.api.statistics import StatisticsViewSet
+from aidtrack.api.tokens import TokenViewSet
+
+app_name = "api"
+
+router = DefaultRouter(trailing_slash=True)
+router.include_format_suffixes = False
+router.register("admin-areas", AdminAreaViewSet, basename="admin-area")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("parties", PartyViewSet, basename="party")
+router.register("areas", AreaViewSet, basename="area")
+router.register("convoys", ConvoyViewSet, basename="convoy")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("statistics", StatisticsViewSet, basename="statistics")
+router.register("tokens", TokenViewSet, basename="token")
+
+urlpatterns = [
+    path("v1/schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),
+    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("v1/", include(router.urls)),
+]

@@ -1,0 +1,88 @@
+"""Reading convoy requests: who may see which, with everything a list needs in a fixed number of queries.
+
+Public convoys are seen by everyone; "partners" convoys by members of any
+organization; restricted ones by members of the lead or a partner
+organization. Those members and site admins see a convoy in full (internal
+notes, who recorded each event); everyone else sees the public part.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from aidtrack.convoys.models import CheckpointRemoval, ConvoyEvent, ConvoyRequest
+from aidtrack.orgs.audience import ALWAYS, NEVER, Audience
+from aidtrack.orgs.models import Visibility
+
+
+def _partner_q(audience: Audience) -> Q:
+    partners = ConvoyRequest.partner_organizations.through.objects.filter(
+        convoyrequest_id=OuterRef("pk"), organization_id__in=audience.organization_ids
+    )
+    return Q(Exists(partners))
+
+
+def convoy_full_view_q(audience: Audience) -> Q:
+    if audience.is_site_admin:
+        return ALWAYS
+    if not audience.organization_ids:
+        return NEVER
+    return Q(lead_organization_id__in=audience.organization_ids) | _partner_q(audience)
+
+
+def convoy_visibility_q(audience: Audience, historical: bool = False) -> Q:
+    """Convoys ``audience`` may see; ``historical`` applies the rule to history rows (lead organization only)."""
+    if audience.is_site_admin:
+        return ALWAYS
+    if audience.is_public:
+        return Q(visibility=Visibility.PUBLIC)
+    q = Q(visibility__in=[Visibility.PUBLIC, Visibility.PARTNERS])
+    if historical:
+        return q | Q(lead_organization_id__in=audience.organization_ids)
+    return q | convoy_full_view_q(audience)
+
+
+def convoys_visible_to(audience: Audience) -> QuerySet:
+    """Convoys the audience may see, with destinations, cargo, events and removals prefetched."""
+    return (
+        ConvoyRequest.objects.filter(convoy_visibility_q(audience))
+        .select_related("lead_organization", "origin_area", "created_by")
+        .prefetch_related(
+            "partner_organizations",
+            "destinations__area",
+            "destinations__community",
+            "cargo_lines",
+            Prefetch("events", queryset=ConvoyEvent.objects.select_related("recorded_by")),
+            Prefetch(
+                "removals", queryset=CheckpointRemoval.objects.select_related("cargo_line", "party", "recorded_by")
+            ),
+        )
+        .order_by("-pk")
+    )
+
+
+def convoys_removed_since(audience: Audience, since: datetime.datetime) -> list[dict]:
+    """Convoys the audience could once see that were deleted or withdrawn from its view since ``since``."""
+    history = ConvoyRequest.history.model.objects
+    changed = history.filter(history_date__gte=since).values_list("id", flat=True).distinct()
+    once_visible = history.filter(convoy_visibility_q(audience, historical=True), id__in=changed)
+    once_visible_ids = set(once_visible.values_list("id", flat=True))
+    still_visible = set(
+        ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk__in=once_visible_ids).values_list(
+            "pk", flat=True
+        )
+    )
+    removed = {}
+    for row in (
+        history.filter(id__in=once_visible_ids, history_date__gte=since)
+        .order_by("history_date")
+        .values("id", "reference", "history_date", "history_type")
+    ):
+        if row["id"] not in still_visible:
+            removed[row["id"]] = {
+                "id": row["id"],
+                "reference": row["reference"],
+                "removed_at": row["history_date"],
+                "deleted": row["history_type"] == "-",
+            }
+    return sorted(removed.values(), key=lambda r: r["removed_at"])
