@@ -91,6 +91,7 @@ def world(org_a, org_b, reporter, reviewer, outsider, site_admin):
     area_set_status(
         area=area, status="besieged", start_date=datetime.date(2016, 1, 1), source="OCHA list", by=site_admin
     )
+    area.refresh_from_db()
 
     def verified(title, visibility=Visibility.PUBLIC, **fields):
         incident = report(reporter, org_a, title, visibility, **fields)
