@@ -142,6 +142,8 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         )
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
+        if "version" not in changes:
+            raise ValidationError({"version": ["Send the version of the incident you edited (its 'version' field)."]})
         version = changes.pop("version")
         incident = incident_update(incident=incident, by=request.user, expected_version=version, **changes)
         return self._read(incident.pk)
