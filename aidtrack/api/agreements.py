@@ -24,6 +24,7 @@ Ascending = type("AscendingPagination", (KeysetPagination,), {"ordering": "id"})
 
 
 class AgreementSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="Identifier.")
     area_ids = serializers.PrimaryKeyRelatedField(source="areas", many=True, read_only=True, help_text="Areas named.")
     governorate_pcodes = serializers.SlugRelatedField(
         source="governorates", slug_field="pcode", many=True, read_only=True, help_text="Governorates covered."

@@ -10,6 +10,8 @@ import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from aidtrack.areas.models import AccessStatus, Area
 from aidtrack.convoys.models import ConvoyStatus, Modality
@@ -42,6 +44,7 @@ class BBoxField(forms.CharField):
         return numbers
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class BBoxFilter(filters.Filter):
     field_class = BBoxField
 
@@ -57,6 +60,7 @@ class PcodeField(forms.CharField):
         return value
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PcodeFilter(filters.Filter):
     field_class = PcodeField
 

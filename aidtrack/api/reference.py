@@ -18,6 +18,8 @@ class AdminAreaSerializer(serializers.ModelSerializer):
         source="parent.pcode", allow_null=True, read_only=True, help_text="P-code of the area one level up."
     )
 
+    id = serializers.IntegerField(read_only=True, help_text="Identifier.")
+
     class Meta:
         model = AdminArea
         fields = [
@@ -52,10 +54,13 @@ class AdminAreaSerializer(serializers.ModelSerializer):
             "population_source": {"help_text": "Source of the population figure."},
             "population": {"help_text": "Population (COD-PS / HNO)."},
             "level": {"help_text": "0 country, 1 governorate, 2 district, 3 sub-district, 4 community."},
+            "name_en": {"help_text": "Name in English."},
+            "name_ar": {"help_text": "Name in Arabic."},
         }
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="Identifier.")
     class Meta:
         model = Organization
         fields = ["id", "name", "acronym", "kind", "website", "is_active"]
@@ -69,6 +74,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class PartySerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="Identifier.")
     class Meta:
         model = Party
         fields = ["id", "name", "short_name", "kind", "description"]

@@ -366,5 +366,5 @@ RemovedSerializer = _doc(
 RemovedListSerializer = _doc(
     "RemovedList",
     "Tombstones since a moment.",
-    {"since": _dt("The moment asked for."), "results": RemovedSerializer(many=True)},
+    {"since": _dt("The moment asked for."), "results": RemovedSerializer(many=True, help_text="Removed records.")},
 )

@@ -18,7 +18,7 @@ from aidtrack.api.incidents import ERRORS
 from aidtrack.areas.selectors import people_by_status_on
 from aidtrack.convoys.models import ConvoyRequest
 from aidtrack.convoys.selectors import convoy_visibility_q
-from aidtrack.incidents.models import Category
+from aidtrack.incidents.models import Category, Incident
 from aidtrack.incidents.selectors import incidents_visible_to
 
 CATEGORY_LABELS = dict(Category.choices)
@@ -70,6 +70,7 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
     pagination_class = None
     filterset_class = None
     export_sheet_title = "statistics"
+    queryset = Incident.objects.none()
 
     def _incidents(self):
         queryset = incidents_visible_to(self.audience)

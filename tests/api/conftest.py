@@ -49,13 +49,13 @@ def clear_cache():
 def report(by, organization, title, visibility=Visibility.PUBLIC, **fields):
     fields.setdefault("latitude", 33.123456)
     fields.setdefault("longitude", 36.123456)
+    fields.setdefault("occurred_on", datetime.date(2016, 9, 19))
     return incident_create(
         by=by,
         organization=organization,
         kind="obstruction",
         category="3",
         title=title,
-        occurred_on=datetime.date(2016, 9, 19),
         location_name=fields.pop("location_name", "SECRET-CHECKPOINT near the bridge"),
         public_summary=f"{title}: a convoy was stopped.",
         internal_description="SECRET-INTERNAL: driver's account",
