@@ -55,7 +55,9 @@ def agreement_days(agreement: Agreement, until: datetime.date | None = None) -> 
 
 
 def _counted_incidents(agreement: Agreement, verified_only: bool, incidents=None):
-    incidents = (Incident.objects.all() if incidents is None else incidents).exclude(verification_status=VerificationStatus.REJECTED)
+    incidents = (Incident.objects.all() if incidents is None else incidents).exclude(
+        verification_status=VerificationStatus.REJECTED
+    )
     if verified_only:
         incidents = incidents.filter(verification_status=VerificationStatus.VERIFIED)
     governorates = list(agreement.governorates.all())
@@ -95,7 +97,9 @@ def access_dates_by_area(
     from aidtrack.convoys.models import ConvoyEvent, ConvoyStatus
 
     dates: dict[int, list[datetime.date]] = defaultdict(list)
-    incidents = (Incident.objects.all() if incidents is None else incidents).filter(kind=IncidentKind.ACCESS, area__in=areas, occurred_on__lte=until)
+    incidents = (Incident.objects.all() if incidents is None else incidents).filter(
+        kind=IncidentKind.ACCESS, area__in=areas, occurred_on__lte=until
+    )
     incidents = incidents.exclude(verification_status=VerificationStatus.REJECTED)
     if verified_only:
         incidents = incidents.filter(verification_status=VerificationStatus.VERIFIED)

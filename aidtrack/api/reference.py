@@ -61,6 +61,7 @@ class AdminAreaSerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True, help_text="Identifier.")
+
     class Meta:
         model = Organization
         fields = ["id", "name", "acronym", "kind", "website", "is_active"]
@@ -75,6 +76,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 class PartySerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True, help_text="Identifier.")
+
     class Meta:
         model = Party
         fields = ["id", "name", "short_name", "kind", "description"]

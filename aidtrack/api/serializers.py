@@ -5,11 +5,10 @@ document them field by field. Write serializers parse and type-check input,
 refuse unknown fields, and hand over to the domain services.
 """
 
-from django.db.models import Q
 from rest_framework import serializers
 
 from aidtrack.areas.models import AccessStatus, Area
-from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus, Modality, Sector
+from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus, Sector
 from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import (
     AccessEffect,

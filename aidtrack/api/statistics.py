@@ -165,6 +165,3 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
                 for r in rows
             ]
         )
-
-    def export_columns(self):
-        return None

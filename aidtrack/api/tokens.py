@@ -15,6 +15,7 @@ from aidtrack.api.services import token_create, token_revoke
 
 class TokenSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True, help_text="Identifier, to revoke it.")
+
     class Meta:
         model = ApiToken
         fields = ["id", "name", "prefix", "created_at", "last_used_at"]

@@ -170,8 +170,9 @@ def incident_delete(*, incident: Incident, by) -> None:
             f"{by} may not delete incidents of {incident.organization.short_name}: only its reviewers may."
         )
     if hasattr(incident, "checkpoint_removal"):
+        convoy = incident.checkpoint_removal.convoy
         raise ValidationError(
-            f"Incident {incident.reference} records a checkpoint removal on convoy {incident.checkpoint_removal.convoy}; "
+            f"Incident {incident.reference} records a checkpoint removal on convoy {convoy}; "
             "correct it instead of deleting it."
         )
     incident._history_user = by

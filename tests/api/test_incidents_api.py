@@ -76,7 +76,10 @@ def test_a_community_pcode_does_not_place_a_generalised_incident(world, client_f
 
 
 def test_a_governorate_pcode_matches_everything_inside_it(world, client_for):
-    assert titles(client_for("anonymous").get("/api/v1/incidents/?pcode=sy01")) == {"PUBLIC-GENERALISED", "PUBLIC-EXACT"}
+    assert titles(client_for("anonymous").get("/api/v1/incidents/?pcode=sy01")) == {
+        "PUBLIC-GENERALISED",
+        "PUBLIC-EXACT",
+    }
 
 
 def test_free_text_search_does_not_read_hidden_text(world, client_for):
@@ -203,7 +206,9 @@ def test_an_edit_on_a_stale_version_is_refused_with_409(world, client_for):
 
 
 def test_an_edit_without_a_version_is_refused(world, client_for):
-    response = client_for("reporter_a").patch(f"/api/v1/incidents/{world.unverified.pk}/", {"title": "x"}, format="json")
+    response = client_for("reporter_a").patch(
+        f"/api/v1/incidents/{world.unverified.pk}/", {"title": "x"}, format="json"
+    )
     assert response.status_code == 400 and response.json()["errors"]["version"]
 
 

@@ -56,7 +56,10 @@ def test_convoy_reference_must_be_new(world, client_for, org_a):
 def test_the_register_as_of_a_date(world, client_for):
     client = client_for("anonymous")
     row = client.get(f"/api/v1/areas/{world.area.pk}/?as_of=2016-09-19").json()
-    assert row["status"] == "besieged" and row["days_under_siege"] == (datetime.date(2016, 9, 19) - datetime.date(2016, 1, 1)).days
+    assert (
+        row["status"] == "besieged"
+        and row["days_under_siege"] == (datetime.date(2016, 9, 19) - datetime.date(2016, 1, 1)).days
+    )
     assert client.get(f"/api/v1/areas/{world.area.pk}/?as_of=2015-12-31").json()["status"] is None
     assert len(client.get("/api/v1/areas/?status=besieged&as_of=2016-09-19").json()["results"]) == 1
     assert client.get("/api/v1/areas/?status=besieged&as_of=2015-06-01").json()["results"] == []
@@ -127,7 +130,10 @@ def test_every_schema_field_is_described(client, db):
         f"{name}.{field}"
         for name, component in schema["components"]["schemas"].items()
         for field, spec in component.get("properties", {}).items()
-        if not spec.get("description") and "$ref" not in spec and "allOf" not in spec
-        and not name.endswith("Request") and not name.startswith("Patched")
+        if not spec.get("description")
+        and "$ref" not in spec
+        and "allOf" not in spec
+        and not name.endswith("Request")
+        and not name.startswith("Patched")
     ]
     assert undescribed == []

@@ -1,0 +1,39 @@
+"""Schemathesis generates requests from our own OpenAPI schema: none may get a server error.
+
+Runs in-process against the WSGI app, as a site admin (so the write paths run
+too), with a bounded number of examples per operation to keep the suite fast.
+"""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+
+from aidtrack.api.services import token_create
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+# Valid requests and requests that break the schema (wrong types, missing fields, bad formats) alike.
+schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+
+EXAMPLES_PER_OPERATION = 5
+
+
+@pytest.fixture
+def admin_token(world, site_admin):
+    _, key = token_create(user=site_admin, name="schemathesis")
+    return key
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_request_the_schema_allows_gets_a_server_error(case, admin_token):
+    response = case.call(headers={"Authorization": f"Token {admin_token}"})
+    case.validate_response(response, checks=[not_a_server_error])
