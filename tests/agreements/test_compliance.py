@@ -93,3 +93,26 @@ def test_sustained_access_needs_every_listed_area_reached(agreement, reporter, o
     _, access = agreement_compliance(agreement, until=D(2016, 9, 15))
     assert [r.met for r in access.days] == [False] * 4
     assert "Foah (never reached)" in access.days[-1].detail
+
+
+@pytest.mark.django_db
+def test_compliance_can_count_only_the_records_a_reader_may_see(agreement, reporter, org_a):
+    from aidtrack.incidents.models import Incident
+
+    incident_create(
+        by=reporter,
+        organization=org_a,
+        kind="obstruction",
+        category="7",
+        title="Shelling",
+        occurred_on=D(2016, 9, 14),
+        latitude=36.2,
+        longitude=37.1,
+        public_summary="Shelling.",
+        visibility="restricted",
+    )
+    everything = agreement_compliance(agreement, until=D(2016, 9, 15))[0]
+    public = agreement_compliance(agreement, until=D(2016, 9, 15), incidents=Incident.objects.none())[0]
+    day = {r.day: r.detail for r in everything.days}[D(2016, 9, 14)]
+    public_day = {r.day: r.detail for r in public.days}[D(2016, 9, 14)]
+    assert day.startswith("1 incident") and public_day.startswith("0 incident")

@@ -1,0 +1,49 @@
+"""Who sees which incident, and where (incidents.selectors)."""
+
+import pytest
+
+from aidtrack.incidents.selectors import incidents_visible_to
+from aidtrack.incidents.services import incident_review
+from aidtrack.orgs.audience import PUBLIC, audience_of
+from tests.factories import AdminAreaFactory, square
+from tests.incidents.test_incidents import report
+
+
+@pytest.fixture
+def incidents(reporter, reviewer, org_a):
+    AdminAreaFactory(pcode="SY03", geometry=square(36.0, 33.0))
+
+    def make(visibility, verify=True, **fields):
+        incident = report(reporter, org_a, visibility=visibility, latitude=33.9, longitude=36.9, **fields)
+        return incident_review(incident=incident, by=reviewer, outcome="verified") if verify else incident
+
+    return {
+        "public": make("public"),
+        "partners": make("partners"),
+        "restricted": make("restricted"),
+        "unverified": make("public", verify=False),
+        "exact": make("public", publish_exact_location=True),
+    }
+
+
+def visible(audience, incidents):
+    ids = set(incidents_visible_to(audience).values_list("pk", flat=True))
+    return {name for name, incident in incidents.items() if incident.pk in ids}
+
+
+@pytest.mark.django_db
+def test_each_reader_sees_what_the_rules_allow(incidents, reporter, outsider, site_admin):
+    assert visible(PUBLIC, incidents) == {"public", "exact"}
+    assert visible(audience_of(outsider), incidents) == {"public", "exact", "partners"}
+    assert visible(audience_of(reporter), incidents) == set(incidents)
+    assert visible(audience_of(site_admin), incidents) == set(incidents)
+
+
+@pytest.mark.django_db
+def test_the_public_point_is_the_admin_area_unless_the_exact_point_may_be_published(incidents, reporter):
+    shown = {row.pk: (row.shown_lat, row.shown_lon) for row in incidents_visible_to(PUBLIC)}
+    assert shown[incidents["exact"].pk] == (33.9, 36.9)
+    # No district or sub-district here: the governorate's inner point stands in for it.
+    assert shown[incidents["public"].pk] == (33.5, 36.5)
+    own = {row.pk: (row.shown_lat, row.shown_lon) for row in incidents_visible_to(audience_of(reporter))}
+    assert own[incidents["public"].pk] == (33.9, 36.9)
