@@ -10,9 +10,18 @@ import csv
 import datetime
 import io
 import json
+from decimal import Decimal
 
+import orjson
+from django.utils.functional import Promise
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
+
+
+def _json_default(value):
+    if isinstance(value, Decimal | Promise):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _is_error(data) -> bool:
@@ -65,7 +74,9 @@ class GeoJSONRenderer(renderers.JSONRenderer):
             for row in rows
         ]
         body = {"type": "FeatureCollection", "features": features} if many else features[0]
-        return json.dumps(body, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
+        # orjson: a 50,000-feature collection is the API's largest answer, and the standard library is
+        # several times slower at it. Dates come out as in JSON (ISO 8601, "Z" for UTC).
+        return orjson.dumps(body, default=_json_default, option=orjson.OPT_UTC_Z)
 
 
 class CSVRenderer(renderers.BaseRenderer):

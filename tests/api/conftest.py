@@ -8,6 +8,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from aidtrack.agreements.models import Agreement, AgreementCondition, ConditionKind
+from aidtrack.api import cache as api_cache
 from aidtrack.areas.services import area_set_status
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.services import SourceInput, incident_create, incident_review
@@ -42,8 +43,10 @@ class World:
 @pytest.fixture(autouse=True)
 def clear_cache():
     cache.clear()
+    api_cache.clear()
     yield
     cache.clear()
+    api_cache.clear()
 
 
 def report(by, organization, title, visibility=Visibility.PUBLIC, **fields):
