@@ -55,9 +55,10 @@ class PcodeField(forms.CharField):
         if not value:
             return None
         value = value.strip().upper()
-        if not AdminArea.objects.filter(pcode=value).exists():
+        area = AdminArea.objects.filter(pcode=value).only("pk", "pcode", "level").first()
+        if area is None:
             raise ValidationError(f"No admin area has the P-code {value!r}: see /api/v1/admin-areas/ for the codes.")
-        return value
+        return area
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -120,9 +121,9 @@ class ConvoyFilter(AudienceFilterSet):
     def filter_pcode(self, queryset, name, value):
         inside = Q()
         for path in ("destinations__community", "destinations__area__communities"):
-            inside |= Q(**{f"{path}__pcode": value})
+            inside |= Q(**{path: value})
             for depth in range(1, 4):
-                inside |= Q(**{f"{path}{'__parent' * depth}__pcode": value})
+                inside |= Q(**{f"{path}{'__parent' * depth}": value})
         return queryset.filter(inside).distinct()
 
     def filter_search(self, queryset, name, value):
@@ -136,7 +137,7 @@ class AreaFilter(filters.FilterSet):
     status = filters.ChoiceFilter(
         choices=AccessStatus.choices, method="filter_noop", help_text="Status on the as_of date (default today)."
     )
-    governorate = PcodeFilter(field_name="governorate__pcode", help_text="Governorate P-code.")
+    governorate = PcodeFilter(field_name="governorate", help_text="Governorate P-code.")
     party = filters.NumberFilter(field_name="besieging_parties", distinct=True, help_text="Besieging party id.")
     search = filters.CharFilter(field_name="name_en", lookup_expr="icontains")
     as_of = filters.DateFilter(method="filter_noop", help_text="Show the register as it stood on this date.")

@@ -1,11 +1,12 @@
 """/api/v1/tokens/: your own API tokens for scripts. Create one (the key is shown once), list, revoke."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import authentication, mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from aidtrack.api.authentication import ApiTokenAuthentication
 from aidtrack.api.base import ApiViewMixin, doc_serializer
 from aidtrack.api.incidents import ERRORS, as_id
 from aidtrack.api.models import ApiToken
@@ -48,6 +49,13 @@ NewTokenSerializer = doc_serializer(
     destroy=extend_schema(summary="Revoke one of your tokens", responses={204: None, **ERRORS}),
 )
 class TokenViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Your tokens. Here alone a script may also sign in with username and password (HTTP Basic), to get one."""
+
+    authentication_classes = [
+        ApiTokenAuthentication,
+        authentication.SessionAuthentication,
+        authentication.BasicAuthentication,
+    ]
     permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer]
     serializer_class = TokenSerializer

@@ -15,6 +15,7 @@ import datetime
 from django.db.models import Case, F, FloatField, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
+from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.models import Incident, VerificationStatus
 from aidtrack.orgs.audience import ALWAYS, NEVER, Audience
 from aidtrack.orgs.models import Visibility
@@ -71,15 +72,19 @@ def incidents_visible_to(audience: Audience) -> QuerySet:
     )
 
 
-def incidents_matching_pcode(queryset: QuerySet, audience: Audience, pcode: str) -> QuerySet:
-    """Incidents in the area with this P-code at any level (a governorate matches everything inside it).
+def incidents_matching_pcode(queryset: QuerySet, audience: Audience, area: AdminArea) -> QuerySet:
+    """Incidents in this admin area, at any level (a governorate matches everything inside it).
 
     A community is matched only where the audience may see the exact
     location: otherwise a filter would place a generalised incident.
     """
-    inside = Q(admin1__pcode=pcode) | Q(admin2__pcode=pcode) | Q(admin3__pcode=pcode)
-    exact = Q(community__pcode=pcode) | Q(stated_area__pcode=pcode)
-    return queryset.filter(inside | (exact & incident_exact_location_q(audience)))
+    column = {AdminLevel.GOVERNORATE: "admin1", AdminLevel.DISTRICT: "admin2", AdminLevel.SUBDISTRICT: "admin3"}
+    if area.level in column:
+        return queryset.filter(**{column[area.level]: area})
+    if area.level == AdminLevel.COUNTRY:
+        return queryset.filter(Q(admin1__parent=area) | Q(stated_area=area))
+    exact = Q(community=area) | Q(stated_area=area)
+    return queryset.filter(exact & incident_exact_location_q(audience))
 
 
 def incidents_matching_text(queryset: QuerySet, audience: Audience, text: str) -> QuerySet:

@@ -137,3 +137,25 @@ def test_every_schema_field_is_described(client, db):
         and not name.startswith("Patched")
     ]
     assert undescribed == []
+
+
+def test_a_script_gets_a_token_with_username_and_password(world, reporter):
+    import base64
+
+    reporter.set_password("pass-word-123")
+    reporter.save()
+    client = APIClient()
+    credentials = base64.b64encode(b"reporter.a:pass-word-123").decode()
+    client.credentials(HTTP_AUTHORIZATION=f"Basic {credentials}")
+    made = client.post("/api/v1/tokens/", {"name": "cron"}, format="json")
+    assert made.status_code == 201
+    # Username and password open the token endpoint only.
+    assert client.get(f"/api/v1/incidents/{world.restricted.pk}/").status_code == 404
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {made.json()['key']}")
+    assert script.get(f"/api/v1/incidents/{world.restricted.pk}/").status_code == 200
+
+
+def test_the_sign_in_page_for_api_users_is_served(client, db):
+    response = client.get("/api/v1/auth/login/?next=/api/v1/docs/")
+    assert response.status_code == 200 and b"password" in response.content.lower()
