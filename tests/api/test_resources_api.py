@@ -159,3 +159,10 @@ def test_a_script_gets_a_token_with_username_and_password(world, reporter):
 def test_the_sign_in_page_for_api_users_is_served(client, db):
     response = client.get("/api/v1/auth/login/?next=/api/v1/docs/")
     assert response.status_code == 200 and b"password" in response.content.lower()
+
+
+def test_options_describes_every_list_without_error(world, client_for):
+    client = client_for("reporter_a")
+    for name in ("incidents", "convoys", "areas", "admin-areas", "organizations", "parties", "agreements", "tokens"):
+        assert client.options(f"/api/v1/{name}/").status_code == 200, name
+    assert client.options(f"/api/v1/incidents/{world.public.pk}/").status_code == 200
