@@ -1,6 +1,8 @@
-"""Teach drf-spectacular about our token authentication."""
+"""Teach drf-spectacular about our token authentication and the ``format`` query parameter."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as DefaultAutoSchema
+from drf_spectacular.utils import OpenApiParameter
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -14,3 +16,23 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Send 'Token <key>'. Make a key with POST /api/v1/tokens/ while signed in.",
         }
+
+
+class AutoSchema(DefaultAutoSchema):
+    """Lists every read's ``format`` choice, which DRF accepts as a query parameter."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        renderers = getattr(self.view, "renderer_classes", [])
+        formats = [renderer.format for renderer in renderers]
+        if self.method == "GET" and len(formats) > 1:
+            parameters.append(
+                OpenApiParameter(
+                    "format",
+                    str,
+                    enum=formats,
+                    description="Answer as JSON (default), GeoJSON, CSV with an HXL row, or XLSX; "
+                    "or send an Accept header. Lists in other formats than JSON are whole, not paged.",
+                )
+            )
+        return parameters

@@ -6,7 +6,9 @@ too), with a bounded number of examples per operation to keep the suite fast.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -21,7 +23,18 @@ EXAMPLES_PER_OPERATION = 5
 
 
 @pytest.fixture
-def admin_token(world, site_admin):
+def keep_test_connection():
+    """Calls go straight to the WSGI app, not through Django's test client, so do what that client does:
+    keep the app from closing the database connection (and with it the test's transaction) after each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def admin_token(world, site_admin, keep_test_connection):
     _, key = token_create(user=site_admin, name="schemathesis")
     return key
 
