@@ -12,7 +12,7 @@ from aidtrack.geo.services import place_point
 from aidtrack.orgs.permissions import can_write_for, is_site_admin
 
 
-def _check_may_update(by, organization) -> None:
+def check_may_update(by, organization) -> None:
     if organization is None:
         if not is_site_admin(by):
             raise PermissionDenied("Say which of your organizations records this status change.")
@@ -83,7 +83,7 @@ def area_set_status(
     """Record that the area's status changed on ``start_date``: the current period ends there."""
     area = _lock(area)
     check_version(area, expected_version)
-    _check_may_update(by, organization)
+    check_may_update(by, organization)
     if status not in AccessStatus.values:
         raise ValidationError({"status": f"{status!r} is not a status: use one of {', '.join(AccessStatus.values)}."})
     if not source.strip():
@@ -147,7 +147,7 @@ def status_period_add(
 ) -> StatusPeriod:
     """Add a period to the area's history (e.g. from an older list); it may not overlap another."""
     area = _lock(area)
-    _check_may_update(by, organization)
+    check_may_update(by, organization)
     period = StatusPeriod(
         area=area,
         status=status,
@@ -178,7 +178,7 @@ def area_update_population(
 ) -> Area:
     area = _lock(area)
     check_version(area, expected_version)
-    _check_may_update(by, organization)
+    check_may_update(by, organization)
     if population is None or population < 0:
         raise ValidationError({"population": "A population estimate is a whole number, 0 or more."})
     if not population_source.strip():

@@ -76,9 +76,7 @@ class PlacementIndex:
     def __init__(self, edition: Edition):
         self.edition = edition
         areas = list(
-            AdminArea.objects.filter(level__lte=AdminLevel.COMMUNITY)
-            .defer("geometry")
-            .order_by("level", "pcode")
+            AdminArea.objects.filter(level__lte=AdminLevel.COMMUNITY).defer("geometry").order_by("level", "pcode")
         )
         self.areas = {area.pk: area for area in areas}
         self.parent_of = {area.pk: area.parent_id for area in areas}

@@ -74,9 +74,11 @@ def incident_placement_target() -> Target:
     return Target(
         name="incidents",
         model=Incident,
-        points=lambda: Incident.objects.filter(latitude__isnull=False, longitude__isnull=False)
-        .values_list("pk", "latitude", "longitude")
-        .iterator(chunk_size=10000),
+        points=lambda: (
+            Incident.objects.filter(latitude__isnull=False, longitude__isnull=False)
+            .values_list("pk", "latitude", "longitude")
+            .iterator(chunk_size=10000)
+        ),
         fields={"admin1": "admin1", "admin2": "admin2", "admin3": "admin3", "community": "community"},
         problem_field="placement_problem",
         label=lambda incident: incident.reference or f"incident {incident.pk}",
