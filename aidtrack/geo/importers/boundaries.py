@@ -172,8 +172,16 @@ def _resolve_parents(boundaries: list[Boundary], existing: dict[str, tuple[int, 
     """Check every parent is a known area one level up (in the database or in this import)."""
     levels = {pcode: level for pcode, (_, level) in existing.items()}
     levels.update({b.pcode: b.level for b in boundaries})
+    has_country = any(level == 0 for level in levels.values())
     for boundary in boundaries:
         if boundary.level == 0:
+            boundary.parent_pcode = None
+            continue
+        if boundary.level == 1 and not has_country:
+            # Governorates may come before the country outline; they are linked when it is imported.
+            note = "No country (admin 0) is loaded yet: governorates are linked to it when both are imported."
+            if boundary.parent_pcode and note not in report.notes:
+                report.notes.append(note)
             boundary.parent_pcode = None
             continue
         if boundary.parent_pcode is None:
@@ -282,8 +290,7 @@ def import_boundaries(
             and area.name_ar == boundary.name_ar
             and parent_pcode == boundary.parent_pcode
             and area.geometry == boundary.geometry
-            and area.source == label
-        )
+        )  # an area unchanged in a newer edition keeps citing the edition it came from
         if same:
             report.counts["unchanged"] += 1
         else:
