@@ -9,13 +9,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from aidtrack.geo.placement import NO_MATCH, placement_index
 
-WRITE_BATCH = 2000
+WRITE_BATCH = 5000
 
 
 @dataclass
@@ -64,7 +63,7 @@ def reassign(target: Target, *, dry_run: bool = False, by=None, reason: str = ""
     pks = np.array([row[0] for row in rows], dtype=np.int64)
     lats = np.array([row[1] for row in rows], dtype=float)
     lons = np.array([row[2] for row in rows], dtype=float)
-    placement = placement_index().place_many(lats, lons)
+    placement = placement_index().place_many(lats, lons, communities="community" in target.fields)
     new = {key: getattr(placement, f"{key}_ids") for key in target.fields}
     columns = [f"{name}_id" for name in target.fields.values()]
     if target.problem_field:
@@ -90,32 +89,37 @@ def reassign(target: Target, *, dry_run: bool = False, by=None, reason: str = ""
     ]
     if dry_run or not updates:
         return result
-    field_names = list(target.fields.values())
-    update_fields = [*field_names, *([target.problem_field] if target.problem_field else [])]
-    has_updated_at = any(f.name == "updated_at" for f in target.model._meta.get_fields())
-    if has_updated_at:
-        update_fields.append("updated_at")
-    now = timezone.now()
-    pending = list(updates.items())
-    for start in range(0, len(pending), WRITE_BATCH):
-        chunk = dict(pending[start : start + WRITE_BATCH])
-        objects = list(target.model.objects.filter(pk__in=list(chunk)))
-        for obj in objects:
-            values = chunk[obj.pk]
-            for name, value in zip(field_names, values, strict=False):
-                setattr(obj, f"{name}_id", value)
-            if target.problem_field:
-                setattr(obj, target.problem_field, values[-1])
-            if has_updated_at:
-                obj.updated_at = now
-        if hasattr(target.model, "history"):
-            bulk_update_with_history(
-                objects,
-                target.model,
-                update_fields,
-                default_user=by,
-                default_change_reason=reason or "Admin areas reassigned in bulk",
-            )
-        else:
-            target.model.objects.bulk_update(objects, update_fields)
+    _write(target, updates, by=by, reason=reason or "Admin areas reassigned in bulk")
     return result
+
+
+def _write(target: Target, updates: dict[int, tuple], *, by, reason: str) -> None:
+    """One parameterised UPDATE per row, sent in batches, then one history row per changed record.
+
+    ``QuerySet.bulk_update`` builds a CASE expression per column over the
+    whole batch, which grows quadratically; plain executemany stays linear.
+    """
+    meta = target.model._meta
+    quote = connection.ops.quote_name
+    names = list(target.fields.values()) + ([target.problem_field] if target.problem_field else [])
+    columns = [meta.get_field(name).column for name in names]
+    has_updated_at = any(f.name == "updated_at" for f in meta.concrete_fields)
+    if has_updated_at:
+        columns.append(meta.get_field("updated_at").column)
+        stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    pending = list(updates.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(pending), WRITE_BATCH):
+            chunk = pending[start : start + WRITE_BATCH]
+            cursor.executemany(sql, [(*values, *((stamp,) if has_updated_at else ()), pk) for pk, values in chunk])
+    if hasattr(target.model, "history"):
+        for start in range(0, len(pending), WRITE_BATCH):
+            pks = [pk for pk, _ in pending[start : start + WRITE_BATCH]]
+            target.model.history.bulk_history_create(
+                list(target.model.objects.filter(pk__in=pks)),
+                update=True,
+                default_user=by,
+                default_change_reason=reason,
+            )

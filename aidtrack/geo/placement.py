@@ -115,6 +115,7 @@ class PlacementIndex:
             np.array([a.centroid_lat for a in communities], dtype=float),
         )
         self.community_tree = shapely.STRtree(shapely.points(xs, ys)) if len(communities) else None
+        self._metric: dict[int, np.ndarray] = {}
 
     def _centre(self) -> tuple[float, float]:
         boxes = [
@@ -144,8 +145,13 @@ class PlacementIndex:
 
     # Many points -------------------------------------------------------------
 
-    def place_many(self, lats: np.ndarray, lons: np.ndarray, within_km: float | None = None) -> BulkPlacement:
-        """Place every point; arrays of ids come back in the input order."""
+    def place_many(
+        self, lats: np.ndarray, lons: np.ndarray, within_km: float | None = None, *, communities: bool = True
+    ) -> BulkPlacement:
+        """Place every point; arrays of ids come back in the input order.
+
+        ``communities=False`` skips the nearest-community search for callers that only need admin areas.
+        """
         count = len(lats)
         points = shapely.points(lons, lats)
         finest = np.full(count, NO_MATCH, dtype=np.int64)
@@ -169,13 +175,15 @@ class PlacementIndex:
             column = np.full(count, NO_MATCH, dtype=np.int64)
             column[placed] = self.ancestor[level][finest[placed]]
             columns[level] = column
-        communities = self._nearest_communities(lats, lons, within_km)
-        problems = {int(i): self._outside_message(lats[i], lons[i]) for i in unplaced}
+        nearest = (
+            self._nearest_communities(lats, lons, within_km) if communities else np.full(count, NO_MATCH, np.int64)
+        )
+        problems = self._outside_messages(lats, lons, unplaced)
         return BulkPlacement(
             admin1_ids=columns[AdminLevel.GOVERNORATE],
             admin2_ids=columns[AdminLevel.DISTRICT],
             admin3_ids=columns[AdminLevel.SUBDISTRICT],
-            community_ids=communities,
+            community_ids=nearest,
             problems=problems,
         )
 
@@ -192,31 +200,50 @@ class PlacementIndex:
         result[inputs[first]] = self.community_ids[hits[first]]
         return result
 
-    def _outside_message(self, lat: float, lon: float) -> str:
-        where = f"The point ({lat:.5f}, {lon:.5f})"
+    def _outside_messages(self, lats: np.ndarray, lons: np.ndarray, which: np.ndarray) -> dict[int, str]:
+        """Say, for each unplaced point, how far the nearest boundary is and whether the axes look swapped."""
+        if not len(which):
+            return {}
         if not self.has_boundaries:
-            return f"{where} cannot be placed: no admin boundaries are loaded (run import_boundaries)."
+            return {
+                int(i): f"The point ({lats[i]:.5f}, {lons[i]:.5f}) cannot be placed: no admin boundaries are loaded "
+                "(run import_boundaries)."
+                for i in which
+            }
         level = next(level for level in POLYGON_LEVELS if len(self.level_ids[level]))
-        tree, point = self.level_trees[level], shapely.Point(lon, lat)
-        nearest_index = int(tree.nearest(point))
-        nearest = self.areas[int(self.level_ids[level][nearest_index])]
-        outline = shapely.transform(
-            self.level_geoms[level][nearest_index],
-            lambda xy: np.column_stack(self.to_metric.transform(xy[:, 0], xy[:, 1])),
-        )
-        x, y = self.to_metric.transform(lon, lat)
-        km = outline.distance(shapely.Point(x, y)) / 1000
-        message = (
-            f"{where} lies outside every admin boundary; the nearest is {nearest.name_en} ({nearest.pcode}), "
-            f"{km:.1f} km away"
-        )
-        message += "."
-        swapped = shapely.Point(lat, lon)
-        if -90 <= lon <= 90 and any(len(t.query(swapped, predicate="intersects")) for t in self.level_trees.values()):
-            message += " Latitude and longitude look swapped: the swapped point lies inside the boundaries."
-        else:
-            message += " Check the coordinates."
-        return message
+        tree = self.level_trees[level]
+        inputs, nearest = tree.query_nearest(shapely.points(lons[which], lats[which]), all_matches=False)
+        xs, ys = self.to_metric.transform(lons[which], lats[which])
+        km = shapely.distance(self._metric_geometries(level)[nearest], shapely.points(xs, ys)[inputs]) / 1000
+        plausible = (np.abs(lons[which]) <= 90) & (np.abs(lats[which]) <= 180)
+        swapped_hits = tree.query(shapely.points(lats[which], lons[which]), predicate="intersects")[0]
+        swapped = set(swapped_hits[plausible[swapped_hits]].tolist())
+        messages = {}
+        for position, tree_index, distance in zip(inputs.tolist(), nearest.tolist(), km.tolist(), strict=True):
+            i = int(which[position])
+            area = self.areas[int(self.level_ids[level][tree_index])]
+            advice = (
+                " Latitude and longitude look swapped: the swapped point lies inside the boundaries."
+                if position in swapped
+                else " Check the coordinates."
+            )
+            messages[i] = (
+                f"The point ({lats[i]:.5f}, {lons[i]:.5f}) lies outside every admin boundary; the nearest is "
+                f"{area.name_en} ({area.pcode}), {distance:.1f} km away.{advice}"
+            )
+        return messages
+
+    def _metric_geometries(self, level: int) -> np.ndarray:
+        cached = self._metric.get(level)
+        if cached is None:
+            cached = self._metric[level] = np.array(
+                [
+                    shapely.transform(g, lambda xy: np.column_stack(self.to_metric.transform(xy[:, 0], xy[:, 1])))
+                    for g in self.level_geoms[level]
+                ],
+                dtype=object,
+            )
+        return cached
 
 
 _index: PlacementIndex | None = None

@@ -311,16 +311,22 @@ def import_communities(
     source_label: str = "",
     population_year: int | None = None,
     organization=None,
+    ignore_status: bool = False,
     dry_run: bool = False,
     by=None,
     max_bytes: int | None = None,
 ) -> ImportReport:
-    """Load or update communities from a table; all or nothing. Raises ImportFailed on bad input."""
+    """Load or update communities from a table; all or nothing. Raises ImportFailed on bad input.
+
+    ``ignore_status`` loads the communities and leaves the register alone.
+    """
     mapping = mapping if isinstance(mapping, dict) else parse_mapping(mapping, MAPPABLE_FIELDS)
     report = ImportReport(source=path_or_url, dry_run=dry_run)
     with open_source(path_or_url, max_bytes=max_bytes) as source:
         table = read_table(source.path, path_or_url, sheet=sheet)
     columns = _columns(table, mapping, path_or_url)
+    if ignore_status:
+        columns["status"] = None
     if table.encoding == "windows-1256":
         report.notes.append(f"{path_or_url} was read as Windows-1256 (Arabic) text.")
     rows = _parse_rows(table, columns, report)
@@ -369,7 +375,7 @@ def import_communities(
             raise ImportFailed(
                 f"{path_or_url} has access statuses, which open and close periods in the besieged-areas register: "
                 'say from when and on whose authority with --as-of YYYY-MM-DD --source "OCHA HNO 2017" '
-                "(or map the status column to nothing by removing it).",
+                "(or pass --no-status to load only the communities).",
                 report,
             )
         try:

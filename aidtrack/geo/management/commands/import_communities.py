@@ -37,6 +37,7 @@ class Command(ImportCommand):
         parser.add_argument("--source", dest="source_label", help='Whose list this is, e.g. "OCHA HNO 2017".')
         parser.add_argument("--population-year", type=int, help="The year of the population figures.")
         parser.add_argument("--organization", help="The organization recording the statuses (acronym).")
+        parser.add_argument("--no-status", action="store_true", help="Ignore the access-status column.")
         self.add_common_arguments(parser)
 
     def handle(self, *args, **options):
@@ -48,7 +49,7 @@ class Command(ImportCommand):
             if organization is None:
                 known = ", ".join(Organization.objects.values_list("acronym", flat=True))
                 raise CommandError(f"--organization {options['organization']}: no such organization ({known}).")
-        keys = ("map", "sheet", "as_of", "source_label", "population_year", "organization", "dry_run")
+        keys = ("map", "sheet", "as_of", "source_label", "population_year", "organization", "no_status", "dry_run")
         self.run_import(
             source=options["source"],
             options={k: options[k] for k in keys},
@@ -62,6 +63,7 @@ class Command(ImportCommand):
                 source_label=options["source_label"] or "",
                 population_year=options["population_year"],
                 organization=organization,
+                ignore_status=options["no_status"],
                 dry_run=options["dry_run"],
                 by=by,
                 max_bytes=options["max_bytes"],
