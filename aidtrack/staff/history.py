@@ -1,8 +1,10 @@
 """A record's change history (django-simple-history) as people read it: who, when, field, old, new."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
 SKIPPED = {"version", "updated_at", "created_at"}
@@ -43,6 +45,8 @@ def _display(model, name: str, value, cache: dict) -> str:
         return cache[key]
     if isinstance(model_field, models.BooleanField):
         return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     return str(value)
 
 
@@ -67,12 +71,29 @@ def _label(model, name: str) -> str:
 def changes_between(model, older, newer, cache: dict | None = None) -> list[Change]:
     """Field-by-field differences between two historical rows of ``model``."""
     cache = {} if cache is None else cache
-    delta = newer.diff_against(older)
-    return [
-        Change(_label(model, c.field), _display(model, c.field, c.old, cache), _display(model, c.field, c.new, cache))
-        for c in delta.changes
-        if c.field not in SKIPPED
-    ]
+    changes = []
+    # simple-history's own diff leaves out non-editable fields, but status, verification
+    # and admin areas are set by the services (not editable in forms) and matter most here.
+    for tracked in older.tracked_fields:
+        if tracked.name in SKIPPED:
+            continue
+        old, new = getattr(older, tracked.attname), getattr(newer, tracked.attname)
+        if old != new:
+            name = tracked.name
+            changes.append(
+                Change(_label(model, name), _display(model, name, old, cache), _display(model, name, new, cache))
+            )
+    m2m_names = [f.name for f in older._history_m2m_fields]
+    if m2m_names:
+        for change in newer.diff_against(older, included_fields=m2m_names).changes:
+            changes.append(
+                Change(
+                    _label(model, change.field),
+                    _display(model, change.field, change.old, cache),
+                    _display(model, change.field, change.new, cache),
+                )
+            )
+    return changes
 
 
 def record_history(record) -> list[HistoryEntry]:

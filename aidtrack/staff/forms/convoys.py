@@ -55,6 +55,10 @@ class ConvoyForm(forms.ModelForm):
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in CONVOY_FIELDS}
 
+    @property
+    def grid_fields(self):
+        return [self[name] for name in CONVOY_FIELDS if name not in {"partner_organizations", "notes"}]
+
 
 class DestinationForm(forms.Form):
     area = forms.ModelChoiceField(queryset=None, required=False, label="Register area")
