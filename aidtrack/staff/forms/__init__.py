@@ -49,7 +49,6 @@ class PlaceField(forms.CharField):
 
     def __init__(self, *, levels=(AdminLevel.COMMUNITY,), **kwargs):
         self.levels = levels
-        kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
         self.widget.attrs.update({"data-place-search": "1", "autocomplete": "off", "placeholder": "name or P-code"})
 
@@ -57,6 +56,8 @@ class PlaceField(forms.CharField):
         text = super().to_python(value).strip()
         if not text:
             return None
+        if len(text) > 200:
+            raise forms.ValidationError("Type a community name or P-code (at most 200 characters).")
         code = TRAILING_PCODE.search(text)
         if code:
             area = AdminArea.objects.filter(pcode=code.group(1), level__in=self.levels).first()
