@@ -16,7 +16,9 @@ from aidtrack.geo.models import AdminArea, AdminLevel
 MIN_SCORE = 0.55
 # Transliterated forms of the Arabic article, written before a hyphen or a space:
 # al-, el-, as-, az-, ad-, ash- ... (the "sun letter" assimilation).
-LATIN_ARTICLE = re.compile(r"\b(?:[ae]l|[ae][dnrstz]|[ae](?:sh|th|dh))[-\s'’]+")
+LATIN_ARTICLE = re.compile(r"\b(?:[ae]l|[ae][dnrstz]|[ae](?:sh|th|dh))[-‐‑–—\s'’]+")
+# Ayn and hamza are written as apostrophes, or not at all: Wa'er and Waer are one name.
+APOSTROPHES = re.compile(r"['’‘ʿʾ`]")
 ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 PCODE = re.compile(r"^[A-Za-z]{1,3}[0-9A-Za-z]*\d[0-9A-Za-z]*$")
@@ -36,6 +38,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = LATIN_ARTICLE.sub("", text)
+    text = APOSTROPHES.sub("", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split())
 
