@@ -7,9 +7,19 @@ const L = window.L;
 const SYRIA = [[32.3, 35.6], [37.4, 42.4]];
 const DIGITS = 5;
 
-function levelText(area) {
-  if (!area) return "—";
-  return area.name_ar ? `${area.name_en} (${area.pcode}) ${area.name_ar}` : `${area.name_en} (${area.pcode})`;
+function showArea(cell, area) {
+  if (!area) {
+    cell.textContent = "—";
+    return;
+  }
+  cell.textContent = `${area.name_en} (${area.pcode})`;
+  if (area.name_ar) {
+    const arabic = document.createElement("span");
+    arabic.lang = "ar";
+    arabic.dir = "rtl";
+    arabic.textContent = area.name_ar;
+    cell.append(" ", arabic);
+  }
 }
 
 export class MapPicker {
@@ -20,7 +30,10 @@ export class MapPicker {
     this.placement = placement;
     this.placeUrl = element.dataset.placeUrl;
     this.map = L.map(element, { attributionControl: false }).fitBounds(SYRIA);
+    // Kept on the element (not a global) so tests and other scripts can reach the map.
+    element.picker = this;
     this.marker = null;
+    this.community = null;
     this.loadOutlines(element.dataset.outlinesUrl);
     this.map.on("click", (event) => this.pick(event.latlng.lat, event.latlng.lng));
     for (const input of [latInput, lonInput]) {
@@ -67,6 +80,14 @@ export class MapPicker {
   }
 
   showArea(lat, lon) {
+    // A community chosen without a point: a hollow ring, not the incident's own point.
+    if (!this.marker) {
+      if (!this.community) {
+        this.community = L.circleMarker([lat, lon], { radius: 10, color: "#0b5cad", weight: 2, dashArray: "4 3", fill: false });
+        this.community.addTo(this.map);
+      }
+      this.community.setLatLng([lat, lon]);
+    }
     this.map.setView([lat, lon], Math.max(this.map.getZoom(), 10));
   }
 
@@ -76,7 +97,8 @@ export class MapPicker {
     this.placement.removeAttribute("aria-busy");
     const found = response.ok ? await response.json() : {};
     for (const cell of this.placement.querySelectorAll("[data-level]")) {
-      cell.textContent = response.ok ? levelText(found[cell.dataset.level]) : (found.error || "—");
+      if (response.ok) showArea(cell, found[cell.dataset.level]);
+      else cell.textContent = found.error || "—";
     }
   }
 }
