@@ -63,6 +63,7 @@ urlpatterns = [
     path("convoys/", convoys.convoy_list, name="convoy_list"),
     path("convoys/new/", convoys.convoy_create_view, name="convoy_create"),
     path("convoys/<int:pk>/", convoys.convoy_detail, name="convoy_detail"),
+    path("convoys/<int:pk>/edit/", convoys.convoy_edit, name="convoy_edit"),
     path("convoys/<int:pk>/status/", convoys.convoy_transition_view, name="convoy_transition"),
     path("convoys/<int:pk>/removals/", convoys.convoy_removal_view, name="convoy_removal"),
     path("convoys/<int:pk>/history/", convoys.convoy_history, name="convoy_history"),

@@ -32,10 +32,10 @@ def test_report_an_incident_by_clicking_the_map(page, live_server):
     page.wait_for_selector("#map-picker path.leaflet-interactive")  # governorate outlines drawn
     page.evaluate(f"document.getElementById('map-picker').picker.map.setView([{MADAYA[0]}, {MADAYA[1]}], 10)")
     x, y = page.evaluate(
-        f"""(() => {{
-            const point = document.getElementById('map-picker').picker.map.latLngToContainerPoint([{MADAYA[0]}, {MADAYA[1]}]);
-            return [point.x, point.y];
-        }})()"""
+        "([lat, lon]) => {"
+        " const point = document.getElementById('map-picker').picker.map.latLngToContainerPoint([lat, lon]);"
+        " return [point.x, point.y]; }",
+        list(MADAYA),
     )
     page.locator("#map-picker").click(position={"x": x, "y": y})
 

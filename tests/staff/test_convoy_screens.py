@@ -260,3 +260,53 @@ def test_convoy_visibility_for_outsiders_and_partners(
         found = convoy.reference in client.get(reverse("staff:convoy_list"), {"q": "CV-TEST"}).content.decode()
         status = client.get(reverse("staff:convoy_detail", args=[convoy.pk])).status_code
         assert (listed, found, status == HTTPStatus.OK) == (sees, sees, sees), user
+
+
+def test_a_draft_is_edited_with_its_rows_prefilled(client, reporter, org_a, geography):
+    area = AreaFactory(name_en="Madaya")
+    convoy = make_convoy(reporter, org_a, reference="CV-2016-09-101", area=area)
+    login(client, reporter)
+    url = reverse("staff:convoy_edit", args=[convoy.pk])
+    page = client.get(url).content.decode()
+    assert 'value="Surgical kits"' in page and 'value="5000"' in page and 'name="expected_version" value="1"' in page
+    data = convoy_data(org_a, area, title="Convoy to Madaya and Az-Zabdani", expected_version="1")
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    convoy.refresh_from_db()
+    assert convoy.title == "Convoy to Madaya and Az-Zabdani" and convoy.version == 2
+    assert [d.planned_beneficiaries for d in convoy.destinations.all()] == [38000, 750]
+    assert [c.item for c in convoy.cargo_lines.all()] == ["Surgical kits"]
+
+
+def test_a_submitted_request_keeps_its_cargo_and_a_stale_edit_is_refused(client, reporter, org_a):
+    convoy = make_convoy(reporter, org_a, reference="CV-2016-09-101")
+    convoy_transition(convoy=convoy, to_status=ConvoyStatus.SUBMITTED, by=reporter)
+    login(client, reporter)
+    url = reverse("staff:convoy_edit", args=[convoy.pk])
+    page = client.get(url).content.decode()
+    assert "Destinations and cargo are fixed once the request is submitted" in page
+    assert 'name="cargo-0-item"' not in page
+    data = {k: v for k, v in convoy_data(org_a, AreaFactory()).items() if not k.startswith(("cargo", "destin"))}
+    stale = client.post(url, {**data, "notes": "Mine", "expected_version": "1"})
+    assert "was changed by someone else" in stale.content.decode()
+    assert '<td class="new">Submitted</td>' in stale.content.decode()
+    saved = client.post(url, {**data, "notes": "Mine", "expected_version": "2"})
+    assert saved.status_code == HTTPStatus.FOUND
+    convoy.refresh_from_db()
+    assert convoy.notes == "Mine" and convoy.cargo_lines.count() == 2 and convoy.lead_organization == org_a
+
+
+def test_the_lead_organization_cannot_be_changed_by_an_edit(client, reporter, org_a, org_b, geography):
+    convoy = make_convoy(reporter, org_a, reference="CV-2016-09-101")
+    login(client, reporter)
+    data = convoy_data(org_b, AreaFactory(), title="Renamed", expected_version="1")
+    response = client.post(reverse("staff:convoy_edit", args=[convoy.pk]), data)
+    assert response.status_code == HTTPStatus.FOUND
+    convoy.refresh_from_db()
+    assert convoy.title == "Renamed" and convoy.lead_organization == org_a
+
+
+def test_another_organization_cannot_open_the_edit_form(client, reporter, outsider, org_a):
+    convoy = make_convoy(reporter, org_a, visibility=Visibility.PUBLIC)
+    login(client, outsider)
+    assert client.get(reverse("staff:convoy_edit", args=[convoy.pk])).status_code == HTTPStatus.FORBIDDEN

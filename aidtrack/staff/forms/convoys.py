@@ -27,6 +27,7 @@ CONVOY_FIELDS = [
 
 class ConvoyForm(forms.ModelForm):
     plan_month = MonthField(required=False, help_text="The monthly inter-agency plan (YYYY-MM).")
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ConvoyRequest
@@ -44,6 +45,13 @@ class ConvoyForm(forms.ModelForm):
         self.fields["lead_organization"].queryset = writable_organizations(user)
         self.fields["lead_organization"].empty_label = None
         self.fields["partner_organizations"].queryset = Organization.objects.filter(is_active=True)
+        if self.instance.pk:
+            # The lead organization decides who may write; it is fixed once the request exists.
+            self.fields["lead_organization"].disabled = True
+            self.fields["lead_organization"].queryset = Organization.objects.filter(
+                pk=self.instance.lead_organization_id
+            )
+            self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -54,6 +62,11 @@ class ConvoyForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in CONVOY_FIELDS}
+
+    def update_fields(self) -> dict:
+        """What convoy_update takes: everything but the lead organization and the partners."""
+        skipped = {"lead_organization", "partner_organizations"}
+        return {name: self.cleaned_data[name] for name in CONVOY_FIELDS if name not in skipped}
 
     @property
     def grid_fields(self):

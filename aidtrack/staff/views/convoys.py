@@ -18,6 +18,7 @@ from aidtrack.convoys.services import (
     checkpoint_removal_record,
     convoy_create,
     convoy_transition,
+    convoy_update,
 )
 from aidtrack.errors import StaleEditError
 from aidtrack.orgs.models import Visibility
@@ -111,6 +112,81 @@ def convoy_create_view(request):
     return render(request, "staff/convoys/form.html", {"form": form, "destinations": destinations, "cargo": cargo})
 
 
+def _row_initial(convoy):
+    destinations = [
+        {"area": d.area_id, "community": d.community_id, "planned_beneficiaries": d.planned_beneficiaries}
+        for d in convoy.destinations.all()
+    ]
+    cargo = [
+        {"sector": c.sector, "item": c.item, "quantity": c.quantity.normalize(), "unit": c.unit}
+        for c in convoy.cargo_lines.all()
+    ]
+    return destinations, cargo
+
+
+@login_required
+def convoy_edit(request, pk):
+    convoy = _visible_convoy(request.user, pk)
+    if not can_write_for(request.user, convoy.lead_organization_id):
+        raise PermissionDenied(f"Only reporters and reviewers of {convoy.lead_organization.short_name} may edit this.")
+    # Destinations and cargo are what the parties are asked to approve: editable while a draft only.
+    rows_editable = convoy.status == ConvoyStatus.DRAFT
+    destination_initial, cargo_initial = _row_initial(convoy)
+    changed_meanwhile = None
+    destinations = cargo = None
+    if request.method == "POST":
+        form = ConvoyForm(request.POST, instance=convoy, user=request.user)
+        if rows_editable:
+            destinations = DestinationFormSet(request.POST, prefix="destinations")
+            cargo = CargoFormSet(request.POST, prefix="cargo")
+        rows_valid = not rows_editable or (destinations.is_valid() and cargo.is_valid())
+        if form.is_valid() and rows_valid:
+            rows = {}
+            if rows_editable:
+                rows = {
+                    "destinations": [d for d in (f.as_input() for f in destinations) if d],
+                    "cargo_lines": [c for c in (f.as_input() for f in cargo) if c],
+                }
+            try:
+                convoy = convoy_update(
+                    convoy=convoy,
+                    by=request.user,
+                    expected_version=form.cleaned_data["expected_version"],
+                    partner_organizations=form.cleaned_data["partner_organizations"],
+                    **rows,
+                    **form.update_fields(),
+                )
+            except StaleEditError as error:
+                current = ConvoyRequest.objects.get(pk=convoy.pk)
+                changed_meanwhile = changes_since(current, error.expected_version)
+                data = request.POST.copy()
+                data["expected_version"] = str(current.version)
+                form = ConvoyForm(data, instance=current, user=request.user)
+                form.is_valid()
+                form.add_error(None, error.messages[0])
+            except (ValidationError, PermissionDenied) as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, f"Convoy request {convoy.reference} is saved (version {convoy.version}).")
+                return redirect("staff:convoy_detail", pk=convoy.pk)
+    else:
+        form = ConvoyForm(instance=convoy, user=request.user)
+        if rows_editable:
+            destinations = DestinationFormSet(prefix="destinations", initial=destination_initial)
+            cargo = CargoFormSet(prefix="cargo", initial=cargo_initial)
+    return render(
+        request,
+        "staff/convoys/form.html",
+        {
+            "form": form,
+            "convoy": convoy,
+            "destinations": destinations,
+            "cargo": cargo,
+            "changed_meanwhile": changed_meanwhile,
+        },
+    )
+
+
 def _detail_context(request, convoy, transition_form=None, removal_form=None, changed_meanwhile=None):
     may_write = can_write_for(request.user, convoy.lead_organization_id)
     allowed = allowed_transitions(convoy) if may_write else []
@@ -119,6 +195,7 @@ def _detail_context(request, convoy, transition_form=None, removal_form=None, ch
         "convoy": convoy,
         "insider": _is_insider(request.user, convoy),
         "may_write": may_write,
+        "editable_rows": convoy.status == ConvoyStatus.DRAFT,
         "transition_form": transition_form or (TransitionForm(convoy=convoy, allowed=allowed) if allowed else None),
         "removal_form": removal_form
         or (RemovalForm(convoy=convoy) if may_write and convoy.status in AFTER_DISPATCH and cargo_lines else None),
