@@ -15,7 +15,7 @@ from aidtrack.errors import StaleEditError
 from aidtrack.staff.forms.areas import AreaPopulationForm, AreaStatusForm
 from aidtrack.staff.history import changes_since, record_history
 from aidtrack.staff.selectors import areas_for_staff, writable_organizations
-from aidtrack.staff.views.common import add_service_error
+from aidtrack.staff.views.common import add_service_error, stale_message
 
 
 @login_required
@@ -70,7 +70,7 @@ def _update(request, pk, form_class, service, success, context_key):
             data["expected_version"] = str(area.version)
             form = form_class(data, user=request.user, area=area)
             form.is_valid()
-            form.add_error(None, error.messages[0])
+            form.add_error(None, stale_message(error))
         except (ValidationError, PermissionDenied) as error:
             add_service_error(form, error)
         else:

@@ -32,3 +32,13 @@ def query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def stale_message(error) -> str:
+    """The refusal of a stale edit, worded for a form that keeps the user's input."""
+    record = error.record
+    return (
+        f"{record._meta.verbose_name.capitalize()} {record} was changed by someone else while you were editing "
+        f"(you started from version {error.expected_version}; the saved one is version {record.version}). "
+        "Your input is kept: check their changes above, then save again to apply yours."
+    )

@@ -26,7 +26,7 @@ from aidtrack.orgs.permissions import can_write_for, is_site_admin, organization
 from aidtrack.staff.forms.convoys import CargoFormSet, ConvoyForm, DestinationFormSet, RemovalForm, TransitionForm
 from aidtrack.staff.history import changes_since, record_history
 from aidtrack.staff.selectors import convoys_visible_to, writable_organizations
-from aidtrack.staff.views.common import add_service_error, paginate, query_without_page
+from aidtrack.staff.views.common import add_service_error, paginate, query_without_page, stale_message
 
 
 def _visible_convoy(user, pk) -> ConvoyRequest:
@@ -163,7 +163,7 @@ def convoy_edit(request, pk):
                 data["expected_version"] = str(current.version)
                 form = ConvoyForm(data, instance=current, user=request.user)
                 form.is_valid()
-                form.add_error(None, error.messages[0])
+                form.add_error(None, stale_message(error))
             except (ValidationError, PermissionDenied) as error:
                 add_service_error(form, error)
             else:
@@ -240,7 +240,7 @@ def convoy_transition_view(request, pk):
             data["expected_version"] = str(convoy.version)
             form = TransitionForm(data, convoy=convoy, allowed=allowed_transitions(convoy))
             form.is_valid()
-            form.add_error(None, error.messages[0])
+            form.add_error(None, stale_message(error))
         except (ValidationError, PermissionDenied) as error:
             add_service_error(form, error)
         else:

@@ -17,7 +17,7 @@ from aidtrack.orgs.permissions import can_review_for, can_write_for, is_site_adm
 from aidtrack.staff.forms.incidents import IncidentForm, ReviewForm, SourceFormSet
 from aidtrack.staff.history import changes_since, record_history
 from aidtrack.staff.selectors import incidents_visible_to, writable_organizations
-from aidtrack.staff.views.common import add_service_error, paginate, query_without_page
+from aidtrack.staff.views.common import add_service_error, paginate, query_without_page, stale_message
 
 
 def _visible_incident(user, pk) -> Incident:
@@ -149,7 +149,7 @@ def incident_edit(request, pk):
                 data["expected_version"] = str(current.version)
                 form = IncidentForm(data, instance=current, user=request.user)
                 form.is_valid()
-                form.add_error(None, error.messages[0])
+                form.add_error(None, stale_message(error))
             except (ValidationError, PermissionDenied) as error:
                 add_service_error(form, error)
             else:
