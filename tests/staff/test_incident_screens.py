@@ -205,3 +205,25 @@ def test_a_reporter_cannot_review(client, reporter, reviewer, org_a, geography):
     assert "is not a reviewer for ALPHA" in response.content.decode()
     incident.refresh_from_db()
     assert incident.verification_status == VerificationStatus.REPORTED
+
+
+def test_an_edit_can_add_a_source_and_keeps_the_existing_ones(client, reporter, org_a, geography):
+    incident = report(reporter, org_a, geography)
+    login(client, reporter)
+    url = reverse("staff:incident_edit", args=[incident.pk])
+    assert "Field team" in client.get(url).content.decode()
+    data = form_data(org_a, expected_version=str(incident.version))
+    data.update({"sources-0-kind": "media", "sources-0-name": "Reuters", "sources-0-contact": ""})
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    assert [s.name for s in incident.sources.order_by("pk")] == ["Field team", "Reuters"]
+
+
+def test_a_source_without_a_kind_is_refused_and_nothing_is_saved(client, reporter, org_a, geography):
+    incident = report(reporter, org_a, geography)
+    login(client, reporter)
+    data = form_data(org_a, title="Changed", expected_version=str(incident.version))
+    data.update({"sources-0-kind": "", "sources-0-name": "Someone"})
+    page = client.post(reverse("staff:incident_edit", args=[incident.pk]), data).content.decode()
+    assert "Say what kind of source this is." in page
+    incident.refresh_from_db()
+    assert incident.title == "Checkpoint closed" and incident.sources.count() == 1

@@ -132,12 +132,14 @@ def incident_edit(request, pk):
     changed_meanwhile = None
     if request.method == "POST":
         form = IncidentForm(request.POST, instance=incident, user=request.user)
-        if form.is_valid():
+        sources = SourceFormSet(request.POST, prefix="sources")
+        if form.is_valid() and sources.is_valid():
             try:
                 incident = incident_update(
                     incident=incident,
                     by=request.user,
                     expected_version=form.cleaned_data["expected_version"],
+                    add_sources=[s for s in (f.as_input() for f in sources) if s],
                     **form.service_fields(),
                 )
             except StaleEditError as error:
@@ -157,11 +159,14 @@ def incident_edit(request, pk):
                 return redirect("staff:incident_detail", pk=incident.pk)
     else:
         form = IncidentForm(instance=incident, user=request.user)
+        sources = SourceFormSet(prefix="sources")
     return render(
         request,
         "staff/incidents/form.html",
         {
             "form": form,
+            "sources": sources,
+            "existing_sources": incident.sources.all(),
             "incident": incident,
             "placement": _placement_of(form),
             "changed_meanwhile": changed_meanwhile,
