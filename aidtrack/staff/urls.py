@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from aidtrack.staff.views import areas, convoys, dashboard, incidents, lookup, review
+from aidtrack.staff.views import account, areas, convoys, dashboard, incidents, lookup, review
 
 app_name = "staff"
 
@@ -42,13 +42,7 @@ auth = [
         auth_views.PasswordResetCompleteView.as_view(template_name="staff/auth/password_reset_complete.html"),
         name="password_reset_complete",
     ),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="staff/auth/password_change.html", success_url=reverse_lazy("staff:dashboard")
-        ),
-        name="password_change",
-    ),
+    path("password/change/", account.StaffPasswordChangeView.as_view(), name="password_change"),
 ]
 
 urlpatterns = [

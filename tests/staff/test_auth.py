@@ -57,3 +57,16 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, db):
     response = client.post(reverse("staff:password_reset"), {"email": "nobody@example.org"})
     assert response["Location"] == reverse("staff:password_reset_done")
     assert mail.outbox == []
+
+
+def test_a_signed_in_user_changes_their_password(client, reporter):
+    from tests.staff.conftest import login
+
+    login(client, reporter)
+    response = client.post(
+        reverse("staff:password_change"),
+        {"old_password": "pass-word-123", "new_password1": "Madaya-2016-road", "new_password2": "Madaya-2016-road"},
+        follow=True,
+    )
+    assert "Your password is changed." in response.content.decode()
+    assert client.login(username="reporter.a", password="Madaya-2016-road")
