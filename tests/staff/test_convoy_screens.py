@@ -269,6 +269,7 @@ def test_a_draft_is_edited_with_its_rows_prefilled(client, reporter, org_a, geog
     url = reverse("staff:convoy_edit", args=[convoy.pk])
     page = client.get(url).content.decode()
     assert 'value="Surgical kits"' in page and 'value="5000"' in page and 'name="expected_version" value="1"' in page
+    assert 'name="cargo-1-quantity" value="1000"' in page  # not 1E+3
     data = convoy_data(org_a, area, title="Convoy to Madaya and Az-Zabdani", expected_version="1")
     response = client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND

@@ -118,7 +118,7 @@ def _row_initial(convoy):
         for d in convoy.destinations.all()
     ]
     cargo = [
-        {"sector": c.sector, "item": c.item, "quantity": c.quantity.normalize(), "unit": c.unit}
+        {"sector": c.sector, "item": c.item, "quantity": f"{c.quantity.normalize():f}", "unit": c.unit}
         for c in convoy.cargo_lines.all()
     ]
     return destinations, cargo
