@@ -212,3 +212,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", True)
+# A point's "nearest community" must lie within this distance (km).
+AIDTRACK_NEAREST_COMMUNITY_KM = float(os.environ.get("AIDTRACK_NEAREST_COMMUNITY_KM", "5"))
+# Importers refuse files larger than this (bytes); a command can raise it with --max-bytes.
+AIDTRACK_IMPORT_MAX_BYTES = int(os.environ.get("AIDTRACK_IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))

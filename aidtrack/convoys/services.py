@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aidtrack.convoys.models import (
@@ -23,6 +24,8 @@ from aidtrack.convoys.models import (
     ConvoyStatus,
 )
 from aidtrack.errors import check_version
+from aidtrack.geo.bulk import Target
+from aidtrack.geo.services import place_point
 from aidtrack.orgs.permissions import can_write_for
 
 S = ConvoyStatus
@@ -107,6 +110,42 @@ def allowed_transitions(convoy: ConvoyRequest) -> list[str]:
 
 
 @transaction.atomic
+def destination_point(destination: ConvoyDestination) -> tuple[float, float] | None:
+    """A destination is where its register area's point is, or else its community's."""
+    area, community = destination.area, destination.community
+    if area is not None and area.latitude is not None:
+        return area.latitude, area.longitude
+    if community is not None and community.centroid_lat is not None:
+        return community.centroid_lat, community.centroid_lon
+    return None
+
+
+def destination_assign_admin_areas(destination: ConvoyDestination) -> None:
+    point = destination_point(destination)
+    placement = place_point(*point) if point else None
+    destination.admin1 = placement.admin1 if placement else None
+    destination.admin2 = placement.admin2 if placement else None
+    destination.admin3 = placement.admin3 if placement else None
+
+
+def destination_placement_target() -> Target:
+    """Convoy destinations, placed at their area's or community's point, for bulk assignment."""
+
+    def points():
+        rows = ConvoyDestination.objects.annotate(
+            lat=Coalesce("area__latitude", "community__centroid_lat"),
+            lon=Coalesce("area__longitude", "community__centroid_lon"),
+        ).filter(lat__isnull=False, lon__isnull=False)
+        return rows.values_list("pk", "lat", "lon")
+
+    return Target(
+        name="convoy destinations",
+        model=ConvoyDestination,
+        points=points,
+        fields={"admin1": "admin1", "admin2": "admin2", "admin3": "admin3"},
+    )
+
+
 def convoy_create(
     *,
     by,
@@ -141,6 +180,7 @@ def _add_destinations(convoy: ConvoyRequest, destinations) -> None:
             community=destination.community,
             planned_beneficiaries=destination.planned_beneficiaries,
         )
+        destination_assign_admin_areas(row)
         row.full_clean()
         row.save()
 
