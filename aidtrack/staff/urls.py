@@ -69,5 +69,4 @@ urlpatterns = [
     path("review/", review.review_queue, name="review_queue"),
     path("lookup/place/", lookup.place, name="lookup_place"),
     path("lookup/communities/", lookup.communities, name="lookup_communities"),
-    path("lookup/outlines/", lookup.outlines, name="lookup_outlines"),
 ]

@@ -1,11 +1,9 @@
 """Small JSON endpoints the staff forms use: admin areas of a point, and community search."""
 
-import shapely
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.views.decorators.cache import cache_control
 
-from aidtrack.geo.models import AdminArea, AdminLevel
+from aidtrack.geo.models import AdminArea
 from aidtrack.geo.services import place_point, placement_of_area
 from aidtrack.staff.search import search_communities
 
@@ -41,6 +39,8 @@ def place(request):
             "admin2": _area(placement.admin2),
             "admin3": _area(placement.admin3),
             "community": _area(placement.community),
+            # Why a point could not be placed, e.g. it lies outside every boundary.
+            "problem": placement.problem,
         }
     )
 
@@ -64,20 +64,3 @@ def communities(request):
             ]
         }
     )
-
-
-@login_required
-@cache_control(private=True, max_age=24 * 3600)
-def outlines(request):
-    """Simplified governorate outlines, the map picker's base layer (no tiles from the internet)."""
-    features = []
-    for area in AdminArea.objects.filter(level=AdminLevel.GOVERNORATE, geometry__isnull=False):
-        shape = shapely.geometry.shape(area.geometry).simplify(0.01, preserve_topology=True)
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"pcode": area.pcode, "name_en": area.name_en},
-                "geometry": shapely.geometry.mapping(shapely.set_precision(shape, 1e-4)),
-            }
-        )
-    return JsonResponse({"type": "FeatureCollection", "features": features})

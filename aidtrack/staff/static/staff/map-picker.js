@@ -1,7 +1,8 @@
 // The incident form's map picker: click the map or type coordinates, and the
 // admin areas of the point are looked up at once. Leaflet comes from the
 // XStatic-Leaflet package (served from our static files); there are no map
-// tiles from the internet, only the governorate outlines from our own server.
+// tiles from the internet, only the governorate layer from our own server
+// (the geo app's /geo/layers/adm1.geojson, revalidated by ETag).
 
 const L = window.L;
 const SYRIA = [[32.3, 35.6], [37.4, 42.4]];
@@ -100,6 +101,8 @@ export class MapPicker {
       if (response.ok) showArea(cell, found[cell.dataset.level]);
       else cell.textContent = found.error || "—";
     }
+    const problem = this.placement.parentElement.querySelector(".placement-problem");
+    if (problem) problem.textContent = (response.ok && found.problem) || "";
   }
 }
 
