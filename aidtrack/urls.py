@@ -9,6 +9,7 @@ admin.site.index_title = "Records and reference data"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/", include("aidtrack.staff.urls")),
     path("geo/", include("aidtrack.geo.urls")),
     path("", include("aidtrack.web.urls")),
 ]

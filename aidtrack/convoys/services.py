@@ -167,6 +167,12 @@ def convoy_create(
     )
     convoy_register_new(convoy=convoy, by=by, created_at=created_at)
     convoy.partner_organizations.set(partner_organizations)
+    _add_destinations(convoy, destinations)
+    _add_cargo_lines(convoy, cargo_lines)
+    return convoy
+
+
+def _add_destinations(convoy: ConvoyRequest, destinations) -> None:
     for destination in destinations:
         row = ConvoyDestination(
             convoy=convoy,
@@ -177,6 +183,9 @@ def convoy_create(
         destination_assign_admin_areas(row)
         row.full_clean()
         row.save()
+
+
+def _add_cargo_lines(convoy: ConvoyRequest, cargo_lines) -> None:
     for line in cargo_lines:
         row = CargoLine(
             convoy=convoy,
@@ -187,6 +196,73 @@ def convoy_create(
         )
         row.full_clean()
         row.save()
+
+
+# What an edit may change; the status moves only through convoy_transition and
+# the lead organization, which decides who may write, is fixed at creation.
+EDITABLE_FIELDS = frozenset(
+    {
+        "reference",
+        "title",
+        "modality",
+        "origin_name",
+        "origin_area",
+        "origin_latitude",
+        "origin_longitude",
+        "plan_month",
+        "trucks",
+        "requested_date",
+        "planned_date",
+        "notes",
+        "visibility",
+    }
+)
+
+
+@transaction.atomic
+def convoy_update(
+    *,
+    convoy: ConvoyRequest,
+    by,
+    expected_version: int | None,
+    partner_organizations=None,
+    destinations: list[DestinationInput] | None = None,
+    cargo_lines: list[CargoInput] | None = None,
+    **fields,
+) -> ConvoyRequest:
+    """Edit a convoy request; refused if it was saved since ``expected_version``.
+
+    Destinations and cargo lines are replaced only while the request is a
+    draft: once submitted they are what the parties were asked to approve.
+    """
+    convoy = ConvoyRequest.objects.select_for_update().select_related("lead_organization").get(pk=convoy.pk)
+    check_version(convoy, expected_version)
+    _check_may_write(convoy, by)
+    fixed = set(fields) - EDITABLE_FIELDS
+    if fixed:
+        raise ValidationError(
+            f"{', '.join(sorted(fixed))} cannot be edited: the status changes through a transition "
+            "and the lead organization is fixed when the request is created."
+        )
+    if (destinations is not None or cargo_lines is not None) and convoy.status != S.DRAFT:
+        raise ValidationError(
+            f"Convoy {convoy} is {S(convoy.status).label.lower()}: destinations and cargo can only be changed "
+            "while it is a draft. Record removals at checkpoints, or create a new request."
+        )
+    for name, value in fields.items():
+        setattr(convoy, name, value)
+    convoy.full_clean()
+    convoy.version += 1
+    convoy._history_user = by
+    convoy.save()
+    if partner_organizations is not None:
+        convoy.partner_organizations.set(partner_organizations)
+    if destinations is not None:
+        convoy.destinations.all().delete()
+        _add_destinations(convoy, destinations)
+    if cargo_lines is not None:
+        convoy.cargo_lines.all().delete()
+        _add_cargo_lines(convoy, cargo_lines)
     return convoy
 
 

@@ -108,16 +108,15 @@ def incident_create(*, by, organization, sources: list[SourceInput] = (), **fiel
     # The reference is built from the row's id, which exists only once saved.
     incident.reference = f"INC-{incident.occurred_on.year}-{incident.pk:06d}"
     incident.save(update_fields=["reference"])
-    for source in sources:
-        row = IncidentSource(incident=incident, **source.__dict__)
-        row.full_clean()
-        row.save()
+    _add_sources(incident, sources, by)
     return incident
 
 
 @transaction.atomic
-def incident_update(*, incident: Incident, by, expected_version: int | None, **changes) -> Incident:
-    """Apply ``changes``; refused if someone saved the incident since ``expected_version``.
+def incident_update(
+    *, incident: Incident, by, expected_version: int | None, add_sources: list[SourceInput] = (), **changes
+) -> Incident:
+    """Apply ``changes`` (and add ``add_sources``); refused if someone saved the incident since ``expected_version``.
 
     An edit by anyone who may not review the incident sends a reviewed record
     back to "reported", because what was verified is no longer what is shown.
@@ -141,7 +140,16 @@ def incident_update(*, incident: Incident, by, expected_version: int | None, **c
     incident.version += 1
     incident._history_user = by
     incident.save()
+    _add_sources(incident, add_sources, by)
     return incident
+
+
+def _add_sources(incident: Incident, sources, by) -> None:
+    for source in sources:
+        row = IncidentSource(incident=incident, **source.__dict__)
+        row.full_clean()
+        row._history_user = by
+        row.save()
 
 
 @transaction.atomic
