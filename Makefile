@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean
+.PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean import-ocha bench-geo
 
 # Set up everything and serve the app with the demo data on http://$(HOST):$(PORT).
 run: install migrate demo static serve
@@ -67,3 +67,16 @@ demo-passwords: install
 # Remove the virtualenv and local data (database, secret key, collected static files).
 clean:
 	rm -rf $(VENV) var
+
+OCHA ?= ../shared/data/ocha-syria-2016
+# Import OCHA's 2016 Syria boundaries, communities (with access status) and populations into the database.
+import-ocha: migrate demo
+	for level in 0 1 2 3; do $(PY) manage.py import_boundaries $(OCHA)/syr_adm$$level.geojson || exit 1; done
+	$(PY) manage.py import_communities $(OCHA)/syr_communities_oct2016.csv --as-of 2016-10-31 \
+		--source "OCHA HNO 2017" --user admin
+	$(PY) manage.py import_population $(OCHA)/syr_severity_admin3_oct2016.csv --source "OCHA HNO 2017"
+	$(PY) manage.py assign_admin_areas --user admin
+
+# Benchmark the geodata importers, bulk assignment and map layers (prints figures; needs ../shared).
+bench-geo: install
+	$(PY) bench/geo_bench.py

@@ -18,6 +18,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "aidtrack.agreements",
     "aidtrack.demo",
     "aidtrack.web",
+    "aidtrack.staff",
     "aidtrack.api",
 ]
 
@@ -163,6 +165,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Leaflet comes from the XStatic-Leaflet package (pinned in requirements.txt), never from a CDN.
+STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -171,7 +175,22 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+# Staff (reporters, reviewers) sign in on the staff screens; the site admin also has /admin/.
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:dashboard"
+LOGOUT_REDIRECT_URL = "staff:login"
+
+# Password-reset mail: printed on the console for a local run; SMTP settings come from the environment.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "aidtrack <noreply@localhost>")
 
 LOGGING = {
     "version": 1,
@@ -247,3 +266,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", True)
+# A point's "nearest community" must lie within this distance (km).
+AIDTRACK_NEAREST_COMMUNITY_KM = float(os.environ.get("AIDTRACK_NEAREST_COMMUNITY_KM", "5"))
+# Importers refuse files larger than this (bytes); a command can raise it with --max-bytes.
+AIDTRACK_IMPORT_MAX_BYTES = int(os.environ.get("AIDTRACK_IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))

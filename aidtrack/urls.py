@@ -9,8 +9,8 @@ admin.site.index_title = "Records and reference data"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # A sign-in page for API users who are not staff (the admin's sign-in is for staff only).
-    path("api/v1/auth/", include("rest_framework.urls")),
+    path("staff/", include("aidtrack.staff.urls")),
+    path("geo/", include("aidtrack.geo.urls")),
     path("api/", include("aidtrack.api.urls")),
     path("", include("aidtrack.web.urls")),
 ]

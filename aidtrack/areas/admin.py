@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from aidtrack.admin_mixins import VersionedAdminForm, report_service_errors
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
-from aidtrack.areas.services import area_set_status
+from aidtrack.areas.services import area_assign_admin_areas, area_set_status
 from aidtrack.orgs.models import Organization
 
 
@@ -52,11 +52,11 @@ class AreaAdmin(SimpleHistoryAdmin):
     list_filter = ("status_periods__status", "governorate", "besieging_parties")
     search_fields = ("name_en", "name_ar", "communities__pcode", "communities__name_en")
     autocomplete_fields = ("communities", "governorate", "besieging_parties")
-    readonly_fields = ("version", "created_at", "updated_at")
+    readonly_fields = ("admin2", "admin3", "placement_problem", "version", "created_at", "updated_at")
     inlines = [StatusPeriodInline]
     fieldsets = (
         (None, {"fields": ("name_en", "name_ar", "governorate", "communities", "besieging_parties")}),
-        ("Location", {"fields": (("latitude", "longitude"), "geometry")}),
+        ("Location", {"fields": (("latitude", "longitude"), ("admin2", "admin3"), "placement_problem", "geometry")}),
         ("Population", {"fields": ("population", "population_date", "population_source")}),
         ("Status", {"fields": ("new_status", "new_status_start", "new_status_source", "new_status_organization")}),
         (None, {"fields": ("notes", "expected_version", "version", "created_at", "updated_at")}),
@@ -73,6 +73,7 @@ class AreaAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.version += 1
+        area_assign_admin_areas(obj)
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
 

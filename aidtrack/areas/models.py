@@ -39,10 +39,44 @@ class Area(models.Model):
         blank=True,
         related_name="+",
         limit_choices_to={"level": 1},
+        help_text="Assigned from the point when there is one.",
     )
     latitude = models.FloatField(null=True, blank=True, validators=latitude_validators)
     longitude = models.FloatField(null=True, blank=True, validators=longitude_validators)
     geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON outline in WGS 84, when one has been drawn.")
+    admin2 = models.ForeignKey(
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="district",
+        editable=False,
+    )
+    admin3 = models.ForeignKey(
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="sub-district",
+        editable=False,
+    )
+    placement_problem = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Why the point could not be placed in an admin area.",
+    )
+    import_key = models.CharField(
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What an importer matches this area by: the community P-code of an OCHA list row "
+        "(with the location name when several rows share the P-code).",
+    )
     population = models.PositiveIntegerField(
         "population estimate", null=True, blank=True, help_text="People living in the area."
     )

@@ -7,15 +7,61 @@ from django.db import transaction
 
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.errors import check_version
+from aidtrack.geo.bulk import Target
+from aidtrack.geo.services import place_point
 from aidtrack.orgs.permissions import can_write_for, is_site_admin
 
 
-def _check_may_update(by, organization) -> None:
+def check_may_update(by, organization) -> None:
     if organization is None:
         if not is_site_admin(by):
             raise PermissionDenied("Say which of your organizations records this status change.")
     elif not can_write_for(by, organization):
         raise PermissionDenied(f"{by} may not record area updates for {organization.short_name}.")
+
+
+def area_assign_admin_areas(area: Area) -> None:
+    """Fill the governorate, district and sub-district from the area's point.
+
+    Without a point the governorate stays as the user gave it; a point
+    outside every boundary keeps it too, and says so in ``placement_problem``.
+    """
+    if area.latitude is None or area.longitude is None:
+        area.admin2 = area.admin3 = None
+        area.placement_problem = ""
+        return
+    placement = place_point(area.latitude, area.longitude)
+    area.placement_problem = placement.problem
+    if placement.is_placed:
+        area.governorate = placement.admin1
+        area.admin2 = placement.admin2
+        area.admin3 = placement.admin3
+
+
+def area_placement_target() -> Target:
+    """Register areas with a point, for assigning admin areas in bulk after a boundary update."""
+    return Target(
+        name="register areas",
+        model=Area,
+        points=lambda: Area.objects.filter(latitude__isnull=False, longitude__isnull=False).values_list(
+            "pk", "latitude", "longitude"
+        ),
+        fields={"admin1": "governorate", "admin2": "admin2", "admin3": "admin3"},
+        problem_field="placement_problem",
+    )
+
+
+@transaction.atomic
+def area_create(*, by, communities=(), besieging_parties=(), **fields) -> Area:
+    """Add a place to the register (its status periods are recorded separately)."""
+    area = Area(**fields)
+    area_assign_admin_areas(area)
+    area.full_clean()
+    area._history_user = by
+    area.save()
+    area.communities.set(communities)
+    area.besieging_parties.set(besieging_parties)
+    return area
 
 
 def _lock(area: Area) -> Area:
@@ -37,7 +83,7 @@ def area_set_status(
     """Record that the area's status changed on ``start_date``: the current period ends there."""
     area = _lock(area)
     check_version(area, expected_version)
-    _check_may_update(by, organization)
+    check_may_update(by, organization)
     if status not in AccessStatus.values:
         raise ValidationError({"status": f"{status!r} is not a status: use one of {', '.join(AccessStatus.values)}."})
     if not source.strip():
@@ -101,7 +147,7 @@ def status_period_add(
 ) -> StatusPeriod:
     """Add a period to the area's history (e.g. from an older list); it may not overlap another."""
     area = _lock(area)
-    _check_may_update(by, organization)
+    check_may_update(by, organization)
     period = StatusPeriod(
         area=area,
         status=status,
@@ -132,7 +178,7 @@ def area_update_population(
 ) -> Area:
     area = _lock(area)
     check_version(area, expected_version)
-    _check_may_update(by, organization)
+    check_may_update(by, organization)
     if population is None or population < 0:
         raise ValidationError({"population": "A population estimate is a whole number, 0 or more."})
     if not population_source.strip():

@@ -116,6 +116,33 @@ class ConvoyDestination(models.Model):
         related_name="convoy_destinations",
         limit_choices_to={"level__gte": 3},
     )
+    admin1 = models.ForeignKey(
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="governorate",
+        editable=False,
+    )
+    admin2 = models.ForeignKey(
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="district",
+        editable=False,
+    )
+    admin3 = models.ForeignKey(
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="sub-district",
+        editable=False,
+    )
     planned_beneficiaries = models.PositiveIntegerField(default=0)
     reached_beneficiaries = models.PositiveIntegerField(null=True, blank=True)
 

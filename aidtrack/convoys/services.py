@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aidtrack.convoys.models import (
@@ -23,6 +24,8 @@ from aidtrack.convoys.models import (
     ConvoyStatus,
 )
 from aidtrack.errors import check_version
+from aidtrack.geo.bulk import Target
+from aidtrack.geo.services import place_point
 from aidtrack.orgs.permissions import can_write_for
 
 S = ConvoyStatus
@@ -107,6 +110,42 @@ def allowed_transitions(convoy: ConvoyRequest) -> list[str]:
 
 
 @transaction.atomic
+def destination_point(destination: ConvoyDestination) -> tuple[float, float] | None:
+    """A destination is where its register area's point is, or else its community's."""
+    area, community = destination.area, destination.community
+    if area is not None and area.latitude is not None:
+        return area.latitude, area.longitude
+    if community is not None and community.centroid_lat is not None:
+        return community.centroid_lat, community.centroid_lon
+    return None
+
+
+def destination_assign_admin_areas(destination: ConvoyDestination) -> None:
+    point = destination_point(destination)
+    placement = place_point(*point) if point else None
+    destination.admin1 = placement.admin1 if placement else None
+    destination.admin2 = placement.admin2 if placement else None
+    destination.admin3 = placement.admin3 if placement else None
+
+
+def destination_placement_target() -> Target:
+    """Convoy destinations, placed at their area's or community's point, for bulk assignment."""
+
+    def points():
+        rows = ConvoyDestination.objects.annotate(
+            lat=Coalesce("area__latitude", "community__centroid_lat"),
+            lon=Coalesce("area__longitude", "community__centroid_lon"),
+        ).filter(lat__isnull=False, lon__isnull=False)
+        return rows.values_list("pk", "lat", "lon")
+
+    return Target(
+        name="convoy destinations",
+        model=ConvoyDestination,
+        points=points,
+        fields={"admin1": "admin1", "admin2": "admin2", "admin3": "admin3"},
+    )
+
+
 def convoy_create(
     *,
     by,
@@ -128,6 +167,12 @@ def convoy_create(
     )
     convoy_register_new(convoy=convoy, by=by, created_at=created_at)
     convoy.partner_organizations.set(partner_organizations)
+    _add_destinations(convoy, destinations)
+    _add_cargo_lines(convoy, cargo_lines)
+    return convoy
+
+
+def _add_destinations(convoy: ConvoyRequest, destinations) -> None:
     for destination in destinations:
         row = ConvoyDestination(
             convoy=convoy,
@@ -135,8 +180,12 @@ def convoy_create(
             community=destination.community,
             planned_beneficiaries=destination.planned_beneficiaries,
         )
+        destination_assign_admin_areas(row)
         row.full_clean()
         row.save()
+
+
+def _add_cargo_lines(convoy: ConvoyRequest, cargo_lines) -> None:
     for line in cargo_lines:
         row = CargoLine(
             convoy=convoy,
@@ -147,6 +196,73 @@ def convoy_create(
         )
         row.full_clean()
         row.save()
+
+
+# What an edit may change; the status moves only through convoy_transition and
+# the lead organization, which decides who may write, is fixed at creation.
+EDITABLE_FIELDS = frozenset(
+    {
+        "reference",
+        "title",
+        "modality",
+        "origin_name",
+        "origin_area",
+        "origin_latitude",
+        "origin_longitude",
+        "plan_month",
+        "trucks",
+        "requested_date",
+        "planned_date",
+        "notes",
+        "visibility",
+    }
+)
+
+
+@transaction.atomic
+def convoy_update(
+    *,
+    convoy: ConvoyRequest,
+    by,
+    expected_version: int | None,
+    partner_organizations=None,
+    destinations: list[DestinationInput] | None = None,
+    cargo_lines: list[CargoInput] | None = None,
+    **fields,
+) -> ConvoyRequest:
+    """Edit a convoy request; refused if it was saved since ``expected_version``.
+
+    Destinations and cargo lines are replaced only while the request is a
+    draft: once submitted they are what the parties were asked to approve.
+    """
+    convoy = ConvoyRequest.objects.select_for_update().select_related("lead_organization").get(pk=convoy.pk)
+    check_version(convoy, expected_version)
+    _check_may_write(convoy, by)
+    fixed = set(fields) - EDITABLE_FIELDS
+    if fixed:
+        raise ValidationError(
+            f"{', '.join(sorted(fixed))} cannot be edited: the status changes through a transition "
+            "and the lead organization is fixed when the request is created."
+        )
+    if (destinations is not None or cargo_lines is not None) and convoy.status != S.DRAFT:
+        raise ValidationError(
+            f"Convoy {convoy} is {S(convoy.status).label.lower()}: destinations and cargo can only be changed "
+            "while it is a draft. Record removals at checkpoints, or create a new request."
+        )
+    for name, value in fields.items():
+        setattr(convoy, name, value)
+    convoy.full_clean()
+    convoy.version += 1
+    convoy._history_user = by
+    convoy.save()
+    if partner_organizations is not None:
+        convoy.partner_organizations.set(partner_organizations)
+    if destinations is not None:
+        convoy.destinations.all().delete()
+        _add_destinations(convoy, destinations)
+    if cargo_lines is not None:
+        convoy.cargo_lines.all().delete()
+        _add_cargo_lines(convoy, cargo_lines)
     return convoy
 
 

@@ -34,7 +34,7 @@ def print_accounts(out, passwords: dict[str, str]) -> None:
     users = get_user_model().objects.filter(username__in=DEMO_USERNAMES).prefetch_related("memberships__organization")
     if not users:
         return
-    out.write("\nDemo accounts (the site admin signs in at /admin/; reporters and reviewers act through the services):")
+    out.write("\nDemo accounts (staff sign in at /staff/; the site admin also has the Django admin at /admin/):")
     for user in sorted(users, key=lambda u: DEMO_USERNAMES.index(u.username)):
         password = passwords.get(user.username, "(unchanged — shown only when set)")
         out.write(f"  {user.username:<15} {password:<36} {describe(user)}")

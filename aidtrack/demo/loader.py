@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from aidtrack.agreements.models import Agreement, AgreementCondition
 from aidtrack.areas.models import Area
-from aidtrack.areas.services import status_period_add
+from aidtrack.areas.services import area_create, status_period_add
 from aidtrack.convoys.services import (
     CargoInput,
     DestinationInput,
@@ -190,7 +190,8 @@ class _Loader:
     def load_areas(self):
         ocha = self.organizations["OCHA"]
         for row in self.scenario["areas"]:
-            area = Area(
+            area = area_create(
+                by=self.admin,
                 name_en=row["name_en"],
                 name_ar=row["name_ar"],
                 governorate=self.places[row["governorate"]],
@@ -200,12 +201,9 @@ class _Loader:
                 population_date=datetime.date(2016, 10, 31),
                 population_source="OCHA, autumn 2016 (as listed in DOMAIN.md)",
                 notes=row.get("notes", ""),
+                communities=[self.places[p] for p in row["communities"]],
+                besieging_parties=[self.parties[p] for p in row["besieged_by"]],
             )
-            area.full_clean()
-            area._history_user = self.admin
-            area.save()
-            area.communities.set([self.places[p] for p in row["communities"]])
-            area.besieging_parties.set([self.parties[p] for p in row["besieged_by"]])
             for status, start, end, source in row["periods"]:
                 status_period_add(
                     area=area,

@@ -37,6 +37,21 @@ class SourceInline(admin.TabularInline):
     extra = 0
 
 
+class PlacementProblemFilter(admin.SimpleListFilter):
+    title = "placement"
+    parameter_name = "placement"
+
+    def lookups(self, request, model_admin):
+        return [("problem", "Outside every boundary or unplaced"), ("placed", "Placed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "problem":
+            return queryset.exclude(placement_problem="")
+        if self.value() == "placed":
+            return queryset.filter(placement_problem="")
+        return queryset
+
+
 @admin.register(Incident)
 class IncidentAdmin(SimpleHistoryAdmin):
     form = IncidentForm
@@ -57,9 +72,10 @@ class IncidentAdmin(SimpleHistoryAdmin):
         "kind",
         "category",
         "organization",
-        "admin1",
+        ("admin1", admin.RelatedOnlyFieldListFilter),
         "perpetrator",
         "access_effect",
+        PlacementProblemFilter,
     )
     search_fields = (
         "reference",
@@ -104,6 +120,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
                     "stated_area",
                     "publish_exact_location",
                     ("admin1", "admin2", "admin3", "community"),
+                    "placement_problem",
                     "area",
                     "convoy",
                 )

@@ -154,6 +154,12 @@ class Incident(models.Model):
         related_name="+",
         editable=False,
     )
+    placement_problem = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Why the point could not be placed in an admin area (e.g. it lies outside every boundary).",
+    )
     publish_exact_location = models.BooleanField(
         default=False,
         help_text="Only when the exact point is safe to publish; otherwise the public sees the sub-district.",

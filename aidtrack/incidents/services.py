@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from aidtrack.errors import check_version
-from aidtrack.geo.services import place_point, placement_of_area
+from aidtrack.geo.bulk import Target
+from aidtrack.geo.services import Placement, place_point, placement_of_area
 from aidtrack.incidents.models import Incident, IncidentSource, VerificationStatus
 from aidtrack.orgs.permissions import can_review_for, can_write_for
 
@@ -21,6 +22,7 @@ SERVICE_FIELDS = frozenset(
         "admin2",
         "admin3",
         "community",
+        "placement_problem",
         "verification_status",
         "verified_by",
         "verified_at",
@@ -59,11 +61,28 @@ def assign_admin_areas(incident: Incident) -> None:
     elif incident.stated_area_id:
         placement = placement_of_area(incident.stated_area)
     else:
-        placement = None
-    incident.admin1 = placement.admin1 if placement else None
-    incident.admin2 = placement.admin2 if placement else None
-    incident.admin3 = placement.admin3 if placement else None
-    incident.community = placement.community if placement else None
+        placement = Placement()
+    incident.admin1 = placement.admin1
+    incident.admin2 = placement.admin2
+    incident.admin3 = placement.admin3
+    incident.community = placement.community
+    incident.placement_problem = placement.problem
+
+
+def incident_placement_target() -> Target:
+    """Incidents with a point, for assigning admin areas in bulk after a boundary update."""
+    return Target(
+        name="incidents",
+        model=Incident,
+        points=lambda: (
+            Incident.objects.filter(latitude__isnull=False, longitude__isnull=False)
+            .values_list("pk", "latitude", "longitude")
+            .iterator(chunk_size=10000)
+        ),
+        fields={"admin1": "admin1", "admin2": "admin2", "admin3": "admin3", "community": "community"},
+        problem_field="placement_problem",
+        label=lambda incident: incident.reference or f"incident {incident.pk}",
+    )
 
 
 def _derive(incident: Incident) -> None:
@@ -89,16 +108,15 @@ def incident_create(*, by, organization, sources: list[SourceInput] = (), **fiel
     # The reference is built from the row's id, which exists only once saved.
     incident.reference = f"INC-{incident.occurred_on.year}-{incident.pk:06d}"
     incident.save(update_fields=["reference"])
-    for source in sources:
-        row = IncidentSource(incident=incident, **source.__dict__)
-        row.full_clean()
-        row.save()
+    _add_sources(incident, sources, by)
     return incident
 
 
 @transaction.atomic
-def incident_update(*, incident: Incident, by, expected_version: int | None, **changes) -> Incident:
-    """Apply ``changes``; refused if someone saved the incident since ``expected_version``.
+def incident_update(
+    *, incident: Incident, by, expected_version: int | None, add_sources: list[SourceInput] = (), **changes
+) -> Incident:
+    """Apply ``changes`` (and add ``add_sources``); refused if someone saved the incident since ``expected_version``.
 
     An edit by anyone who may not review the incident sends a reviewed record
     back to "reported", because what was verified is no longer what is shown.
@@ -122,7 +140,16 @@ def incident_update(*, incident: Incident, by, expected_version: int | None, **c
     incident.version += 1
     incident._history_user = by
     incident.save()
+    _add_sources(incident, add_sources, by)
     return incident
+
+
+def _add_sources(incident: Incident, sources, by) -> None:
+    for source in sources:
+        row = IncidentSource(incident=incident, **source.__dict__)
+        row.full_clean()
+        row._history_user = by
+        row.save()
 
 
 @transaction.atomic

@@ -156,11 +156,6 @@ def test_a_script_gets_a_token_with_username_and_password(world, reporter):
     assert script.get(f"/api/v1/incidents/{world.restricted.pk}/").status_code == 200
 
 
-def test_the_sign_in_page_for_api_users_is_served(client, db):
-    response = client.get("/api/v1/auth/login/?next=/api/v1/docs/")
-    assert response.status_code == 200 and b"password" in response.content.lower()
-
-
 def test_options_describes_every_list_without_error(world, client_for):
     client = client_for("reporter_a")
     for name in ("incidents", "convoys", "areas", "admin-areas", "organizations", "parties", "agreements", "tokens"):

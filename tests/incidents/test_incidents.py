@@ -154,3 +154,17 @@ def test_the_history_says_who_changed_which_field(reporter, org_a):
     delta = latest.diff_against(previous)
     assert latest.history_user == reporter
     assert {(c.field, c.old, c.new) for c in delta.changes} >= {("people_injured", 0, 3)}
+
+
+def test_an_update_can_add_sources_in_the_same_save(reporter, org_a):
+    from aidtrack.incidents.services import SourceInput
+
+    incident = report(reporter, org_a)
+    incident_update(
+        incident=incident,
+        by=reporter,
+        expected_version=incident.version,
+        add_sources=[SourceInput(kind="media", name="Reuters", reference="https://example.org/a")],
+        title="Updated",
+    )
+    assert list(incident.sources.values_list("name", flat=True)) == ["Reuters"]

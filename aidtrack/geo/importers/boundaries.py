@@ -1,0 +1,363 @@
+"""Importing OCHA COD administrative boundaries (admin 0-3 polygons) with their P-codes."""
+
+import json
+from dataclasses import dataclass
+
+import shapely
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from aidtrack.geo.importers.columns import find_column, name_ar_names, name_en_names, parse_mapping, pcode_names
+from aidtrack.geo.importers.report import ImportFailed, ImportReport
+from aidtrack.geo.importers.sources import open_source
+from aidtrack.geo.importers.vector import Layer, read_layers
+from aidtrack.geo.models import AdminArea, AdminLevel, pcode_validator
+from aidtrack.geo.state import mark_geodata_changed
+
+MAPPABLE_FIELDS = {"pcode", "name_en", "name_ar", "parent_pcode"}
+WGS84 = "EPSG:4326"
+
+
+@dataclass
+class Boundary:
+    """One feature of the input, cleaned and ready to compare with the database."""
+
+    where: str
+    level: int
+    pcode: str
+    name_en: str
+    name_ar: str
+    parent_pcode: str | None
+    geometry: dict
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    text = str(value).strip()
+    return "" if text.lower() in {"nan", "none", "null"} else text
+
+
+def detect_level(columns) -> int | None:
+    """The finest admin level whose P-code column the layer has."""
+    for level in range(3, -1, -1):
+        if find_column(columns, pcode_names(level)):
+            return level
+    return None
+
+
+def _polygonal(geometry) -> shapely.Geometry | None:
+    parts = [part for part in shapely.get_parts(geometry) if part.geom_type in {"Polygon", "MultiPolygon"}]
+    polygons = [p for part in parts for p in (shapely.get_parts(part) if part.geom_type == "MultiPolygon" else [part])]
+    if not polygons:
+        return None
+    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
+
+
+def _prepare_layer(layer: Layer, *, level: int | None, mapping: dict, crs: str | None, report: ImportReport):
+    frame = layer.frame
+    if frame.empty:
+        report.error(layer.name, "has no features. Is this the right file or layer?")
+        return []
+    columns = {column: None for column in frame.columns if column != frame.geometry.name}
+    level = level if level is not None else detect_level(columns)
+    if level is None and "pcode" not in mapping:
+        raise ImportFailed(
+            f"{layer.name}: no P-code column found (looked for ADM0_PCODE..ADM3_PCODE, admin1Pcode, Admin1_Pcode "
+            f"and similar). Its columns are: {', '.join(map(str, columns))}. "
+            "Say which column holds the P-codes and the level, e.g. --level 2 --map pcode=DIST_CODE."
+        )
+    if level is None:
+        raise ImportFailed(f"{layer.name}: say which admin level this layer is with --level N (0-3).")
+    if not 0 <= level <= 3:
+        raise ImportFailed(f"--level {level}: boundaries are levels 0 to 3; communities (4) use import_communities.")
+    pcode_column = find_column(columns, pcode_names(level), explicit=mapping.get("pcode"), what="pcode")
+    if pcode_column is None:
+        raise ImportFailed(
+            f"{layer.name}: no level-{level} P-code column (e.g. ADM{level}_PCODE). Its columns are: "
+            f"{', '.join(map(str, columns))}. Name it with --map pcode=COLUMN."
+        )
+    name_column = find_column(columns, name_en_names(level), explicit=mapping.get("name_en"), what="name_en")
+    if name_column is None:
+        raise ImportFailed(
+            f"{layer.name}: no English name column (e.g. ADM{level}_EN). Its columns are: "
+            f"{', '.join(map(str, columns))}. Name it with --map name_en=COLUMN."
+        )
+    arabic_column = find_column(columns, name_ar_names(level), explicit=mapping.get("name_ar"), what="name_ar")
+    parent_column = None
+    if level > 0:
+        parent_column = find_column(
+            columns, pcode_names(level - 1), explicit=mapping.get("parent_pcode"), what="parent_pcode"
+        )
+
+    if frame.crs is None:
+        if not crs:
+            raise ImportFailed(
+                f"{layer.name} has no coordinate reference system (a shapefile without its .prj file?). "
+                "Add the .prj, or say what the coordinates are with --crs, e.g. --crs EPSG:4326."
+            )
+        frame = frame.set_crs(crs)
+    if not frame.crs.equals(WGS84):
+        report.notes.append(f"{layer.name}: reprojected from {frame.crs.to_string()} to WGS 84.")
+        frame = frame.to_crs(WGS84)
+    min_x, min_y, max_x, max_y = frame.total_bounds
+    if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
+        raise ImportFailed(
+            f"{layer.name}: after reprojection the coordinates span {frame.total_bounds.round(1).tolist()}, "
+            "which is not longitude/latitude. The file's CRS is probably wrong; fix its .prj or pass --crs."
+        )
+
+    boundaries = []
+    records = frame.drop(columns=frame.geometry.name).to_dict("records")
+    for number, (record, geometry) in enumerate(zip(records, frame.geometry, strict=True), 1):
+        pcode = _text(record.get(pcode_column)).upper()
+        where = f"{layer.name}, feature {number}"
+        if not pcode:
+            report.error(where, f"has no P-code in column {pcode_column}; every area needs one.")
+            continue
+        try:
+            pcode_validator(pcode)
+        except Exception:
+            report.error(where, f"{pcode!r} is not a P-code (letters then digits, e.g. SY0301).", pcode)
+            continue
+        name_en = _text(record.get(name_column))
+        if not name_en:
+            report.error(where, f"has no English name in column {name_column}.", pcode)
+        if geometry is None or geometry.is_empty:
+            report.error(where, "has no geometry.", pcode)
+            continue
+        if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
+            if geometry.geom_type == "GeometryCollection" and _polygonal(geometry) is not None:
+                geometry = _polygonal(geometry)
+            else:
+                report.error(where, f"is a {geometry.geom_type}; admin boundaries must be polygons.", pcode)
+                continue
+        if not geometry.is_valid:
+            reason = shapely.is_valid_reason(geometry)
+            repaired = _polygonal(shapely.make_valid(geometry))
+            if repaired is None or repaired.is_empty or not repaired.is_valid:
+                report.error(where, f"has an invalid geometry ({reason}) that could not be repaired.", pcode)
+                continue
+            report.warning(where, f"invalid geometry ({reason}) repaired.", pcode)
+            geometry = repaired
+        parent_pcode = _text(record.get(parent_column)).upper() if parent_column else None
+        boundaries.append(
+            Boundary(
+                where=where,
+                level=level,
+                pcode=pcode,
+                name_en=name_en[:200],
+                name_ar=_text(record.get(arabic_column))[:200] if arabic_column else "",
+                parent_pcode=parent_pcode or None,
+                geometry=json.loads(shapely.to_geojson(geometry)),
+            )
+        )
+    return boundaries
+
+
+def _check_duplicates(boundaries: list[Boundary], report: ImportReport) -> None:
+    first_seen: dict[str, Boundary] = {}
+    for boundary in boundaries:
+        earlier = first_seen.setdefault(boundary.pcode, boundary)
+        if earlier is not boundary:
+            report.error(
+                boundary.where,
+                f"repeats the P-code of {earlier.where}. P-codes must be unique: fix or remove one of them.",
+                boundary.pcode,
+            )
+
+
+def _resolve_parents(boundaries: list[Boundary], existing: dict[str, tuple[int, int]], report: ImportReport):
+    """Check every parent is a known area one level up (in the database or in this import)."""
+    levels = {pcode: level for pcode, (_, level) in existing.items()}
+    levels.update({b.pcode: b.level for b in boundaries})
+    has_country = any(level == 0 for level in levels.values())
+    for boundary in boundaries:
+        if boundary.level == 0:
+            boundary.parent_pcode = None
+            continue
+        if boundary.level == 1 and not has_country:
+            # Governorates may come before the country outline; they are linked when it is imported.
+            note = "No country (admin 0) is loaded yet: governorates are linked to it when both are imported."
+            if boundary.parent_pcode and note not in report.notes:
+                report.notes.append(note)
+            boundary.parent_pcode = None
+            continue
+        if boundary.parent_pcode is None:
+            # No parent column: OCHA P-codes nest, so the parent is the
+            # longest known P-code one level up that prefixes this one.
+            candidates = [
+                code
+                for code, level in levels.items()
+                if level == boundary.level - 1 and boundary.pcode.startswith(code) and code != boundary.pcode
+            ]
+            if candidates:
+                boundary.parent_pcode = max(candidates, key=len)
+            else:
+                report.error(
+                    boundary.where,
+                    f"has no parent P-code column and no known level-{boundary.level - 1} area prefixes its P-code. "
+                    f"Import level {boundary.level - 1} first, or name the parent column with "
+                    "--map parent_pcode=COLUMN.",
+                    boundary.pcode,
+                )
+            continue
+        parent_level = levels.get(boundary.parent_pcode)
+        if parent_level is None:
+            report.error(
+                boundary.where,
+                f"its parent P-code {boundary.parent_pcode} is not a known area. Import level "
+                f"{boundary.level - 1} first (or the GeoPackage with all levels), or correct the code.",
+                boundary.pcode,
+            )
+        elif parent_level >= boundary.level:
+            report.error(
+                boundary.where,
+                f"its parent {boundary.parent_pcode} is a level-{parent_level} area, not one level up.",
+                boundary.pcode,
+            )
+
+
+def import_boundaries(
+    path_or_url: str,
+    *,
+    level: int | None = None,
+    layer: str | None = None,
+    mapping: list[str] | dict | None = None,
+    crs: str | None = None,
+    source_label: str = "",
+    dry_run: bool = False,
+    by=None,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Load or update admin areas from a COD-AB layer; all or nothing. Raises ImportFailed on bad input."""
+    mapping = mapping if isinstance(mapping, dict) else parse_mapping(mapping, MAPPABLE_FIELDS)
+    report = ImportReport(source=path_or_url, dry_run=dry_run)
+    with open_source(path_or_url, max_bytes=max_bytes) as source:
+        layers = read_layers(source.path, path_or_url, layer=layer)
+        if level is not None and len(layers) > 1:
+            raise ImportFailed(
+                f"{path_or_url} has {len(layers)} layers ({', '.join(x.name for x in layers)}); --level applies to "
+                "one layer. Choose it with --layer NAME, or leave out --level to import every layer."
+            )
+        boundaries = []
+        for one in layers:
+            boundaries += _prepare_layer(one, level=level, mapping=mapping, crs=crs, report=report)
+    if not boundaries and not report.errors:
+        raise ImportFailed(f"{path_or_url} holds no features to import.", report)
+    boundaries.sort(key=lambda b: b.level)
+    _check_duplicates(boundaries, report)
+
+    pcodes = {b.pcode for b in boundaries} | {b.parent_pcode for b in boundaries if b.parent_pcode}
+    levels_in_file = {b.level for b in boundaries}
+    existing = {
+        pcode: (pk, lvl)
+        for pcode, pk, lvl in AdminArea.objects.filter(level__in={lvl - 1 for lvl in levels_in_file} | levels_in_file)
+        .values_list("pcode", "pk", "level")
+        .iterator()
+    }
+    existing.update(
+        {
+            pcode: (pk, lvl)
+            for pcode, pk, lvl in AdminArea.objects.filter(pcode__in=pcodes).values_list("pcode", "pk", "level")
+        }
+    )
+    for boundary in boundaries:
+        if boundary.pcode in existing and existing[boundary.pcode][1] != boundary.level:
+            report.error(
+                boundary.where,
+                f"{boundary.pcode} already exists as a level-{existing[boundary.pcode][1]} area, "
+                f"not level {boundary.level}. Check the P-code or the --level.",
+                boundary.pcode,
+            )
+    _resolve_parents(boundaries, existing, report)
+
+    label = source_label or path_or_url.rsplit("/", 1)[-1]
+    current = {
+        area.pcode: area
+        for area in AdminArea.objects.filter(pcode__in=[b.pcode for b in boundaries]).select_related("parent")
+    }
+    to_add, to_update = [], []
+    for boundary in boundaries:
+        area = current.get(boundary.pcode)
+        if area is None:
+            to_add.append(boundary)
+            continue
+        parent_pcode = area.parent.pcode if area.parent_id else None
+        same = (
+            area.name_en == boundary.name_en
+            and area.name_ar == boundary.name_ar
+            and parent_pcode == boundary.parent_pcode
+            and area.geometry == boundary.geometry
+        )  # an area unchanged in a newer edition keeps citing the edition it came from
+        if same:
+            report.counts["unchanged"] += 1
+        else:
+            to_update.append(boundary)
+    report.counts["added"] = len(to_add)
+    report.counts["updated"] = len(to_update)
+    for lvl in sorted(levels_in_file):
+        in_file = {b.pcode for b in boundaries if b.level == lvl}
+        missing = list(
+            AdminArea.objects.filter(level=lvl).exclude(pcode__in=in_file).values_list("pcode", flat=True)[:11]
+        )
+        if missing:
+            total = AdminArea.objects.filter(level=lvl).exclude(pcode__in=in_file).count()
+            shown = ", ".join(missing[:10]) + (" ..." if total > 10 else "")
+            report.counts[f"level-{lvl} areas not in this file"] = total
+            report.warning(
+                f"level {lvl}",
+                f"{total} area(s) in the database are not in this file and are kept, because records may "
+                f"point at them: {shown}. Delete them in the admin if they are truly gone.",
+            )
+    if report.errors:
+        raise ImportFailed(
+            f"{path_or_url}: {len(report.errors)} problem(s) must be fixed; nothing was written.", report
+        )
+    if dry_run:
+        return report
+    _write(to_add, to_update, current, label, by)
+    return report
+
+
+@transaction.atomic
+def _write(to_add: list[Boundary], to_update: list[Boundary], current: dict, label: str, by) -> None:
+    reason = f"Imported from {label}"
+    now = timezone.now()
+    by_level: dict[int, list[Boundary]] = {}
+    for boundary in to_add + to_update:
+        by_level.setdefault(boundary.level, []).append(boundary)
+    for level in sorted(by_level):
+        group = by_level[level]
+        parents = dict(
+            AdminArea.objects.filter(pcode__in={b.parent_pcode for b in group if b.parent_pcode}).values_list(
+                "pcode", "pk"
+            )
+        )
+        new, changed = [], []
+        for boundary in group:
+            area = current.get(boundary.pcode) or AdminArea(pcode=boundary.pcode, level=AdminLevel(level))
+            area.name_en = boundary.name_en
+            area.name_ar = boundary.name_ar
+            area.parent_id = parents.get(boundary.parent_pcode)
+            area.geometry = boundary.geometry
+            area.source = label
+            area.refresh_footprint()
+            area.updated_at = now
+            (changed if area.pk else new).append(area)
+        if new:
+            bulk_create_with_history(new, AdminArea, batch_size=500, default_user=by, default_change_reason=reason)
+        if changed:
+            bulk_update_with_history(
+                changed,
+                AdminArea,
+                ["name_en", "name_ar", "parent", "geometry", "source", *FOOTPRINT_FIELDS],
+                batch_size=500,
+                default_user=by,
+                default_change_reason=reason,
+            )
+    mark_geodata_changed()
+
+
+FOOTPRINT_FIELDS = ["min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon", "centroid_lat", "updated_at"]

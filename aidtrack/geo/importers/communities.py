@@ -1,0 +1,644 @@
+"""Importing community lists (admin 4 points) and, when present, their access status into the register.
+
+OCHA's community list gives one row per location. A few cities divided by
+front lines appear as several rows sharing one community P-code ("Aleppo
+city (eastern)", besieged; "Aleppo city (western)", accessible). Such rows
+are kept as parts: the community (one admin area) gets the P-code, and each
+part with an access status of its own becomes its own register area.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
+from aidtrack.areas.services import area_set_status, area_update_population, check_may_update
+from aidtrack.geo.geometry import point_geojson
+from aidtrack.geo.importers.columns import find_column, normalise, parse_mapping, pcode_names
+from aidtrack.geo.importers.report import ImportFailed, ImportReport
+from aidtrack.geo.importers.sources import open_source
+from aidtrack.geo.importers.tables import Table, read_table
+from aidtrack.geo.models import AdminArea, AdminLevel, pcode_validator
+from aidtrack.geo.placement import NO_MATCH, placement_index
+from aidtrack.geo.state import mark_geodata_changed
+
+MAPPABLE_FIELDS = {"pcode", "name_en", "name_ar", "latitude", "longitude", "population", "parent_pcode", "status"}
+
+COLUMNS = {
+    "pcode": (
+        {"admin4pcode", "adm4pcode", "admin4code", "adm4code", "pcode", "communitypcode", "locationpcode"},
+        [("#adm4", {"code"}, set()), ("#loc", {"code"}, set())],
+    ),
+    "name_en": (
+        {"admin4nameen", "adm4en", "adm4nameen", "admin4name", "location", "locationname", "name", "nameen"},
+        [("#adm4", {"name"}, {"i_ar"}), ("#loc", {"name"}, {"i_ar"})],
+    ),
+    "name_ar": (
+        {"admin4namear", "adm4ar", "adm4namear", "namear", "locationnamear"},
+        [("#adm4", {"name", "i_ar"}, set()), ("#loc", {"name", "i_ar"}, set())],
+    ),
+    "latitude": ({"latitude", "lat", "y", "latdd"}, [("#geo", {"lat"}, set())]),
+    "longitude": ({"longitude", "lon", "long", "lng", "x", "londd"}, [("#geo", {"lon"}, set())]),
+    "parent_pcode": (pcode_names(3), [("#adm3", {"code"}, set())]),
+    "status": (
+        {"accessstatus", "access", "status", "accesscategory"},
+        [("#access", set(), set()), ("#status", set(), set())],
+    ),
+}
+
+STATUS_WORDS = {
+    AccessStatus.BESIEGED: {"besieged", "siege", "besiegedarea", "محاصر", "محاصرة"},
+    AccessStatus.MILITARY_ENCIRCLED: {"militaryencircled", "me", "encircled", "مطوقعسكريا", "مطوقةعسكريا"},
+    AccessStatus.HARD_TO_REACH: {"htr", "hardtoreach", "hardtoreacharea", "يصعبالوصولإليها", "صعبةالوصول"},
+    AccessStatus.ACCESSIBLE: {"accessible", "access", "يمكنالوصولإليها", "متاحة"},
+}
+STATUS_BY_WORD = {word: status for status, words in STATUS_WORDS.items() for word in words}
+
+
+def status_of(text: str) -> str | None:
+    """The access status a cell means, in English or Arabic; None when it means none we know."""
+    key = re.sub(r"[\s\-_./]", "", text.strip().lower())
+    return STATUS_BY_WORD.get(key)
+
+
+@dataclass
+class Row:
+    number: int
+    pcode: str
+    name_en: str
+    name_ar: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int | None = None
+    parent_pcode: str | None = None
+    status: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"row {self.number}"
+
+
+@dataclass
+class Community:
+    """One P-code's rows: usually one; several for a divided city."""
+
+    pcode: str
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def main(self) -> Row:
+        plain = [row for row in self.rows if "(" not in row.name_en]
+        return plain[0] if plain else self.rows[0]
+
+    @property
+    def name_en(self) -> str:
+        if len(self.rows) == 1 or "(" not in self.main.name_en:
+            return self.main.name_en
+        return self.main.name_en.split("(")[0].strip() or self.main.name_en
+
+    @property
+    def population(self) -> int | None:
+        known = [row.population for row in self.rows if row.population is not None]
+        return sum(known) if known else None
+
+
+# What spreadsheets put in a cell that has no figure.
+MISSING = {"", "na", "n/a", "-", "--", "null", "none", "nan", "unknown"}
+
+
+def _number(text: str):
+    text = text.strip().replace("\u066b", ".")
+    if text.lower() in MISSING:
+        return None
+    return float(text)
+
+
+def _columns(table: Table, mapping: dict, display: str) -> dict[str, str | None]:
+    found = {}
+    for name, (names, hashtags) in COLUMNS.items():
+        found[name] = find_column(table.hashtags, names, hashtags=hashtags, explicit=mapping.get(name), what=name)
+    population = mapping.get("population")
+    if population:
+        found["population"] = find_column(table.hashtags, set(), explicit=population, what="population")
+    else:
+        found["population"] = next(
+            (c for c in table.frame.columns if normalise(c).startswith("pop") and "density" not in normalise(c)),
+            None,
+        ) or find_column(table.hashtags, set(), hashtags=[("#population", set(), set())])
+    columns = ", ".join(table.frame.columns)
+    if found["pcode"] is None:
+        raise ImportFailed(
+            f"{display}: no community P-code column (looked for Admin4Pcode, ADM4_PCODE, pcode, #adm4+code). "
+            f"Its columns are: {columns}. Name it with --map pcode=COLUMN."
+        )
+    if found["name_en"] is None:
+        raise ImportFailed(f"{display}: no name column (e.g. Admin4Name_En, Location). Its columns are: {columns}.")
+    if (found["latitude"] is None) != (found["longitude"] is None):
+        raise ImportFailed(f"{display}: it has a latitude or a longitude column, not both. Its columns are: {columns}.")
+    return found
+
+
+def _parse_rows(table: Table, columns: dict, report: ImportReport) -> list[Row]:
+    rows = []
+    frame = table.frame
+    get = {name: (frame[column].tolist() if column else None) for name, column in columns.items()}
+    for index in range(len(frame)):
+        number = table.row_number(index)
+
+        def cell(name, index=index):
+            values = get[name]
+            return str(values[index]).strip() if values is not None else ""
+
+        pcode = cell("pcode").upper()
+        where = f"row {number}"
+        if not pcode:
+            report.error(where, f"has no P-code (column {columns['pcode']}).")
+            continue
+        try:
+            pcode_validator(pcode)
+        except ValidationError:
+            report.error(where, f"{pcode!r} is not a P-code (letters then digits, e.g. C2450).")
+            continue
+        row = Row(number=number, pcode=pcode, name_en=cell("name_en")[:200], name_ar=cell("name_ar")[:200])
+        if not row.name_en:
+            report.error(where, f"has no name (column {columns['name_en']}).", pcode)
+        if columns["latitude"]:
+            try:
+                lat, lon = _number(cell("latitude")), _number(cell("longitude"))
+            except ValueError:
+                report.error(
+                    where,
+                    f"coordinates {cell('latitude')!r}, {cell('longitude')!r} are not decimal degrees.",
+                    pcode,
+                )
+                continue
+            if (lat is None) != (lon is None):
+                report.error(where, "has a latitude or a longitude, not both.", pcode)
+            elif lat is not None:
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    hint = " They look swapped." if -90 <= lon <= 90 and -180 <= lat <= 180 else ""
+                    report.error(where, f"latitude {lat} / longitude {lon} are out of range.{hint}", pcode)
+                    continue
+                row.latitude, row.longitude = lat, lon
+            else:
+                report.warning(where, "has no coordinates; the community is stored without a point.", pcode)
+        if columns["population"]:
+            try:
+                value = _number(cell("population").replace(",", ""))
+            except ValueError:
+                report.error(where, f"population {cell('population')!r} is not a number.", pcode)
+                continue
+            if value is not None:
+                if value < 0:
+                    report.error(where, f"population {value:g} is negative.", pcode)
+                    continue
+                row.population = round(value)
+        if columns["parent_pcode"]:
+            row.parent_pcode = cell("parent_pcode").upper() or None
+        if columns["status"]:
+            text = cell("status")
+            if text:
+                row.status = status_of(text)
+                if row.status is None:
+                    report.error(
+                        where,
+                        f"access status {text!r} is not one aidtrack knows: use Besieged, Military Encircled, "
+                        "HTR (hard to reach) or Accessible, in English or Arabic.",
+                        pcode,
+                    )
+        rows.append(row)
+    return rows
+
+
+def _group(rows: list[Row], report: ImportReport) -> dict[str, Community]:
+    communities: dict[str, Community] = {}
+    for row in rows:
+        community = communities.setdefault(row.pcode, Community(row.pcode))
+        twin = next((other for other in community.rows if other.name_en.lower() == row.name_en.lower()), None)
+        if twin is not None:
+            report.error(
+                row.where,
+                f"repeats row {twin.number} (same P-code and name {row.name_en!r}). P-codes must be unique; "
+                "remove the duplicate, or give each part of a divided community its own name.",
+                row.pcode,
+            )
+            continue
+        community.rows.append(row)
+    parts = {pcode: c for pcode, c in communities.items() if len(c.rows) > 1}
+    if parts:
+        listing = "; ".join(f"{pcode} ({len(c.rows)} parts)" for pcode, c in sorted(parts.items()))
+        report.notes.append(
+            f"{sum(len(c.rows) for c in parts.values())} rows share a P-code with another row; each is kept as a "
+            f"part of one community, and parts with an access status become register areas: {listing}."
+        )
+    return communities
+
+
+def _check_places(communities: dict[str, Community], known: dict, report: ImportReport):
+    """Place every point; report swapped axes, points outside boundaries and points outside their sub-district."""
+    rows = [row for c in communities.values() for row in c.rows if row.latitude is not None]
+    index = placement_index()
+    if not rows or not index.has_boundaries:
+        if rows:
+            report.warning("file", "no admin boundaries are loaded, so points were not checked against them.")
+        return {}
+    lats = np.array([r.latitude for r in rows])
+    lons = np.array([r.longitude for r in rows])
+    placed = index.place_many(lats, lons)
+    finest = np.where(
+        placed.admin3_ids != NO_MATCH,
+        placed.admin3_ids,
+        np.where(placed.admin2_ids != NO_MATCH, placed.admin2_ids, placed.admin1_ids),
+    )
+    outside = list(placed.problems)
+    if outside:
+        swapped = index.place_many(lons[outside], lats[outside])
+        swapped_rows = [outside[i] for i in range(len(outside)) if swapped.admin1_ids[i] != NO_MATCH]
+        if len(swapped_rows) > len(rows) / 2:
+            example = rows[swapped_rows[0]]
+            raise ImportFailed(
+                f"Latitude and longitude look swapped in {len(swapped_rows)} of {len(rows)} rows (e.g. "
+                f"{example.where}: {example.latitude}, {example.longitude} lies outside every boundary, but "
+                "swapped it lies inside). Swap the two column names (or use --map latitude=... "
+                "--map longitude=...) and import again.",
+                report,
+            )
+        for i in outside:
+            row = rows[i]
+            if i in swapped_rows:
+                report.error(
+                    row.where,
+                    f"latitude {row.latitude} and longitude {row.longitude} look swapped: swapped, the point lies "
+                    "inside the boundaries. Correct the row.",
+                    row.pcode,
+                )
+            else:
+                report.warning(row.where, placed.problems[i], row.pcode)
+                if row.parent_pcode:
+                    report.counts["points outside their stated area"] += 1
+    finest_of = {}
+    for i, row in enumerate(rows):
+        finest_of[row.number] = int(finest[i])
+        parent = known.get(row.parent_pcode) if row.parent_pcode else None
+        if parent is None or finest[i] == NO_MATCH:
+            continue
+        at_parent_level = int(index.ancestor[parent["level"]][finest[i]]) if parent["level"] in index.ancestor else -1
+        if at_parent_level not in (NO_MATCH, parent["pk"]):
+            landed = index.areas[at_parent_level]
+            report.warning(
+                row.where,
+                f"{row.name_en}: the point lies in {landed.name_en} ({landed.pcode}), not in its stated "
+                f"{AdminLevel(parent['level']).label.split(' (')[0].lower()} {parent['name_en']} ({row.parent_pcode}). "
+                "Kept under the stated one; check the coordinates or the P-code.",
+                row.pcode,
+            )
+            report.counts["points outside their stated area"] += 1
+    return finest_of
+
+
+def import_communities(
+    path_or_url: str,
+    *,
+    mapping: list[str] | dict | None = None,
+    sheet: str | None = None,
+    as_of: datetime.date | None = None,
+    source_label: str = "",
+    population_year: int | None = None,
+    organization=None,
+    ignore_status: bool = False,
+    dry_run: bool = False,
+    by=None,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Load or update communities from a table; all or nothing. Raises ImportFailed on bad input.
+
+    ``ignore_status`` loads the communities and leaves the register alone.
+    """
+    mapping = mapping if isinstance(mapping, dict) else parse_mapping(mapping, MAPPABLE_FIELDS)
+    report = ImportReport(source=path_or_url, dry_run=dry_run)
+    with open_source(path_or_url, max_bytes=max_bytes) as source:
+        table = read_table(source.path, path_or_url, sheet=sheet)
+    columns = _columns(table, mapping, path_or_url)
+    if ignore_status:
+        columns["status"] = None
+    if table.encoding == "windows-1256":
+        report.notes.append(f"{path_or_url} was read as Windows-1256 (Arabic) text.")
+    rows = _parse_rows(table, columns, report)
+    communities = _group(rows, report)
+    label = source_label or path_or_url.rsplit("/", 1)[-1]
+    if population_year is None and columns["population"]:
+        years = re.findall(r"(19\d\d|20\d\d)", columns["population"])
+        population_year = int(years[0]) if years else (as_of.year if as_of else None)
+
+    parents = {row.parent_pcode for c in communities.values() for row in c.rows if row.parent_pcode}
+    known = {
+        pcode: {"pk": pk, "level": level, "name_en": name}
+        for pcode, pk, level, name in AdminArea.objects.filter(pcode__in=parents).values_list(
+            "pcode", "pk", "level", "name_en"
+        )
+    }
+    for community in communities.values():
+        for row in community.rows:
+            if row.parent_pcode and row.parent_pcode not in known:
+                report.error(
+                    row.where,
+                    f"its admin area {row.parent_pcode} is not loaded. Import the boundaries first "
+                    "(manage.py import_boundaries), or correct the code.",
+                    row.pcode,
+                )
+            elif row.parent_pcode and known[row.parent_pcode]["level"] >= AdminLevel.COMMUNITY:
+                report.error(row.where, f"its admin area {row.parent_pcode} is itself a community.", row.pcode)
+    finest_of = _check_places(communities, known, report)
+
+    existing = {
+        area.pcode: area for area in AdminArea.objects.filter(pcode__in=list(communities)).select_related("parent")
+    }
+    for pcode, area in existing.items():
+        if area.level != AdminLevel.COMMUNITY:
+            report.error(
+                communities[pcode].rows[0].where,
+                f"{pcode} is already a level-{area.level} admin area ({area.name_en}), not a community.",
+                pcode,
+            )
+
+    plan = _plan_communities(communities, existing, known, finest_of, label, population_year, report)
+    register = None
+    has_status = any(row.status for c in communities.values() for row in c.rows)
+    if has_status:
+        if as_of is None or not source_label:
+            raise ImportFailed(
+                f"{path_or_url} has access statuses, which open and close periods in the besieged-areas register: "
+                'say from when and on whose authority with --as-of YYYY-MM-DD --source "OCHA HNO 2017" '
+                "(or pass --no-status to load only the communities).",
+                report,
+            )
+        try:
+            check_may_update(by, organization)
+        except PermissionDenied as error:
+            raise ImportFailed(
+                f"{error} Register changes need --user (a site administrator) or --organization with a user "
+                "who reports for it.",
+                report,
+            ) from error
+        register = _plan_register(communities, as_of, source_label, report)
+    if report.errors:
+        raise ImportFailed(
+            f"{path_or_url}: {len(report.errors)} problem(s) must be fixed; nothing was written.", report
+        )
+    if dry_run:
+        return report
+    _write(plan, register, as_of=as_of, source=source_label, organization=organization, by=by, label=label)
+    return report
+
+
+@dataclass
+class CommunityPlan:
+    new: list[AdminArea]
+    changed: list[AdminArea]
+
+
+def _plan_communities(communities, existing, known, finest_of, label, population_year, report) -> CommunityPlan:
+    new, changed = [], []
+    for pcode, community in communities.items():
+        main = community.main
+        parent_pk = known[main.parent_pcode]["pk"] if main.parent_pcode in known else None
+        if parent_pk is None and main.latitude is not None:
+            parent_pk = finest_of.get(main.number, NO_MATCH)
+            parent_pk = None if parent_pk == NO_MATCH else parent_pk
+        geometry = point_geojson(main.longitude, main.latitude) if main.latitude is not None else None
+        values = {
+            "name_en": community.name_en,
+            "name_ar": main.name_ar,
+            "parent_id": parent_pk,
+            "geometry": geometry,
+            "population": community.population,
+            "population_year": population_year if community.population is not None else None,
+            "population_source": label if community.population is not None else "",
+            "source": label,
+        }
+        area = existing.get(pcode)
+        if area is None:
+            area = AdminArea(pcode=pcode, level=AdminLevel.COMMUNITY, **values)
+            new.append(area)
+        elif all(getattr(area, key) == value for key, value in values.items()):
+            report.counts["communities unchanged"] += 1
+            continue
+        else:
+            for key, value in values.items():
+                setattr(area, key, value)
+            changed.append(area)
+        area.refresh_footprint()
+    report.counts["communities added"] = len(new)
+    report.counts["communities updated"] = len(changed)
+    return CommunityPlan(new, changed)
+
+
+@dataclass
+class RegisterChange:
+    row: Row
+    key: str
+    area: Area | None
+    status: str
+    name: str = ""
+
+
+def _area_key(community: Community, row: Row) -> str:
+    return row.pcode if len(community.rows) == 1 else f"{row.pcode} {row.name_en}"[:200]
+
+
+def _adoptable(areas: list[Area], community: Community, row: Row) -> Area | None:
+    """The hand-made area that is this row's place, if there is exactly one."""
+    same_name = [a for a in areas if a.name_en.casefold() == row.name_en.casefold()]
+    if len(same_name) == 1:
+        return same_name[0]
+    single = [a for a in areas if len(a.communities.all()) == 1]
+    if len(community.rows) == 1 and len(areas) == 1 and single:
+        return single[0]
+    return None
+
+
+def _plan_register(communities, as_of, source, report) -> list[RegisterChange]:
+    keyed = {area.import_key: area for area in Area.objects.filter(import_key__isnull=False)}
+    # Areas entered by hand (no import key), by the communities they cover.
+    covering: dict[str, list[Area]] = {}
+    for area in Area.objects.filter(import_key__isnull=True).prefetch_related("communities"):
+        for community in area.communities.all():
+            covering.setdefault(community.pcode, []).append(area)
+    current = {
+        period.area_id: period
+        for period in StatusPeriod.objects.filter(end_date__isnull=True).only("area_id", "status", "start_date")
+    }
+    taken_names = set(Area.objects.values_list("name_en", flat=True))
+    changes = []
+    for community in communities.values():
+        for row in community.rows:
+            key = _area_key(community, row)
+            area = keyed.get(key)
+            status = row.status or AccessStatus.ACCESSIBLE
+            if area is None and row.pcode in covering:
+                area = _adoptable(covering[row.pcode], community, row)
+                if area is None and status == AccessStatus.ACCESSIBLE and len(community.rows) > 1:
+                    continue  # an accessible part of a divided city: the hand-made area is another part
+                if area is None:
+                    names = ", ".join(sorted(a.name_en for a in covering[row.pcode]))
+                    report.warning(
+                        row.where,
+                        f"{row.name_en} is part of the register area(s) {names}, entered by hand; the list's status "
+                        f"({AccessStatus(status).label.lower()}) is not applied to them. Update them by hand.",
+                        row.pcode,
+                    )
+                    report.counts["rows left to hand-made register areas"] += 1
+                    continue
+            if area is None:
+                if status == AccessStatus.ACCESSIBLE:
+                    continue  # accessible places are not in the register
+                name = row.name_en if row.name_en not in taken_names else f"{row.name_en} ({row.pcode})"
+                if name in taken_names:
+                    name = f"{row.name_en} ({key})"[:200]
+                taken_names.add(name)
+                changes.append(RegisterChange(row, key, None, status, name))
+                report.counts["register areas added"] += 1
+                continue
+            period = current.get(area.pk)
+            if period is not None and period.status == status:
+                report.counts["register areas unchanged"] += 1
+                continue
+            if period is None and status == AccessStatus.ACCESSIBLE:
+                report.counts["register areas unchanged"] += 1
+                continue
+            if period is not None and period.start_date >= as_of:
+                report.error(
+                    row.where,
+                    f"{area} has been {period.get_status_display().lower()} since {period.start_date:%d %b %Y}, "
+                    f"not before --as-of {as_of:%d %b %Y}; a list cannot change an area's status before its "
+                    "latest change. Use a later --as-of, or correct the area's history first.",
+                    row.pcode,
+                )
+                continue
+            changes.append(RegisterChange(row, key, area, status))
+            counter = "register periods closed" if status == AccessStatus.ACCESSIBLE else "register status changes"
+            report.counts[counter] += 1
+    return changes
+
+
+@transaction.atomic
+def _write(plan: CommunityPlan, register, *, as_of, source, organization, by, label) -> None:
+    reason = f"Imported from {label}"
+    now = timezone.now()
+    if plan.new:
+        bulk_create_with_history(plan.new, AdminArea, batch_size=1000, default_user=by, default_change_reason=reason)
+    if plan.changed:
+        for area in plan.changed:
+            area.updated_at = now
+        bulk_update_with_history(
+            plan.changed,
+            AdminArea,
+            [
+                "name_en",
+                "name_ar",
+                "parent",
+                "geometry",
+                "population",
+                "population_year",
+                "population_source",
+                "source",
+                "min_lon",
+                "min_lat",
+                "max_lon",
+                "max_lat",
+                "centroid_lon",
+                "centroid_lat",
+                "updated_at",
+            ],
+            batch_size=1000,
+            default_user=by,
+            default_change_reason=reason,
+        )
+    if plan.new or plan.changed:
+        mark_geodata_changed()
+    if register:
+        _write_register(register, as_of=as_of, source=source, organization=organization, by=by)
+
+
+def _write_register(changes: list[RegisterChange], *, as_of, source, organization, by) -> None:
+    pcodes = {change.row.pcode for change in changes}
+    community_pks = dict(AdminArea.objects.filter(pcode__in=pcodes).values_list("pcode", "pk"))
+    fresh = [change for change in changes if change.area is None]
+    if fresh:
+        rows = [change.row for change in fresh]
+        with_point = [i for i, row in enumerate(rows) if row.latitude is not None]
+        placed = placement_index().place_many(
+            np.array([rows[i].latitude for i in with_point], dtype=float),
+            np.array([rows[i].longitude for i in with_point], dtype=float),
+        )
+        placement = {
+            i: (placed.admin1_ids[j], placed.admin2_ids[j], placed.admin3_ids[j], placed.problems.get(j, ""))
+            for j, i in enumerate(with_point)
+        }
+        areas = []
+        for i, change in enumerate(fresh):
+            admin1, admin2, admin3, problem = placement.get(i, (NO_MATCH, NO_MATCH, NO_MATCH, ""))
+            area = Area(
+                name_en=change.name,
+                import_key=change.key,
+                latitude=change.row.latitude,
+                longitude=change.row.longitude,
+                governorate_id=None if admin1 == NO_MATCH else int(admin1),
+                admin2_id=None if admin2 == NO_MATCH else int(admin2),
+                admin3_id=None if admin3 == NO_MATCH else int(admin3),
+                placement_problem=problem,
+                population=change.row.population,
+                population_date=as_of if change.row.population is not None else None,
+                population_source=source if change.row.population is not None else "",
+            )
+            areas.append(area)
+        bulk_create_with_history(areas, Area, batch_size=1000, default_user=by, default_change_reason=source)
+        created = dict(Area.objects.filter(import_key__in=[c.key for c in fresh]).values_list("import_key", "pk"))
+        links = [
+            Area.communities.through(area_id=created[change.key], adminarea_id=community_pks[change.row.pcode])
+            for change in fresh
+            if change.row.pcode in community_pks
+        ]
+        Area.communities.through.objects.bulk_create(links, batch_size=1000)
+        periods = [
+            StatusPeriod(
+                area_id=created[change.key],
+                status=change.status,
+                start_date=as_of,
+                source=source,
+                organization=organization,
+                recorded_by=by,
+            )
+            for change in fresh
+        ]
+        bulk_create_with_history(periods, StatusPeriod, batch_size=1000, default_user=by, default_change_reason=source)
+    for change in changes:
+        if change.area is None:
+            continue
+        area = change.area
+        if area.import_key != change.key:
+            Area.objects.filter(pk=area.pk).update(import_key=change.key)
+        try:
+            area_set_status(
+                area=area, status=change.status, start_date=as_of, source=source, by=by, organization=organization
+            )
+        except ValidationError as error:
+            raise ImportFailed(
+                f"{change.row.where} ({area}): {'; '.join(error.messages)} Nothing was written."
+            ) from error
+        population = change.row.population
+        if population is not None and population != area.population:
+            area_update_population(
+                area=area,
+                population=population,
+                population_date=as_of,
+                population_source=source,
+                by=by,
+                organization=organization,
+            )

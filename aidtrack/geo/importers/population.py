@@ -1,0 +1,143 @@
+"""Joining a population table to admin areas by P-code."""
+
+import re
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from aidtrack.geo.importers.columns import find_column, normalise, pcode_names
+from aidtrack.geo.importers.report import ImportFailed, ImportReport
+from aidtrack.geo.importers.sources import open_source
+from aidtrack.geo.importers.tables import read_table
+from aidtrack.geo.models import AdminArea
+from aidtrack.geo.state import mark_geodata_changed
+
+MISSING = {"", "na", "n/a", "-", "--", "null", "none", "nan", "unknown"}
+UNMATCHED_SHOWN = 20
+
+
+def _pcode_column(table, explicit: str | None) -> str | None:
+    if explicit:
+        return find_column(table.hashtags, set(), explicit=explicit, what="pcode")
+    # The finest level's code: a row of a sub-district table also carries its governorate's code.
+    for level in range(4, -1, -1):
+        hashtags = [(f"#adm{level}", {"code"}, set())]
+        column = find_column(table.hashtags, pcode_names(level), hashtags=hashtags)
+        if column:
+            return column
+    return find_column(table.hashtags, {"pcode", "code"}, hashtags=[("#loc", {"code"}, set())])
+
+
+def _population_column(table, explicit: str | None) -> str | None:
+    if explicit:
+        return find_column(table.hashtags, set(), explicit=explicit, what="population")
+    candidates = [c for c in table.frame.columns if normalise(c).startswith("pop") and "density" not in normalise(c)]
+    if candidates:
+        return candidates[0]
+    return find_column(table.hashtags, set(), hashtags=[("#population", set(), set())])
+
+
+def import_population(
+    path_or_url: str,
+    *,
+    pcode_column: str | None = None,
+    population_column: str | None = None,
+    year: int | None = None,
+    source_label: str = "",
+    sheet: str | None = None,
+    dry_run: bool = False,
+    by=None,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Set admin areas' population from a table; all or nothing. Raises ImportFailed on bad input."""
+    report = ImportReport(source=path_or_url, dry_run=dry_run)
+    with open_source(path_or_url, max_bytes=max_bytes) as source:
+        table = read_table(source.path, path_or_url, sheet=sheet)
+    columns = ", ".join(table.frame.columns)
+    code_column = _pcode_column(table, pcode_column)
+    if code_column is None:
+        raise ImportFailed(
+            f"{path_or_url}: no P-code column found (e.g. ADM3_PCODE, Admin3_Pcode, #adm3+code). Its columns are: "
+            f"{columns}. Name it with --pcode-column."
+        )
+    value_column = _population_column(table, population_column)
+    if value_column is None:
+        raise ImportFailed(
+            f"{path_or_url}: no population column found (a name starting with 'pop', or #population). "
+            f"Its columns are: {columns}. Name it with --column."
+        )
+    if year is None:
+        found = re.findall(r"(19\d\d|20\d\d)", value_column)
+        if not found:
+            raise ImportFailed(f"{path_or_url}: say which year the figures are for with --year (e.g. --year 2017).")
+        year = int(found[0])
+    if not 1900 <= year <= 2100:
+        raise ImportFailed(f"--year {year}: give a year between 1900 and 2100.")
+    label = source_label or path_or_url.rsplit("/", 1)[-1]
+    report.notes.append(f"P-codes from column {code_column}, population from column {value_column} ({year}).")
+
+    figures: dict[str, int] = {}
+    first_row: dict[str, int] = {}
+    codes = table.frame[code_column].tolist()
+    values = table.frame[value_column].tolist()
+    for index, (code, value) in enumerate(zip(codes, values, strict=True)):
+        where = f"row {table.row_number(index)}"
+        code = str(code).strip().upper()
+        text = str(value).strip().replace(",", "")
+        if not code:
+            report.error(where, f"has no P-code in column {code_column}.")
+            continue
+        if text.lower() in MISSING:
+            report.warning(where, "has no population figure; the area keeps its current one.", code)
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            report.error(where, f"population {value!r} is not a number.", code)
+            continue
+        if number < 0:
+            report.error(where, f"population {number:g} is negative.", code)
+            continue
+        if code in figures:
+            report.error(where, f"repeats the P-code of row {first_row[code]}; give each area one figure.", code)
+            continue
+        figures[code] = round(number)
+        first_row[code] = table.row_number(index)
+
+    areas = {area.pcode: area for area in AdminArea.objects.filter(pcode__in=list(figures)).defer("geometry")}
+    unmatched = sorted(set(figures) - set(areas))
+    if unmatched:
+        shown = ", ".join(unmatched[:UNMATCHED_SHOWN]) + (" ..." if len(unmatched) > UNMATCHED_SHOWN else "")
+        report.counts["codes matching no area"] = len(unmatched)
+        for code in unmatched:
+            report.warning(f"row {first_row[code]}", "matches no admin area; this figure is skipped.", code)
+        report.notes.append(f"{len(unmatched)} P-code(s) match no admin area: {shown}")
+    changed = []
+    for code, area in areas.items():
+        new = (figures[code], year, label)
+        if (area.population, area.population_year, area.population_source) == new:
+            report.counts["unchanged"] += 1
+            continue
+        area.population, area.population_year, area.population_source = new
+        changed.append(area)
+    report.counts["updated"] = len(changed)
+    if report.errors:
+        raise ImportFailed(
+            f"{path_or_url}: {len(report.errors)} problem(s) must be fixed; nothing was written.", report
+        )
+    if not dry_run and changed:
+        with transaction.atomic():
+            now = timezone.now()
+            for area in changed:
+                area.updated_at = now
+            bulk_update_with_history(
+                changed,
+                AdminArea,
+                ["population", "population_year", "population_source", "updated_at"],
+                batch_size=1000,
+                default_user=by,
+                default_change_reason=f"Population from {label}",
+            )
+            mark_geodata_changed()  # map layers carry the population
+    return report

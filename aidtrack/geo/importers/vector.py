@@ -1,0 +1,88 @@
+"""Reading vector layers (shapefile, zipped shapefile, GeoPackage, GeoJSON) into GeoDataFrames."""
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas
+import pyogrio
+import pyogrio.errors
+
+from aidtrack.geo.importers.report import ImportFailed
+
+VECTOR_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".zip"}
+
+
+@dataclass
+class Layer:
+    name: str  # how problems refer to it: "file.gpkg, layer syr_admbnda_adm2"
+    frame: geopandas.GeoDataFrame
+
+
+def _read(path: str, display: str, layer: str | None = None) -> geopandas.GeoDataFrame:
+    try:
+        return geopandas.read_file(path, layer=layer, engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+        raise ImportFailed(
+            f"{display} cannot be read as a vector layer ({error}). Is it complete, and is it a "
+            "shapefile (with its .dbf and .prj), a GeoPackage or GeoJSON?"
+        ) from error
+    except ValueError as error:
+        raise ImportFailed(f"{display}: {error}") from error
+
+
+def _zip_members(path: Path, display: str) -> list[str]:
+    if not zipfile.is_zipfile(path):
+        raise ImportFailed(
+            f"{display} is not a valid zip archive (it may be corrupt or an incomplete download). "
+            "Download it again, or unzip it and give the .shp, .gpkg or .geojson inside."
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise ImportFailed(f"{display} is a damaged zip archive ({error}). Download it again.") from error
+    if bad is not None:
+        raise ImportFailed(f"{display} is damaged: {bad} inside it fails its checksum. Download it again.")
+    return [name for name in names if Path(name).suffix.lower() in {".shp", ".gpkg", ".geojson", ".json"}]
+
+
+def read_layers(path: Path, display: str, *, layer: str | None = None) -> list[Layer]:
+    """Every layer of the input (or only ``layer``), in file order."""
+    suffix = path.suffix.lower()
+    if suffix not in VECTOR_SUFFIXES:
+        raise ImportFailed(
+            f"{display}: {suffix or 'no extension'} is not a boundary format aidtrack reads. Give a shapefile "
+            "(.shp or a .zip of one), a GeoPackage (.gpkg) or GeoJSON (.geojson)."
+        )
+    if suffix == ".zip":
+        members = _zip_members(path, display)
+        if not members:
+            raise ImportFailed(f"{display} holds no .shp, .gpkg or .geojson file.")
+        sources = [(f"/vsizip/{path}/{member}", f"{display}, {member}") for member in members]
+    else:
+        if suffix == ".shp" and not path.with_suffix(".dbf").exists() and not path.with_suffix(".DBF").exists():
+            raise ImportFailed(f"{display}: the shapefile's .dbf file (its attributes) is missing beside it.")
+        sources = [(str(path), display)]
+
+    layers = []
+    for source, name in sources:
+        try:
+            available = [row[0] for row in pyogrio.list_layers(source)]
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+            raise ImportFailed(
+                f"{name} cannot be opened ({error}). Is the file complete and of the format its name says?"
+            ) from error
+        if layer is not None:
+            if layer not in available:
+                continue
+            wanted = [layer]
+        else:
+            wanted = available
+        for layer_name in wanted:
+            label = name if len(available) == 1 else f"{name}, layer {layer_name}"
+            layers.append(Layer(label, _read(source, label, layer_name)))
+    if layer is not None and not layers:
+        raise ImportFailed(f"{display} has no layer named {layer!r}.")
+    return layers

@@ -1,0 +1,43 @@
+"""manage.py import_population PATH: join a population table to admin areas by P-code."""
+
+from aidtrack.geo.importers.population import import_population
+from aidtrack.geo.management.commands._importing import ImportCommand
+from aidtrack.geo.models import ImportKind
+
+
+class Command(ImportCommand):
+    help = (
+        "Set admin areas' population from a CSV, XLSX or HXL table, matched by P-code. "
+        "Codes that match no area are reported. All or nothing."
+    )
+    kind = ImportKind.POPULATION
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", help="A file path or an http(s) URL.")
+        parser.add_argument("--pcode-column", help="The P-code column (default: the finest ADMn_PCODE found).")
+        parser.add_argument("--column", help="The population column (default: the first whose name starts 'pop').")
+        parser.add_argument("--year", type=int, help="The figures' year (default: read from the column name).")
+        parser.add_argument("--source", dest="source_label", help='Cite the figures, e.g. "OCHA HNO 2017".')
+        parser.add_argument("--sheet", help="The sheet of a workbook (default: the first).")
+        self.add_common_arguments(parser)
+
+    def handle(self, *args, **options):
+        by = self.user(options["user"])
+        keys = ("pcode_column", "column", "year", "source_label", "sheet", "dry_run")
+        self.run_import(
+            source=options["source"],
+            options={k: options[k] for k in keys},
+            by=by,
+            dry_run=options["dry_run"],
+            run=lambda: import_population(
+                options["source"],
+                pcode_column=options["pcode_column"],
+                population_column=options["column"],
+                year=options["year"],
+                source_label=options["source_label"] or "",
+                sheet=options["sheet"],
+                dry_run=options["dry_run"],
+                by=by,
+                max_bytes=options["max_bytes"],
+            ),
+        )

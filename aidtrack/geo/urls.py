@@ -1,0 +1,10 @@
+from django.urls import path
+
+from aidtrack.geo import views
+
+app_name = "geo"
+
+urlpatterns = [
+    path("layers/", views.layer_index, name="layers"),
+    path("layers/adm<int:level>.geojson", views.admin_layer, name="admin-layer"),
+]

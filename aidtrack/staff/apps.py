@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StaffConfig(AppConfig):
+    name = "aidtrack.staff"
+    verbose_name = "Staff screens"

@@ -1,0 +1,34 @@
+"""Register updates: a new status period, and a new population estimate."""
+
+from django import forms
+
+from aidtrack.areas.models import AccessStatus
+from aidtrack.staff.forms import DateInput
+from aidtrack.staff.selectors import writable_organizations
+
+
+class _AreaUpdateForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=None, empty_label=None, help_text="Who records this.")
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = writable_organizations(user)
+        self.fields["expected_version"].initial = area.version
+
+
+class AreaStatusForm(_AreaUpdateForm):
+    status = forms.ChoiceField(choices=AccessStatus.choices)
+    start_date = forms.DateField(label="From", widget=DateInput(), help_text="The current period ends on this day.")
+    source = forms.CharField(max_length=300, help_text="e.g. OCHA besieged list, 31 October 2016.")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["status", "start_date", "source", "note", "organization"]
+
+
+class AreaPopulationForm(_AreaUpdateForm):
+    population = forms.IntegerField(min_value=0, label="Population estimate")
+    population_date = forms.DateField(label="As of", widget=DateInput())
+    population_source = forms.CharField(label="Source", max_length=300, help_text="e.g. HNO 2017, OCHA.")
+
+    field_order = ["population", "population_date", "population_source", "organization"]

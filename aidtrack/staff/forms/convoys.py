@@ -1,0 +1,198 @@
+"""Convoy request forms: the request with destinations and cargo, status changes, checkpoint removals."""
+
+from django import forms
+
+from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus, Sector
+from aidtrack.convoys.services import DELIVERED_STATUSES, NOTE_REQUIRED, CargoInput, DestinationInput
+from aidtrack.orgs.models import Organization, Party
+from aidtrack.staff.forms import DateInput, DateTimeInput, MonthField, PlaceField
+from aidtrack.staff.selectors import areas_for_staff, writable_organizations
+
+CONVOY_FIELDS = [
+    "reference",
+    "title",
+    "lead_organization",
+    "partner_organizations",
+    "modality",
+    "origin_name",
+    "origin_latitude",
+    "origin_longitude",
+    "plan_month",
+    "trucks",
+    "planned_date",
+    "visibility",
+    "notes",
+]
+
+
+class ConvoyForm(forms.ModelForm):
+    plan_month = MonthField(required=False, help_text="The monthly inter-agency plan (YYYY-MM).")
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ConvoyRequest
+        fields = CONVOY_FIELDS
+        widgets = {
+            "partner_organizations": forms.CheckboxSelectMultiple,
+            "planned_date": DateInput(),
+            "origin_latitude": forms.NumberInput(attrs={"step": "any"}),
+            "origin_longitude": forms.NumberInput(attrs={"step": "any"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_organization"].queryset = writable_organizations(user)
+        self.fields["lead_organization"].empty_label = None
+        self.fields["partner_organizations"].queryset = Organization.objects.filter(is_active=True)
+        if self.instance.pk:
+            # The lead organization decides who may write; it is fixed once the request exists.
+            self.fields["lead_organization"].disabled = True
+            self.fields["lead_organization"].queryset = Organization.objects.filter(
+                pk=self.instance.lead_organization_id
+            )
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        lead, partners = cleaned.get("lead_organization"), cleaned.get("partner_organizations")
+        if lead and partners and lead in partners:
+            self.add_error("partner_organizations", f"{lead.short_name} leads the convoy; do not list it as a partner.")
+        return cleaned
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in CONVOY_FIELDS}
+
+    def update_fields(self) -> dict:
+        """What convoy_update takes: everything but the lead organization and the partners."""
+        skipped = {"lead_organization", "partner_organizations"}
+        return {name: self.cleaned_data[name] for name in CONVOY_FIELDS if name not in skipped}
+
+    @property
+    def grid_fields(self):
+        return [self[name] for name in CONVOY_FIELDS if name not in {"partner_organizations", "notes"}]
+
+
+class DestinationForm(forms.Form):
+    area = forms.ModelChoiceField(queryset=None, required=False, label="Register area")
+    community = PlaceField(required=False, help_text="Or a community: name or P-code.")
+    planned_beneficiaries = forms.IntegerField(min_value=0, required=False, label="Planned beneficiaries")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas_for_staff()
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = not cleaned.get("area") and not cleaned.get("community") and "community" not in self.errors
+        if self.has_changed() and missing:
+            self.add_error("area", "Choose a register area or type a community for this destination.")
+        return cleaned
+
+    def as_input(self) -> DestinationInput | None:
+        if not (self.cleaned_data.get("area") or self.cleaned_data.get("community")):
+            return None
+        return DestinationInput(
+            area=self.cleaned_data.get("area"),
+            community=self.cleaned_data.get("community"),
+            planned_beneficiaries=self.cleaned_data.get("planned_beneficiaries") or 0,
+        )
+
+
+class CargoForm(forms.Form):
+    sector = forms.ChoiceField(choices=[("", "—"), *Sector.choices], required=False)
+    item = forms.CharField(max_length=200, required=False, help_text="e.g. Surgical kits.")
+    quantity = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
+    unit = forms.CharField(max_length=40, required=False, help_text="e.g. kits, parcels, tonnes.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_changed() and not self.errors:
+            for name, message in (
+                ("sector", "Choose the sector."),
+                ("item", "Name the item."),
+                ("quantity", "Give the quantity (0 or more)."),
+                ("unit", "Give the unit, e.g. kits."),
+            ):
+                if cleaned.get(name) in (None, ""):
+                    self.add_error(name, message)
+        return cleaned
+
+    def as_input(self) -> CargoInput | None:
+        if not self.cleaned_data.get("item"):
+            return None
+        return CargoInput(**{k: self.cleaned_data[k] for k in ("sector", "item", "quantity", "unit")})
+
+
+DestinationFormSet = forms.formset_factory(DestinationForm, extra=3, max_num=30)
+CargoFormSet = forms.formset_factory(CargoForm, extra=4, max_num=60)
+
+
+class TransitionForm(forms.Form):
+    """One form with a button per allowed status; the pressed button gives ``to_status``."""
+
+    to_status = forms.ChoiceField(choices=ConvoyStatus.choices)
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required for "
+        + ", ".join(ConvoyStatus(s).label.lower() for s in ConvoyStatus.values if s in NOTE_REQUIRED)
+        + ".",
+    )
+    occurred_at = forms.DateTimeField(
+        label="When", required=False, widget=DateTimeInput(), help_text="Leave blank for now."
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, convoy, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.convoy = convoy
+        self.allowed = allowed
+        self.fields["to_status"].choices = [(s, ConvoyStatus(s).label) for s in allowed]
+        self.fields["expected_version"].initial = convoy.version
+        self.destinations = list(convoy.destinations.select_related("area", "community"))
+        if any(s in DELIVERED_STATUSES for s in allowed):
+            for destination in self.destinations:
+                self.fields[f"reached_{destination.pk}"] = forms.IntegerField(
+                    label=f"People reached at {destination.place_name}",
+                    min_value=0,
+                    required=False,
+                    help_text=f"Planned: {destination.planned_beneficiaries:,}. With a delivery only.",
+                )
+
+    @property
+    def reached_fields(self):
+        return [self[name] for name in self.fields if name.startswith("reached_")]
+
+    def reached(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("reached_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("reached_") and value is not None
+        }
+
+    def buttons(self):
+        return [(s, ConvoyStatus(s).label, s in NOTE_REQUIRED) for s in self.allowed]
+
+
+class RemovalForm(forms.Form):
+    cargo_line = forms.ModelChoiceField(queryset=None, empty_label=None)
+    quantity_removed = forms.DecimalField(min_value=0.01, max_digits=14, decimal_places=2)
+    removed_on = forms.DateField(widget=DateInput())
+    place_name = forms.CharField(label="Checkpoint", max_length=200)
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.NumberInput({"step": "any"}))
+    longitude = forms.FloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.NumberInput({"step": "any"})
+    )
+    party = forms.ModelChoiceField(queryset=Party.objects.all(), required=False)
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="The reason given.")
+
+    def __init__(self, *args, convoy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cargo_line"].queryset = convoy.cargo_lines.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("longitude", "Give both latitude and longitude, or neither.")
+        return cleaned

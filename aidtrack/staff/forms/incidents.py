@@ -1,0 +1,147 @@
+"""Incident report and edit forms; saving goes through aidtrack.incidents.services."""
+
+from django import forms
+
+from aidtrack.incidents.models import IMPACT_FIELDS, Incident, Reliability, SourceType, VerificationStatus
+from aidtrack.incidents.services import SourceInput
+from aidtrack.orgs.models import Party
+from aidtrack.staff.forms import DateInput, PlaceField
+from aidtrack.staff.selectors import areas_for_staff, convoys_visible_to, writable_organizations
+
+INCIDENT_FIELDS = [
+    "kind",
+    "category",
+    "title",
+    "occurred_on",
+    "occurred_time",
+    "date_precision",
+    "location_name",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "stated_area",
+    "publish_exact_location",
+    "area",
+    "convoy",
+    "perpetrator",
+    "public_summary",
+    "internal_description",
+    *IMPACT_FIELDS,
+    "supplies_lost",
+    "access_effect",
+    "visibility",
+    "external_id",
+]
+
+
+class IncidentForm(forms.ModelForm):
+    organization = forms.ModelChoiceField(queryset=None, empty_label=None, help_text="Who reports it.")
+    stated_area = PlaceField(
+        label="Community",
+        required=False,
+        help_text="Search by English or Arabic name or P-code. Needed when there are no coordinates.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Incident
+        fields = INCIDENT_FIELDS
+        widgets = {
+            "occurred_on": DateInput(),
+            "occurred_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "latitude": forms.NumberInput(attrs={"step": "any", "placeholder": "e.g. 33.6901"}),
+            "longitude": forms.NumberInput(attrs={"step": "any", "placeholder": "e.g. 36.0963"}),
+            "public_summary": forms.Textarea(attrs={"rows": 3}),
+            "internal_description": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"latitude": "Latitude (N)", "longitude": "Longitude (E)", "area": "Register area"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            del self.fields["organization"]
+            self.fields["expected_version"].initial = self.instance.version
+        else:
+            organizations = writable_organizations(user)
+            self.fields["organization"].queryset = organizations
+            del self.fields["expected_version"]
+        self.fields["convoy"].queryset = convoys_visible_to(user).order_by("-plan_month", "reference")
+        self.fields["area"].queryset = areas_for_staff()
+        self.fields["perpetrator"].queryset = Party.objects.all()
+        for name in IMPACT_FIELDS:
+            self.fields[name].widget.attrs.update({"min": "0", "class": "narrow"})
+
+    def clean(self):
+        cleaned = super().clean()
+        no_point = cleaned.get("latitude") is None and cleaned.get("longitude") is None
+        if no_point and not cleaned.get("stated_area") and "stated_area" not in self.errors:
+            self.add_error(
+                "stated_area", "Say where it happened: click the map, type the coordinates, or search a community."
+            )
+        return cleaned
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in INCIDENT_FIELDS}
+
+    def group(self, *names):
+        return [self[name] for name in names if name in self.fields]
+
+    @property
+    def what_fields(self):
+        return self.group("organization", "kind", "category", "title", "occurred_on", "occurred_time", "date_precision")
+
+    @property
+    def where_fields(self):
+        return self.group("location_name", "geo_precision", "publish_exact_location")
+
+    @property
+    def link_fields(self):
+        return self.group("perpetrator", "area", "convoy", "visibility", "external_id")
+
+    @property
+    def text_fields(self):
+        return self.group("public_summary", "internal_description")
+
+    @property
+    def impact_fields(self):
+        return self.group(*IMPACT_FIELDS, "supplies_lost", "access_effect")
+
+
+class SourceForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=[("", "—"), *SourceType.choices], required=False)
+    name = forms.CharField(max_length=200, required=False, help_text="e.g. SARC field team, Reuters.")
+    reference = forms.CharField(max_length=500, required=False, help_text="URL or document reference.")
+    reliability = forms.ChoiceField(choices=Reliability.choices, initial=Reliability.UNKNOWN)
+    contact = forms.CharField(max_length=300, required=False, help_text="Never shown to the public.")
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = cleaned.get("name") or cleaned.get("reference") or cleaned.get("contact")
+        if filled and not cleaned.get("kind"):
+            self.add_error("kind", "Say what kind of source this is.")
+        if filled and not cleaned.get("name"):
+            self.add_error("name", "Name the source (e.g. SARC field team).")
+        return cleaned
+
+    def as_input(self) -> SourceInput | None:
+        if not self.cleaned_data.get("name"):
+            return None
+        return SourceInput(**{k: self.cleaned_data[k] for k in ("kind", "name", "reference", "reliability", "contact")})
+
+
+SourceFormSet = forms.formset_factory(SourceForm, extra=2, max_num=10)
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in VerificationStatus if s != VerificationStatus.REPORTED],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to dispute or reject.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,0 +1,123 @@
+// The incident form's map picker: click the map or type coordinates, and the
+// admin areas of the point are looked up at once. Leaflet comes from the
+// XStatic-Leaflet package (served from our static files); there are no map
+// tiles from the internet, only the governorate layer from our own server
+// (the geo app's /geo/layers/adm1.geojson, revalidated by ETag).
+
+const L = window.L;
+const SYRIA = [[32.3, 35.6], [37.4, 42.4]];
+const DIGITS = 5;
+
+function showArea(cell, area) {
+  if (!area) {
+    cell.textContent = "—";
+    return;
+  }
+  cell.textContent = `${area.name_en} (${area.pcode})`;
+  if (area.name_ar) {
+    const arabic = document.createElement("span");
+    arabic.lang = "ar";
+    arabic.dir = "rtl";
+    arabic.textContent = area.name_ar;
+    cell.append(" ", arabic);
+  }
+}
+
+export class MapPicker {
+  constructor(element, { latInput, lonInput, placement }) {
+    this.element = element;
+    this.latInput = latInput;
+    this.lonInput = lonInput;
+    this.placement = placement;
+    this.placeUrl = element.dataset.placeUrl;
+    this.map = L.map(element, { attributionControl: false }).fitBounds(SYRIA);
+    // Kept on the element (not a global) so tests and other scripts can reach the map.
+    element.picker = this;
+    this.marker = null;
+    this.community = null;
+    this.loadOutlines(element.dataset.outlinesUrl);
+    this.map.on("click", (event) => this.pick(event.latlng.lat, event.latlng.lng));
+    for (const input of [latInput, lonInput]) {
+      input.addEventListener("change", () => this.fromInputs());
+    }
+    this.fromInputs({ lookUp: false });
+  }
+
+  async loadOutlines(url) {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const outlines = await response.json();
+    L.geoJSON(outlines, {
+      style: { color: "#5b6474", weight: 1, fillColor: "#dfe4ec", fillOpacity: 0.5 },
+      onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name_en, { sticky: true }),
+    })
+      .on("click", (event) => this.pick(event.latlng.lat, event.latlng.lng))
+      .addTo(this.map);
+  }
+
+  pick(lat, lon) {
+    this.latInput.value = lat.toFixed(DIGITS);
+    this.lonInput.value = lon.toFixed(DIGITS);
+    this.showPoint(lat, lon);
+    this.lookUp({ lat, lon });
+  }
+
+  fromInputs({ lookUp = true } = {}) {
+    const lat = parseFloat(this.latInput.value);
+    const lon = parseFloat(this.lonInput.value);
+    if (Number.isNaN(lat) || Number.isNaN(lon)) return;
+    this.showPoint(lat, lon);
+    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 9));
+    if (lookUp) this.lookUp({ lat, lon });
+  }
+
+  showPoint(lat, lon) {
+    if (this.marker) {
+      this.marker.setLatLng([lat, lon]);
+    } else {
+      this.marker = L.circleMarker([lat, lon], { radius: 8, color: "#b71c1c", weight: 3, fillOpacity: 0.6 });
+      this.marker.addTo(this.map);
+    }
+  }
+
+  showArea(lat, lon) {
+    // A community chosen without a point: a hollow ring, not the incident's own point.
+    if (!this.marker) {
+      if (!this.community) {
+        this.community = L.circleMarker([lat, lon], { radius: 10, color: "#0b5cad", weight: 2, dashArray: "4 3", fill: false });
+        this.community.addTo(this.map);
+      }
+      this.community.setLatLng([lat, lon]);
+    }
+    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 10));
+  }
+
+  async lookUp(query) {
+    this.placement.setAttribute("aria-busy", "true");
+    const response = await fetch(`${this.placeUrl}?${new URLSearchParams(query)}`, { credentials: "same-origin" });
+    this.placement.removeAttribute("aria-busy");
+    const found = response.ok ? await response.json() : {};
+    for (const cell of this.placement.querySelectorAll("[data-level]")) {
+      if (response.ok) showArea(cell, found[cell.dataset.level]);
+      else cell.textContent = found.error || "—";
+    }
+    const problem = this.placement.parentElement.querySelector(".placement-problem");
+    if (problem) problem.textContent = (response.ok && found.problem) || "";
+  }
+}
+
+const element = document.getElementById("map-picker");
+if (element && L) {
+  const form = element.closest("form");
+  const picker = new MapPicker(element, {
+    latInput: form.querySelector("[name=latitude]"),
+    lonInput: form.querySelector("[name=longitude]"),
+    placement: document.getElementById("placement"),
+  });
+  // A community chosen from the search shows where it is and its admin areas.
+  form.addEventListener("place-chosen", (event) => {
+    const { lat, lon, pcode } = event.detail;
+    if (lat != null && lon != null) picker.showArea(lat, lon);
+    if (!form.querySelector("[name=latitude]").value) picker.lookUp({ pcode });
+  });
+}

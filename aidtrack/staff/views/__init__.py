@@ -1,0 +1,1 @@
+"""The staff screens: thin views that parse input, call a service or selector, and render."""

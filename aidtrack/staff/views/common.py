@@ -1,0 +1,44 @@
+"""Helpers shared by the staff views."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+
+PAGE_SIZE = 50
+
+
+def add_service_error(form: Form, error: ValidationError | PermissionDenied) -> None:
+    """Show a service's refusal on the form, next to the field it names when the form has that field."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+        return
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in (m for e in errors for m in e.messages):
+                if field in form.fields:
+                    form.add_error(field, message)
+                else:
+                    form.add_error(None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def stale_message(error) -> str:
+    """The refusal of a stale edit, worded for a form that keeps the user's input."""
+    record = error.record
+    return (
+        f"{record._meta.verbose_name.capitalize()} {record} was changed by someone else while you were editing "
+        f"(you started from version {error.expected_version}; the saved one is version {record.version}). "
+        "Your input is kept: check their changes above, then save again to apply yours."
+    )

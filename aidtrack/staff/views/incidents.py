@@ -1,0 +1,212 @@
+"""Reporting, reading, editing and reviewing incidents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from aidtrack.errors import StaleEditError
+from aidtrack.geo.services import place_point
+from aidtrack.incidents.models import Category, Incident, VerificationStatus
+from aidtrack.incidents.services import incident_create, incident_review, incident_update
+from aidtrack.orgs.models import Visibility
+from aidtrack.orgs.permissions import can_review_for, can_write_for, is_site_admin, organization_ids_of
+from aidtrack.staff.forms.incidents import IncidentForm, ReviewForm, SourceFormSet
+from aidtrack.staff.history import changes_since, record_history
+from aidtrack.staff.selectors import incidents_visible_to, writable_organizations
+from aidtrack.staff.views.common import add_service_error, paginate, query_without_page, stale_message
+
+
+def _visible_incident(user, pk) -> Incident:
+    return get_object_or_404(incidents_visible_to(user), pk=pk)
+
+
+def is_insider(user, incident) -> bool:
+    """Members of the reporting organization see its internal text, sources' contacts and history."""
+    return is_site_admin(user) or incident.organization_id in organization_ids_of(user)
+
+
+@login_required
+def incident_list(request):
+    incidents = incidents_visible_to(request.user)
+    text = request.GET.get("q", "").strip()
+    if text:
+        incidents = incidents.filter(
+            Q(title__icontains=text) | Q(reference__icontains=text) | Q(location_name__icontains=text)
+        )
+    status = request.GET.get("status", "")
+    if status in VerificationStatus.values:
+        incidents = incidents.filter(verification_status=status)
+    category = request.GET.get("category", "")
+    if category in Category.values:
+        incidents = incidents.filter(category=category)
+    if request.GET.get("mine"):
+        incidents = incidents.filter(organization_id__in=organization_ids_of(request.user))
+    return render(
+        request,
+        "staff/incidents/list.html",
+        {
+            "page": paginate(request, incidents.order_by("-occurred_on", "-pk")),
+            "query": query_without_page(request),
+            "text": text,
+            "status": status,
+            "category": category,
+            "statuses": VerificationStatus.choices,
+            "categories": Category.choices,
+        },
+    )
+
+
+def _placement_of(form) -> object | None:
+    """Admin areas for the point typed so far, so a refused form still shows them."""
+    try:
+        lat = float(form["latitude"].value())
+        lon = float(form["longitude"].value())
+    except (TypeError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return place_point(lat, lon)
+
+
+@login_required
+def incident_create_view(request):
+    if not writable_organizations(request.user).exists():
+        raise PermissionDenied(
+            "You are not a reporter or reviewer of any organization, so you cannot report incidents."
+        )
+    if request.method == "POST":
+        form = IncidentForm(request.POST, user=request.user)
+        sources = SourceFormSet(request.POST, prefix="sources")
+        if form.is_valid() and sources.is_valid():
+            try:
+                incident = incident_create(
+                    by=request.user,
+                    organization=form.cleaned_data["organization"],
+                    sources=[s for s in (f.as_input() for f in sources) if s],
+                    **form.service_fields(),
+                )
+            except (ValidationError, PermissionDenied) as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, f"Incident {incident.reference} is reported; a reviewer will verify it.")
+                return redirect("staff:incident_detail", pk=incident.pk)
+    else:
+        form = IncidentForm(user=request.user, initial={"visibility": Visibility.PARTNERS})
+        sources = SourceFormSet(prefix="sources")
+    return render(
+        request,
+        "staff/incidents/form.html",
+        {"form": form, "sources": sources, "placement": _placement_of(form), "creating": True},
+    )
+
+
+@login_required
+def incident_detail(request, pk):
+    incident = _visible_incident(request.user, pk)
+    insider = is_insider(request.user, incident)
+    may_review = can_review_for(request.user, incident.organization_id) and incident.reported_by_id != request.user.pk
+    return render(
+        request,
+        "staff/incidents/detail.html",
+        {
+            "incident": incident,
+            "insider": insider,
+            "may_edit": can_write_for(request.user, incident.organization_id),
+            "may_review": may_review,
+            "review_form": ReviewForm(initial={"expected_version": incident.version}) if may_review else None,
+            "sources": incident.sources.all(),
+            "tab": "detail",
+        },
+    )
+
+
+@login_required
+def incident_edit(request, pk):
+    incident = _visible_incident(request.user, pk)
+    if not can_write_for(request.user, incident.organization_id):
+        raise PermissionDenied(f"Only reporters and reviewers of {incident.organization.short_name} may edit this.")
+    changed_meanwhile = None
+    if request.method == "POST":
+        form = IncidentForm(request.POST, instance=incident, user=request.user)
+        sources = SourceFormSet(request.POST, prefix="sources")
+        if form.is_valid() and sources.is_valid():
+            try:
+                incident = incident_update(
+                    incident=incident,
+                    by=request.user,
+                    expected_version=form.cleaned_data["expected_version"],
+                    add_sources=[s for s in (f.as_input() for f in sources) if s],
+                    **form.service_fields(),
+                )
+            except StaleEditError as error:
+                current = Incident.objects.get(pk=incident.pk)
+                changed_meanwhile = changes_since(current, error.expected_version)
+                # Keep what the user typed, but base it on the saved version now shown,
+                # so that saving again is a deliberate choice made after seeing the changes.
+                data = request.POST.copy()
+                data["expected_version"] = str(current.version)
+                form = IncidentForm(data, instance=current, user=request.user)
+                form.is_valid()
+                form.add_error(None, stale_message(error))
+            except (ValidationError, PermissionDenied) as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, f"Incident {incident.reference} is saved (version {incident.version}).")
+                return redirect("staff:incident_detail", pk=incident.pk)
+    else:
+        form = IncidentForm(instance=incident, user=request.user)
+        sources = SourceFormSet(prefix="sources")
+    return render(
+        request,
+        "staff/incidents/form.html",
+        {
+            "form": form,
+            "sources": sources,
+            "existing_sources": incident.sources.all(),
+            "incident": incident,
+            "placement": _placement_of(form),
+            "changed_meanwhile": changed_meanwhile,
+            "creating": False,
+        },
+    )
+
+
+@login_required
+@require_POST
+def incident_review_view(request, pk):
+    incident = _visible_incident(request.user, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            incident_review(
+                incident=incident,
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+        else:
+            outcome = VerificationStatus(form.cleaned_data["outcome"]).label.lower()
+            messages.success(request, f"Incident {incident.reference} is {outcome}.")
+    else:
+        messages.error(request, "Choose verified, disputed or rejected.")
+    return redirect("staff:incident_detail", pk=incident.pk)
+
+
+@login_required
+def incident_history(request, pk):
+    incident = _visible_incident(request.user, pk)
+    if not is_insider(request.user, incident):
+        raise Http404("The history of another organization's incident is not shown.")
+    return render(
+        request,
+        "staff/history.html",
+        {"record": incident, "entries": record_history(incident), "tab": "history", "kind": "incident"},
+    )

@@ -1,0 +1,28 @@
+"""Every record has a history tab: who changed what, when, with old and new values."""
+
+from django.urls import reverse
+
+from aidtrack.convoys.models import ConvoyStatus
+from aidtrack.convoys.services import convoy_transition
+from aidtrack.incidents.services import incident_update
+from tests.factories import make_convoy
+from tests.staff.conftest import login, report
+
+
+def test_incident_history_shows_who_changed_which_field_from_what_to_what(client, reporter, reviewer, org_a, geography):
+    incident = report(reporter, org_a, geography, title="First title", people_killed=1)
+    incident_update(incident=incident, by=reviewer, expected_version=1, title="Second title", people_killed=3)
+    login(client, reporter)
+    page = client.get(reverse("staff:incident_history", args=[incident.pk])).content.decode()
+    assert "<strong>reviewer.a</strong> changed it" in page and "(version 2)" in page
+    assert '<td class="old">First title</td><td class="new">Second title</td>' in page
+    assert '<td>People killed</td><td class="old">1</td><td class="new">3</td>' in page
+    assert "<strong>reporter.a</strong> created it" in page
+
+
+def test_convoy_history_shows_status_changes_set_by_the_service(client, reporter, org_a):
+    convoy = make_convoy(reporter, org_a)
+    convoy_transition(convoy=convoy, to_status=ConvoyStatus.SUBMITTED, by=reporter)
+    login(client, reporter)
+    page = client.get(reverse("staff:convoy_history", args=[convoy.pk])).content.decode()
+    assert '<td>Status</td><td class="old">Draft</td><td class="new">Submitted</td>' in page
