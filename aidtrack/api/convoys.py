@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -21,6 +22,7 @@ from aidtrack.convoys.services import (
     allowed_transitions,
     convoy_create,
     convoy_transition,
+    convoy_update,
 )
 
 ConvoyReadSerializer = doc_serializer(
@@ -72,12 +74,17 @@ ConvoyReadSerializer = doc_serializer(
         request=ConvoyCreateSerializer,
         responses={201: ConvoyReadSerializer, **ERRORS},
     ),
+    partial_update=extend_schema(
+        summary="Edit a convoy request (send the version you read; destinations and cargo only while a draft)",
+        request=ConvoyCreateSerializer,
+        responses={200: ConvoyReadSerializer, **ERRORS},
+    ),
 )
 class ConvoyViewSet(ApiViewMixin, viewsets.GenericViewSet):
     filterset_class = ConvoyFilter
     pagination_class = KeysetPagination
     serializer_class = ConvoyReadSerializer
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     export_sheet_title = "convoys"
     queryset = ConvoyRequest.objects.none()
 
@@ -121,6 +128,20 @@ class ConvoyViewSet(ApiViewMixin, viewsets.GenericViewSet):
             by=request.user, destinations=destinations, cargo_lines=cargo, partner_organizations=partners, **data
         )
         return self._read(convoy.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        convoy = get_or_404(self.get_queryset(), pk=as_id(pk))
+        serializer = ConvoyCreateSerializer(convoy, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "version" not in data:
+            raise ValidationError({"version": ["Send the version of the convoy request you edited."]})
+        version = data.pop("version")
+        for name, input_class in (("destinations", DestinationInput), ("cargo_lines", CargoInput)):
+            if name in data:
+                data[name] = [input_class(**row) for row in data[name]]
+        convoy_update(convoy=convoy, by=request.user, expected_version=version, **data)
+        return self._read(convoy.pk)
 
     @extend_schema(
         summary="Move a convoy to its next status (the same lifecycle rules as everywhere)",

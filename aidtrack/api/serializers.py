@@ -191,9 +191,17 @@ class ConvoyCreateSerializer(StrictSerializerMixin, serializers.ModelSerializer)
         ]
         validators = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            # Edits: the lead organization is fixed at creation; the version read must be sent back.
+            self.fields["lead_organization"].read_only = True
+            self.fields["version"] = serializers.IntegerField(min_value=1, help_text="The version you read.")
+
     def validate_reference(self, value):
         # Said here rather than left to the database so that the message says how to fix it.
-        if ConvoyRequest.objects.filter(reference=value).exists():
+        others = ConvoyRequest.objects.exclude(pk=self.instance.pk) if self.instance else ConvoyRequest.objects
+        if others.filter(reference=value).exists():
             raise serializers.ValidationError(f"A convoy request {value} already exists: choose another reference.")
         return value
 

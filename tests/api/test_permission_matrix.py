@@ -141,6 +141,20 @@ CASES = [
     ),
     ("create convoy", "post", lambda w: "/api/v1/convoys/", convoy_payload, writers(CREATED)),
     (
+        "edit convoy",
+        "patch",
+        lambda w: f"/api/v1/convoys/{w.convoy.pk}/",
+        lambda w: {"title": "Edited", "version": w.convoy.version},
+        writers(OK),
+    ),
+    (
+        "edit restricted convoy",
+        "patch",
+        lambda w: f"/api/v1/convoys/{w.restricted_convoy.pk}/",
+        lambda w: {"title": "Edited", "version": w.restricted_convoy.version},
+        writers(OK, b=MISSING),
+    ),
+    (
         "transition convoy",
         "post",
         lambda w: f"/api/v1/convoys/{w.convoy.pk}/transition/",

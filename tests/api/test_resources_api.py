@@ -161,3 +161,16 @@ def test_options_describes_every_list_without_error(world, client_for):
     for name in ("incidents", "convoys", "areas", "admin-areas", "organizations", "parties", "agreements", "tokens"):
         assert client.options(f"/api/v1/{name}/").status_code == 200, name
     assert client.options(f"/api/v1/incidents/{world.public.pk}/").status_code == 200
+
+
+def test_a_submitted_convoy_keeps_its_cargo_but_its_title_can_change(world, client_for):
+    client = client_for("reporter_a")
+    url = f"/api/v1/convoys/{world.convoy.pk}/"
+    client.post(f"{url}transition/", {"to_status": "submitted", "version": 1}, format="json")
+    cargo = [{"sector": "food", "item": "Flour", "quantity": "5", "unit": "t"}]
+    refused = client.patch(url, {"cargo_lines": cargo, "version": 2}, format="json")
+    assert refused.status_code == 400 and "only be changed while it is a draft" in str(refused.json()["errors"])
+    assert client.patch(url, {"lead_organization": 2, "version": 2}, format="json").status_code == 400
+    edited = client.patch(url, {"title": "Food to the town", "version": 2}, format="json")
+    assert edited.status_code == 200 and edited.json()["title"] == "Food to the town"
+    assert len(edited.json()["cargo_lines"]) == 2
