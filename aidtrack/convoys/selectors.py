@@ -1,9 +1,10 @@
 """Reading convoy requests: who may see which, with everything a list needs in a fixed number of queries.
 
-Public convoys are seen by everyone; "partners" convoys by members of any
-organization; restricted ones by members of the lead or a partner
-organization. Those members and site admins see a convoy in full (internal
-notes, who recorded each event); everyone else sees the public part.
+Public convoys are seen by everyone; "partners only" convoys by members of
+the lead organization and of the convoy's partner organizations; restricted
+ones by members of the lead organization only. Those who see a non-public
+convoy, and site admins, see it in full (internal notes, who recorded each
+event); everyone else sees the public part.
 """
 
 import datetime
@@ -27,16 +28,17 @@ def convoy_full_view_q(audience: Audience) -> Q:
         return ALWAYS
     if not audience.organization_ids:
         return NEVER
-    return Q(lead_organization_id__in=audience.organization_ids) | _partner_q(audience)
+    lead = Q(lead_organization_id__in=audience.organization_ids)
+    return lead | (_partner_q(audience) & ~Q(visibility=Visibility.RESTRICTED))
 
 
 def convoy_visibility_q(audience: Audience, historical: bool = False) -> Q:
     """Convoys ``audience`` may see; ``historical`` applies the rule to history rows (lead organization only)."""
     if audience.is_site_admin:
         return ALWAYS
+    q = Q(visibility=Visibility.PUBLIC)
     if audience.is_public:
-        return Q(visibility=Visibility.PUBLIC)
-    q = Q(visibility__in=[Visibility.PUBLIC, Visibility.PARTNERS])
+        return q
     if historical:
         return q | Q(lead_organization_id__in=audience.organization_ids)
     return q | convoy_full_view_q(audience)

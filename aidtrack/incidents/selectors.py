@@ -1,13 +1,14 @@
 """Reading incidents: who may see which incident, and where the public may see it.
 
-The public (anonymous clients, and signed-in users outside the reporting
-organization) sees only verified records whose visibility is public (members of
-any organization also see verified "partners" records), without reporter
+The public (anonymous clients, and signed-in members of other organizations)
+sees only verified records whose visibility is public, without reporter
 identity, internal description or source contacts, and with the location
 generalised to the sub-district unless the record says its exact point is safe
-to publish. Members of the reporting organization and site admins see
-everything. Every reader of incidents (API lists in every format, filters,
-statistics) goes through these functions so the rule is applied once.
+to publish. "Partners only" and restricted incidents are seen only by members
+of the reporting organization (an incident has no partner organizations), who
+see everything of their own organization's records, as site admins do.
+Every reader of incidents (API lists in every format, filters, statistics,
+staff screens) goes through these functions so the rule is applied once.
 """
 
 import datetime
@@ -25,8 +26,7 @@ def incident_visibility_q(audience: Audience, prefix: str = "") -> Q:
     """Incidents ``audience`` may see; ``prefix`` lets the rule run on related or historical rows."""
     if audience.is_site_admin:
         return ALWAYS
-    shared = [Visibility.PUBLIC] if audience.is_public else [Visibility.PUBLIC, Visibility.PARTNERS]
-    q = Q(**{f"{prefix}verification_status": VerificationStatus.VERIFIED, f"{prefix}visibility__in": shared})
+    q = Q(**{f"{prefix}verification_status": VerificationStatus.VERIFIED, f"{prefix}visibility": Visibility.PUBLIC})
     if audience.organization_ids:
         q |= Q(**{f"{prefix}organization_id__in": audience.organization_ids})
     return q

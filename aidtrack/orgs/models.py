@@ -90,7 +90,11 @@ class Party(models.Model):
 
 
 class Visibility(models.TextChoices):
-    """Who may see a record: everyone (once verified), members of any organization, or its own."""
+    """Who may see a record besides its own organization's members and site admins.
+
+    Public: everyone (incidents once verified). Partners only: also the
+    record's partner organizations (a convoy's partners). Restricted: no one else.
+    """
 
     PUBLIC = "public", "Public"
     PARTNERS = "partners", "Partners only"

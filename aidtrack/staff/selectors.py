@@ -19,30 +19,24 @@ from django.utils import timezone
 
 from aidtrack.areas.models import Area
 from aidtrack.convoys.models import ConvoyEvent, ConvoyRequest, ConvoyStatus
+from aidtrack.convoys.selectors import convoy_visibility_q
 from aidtrack.convoys.services import working_days_between
 from aidtrack.incidents.models import Incident, VerificationStatus
-from aidtrack.orgs.models import Organization, Visibility
+from aidtrack.incidents.selectors import incident_visibility_q
+from aidtrack.orgs.audience import audience_of
+from aidtrack.orgs.models import Organization
 from aidtrack.orgs.permissions import REVIEW_ROLES, WRITE_ROLES, is_site_admin, organization_ids_of
 
 
 def incidents_visible_to(user) -> QuerySet[Incident]:
+    """The same rule as every other reader (incidents.selectors), for a signed-in member of staff."""
     incidents = Incident.objects.select_related("organization", "admin1", "community", "reported_by")
-    if is_site_admin(user):
-        return incidents
-    own = organization_ids_of(user)
-    published = Q(visibility=Visibility.PUBLIC, verification_status=VerificationStatus.VERIFIED)
-    return incidents.filter(Q(organization_id__in=own) | published)
+    return incidents.filter(incident_visibility_q(audience_of(user)))
 
 
 def convoys_visible_to(user) -> QuerySet[ConvoyRequest]:
-    convoys = ConvoyRequest.objects.select_related("lead_organization")
-    if is_site_admin(user):
-        return convoys
-    own = organization_ids_of(user)
-    as_partner = Q(partner_organizations__in=own) & ~Q(visibility=Visibility.RESTRICTED)
-    visible = Q(lead_organization_id__in=own) | Q(visibility=Visibility.PUBLIC) | as_partner
-    ids = ConvoyRequest.objects.filter(visible).values("pk")
-    return convoys.filter(pk__in=ids)
+    """The same rule as every other reader (convoys.selectors), for a signed-in member of staff."""
+    return ConvoyRequest.objects.select_related("lead_organization").filter(convoy_visibility_q(audience_of(user)))
 
 
 def areas_for_staff() -> QuerySet[Area]:

@@ -19,7 +19,8 @@ from tests.factories import AreaFactory, PartyFactory, community, make_convoy, s
 SECRETS = ("SECRET-INTERNAL", "SECRET-CONTACT", "SECRET-CHECKPOINT", "reporter.a", "reviewer.a", "33.123456")
 # Titles of incidents the public (and other organizations) may not see at all.
 HIDDEN_FROM_PUBLIC = ("PARTNERS-ONLY", "RESTRICTED-ONLY", "UNVERIFIED-ONLY", "CV-RESTRICTED", "CV-PARTNERS")
-HIDDEN_FROM_OTHER_ORGS = ("RESTRICTED-ONLY", "UNVERIFIED-ONLY", "CV-RESTRICTED")
+# Another organization (not a partner of the convoys here) sees no more than the public.
+HIDDEN_FROM_OTHER_ORGS = HIDDEN_FROM_PUBLIC
 
 
 @dataclass

@@ -57,11 +57,11 @@ def test_members_of_the_reporting_organization_see_the_full_record(world, client
     assert row["reported_by"] == "reporter.a" and row["sources"][0]["contact"].startswith("SECRET-CONTACT")
 
 
-def test_another_organization_sees_partners_records_without_their_internal_fields(world, client_for):
-    row = client_for("reporter_b").get(f"/api/v1/incidents/{world.partners.pk}/").json()
-    assert row["full_view"] is False
-    assert row["internal_description"] is None and row["reported_by"] is None
-    assert row["location_generalised"] is True
+def test_another_organization_never_sees_partners_only_records(world, client_for):
+    assert client_for("reporter_b").get(f"/api/v1/incidents/{world.partners.pk}/").status_code == 404
+    assert "PARTNERS-ONLY" not in titles(client_for("reporter_b").get("/api/v1/incidents/"))
+    row = client_for("reporter_a").get(f"/api/v1/incidents/{world.partners.pk}/").json()
+    assert row["full_view"] is True and row["location_generalised"] is False
 
 
 def test_a_bounding_box_around_a_hidden_exact_point_finds_nothing_for_the_public(world, client_for):

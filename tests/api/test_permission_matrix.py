@@ -75,7 +75,7 @@ CASES = [
         "get",
         lambda w: f"/api/v1/incidents/{w.partners.pk}/",
         None,
-        {**everyone(OK), "anonymous": MISSING},
+        {**everyone(OK), "anonymous": MISSING, "reporter_b": MISSING},
     ),
     (
         "restricted incident",

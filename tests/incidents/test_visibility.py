@@ -34,7 +34,8 @@ def visible(audience, incidents):
 @pytest.mark.django_db
 def test_each_reader_sees_what_the_rules_allow(incidents, reporter, outsider, site_admin):
     assert visible(PUBLIC, incidents) == {"public", "exact"}
-    assert visible(audience_of(outsider), incidents) == {"public", "exact", "partners"}
+    # Another organization's members never see its partners-only or restricted incidents (issue 6).
+    assert visible(audience_of(outsider), incidents) == {"public", "exact"}
     assert visible(audience_of(reporter), incidents) == set(incidents)
     assert visible(audience_of(site_admin), incidents) == set(incidents)
 
