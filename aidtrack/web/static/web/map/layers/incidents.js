@@ -1,0 +1,85 @@
+// Incidents as markers by category, clustered at low zoom (Leaflet.markercluster). Markers are built once and
+// reused, so a change of filter or date only swaps which of them are in the cluster group.
+
+import { L } from "../leaflet.js";
+import { el, formatDay, formatNumber } from "../dom.js";
+import { incidentGlyph } from "../style.js";
+
+const IMPACT = [
+  ["people_killed", "people killed"],
+  ["people_injured", "people injured"],
+  ["aid_workers_killed", "aid workers killed"],
+  ["aid_workers_injured", "aid workers injured"],
+  ["aid_workers_abducted", "aid workers abducted"],
+  ["aid_workers_detained", "aid workers detained"],
+  ["vehicles_damaged", "vehicles damaged"],
+  ["beneficiaries_affected", "people whose assistance was affected"],
+];
+
+function popup(incident, labels) {
+  const impact = IMPACT.filter(([key]) => incident[key]).map(([key, words]) => `${formatNumber(incident[key])} ${words}`);
+  if (incident.supplies_lost) impact.push(`supplies lost: ${incident.supplies_lost}`);
+  if (incident.access_effect) impact.push(`access ${labels.accessEffects[incident.access_effect] || incident.access_effect}`);
+  return el(
+    "div",
+    { class: "popup" },
+    el("h3", {}, incident.title),
+    el("p", { class: "meta" }, formatDay(incident.occurred_on), " · ",
+      incident.kind === "access" ? "Access achieved" : incident.category_label || "Obstruction"),
+    el("p", {}, incident.public_summary),
+    el(
+      "dl",
+      {},
+      el("dt", {}, "Where"),
+      el("dd", {}, incident.location_name || incident.admin1_name || "—",
+        incident.location_generalised ? " (shown at the sub-district: the exact place is withheld)" : ""),
+      el("dt", {}, "Perpetrator"),
+      el("dd", {}, incident.perpetrator_kind ? labels.partyTypes[incident.perpetrator_kind] : "not attributed"),
+      el("dt", {}, "Impact"),
+      el("dd", {}, impact.length ? impact.join("; ") : "none recorded"),
+      el("dt", {}, "Reference"),
+      el("dd", {}, incident.reference),
+    ),
+  );
+}
+
+export class IncidentsLayer {
+  constructor(map, { labels }) {
+    this.labels = labels;
+    this.markers = new Map();
+    this.group = L.markerClusterGroup({
+      disableClusteringAtZoom: 11,
+      showCoverageOnHover: false,
+      maxClusterRadius: 50,
+      chunkedLoading: true,
+      chunkInterval: 100,
+    });
+  }
+
+  marker(incident) {
+    let marker = this.markers.get(incident.id);
+    if (!marker) {
+      const glyph = incidentGlyph(incident);
+      const label = incident.kind === "access" ? "Access achieved" : incident.category_label || "Obstruction";
+      marker = L.marker([incident.latitude, incident.longitude], {
+        icon: L.divIcon({ className: `incident-marker ${glyph.cls}`, html: `<span>${glyph.text}</span>`, iconSize: [22, 22] }),
+        title: `${incident.title} (${label}, ${incident.occurred_on})`,
+        alt: `${incident.title}: ${label}`,
+        keyboard: true,
+      });
+      marker.bindPopup(() => popup(incident, this.labels), { maxWidth: 320 });
+      this.markers.set(incident.id, marker);
+    }
+    return marker;
+  }
+
+  draw(visible) {
+    const markers = [];
+    for (const incident of visible) {
+      if (incident.latitude !== null && incident.longitude !== null) markers.push(this.marker(incident));
+    }
+    this.group.clearLayers();
+    this.group.addLayers(markers);
+    return markers.length;
+  }
+}
