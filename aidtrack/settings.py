@@ -84,7 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "aidtrack.web.apps.StaticFilesConfig",  # django.contrib.staticfiles, see there
     "django.contrib.humanize",
     "simple_history",
     "rest_framework",
@@ -106,6 +106,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The map reads whole GeoJSON lists: compressed (with Django's BREACH mitigation), and with an ETag so that a
+    # reload revalidates (304) instead of downloading them again.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

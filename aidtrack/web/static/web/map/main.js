@@ -71,6 +71,8 @@ class MapApp {
       getAllPages(`${api.agreements}?page_size=100`).catch(() => []),
     ]);
     this.data = { areas, convoys, incidents };
+    // Milliseconds since navigation, for the benchmark: when the data had arrived, and when all was drawn.
+    this.app.dataset.dataAtMs = String(Math.round(performance.now()));
     this.areasById = new Map(areas.map((area) => [area.id, area]));
     const panel = document.getElementById("map-panel");
     const choices = {
@@ -102,6 +104,7 @@ class MapApp {
     });
     await this.render();
     this.status.textContent = "";
+    this.app.dataset.readyAtMs = String(Math.round(performance.now()));
     this.app.dataset.ready = "true";
   }
 
@@ -130,7 +133,7 @@ class MapApp {
     const convoyCounts = this.layers.convoys.draw(shown.convoys, state.asOf);
     counts.convoys = convoyCounts.convoys;
     counts.convoyLines = convoyCounts.lines;
-    counts.incidents = this.layers.incidents.draw(shown.incidents);
+    counts.incidents = this.layers.incidents.draw(shown.incidents, state.layers.has("incidents"));
     for (const [name, layer] of Object.entries(this.layers)) {
       if (state.layers.has(name)) layer.group.addTo(this.map);
       else layer.group.remove();
@@ -146,6 +149,7 @@ class MapApp {
       this.choropleth.group.remove();
       counts.shaded = 0;
     }
+    await this.layers.incidents.drawn;
     this.timeline.show(state);
     this.filters.show(state);
     this.summary.show(summarize(shown, state.asOf), state);

@@ -47,7 +47,16 @@ export class IncidentsLayer {
   constructor(map, { labels }) {
     this.labels = labels;
     this.markers = new Map();
+    this.drawn = Promise.resolve();
+    this.finish = null;
     this.group = L.markerClusterGroup({
+      // Clustering runs in chunks so that the page stays responsive; `drawn` settles when the last is done.
+      chunkProgress: (processed, total) => {
+        if (processed === total && this.finish) {
+          this.finish();
+          this.finish = null;
+        }
+      },
       disableClusteringAtZoom: 11,
       showCoverageOnHover: false,
       maxClusterRadius: 50,
@@ -73,7 +82,9 @@ export class IncidentsLayer {
     return marker;
   }
 
-  draw(visible) {
+  draw(visible, shown) {
+    if (this.finish) this.finish();
+    this.drawn = shown && visible.length ? new Promise((resolve) => (this.finish = resolve)) : Promise.resolve();
     const markers = [];
     for (const incident of visible) {
       if (incident.latitude !== null && incident.longitude !== null) markers.push(this.marker(incident));
