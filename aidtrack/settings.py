@@ -84,7 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "aidtrack.web.apps.StaticFilesConfig",  # django.contrib.staticfiles, see there
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
     "rest_framework",
@@ -179,7 +179,7 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "BACKEND": "aidtrack.web.storage.StaticFilesStorage",
     },
 }
 

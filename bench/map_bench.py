@@ -137,12 +137,22 @@ def main():
     shown = fill(args.incidents)
     call_command("collectstatic", interactive=False, verbosity=0)
     connection.close()
-    print(f"aidtrack map benchmark — {connection.vendor}, {shown:,} public incidents "
-          f"(filled in {time.perf_counter() - began:.0f} s), gunicorn with 2 workers, headless Chromium")
+    print(
+        f"aidtrack map benchmark — {connection.vendor}, {shown:,} public incidents "
+        f"(filled in {time.perf_counter() - began:.0f} s), gunicorn with 2 workers, headless Chromium"
+    )
 
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "aidtrack.wsgi", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", "2", "--log-level", "warning"],
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "aidtrack.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=dict(os.environ),
     )
@@ -218,15 +228,23 @@ def main():
 
     print(f"incidents drawn at full extent:          {int(drawn):,}")
     print(f"first visit after start (server cold):   {cold:.2f} s")
-    print(f"navigation to all layers drawn:          median {statistics.median(times):.2f} s "
-          f"(min {min(times):.2f}, max {max(times):.2f}, {len(times)} loads, empty browser cache)   target < 2 s")
-    print(f"  of which: data read (API) at           median {statistics.median(p[0] for p in phases) / 1000:.2f} s, "
-          f"drawn (clustering done) at median {statistics.median(p[1] for p in phases) / 1000:.2f} s after navigation")
+    print(
+        f"navigation to all layers drawn:          median {statistics.median(times):.2f} s "
+        f"(min {min(times):.2f}, max {max(times):.2f}, {len(times)} loads, empty browser cache)   target < 2 s"
+    )
+    print(
+        f"  of which: data read (API) at           median {statistics.median(p[0] for p in phases) / 1000:.2f} s, "
+        f"drawn (clustering done) at median {statistics.median(p[1] for p in phases) / 1000:.2f} s after navigation"
+    )
     print(f"bytes on first load:                     {first_bytes[0] / 1e6:.2f} MB in {first_bytes[1]} requests")
-    print(f"bytes on reload:                         {reload_bytes[0] / 1e3:.1f} kB in {reload_bytes[1]} requests "
-          f"({reload_bytes[2]} revalidated: conditional requests answered 304 Not Modified)")
-    print(f"filter change to redraw:                 median {statistics.median(redraws):.0f} ms "
-          f"(max {max(redraws):.0f} ms, {len(redraws)} changes)   target < 300 ms")
+    print(
+        f"bytes on reload:                         {reload_bytes[0] / 1e3:.1f} kB in {reload_bytes[1]} requests "
+        f"({reload_bytes[2]} revalidated: conditional requests answered 304 Not Modified)"
+    )
+    print(
+        f"filter change to redraw:                 median {statistics.median(redraws):.0f} ms "
+        f"(max {max(redraws):.0f} ms, {len(redraws)} changes)   target < 300 ms"
+    )
     print(f"hosts asked:                             {', '.join(sorted(hosts))}")
     if hosts != {f"127.0.0.1:{args.port}"}:
         raise SystemExit("The page asked another host.")

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from aidtrack.api import cache
 from aidtrack.api.base import ApiViewMixin, get_or_404, point
 from aidtrack.api.filters import IncidentFilter
-from aidtrack.api.incident_rows import VALUES, export_columns, incident_row, sources_by_incident
+from aidtrack.api.incident_rows import VALUES, export_columns, incident_row, row_keys, sources_by_incident
 from aidtrack.api.pagination import KeysetPagination
 from aidtrack.api.serializers import (
     IncidentReadSerializer,
@@ -44,10 +44,32 @@ def parse_since(raw: str | None):
     return moment
 
 
+FIELDS = OpenApiParameter(
+    "fields",
+    OpenApiTypes.STR,
+    description="Comma-separated keys to keep in each record, e.g. id,title,occurred_on,category (all if absent). "
+    "GeoJSON keeps each feature's point whatever the keys.",
+)
+
+
+def parse_fields(raw: str | None, allowed: list[str]) -> list[str] | None:
+    """The keys asked for with ``fields``, in the order of a record; None for all."""
+    if raw is None:
+        return None
+    wanted = [key.strip() for key in raw.split(",") if key.strip()]
+    unknown = sorted(set(wanted) - set(allowed))
+    if not wanted or unknown:
+        problem = f"Unknown: {', '.join(unknown)}. " if unknown else "Name at least one key. "
+        raise ValidationError({"fields": [problem + f"Choose among: {', '.join(allowed)}."]})
+    return [key for key in allowed if key in wanted]
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Incidents you may see",
-        description="JSON pages (keyset cursor) or the whole filtered list as GeoJSON, CSV (HXL row) or XLSX.",
+        description="JSON pages (keyset cursor) or the whole filtered list as GeoJSON, CSV (HXL row) or XLSX. "
+        "`fields` keeps only the keys named (a map needs far fewer than the whole record).",
+        parameters=[FIELDS],
         responses={200: IncidentReadSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(summary="One incident", responses={200: IncidentReadSerializer, **ERRORS}),
@@ -80,17 +102,28 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return IncidentReadSerializer
 
     def export_columns(self):
-        return export_columns(self.audience)
+        columns = export_columns(self.audience)
+        fields = getattr(self, "_fields", None)
+        return [column for column in columns if column[0] in fields] if fields else columns
 
     def geometry_of(self, row):
+        points = getattr(self, "_points", None)
+        if points is not None:
+            return points.get(row["id"])
         return point(row["longitude"], row["latitude"])
 
     def _rows(self, values, with_sources: bool):
         values = list(values)
         sources = sources_by_incident([v["id"] for v in values]) if with_sources else None
-        return [
+        rows = [
             incident_row(v, self.audience, sources.get(v["id"], []) if sources is not None else None) for v in values
         ]
+        fields = getattr(self, "_fields", None)
+        if not fields:
+            return rows
+        # The point is kept aside so that GeoJSON features keep their geometry whichever keys were asked for.
+        self._points = {row["id"]: point(row["longitude"], row["latitude"]) for row in rows}
+        return [{"id": row["id"], **{key: row[key] for key in fields if key in row}} for row in rows]
 
     def list(self, request, *args, **kwargs):
         key = cache.cache_key(request, self.audience, request.accepted_renderer.format)
@@ -98,6 +131,7 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         if hit is not None:
             content, content_type = hit
             return HttpResponse(content, content_type=content_type)
+        self._fields = parse_fields(request.query_params.get("fields"), row_keys(self.audience))
         queryset = self.filter_queryset(self.get_queryset()).values(*VALUES)
         if self.wants_json:
             page = self.paginate_queryset(queryset)

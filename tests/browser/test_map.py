@@ -12,7 +12,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def open_map(page, url):
     page.goto(url)
-    page.wait_for_selector("#map-app[data-ready=true]", timeout=20000)
+    try:
+        page.wait_for_selector("#map-app[data-ready=true]", timeout=20000)
+    except Exception:
+        pytest.fail(f"The map did not finish drawing; console: {page.console_errors}")
     return page.locator("#map-app")
 
 
@@ -52,6 +55,15 @@ def test_popups_tell_the_besieging_parties_and_the_convoy_pipeline(page, live_se
     text = page.locator(".leaflet-popup-content").inner_text()
     assert "Attacked" in text and "Dispatched" in text and "19 September 2016" in text
     screenshot(page, "map-convoy-popup")
+    # Unclustered at zoom 11: the incident's popup reads its public record from the API.
+    page.goto(f"{live_server.url}/?from=2016-09-01&to=2016-09-30&as_of=2016-09-30&layers=incidents&map=11/36.14/36.87")
+    page.wait_for_selector("#map-app[data-ready=true]")
+    page.locator(".incident-marker[title^='Attack on the inter-agency convoy']").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.get_by_text("people killed").wait_for()
+    text = popup.inner_text()
+    assert "5. Violence against humanitarian personnel" in text and "19 September 2016" in text
+    screenshot(page, "map-incident-popup")
     assert page.console_errors == []
 
 

@@ -9,7 +9,7 @@ import { summarize, visibleAreas, visibleConvoys, visibleIncidents } from "./mod
 import { BaseMap } from "./layers/basemap.js";
 import { AreasLayer } from "./layers/areas.js";
 import { ConvoysLayer } from "./layers/convoys.js";
-import { IncidentsLayer } from "./layers/incidents.js";
+import { INCIDENT_FIELDS, IncidentsLayer } from "./layers/incidents.js";
 import { ChoroplethLayer, MEASURES, valuesBy } from "./layers/choropleth.js";
 import { Timeline } from "./controls/timeline.js";
 import { Filters } from "./controls/filters.js";
@@ -56,7 +56,10 @@ class MapApp {
     this.layers = {
       areas: new AreasLayer(this.map, { labels: this.labels.areaStatuses }),
       convoys: new ConvoysLayer(this.map, { labels: this.labels.convoyStatuses }),
-      incidents: new IncidentsLayer(this.map, { labels: this.labels }),
+      incidents: new IncidentsLayer(this.map, {
+        labels: this.labels,
+        detailUrl: (id) => `${config.api.incidents}${id}/`,
+      }),
     };
     this.choropleth = new ChoroplethLayer(this.map);
   }
@@ -67,7 +70,7 @@ class MapApp {
       this.base.load(),
       getFeatures(`${api.areas}?format=geojson`),
       getFeatures(`${api.convoys}?format=geojson`),
-      getFeatures(`${api.incidents}?format=geojson`),
+      getFeatures(`${api.incidents}?format=geojson&fields=${INCIDENT_FIELDS.join(",")}`),
       getAllPages(`${api.agreements}?page_size=100`).catch(() => []),
     ]);
     this.data = { areas, convoys, incidents };

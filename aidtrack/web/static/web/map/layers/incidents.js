@@ -4,6 +4,14 @@
 import { L } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
 import { incidentGlyph } from "../style.js";
+import { getJSON } from "../api.js";
+
+// What the map needs to draw and filter incidents; the rest of a record is read when its popup opens, which
+// keeps the first load small when there are tens of thousands of incidents.
+export const INCIDENT_FIELDS = [
+  "id", "kind", "category", "title", "occurred_on", "latitude", "longitude", "admin1_pcode", "admin2_pcode",
+  "organization_id",
+];
 
 const IMPACT = [
   ["people_killed", "people killed"],
@@ -44,8 +52,10 @@ function popup(incident, labels) {
 }
 
 export class IncidentsLayer {
-  constructor(map, { labels }) {
+  constructor(map, { labels, detailUrl }) {
     this.labels = labels;
+    this.detailUrl = detailUrl;
+    this.details = new Map();
     this.markers = new Map();
     this.drawn = Promise.resolve();
     this.finish = null;
@@ -76,10 +86,26 @@ export class IncidentsLayer {
         alt: `${incident.title}: ${label}`,
         keyboard: true,
       });
-      marker.bindPopup(() => popup(incident, this.labels), { maxWidth: 320 });
+      marker.bindPopup(() => this.popup(incident, marker), { maxWidth: 320 });
       this.markers.set(incident.id, marker);
     }
     return marker;
+  }
+
+  popup(incident, marker) {
+    const holder = el("div", { class: "popup" }, el("h3", {}, incident.title), el("p", { class: "meta" }, "Loading…"));
+    if (!this.details.has(incident.id)) this.details.set(incident.id, getJSON(this.detailUrl(incident.id)));
+    this.details.get(incident.id).then(
+      (record) => {
+        // The record is read once: from now on the popup holds it.
+        marker.setPopupContent(popup(record, this.labels));
+      },
+      () => {
+        this.details.delete(incident.id);
+        holder.lastChild.textContent = "The details could not be read; close and open again to retry.";
+      },
+    );
+    return holder;
   }
 
   draw(visible, shown) {
