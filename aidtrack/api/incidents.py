@@ -1,6 +1,10 @@
 """/api/v1/incidents/: read what you may see; report, edit, review and delete through the incident services."""
 
+import gzip
+import re
+
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -25,6 +29,8 @@ from aidtrack.convoys.selectors import convoys_visible_to
 from aidtrack.incidents.models import Incident
 from aidtrack.incidents.selectors import incidents_removed_since, incidents_visible_to
 from aidtrack.incidents.services import SourceInput, incident_create, incident_delete, incident_review, incident_update
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `errors` says what is wrong with each field."),
@@ -130,7 +136,7 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         hit = cache.get(key)
         if hit is not None:
             content, content_type = hit
-            return HttpResponse(content, content_type=content_type)
+            return self._cached_response(request, key, content, content_type)
         self._fields = parse_fields(request.query_params.get("fields"), row_keys(self.audience))
         queryset = self.filter_queryset(self.get_queryset()).values(*VALUES)
         if self.wants_json:
@@ -139,6 +145,27 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         else:
             response = Response(self._rows(queryset.iterator(chunk_size=5000), with_sources=False))
         response._cache_key = key
+        return response
+
+    def _cached_response(self, request, key, content: bytes, content_type: str) -> HttpResponse:
+        """A cached list, compressed once and kept compressed for clients that take gzip.
+
+        Compressing a whole GeoJSON list of tens of thousands of incidents on every request would cost more
+        than finding it in the cache; the response is then left alone by the gzip middleware.
+        """
+        if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) or len(content) < 1024:
+            response = HttpResponse(content, content_type=content_type)
+            patch_vary_headers(response, ["Accept-Encoding"])
+            return response
+        hit = cache.get(key + ":gzip")
+        if hit is None:
+            compressed = gzip.compress(content, compresslevel=6, mtime=0)
+            cache.put(key + ":gzip", compressed, content_type)
+        else:
+            compressed = hit[0]
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ["Accept-Encoding"])
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -265,3 +265,21 @@ def test_members_may_ask_for_their_full_fields(world, client_for):
     rows = client_for("reporter_a").get("/api/v1/incidents/?fields=title,internal_description").json()["results"]
     row = next(r for r in rows if r["id"] == world.public.pk)
     assert row["internal_description"].startswith("SECRET-INTERNAL")
+
+
+def test_a_cached_list_is_served_compressed_and_revalidates_with_its_etag(world, client_for):
+    """The map's largest read: gzipped once and kept so; a reload with the ETag gets 304 and no body."""
+    import gzip
+
+    client = client_for("anonymous")
+    url = "/api/v1/incidents/?format=geojson"
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    second = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert first["Content-Encoding"] == second["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(second.content)) == json.loads(gzip.decompress(first.content))
+    assert "Accept-Encoding" in second["Vary"]
+    plain = client.get(url)
+    assert not plain.has_header("Content-Encoding")
+    assert json.loads(plain.content) == json.loads(gzip.decompress(second.content))
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=second["ETag"])
+    assert again.status_code == status.HTTP_304_NOT_MODIFIED and again.content == b""

@@ -5,9 +5,15 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from aidtrack.demo.loader import load_demo
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import OUTPUT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def screenshot(page, name):
+    """The map as the reader sees it (the viewport); the page below it is the register's tables."""
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"{name}.png"))
 
 
 def open_map(page, url):
@@ -155,6 +161,6 @@ def test_the_map_fits_a_phone_screen(browser, live_server):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     box = page.locator("#map").bounding_box()
     assert box["width"] <= 390 and box["height"] > 300
-    page.screenshot(path=str(screenshot.__globals__["OUTPUT"] / "map-phone.png"), full_page=False)
+    screenshot(page, "map-phone")
     assert errors == []
     context.close()

@@ -27,7 +27,7 @@ const IMPACT = [
 function popup(incident, labels) {
   const impact = IMPACT.filter(([key]) => incident[key]).map(([key, words]) => `${formatNumber(incident[key])} ${words}`);
   if (incident.supplies_lost) impact.push(`supplies lost: ${incident.supplies_lost}`);
-  if (incident.access_effect) impact.push(`access ${labels.accessEffects[incident.access_effect] || incident.access_effect}`);
+  if (incident.access_effect) impact.push(`access ${(labels.accessEffects[incident.access_effect] || incident.access_effect).toLowerCase()}`);
   return el(
     "div",
     { class: "popup" },
