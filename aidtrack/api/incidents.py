@@ -32,6 +32,15 @@ from aidtrack.incidents.services import SourceInput, incident_create, incident_d
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
+
+def etag_of(cache_key: str) -> str:
+    """The same list has the same ETag whichever worker renders it and however it is compressed.
+
+    The cache key already names the reader class, the URL, the format and the state of the data.
+    """
+    return f'"{cache_key.removeprefix("api:")[:32]}"'
+
+
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `errors` says what is wrong with each field."),
     401: OpenApiResponse(description="Sign in or send a token."),
@@ -155,6 +164,7 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         """
         if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) or len(content) < 1024:
             response = HttpResponse(content, content_type=content_type)
+            response["ETag"] = etag_of(key)
             patch_vary_headers(response, ["Accept-Encoding"])
             return response
         hit = cache.get(key + ":gzip")
@@ -165,6 +175,7 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
             compressed = hit[0]
         response = HttpResponse(compressed, content_type=content_type)
         response["Content-Encoding"] = "gzip"
+        response["ETag"] = etag_of(key)
         patch_vary_headers(response, ["Accept-Encoding"])
         return response
 
@@ -174,6 +185,7 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         if key and response.status_code == status.HTTP_200_OK:
             response.render()
             cache.put(key, response.content, response["Content-Type"])
+            response["ETag"] = etag_of(key)
         return response
 
     def retrieve(self, request, pk=None):

@@ -283,3 +283,20 @@ def test_a_cached_list_is_served_compressed_and_revalidates_with_its_etag(world,
     assert json.loads(plain.content) == json.loads(gzip.decompress(second.content))
     again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=second["ETag"])
     assert again.status_code == status.HTTP_304_NOT_MODIFIED and again.content == b""
+
+
+def test_the_etag_is_the_same_fresh_or_cached_compressed_or_not_and_changes_with_the_data(world, client_for):
+    from aidtrack.api import cache as api_cache
+
+    client = client_for("anonymous")
+    url = "/api/v1/incidents/?format=geojson"
+    fresh = client.get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+    cached = client.get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+    plain = client.get(url)["ETag"]
+    assert fresh.removeprefix("W/") == cached == plain
+    api_cache.clear()  # another worker, which has not rendered the list yet
+    assert client.get(url, HTTP_IF_NONE_MATCH=cached).status_code == status.HTTP_304_NOT_MODIFIED
+    changed = Incident.objects.get(pk=world.public.pk)
+    changed.title = "Changed title"
+    changed.save()
+    assert client.get(url, HTTP_IF_NONE_MATCH=cached).status_code == status.HTTP_200_OK
