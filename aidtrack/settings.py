@@ -19,6 +19,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -105,6 +106,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The map reads whole GeoJSON lists: compressed (with Django's BREACH mitigation), and with an ETag so that a
+    # reload revalidates (304) instead of downloading them again.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -165,13 +170,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-# Leaflet comes from the XStatic-Leaflet package (pinned in requirements.txt), never from a CDN.
-STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
+# Leaflet and its marker-cluster plugin come from XStatic packages (pinned in requirements.txt), never from a CDN.
+STATICFILES_DIRS = [
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "BACKEND": "aidtrack.web.storage.StaticFilesStorage",
     },
 }
 
@@ -267,6 +275,11 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", True)
 # A point's "nearest community" must lie within this distance (km).
+# The public map draws our own boundaries and needs no tile server. A deployment may add a background tile
+# layer by giving its URL template (e.g. https://tiles.example.org/{z}/{x}/{y}.png) and the attribution it requires.
+AIDTRACK_MAP_TILE_URL = os.environ.get("AIDTRACK_MAP_TILE_URL", "")
+AIDTRACK_MAP_TILE_ATTRIBUTION = os.environ.get("AIDTRACK_MAP_TILE_ATTRIBUTION", "")
+
 AIDTRACK_NEAREST_COMMUNITY_KM = float(os.environ.get("AIDTRACK_NEAREST_COMMUNITY_KM", "5"))
 # Importers refuse files larger than this (bytes); a command can raise it with --max-bytes.
 AIDTRACK_IMPORT_MAX_BYTES = int(os.environ.get("AIDTRACK_IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))

@@ -28,6 +28,8 @@ AreaReadSerializer = doc_serializer(
         "name_ar": serializers.CharField(help_text="Name in Arabic."),
         "governorate_pcode": serializers.CharField(allow_null=True, help_text="Governorate P-code."),
         "governorate_name": serializers.CharField(allow_null=True, help_text="Governorate name."),
+        "district_pcode": serializers.CharField(allow_null=True, help_text="District (admin 2) P-code."),
+        "district_name": serializers.CharField(allow_null=True, help_text="District name."),
         "community_pcodes": serializers.ListField(child=serializers.CharField(), help_text="Communities covered."),
         "latitude": serializers.FloatField(allow_null=True, help_text="Latitude of the area's point."),
         "longitude": serializers.FloatField(allow_null=True, help_text="Longitude of the area's point."),
@@ -54,6 +56,8 @@ COLUMNS = [
     ("name_ar", "#loc+name+i_ar"),
     ("governorate_pcode", "#adm1+code"),
     ("governorate_name", "#adm1+name"),
+    ("district_pcode", "#adm2+code"),
+    ("district_name", "#adm2+name"),
     ("community_pcodes", "#adm4+code"),
     ("latitude", "#geo+lat"),
     ("longitude", "#geo+lon"),
@@ -88,6 +92,8 @@ def area_row(area: Area, day: datetime.date) -> dict:
         "name_ar": area.name_ar,
         "governorate_pcode": area.governorate.pcode if area.governorate_id else None,
         "governorate_name": area.governorate.name_en if area.governorate_id else None,
+        "district_pcode": area.admin2.pcode if area.admin2_id else None,
+        "district_name": area.admin2.name_en if area.admin2_id else None,
         "community_pcodes": [c.pcode for c in area.communities.all()],
         "latitude": area.latitude,
         "longitude": area.longitude,
@@ -136,7 +142,7 @@ class AreaViewSet(ApiViewMixin, viewsets.GenericViewSet):
     queryset = Area.objects.none()
 
     def get_queryset(self):
-        return Area.objects.select_related("governorate").prefetch_related(
+        return Area.objects.select_related("governorate", "admin2").prefetch_related(
             "communities",
             "besieging_parties",
             Prefetch("status_periods", queryset=StatusPeriod.objects.select_related("organization")),

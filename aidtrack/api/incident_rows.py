@@ -126,6 +126,12 @@ PUBLIC_KEYS = [key for key, _ in PUBLIC_COLUMNS]
 FULL_ONLY_KEYS = [key for key, _ in FULL_ONLY_COLUMNS]
 
 
+def row_keys(audience: Audience) -> list[str]:
+    """Every key of an incident row for this reader (JSON adds "sources"): what ``fields`` may ask for."""
+    keys = [*PUBLIC_KEYS, "organization_id", "perpetrator_id", "sources"]
+    return keys if audience.is_public else keys + FULL_ONLY_KEYS
+
+
 def export_columns(audience: Audience):
     return PUBLIC_COLUMNS if audience.is_public else PUBLIC_COLUMNS + FULL_ONLY_COLUMNS
 

@@ -1,6 +1,10 @@
 """/api/v1/incidents/: read what you may see; report, edit, review and delete through the incident services."""
 
+import gzip
+import re
+
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -13,7 +17,7 @@ from rest_framework.response import Response
 from aidtrack.api import cache
 from aidtrack.api.base import ApiViewMixin, get_or_404, point
 from aidtrack.api.filters import IncidentFilter
-from aidtrack.api.incident_rows import VALUES, export_columns, incident_row, sources_by_incident
+from aidtrack.api.incident_rows import VALUES, export_columns, incident_row, row_keys, sources_by_incident
 from aidtrack.api.pagination import KeysetPagination
 from aidtrack.api.serializers import (
     IncidentReadSerializer,
@@ -25,6 +29,17 @@ from aidtrack.convoys.selectors import convoys_visible_to
 from aidtrack.incidents.models import Incident
 from aidtrack.incidents.selectors import incidents_removed_since, incidents_visible_to
 from aidtrack.incidents.services import SourceInput, incident_create, incident_delete, incident_review, incident_update
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def etag_of(cache_key: str) -> str:
+    """The same list has the same ETag whichever worker renders it and however it is compressed.
+
+    The cache key already names the reader class, the URL, the format and the state of the data.
+    """
+    return f'"{cache_key.removeprefix("api:")[:32]}"'
+
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `errors` says what is wrong with each field."),
@@ -44,10 +59,32 @@ def parse_since(raw: str | None):
     return moment
 
 
+FIELDS = OpenApiParameter(
+    "fields",
+    OpenApiTypes.STR,
+    description="Comma-separated keys to keep in each record, e.g. id,title,occurred_on,category (all if absent). "
+    "GeoJSON keeps each feature's point whatever the keys.",
+)
+
+
+def parse_fields(raw: str | None, allowed: list[str]) -> list[str] | None:
+    """The keys asked for with ``fields``, in the order of a record; None for all."""
+    if raw is None:
+        return None
+    wanted = [key.strip() for key in raw.split(",") if key.strip()]
+    unknown = sorted(set(wanted) - set(allowed))
+    if not wanted or unknown:
+        problem = f"Unknown: {', '.join(unknown)}. " if unknown else "Name at least one key. "
+        raise ValidationError({"fields": [problem + f"Choose among: {', '.join(allowed)}."]})
+    return [key for key in allowed if key in wanted]
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Incidents you may see",
-        description="JSON pages (keyset cursor) or the whole filtered list as GeoJSON, CSV (HXL row) or XLSX.",
+        description="JSON pages (keyset cursor) or the whole filtered list as GeoJSON, CSV (HXL row) or XLSX. "
+        "`fields` keeps only the keys named (a map needs far fewer than the whole record).",
+        parameters=[FIELDS],
         responses={200: IncidentReadSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(summary="One incident", responses={200: IncidentReadSerializer, **ERRORS}),
@@ -80,24 +117,36 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return IncidentReadSerializer
 
     def export_columns(self):
-        return export_columns(self.audience)
+        columns = export_columns(self.audience)
+        fields = getattr(self, "_fields", None)
+        return [column for column in columns if column[0] in fields] if fields else columns
 
     def geometry_of(self, row):
+        points = getattr(self, "_points", None)
+        if points is not None:
+            return points.get(row["id"])
         return point(row["longitude"], row["latitude"])
 
     def _rows(self, values, with_sources: bool):
         values = list(values)
         sources = sources_by_incident([v["id"] for v in values]) if with_sources else None
-        return [
+        rows = [
             incident_row(v, self.audience, sources.get(v["id"], []) if sources is not None else None) for v in values
         ]
+        fields = getattr(self, "_fields", None)
+        if not fields:
+            return rows
+        # The point is kept aside so that GeoJSON features keep their geometry whichever keys were asked for.
+        self._points = {row["id"]: point(row["longitude"], row["latitude"]) for row in rows}
+        return [{"id": row["id"], **{key: row[key] for key in fields if key in row}} for row in rows]
 
     def list(self, request, *args, **kwargs):
         key = cache.cache_key(request, self.audience, request.accepted_renderer.format)
         hit = cache.get(key)
         if hit is not None:
             content, content_type = hit
-            return HttpResponse(content, content_type=content_type)
+            return self._cached_response(request, key, content, content_type)
+        self._fields = parse_fields(request.query_params.get("fields"), row_keys(self.audience))
         queryset = self.filter_queryset(self.get_queryset()).values(*VALUES)
         if self.wants_json:
             page = self.paginate_queryset(queryset)
@@ -107,12 +156,36 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         response._cache_key = key
         return response
 
+    def _cached_response(self, request, key, content: bytes, content_type: str) -> HttpResponse:
+        """A cached list, compressed once and kept compressed for clients that take gzip.
+
+        Compressing a whole GeoJSON list of tens of thousands of incidents on every request would cost more
+        than finding it in the cache; the response is then left alone by the gzip middleware.
+        """
+        if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) or len(content) < 1024:
+            response = HttpResponse(content, content_type=content_type)
+            response["ETag"] = etag_of(key)
+            patch_vary_headers(response, ["Accept-Encoding"])
+            return response
+        hit = cache.get(key + ":gzip")
+        if hit is None:
+            compressed = gzip.compress(content, compresslevel=6, mtime=0)
+            cache.put(key + ":gzip", compressed, content_type)
+        else:
+            compressed = hit[0]
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+        response["ETag"] = etag_of(key)
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         key = getattr(response, "_cache_key", None)
         if key and response.status_code == status.HTTP_200_OK:
             response.render()
             cache.put(key, response.content, response["Content-Type"])
+            response["ETag"] = etag_of(key)
         return response
 
     def retrieve(self, request, pk=None):

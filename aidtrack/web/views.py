@@ -2,13 +2,44 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 
+from aidtrack.areas.models import AccessStatus
+from aidtrack.convoys.models import ConvoyStatus
+from aidtrack.geo.models import AdminArea, AdminLevel
+from aidtrack.incidents.models import AccessEffect, Category
+from aidtrack.orgs.models import Organization, PartyType
 from aidtrack.web.selectors import public_overview
+
+
+def map_config(day: datetime.date) -> dict:
+    """What the map's script needs to start: where to read, the words for every code, and the optional tiles."""
+    return {
+        "api": {
+            "areas": reverse("api:area-list"),
+            "convoys": reverse("api:convoy-list"),
+            "incidents": reverse("api:incident-list"),
+            "agreements": reverse("api:agreement-list"),
+        },
+        "layers": reverse("geo:layers"),
+        "tileUrl": settings.AIDTRACK_MAP_TILE_URL,
+        "tileAttribution": settings.AIDTRACK_MAP_TILE_ATTRIBUTION,
+        "today": timezone.localdate().isoformat(),
+        "asOf": day.isoformat(),
+        "labels": {
+            "areaStatuses": dict(AccessStatus.choices),
+            "convoyStatuses": dict(ConvoyStatus.choices),
+            "categories": dict(Category.choices),
+            "partyTypes": dict(PartyType.choices),
+            "accessEffects": dict(AccessEffect.choices),
+        },
+    }
 
 
 def home(request):
@@ -20,7 +51,18 @@ def home(request):
             day = datetime.date.fromisoformat(requested)
         except ValueError:
             error = f"“{requested}” is not a date: use YYYY-MM-DD, e.g. 2016-09-19."
-    return render(request, "web/home.html", {"overview": public_overview(day), "as_of": day, "error": error})
+    context = {
+        "overview": public_overview(day),
+        "as_of": day,
+        "error": error,
+        "map_config": map_config(day),
+        "area_statuses": AccessStatus.choices,
+        "convoy_statuses": ConvoyStatus.choices,
+        "categories": Category.choices,
+        "governorates": AdminArea.objects.filter(level=AdminLevel.GOVERNORATE).order_by("name_en"),
+        "organizations": Organization.objects.order_by("name"),
+    }
+    return render(request, "web/home.html", context)
 
 
 def health(request):

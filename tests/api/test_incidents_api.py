@@ -233,3 +233,70 @@ def test_anonymous_clients_are_throttled(world, client_for):
     codes = [client.get("/api/v1/parties/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert client_for("reporter_a").get("/api/v1/parties/").status_code == 200
+
+
+def test_fields_keeps_only_the_keys_asked_for_and_the_features_point(world, client_for):
+    """The map asks for the few keys it draws; GeoJSON features keep their (generalised) point."""
+    client = client_for("anonymous")
+    centre = [round(world.subdistrict.centroid_lon, 6), round(world.subdistrict.centroid_lat, 6)]
+    features = client.get("/api/v1/incidents/?format=geojson&fields=title,category").json()["features"]
+    feature = next(f for f in features if f["id"] == world.public.pk)
+    assert feature["properties"] == {
+        "id": world.public.pk,
+        "category": world.public.category,
+        "title": world.public.title,
+    }
+    assert feature["geometry"]["coordinates"] == centre
+    page = client.get("/api/v1/incidents/?fields=title").json()
+    assert all(set(row) == {"id", "title"} for row in page["results"])
+    lines = client.get("/api/v1/incidents/?format=csv&fields=title,occurred_on").content.decode().splitlines()
+    assert lines[:2] == ["title,occurred_on", "#event+title,#date+occurred"]
+
+
+@pytest.mark.parametrize("fields", ["internal_description", "reported_by,title", "nonsense", ","])
+def test_fields_cannot_reach_what_the_public_may_not_read(world, client_for, fields):
+    response = client_for("anonymous").get("/api/v1/incidents/", {"format": "geojson", "fields": fields})
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    message = response.json()["errors"]["fields"][0]
+    assert "Choose among:" in message and "internal_description" not in message.split("Choose among:")[1]
+
+
+def test_members_may_ask_for_their_full_fields(world, client_for):
+    rows = client_for("reporter_a").get("/api/v1/incidents/?fields=title,internal_description").json()["results"]
+    row = next(r for r in rows if r["id"] == world.public.pk)
+    assert row["internal_description"].startswith("SECRET-INTERNAL")
+
+
+def test_a_cached_list_is_served_compressed_and_revalidates_with_its_etag(world, client_for):
+    """The map's largest read: gzipped once and kept so; a reload with the ETag gets 304 and no body."""
+    import gzip
+
+    client = client_for("anonymous")
+    url = "/api/v1/incidents/?format=geojson"
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    second = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert first["Content-Encoding"] == second["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(second.content)) == json.loads(gzip.decompress(first.content))
+    assert "Accept-Encoding" in second["Vary"]
+    plain = client.get(url)
+    assert not plain.has_header("Content-Encoding")
+    assert json.loads(plain.content) == json.loads(gzip.decompress(second.content))
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=second["ETag"])
+    assert again.status_code == status.HTTP_304_NOT_MODIFIED and again.content == b""
+
+
+def test_the_etag_is_the_same_fresh_or_cached_compressed_or_not_and_changes_with_the_data(world, client_for):
+    from aidtrack.api import cache as api_cache
+
+    client = client_for("anonymous")
+    url = "/api/v1/incidents/?format=geojson"
+    fresh = client.get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+    cached = client.get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+    plain = client.get(url)["ETag"]
+    assert fresh.removeprefix("W/") == cached == plain
+    api_cache.clear()  # another worker, which has not rendered the list yet
+    assert client.get(url, HTTP_IF_NONE_MATCH=cached).status_code == status.HTTP_304_NOT_MODIFIED
+    changed = Incident.objects.get(pk=world.public.pk)
+    changed.title = "Changed title"
+    changed.save()
+    assert client.get(url, HTTP_IF_NONE_MATCH=cached).status_code == status.HTTP_200_OK

@@ -174,3 +174,14 @@ def test_a_submitted_convoy_keeps_its_cargo_but_its_title_can_change(world, clie
     edited = client.patch(url, {"title": "Food to the town", "version": 2}, format="json")
     assert edited.status_code == 200 and edited.json()["title"] == "Food to the town"
     assert len(edited.json()["cargo_lines"]) == 2
+
+
+def test_an_area_row_names_its_district_in_json_and_csv(world, client_for):
+    """The map's district choropleth sums people besieged by the district each area lies in."""
+    type(world.area).objects.filter(pk=world.area.pk).update(admin2=world.district)
+    client = client_for("anonymous")
+    row = client.get(f"/api/v1/areas/{world.area.pk}/?as_of=2016-09-19").json()
+    assert (row["district_pcode"], row["district_name"]) == (world.district.pcode, "Damascus district")
+    lines = client.get("/api/v1/areas/?format=csv&as_of=2016-09-19").content.decode().splitlines()
+    assert "district_pcode" in lines[0].split(",") and "#adm2+code" in lines[1].split(",")
+    assert world.district.pcode in lines[2]

@@ -1,0 +1,50 @@
+// The legend: each status's shape, letter and colour; line patterns of convoys; incident markers; shading.
+
+import { el, formatNumber } from "../dom.js";
+import { AREA_STYLE, CONVOY_GROUPS, INCIDENT_GROUPS, areaSize, shapeSVG } from "../style.js";
+
+function svg(markup) {
+  const holder = el("span", { class: "swatch" });
+  holder.innerHTML = markup; // built from our own constants only
+  return holder;
+}
+
+export class Legend {
+  constructor(root, { labels }) {
+    this.root = root;
+    this.labels = labels;
+  }
+
+  show(state, choropleth) {
+    const parts = [el("h3", {}, "Legend")];
+    if (state.layers.has("areas")) {
+      parts.push(el("h4", {}, "Areas (size: population)"), el("ul", {},
+        Object.entries(AREA_STYLE).map(([status, style]) =>
+          el("li", {}, svg(shapeSVG(style.shape, 18, style.colour)), el("b", {}, style.letter), " ", this.labels.areaStatuses[status]))),
+      el("p", { class: "sizes" }, [10000, 100000, 300000].map((n) =>
+        el("span", {}, svg(shapeSVG("circle", areaSize(n), "#777")), formatNumber(n)))));
+    }
+    if (state.layers.has("convoys")) {
+      parts.push(el("h4", {}, "Convoys (line from origin)"), el("ul", {},
+        CONVOY_GROUPS.map((group) => el("li", {},
+          svg(`<svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5" x2="34" y2="5" stroke="${group.colour}" stroke-width="4" ${group.dashArray ? `stroke-dasharray="${group.dashArray}"` : ""}/></svg>`),
+          el("b", {}, group.letter), " ", group.group))));
+    }
+    if (state.layers.has("incidents")) {
+      parts.push(el("h4", {}, "Incidents (numbers on circles: how many are grouped)"), el("ul", {},
+        INCIDENT_GROUPS.map((group) => el("li", {}, el("span", { class: `incident-marker legend-marker ${group.cls}` }, el("span", {}, group.text)), " ", group.label))));
+    }
+    if (choropleth) {
+      let lower = 1;
+      parts.push(el("h4", {}, choropleth.title), choropleth.bounds.length
+        ? el("ul", {}, choropleth.bounds.map((bound, i) => {
+          const item = el("li", {}, el("span", { class: "box", style: `background:${choropleth.colours[i]}` }),
+            `${formatNumber(lower)} – ${formatNumber(bound)}`);
+          lower = bound + 1;
+          return item;
+        }))
+        : el("p", {}, "Nothing to shade for these dates and filters."));
+    }
+    this.root.replaceChildren(...parts);
+  }
+}

@@ -1,0 +1,180 @@
+// The public map: reads the public API once, then redraws from memory for every date and filter, keeping the
+// view in the URL so that a link reproduces it.
+
+import { L } from "./leaflet.js";
+import { getFeatures, getAllPages } from "./api.js";
+import { addDays, dayOf } from "./dates.js";
+import { defaultState, readState, writeState } from "./state.js";
+import { summarize, visibleAreas, visibleConvoys, visibleIncidents } from "./model.js";
+import { BaseMap } from "./layers/basemap.js";
+import { AreasLayer } from "./layers/areas.js";
+import { ConvoysLayer } from "./layers/convoys.js";
+import { INCIDENT_FIELDS, IncidentsLayer } from "./layers/incidents.js";
+import { ChoroplethLayer, MEASURES, valuesBy } from "./layers/choropleth.js";
+import { Timeline } from "./controls/timeline.js";
+import { Filters } from "./controls/filters.js";
+import { Summary } from "./controls/summary.js";
+import { Legend } from "./controls/legend.js";
+import { Downloads } from "./controls/downloads.js";
+
+const SYRIA = [[32.3, 35.6], [37.4, 42.4]];
+
+function dataSpan(incidents, today) {
+  const days = incidents.map((incident) => incident.occurred_on).sort();
+  if (!days.length) return { from: addDays(today, -30), to: today };
+  return { from: days[0], to: days[days.length - 1] };
+}
+
+function moments(agreements, convoys) {
+  const out = [];
+  for (const agreement of agreements) out.push({ day: dayOf(agreement.starts_at), label: `${agreement.name} takes effect` });
+  const firstDelivery = convoys
+    .flatMap((c) => c.events.filter((e) => e.to_status === "delivered" || e.to_status === "partially_delivered"))
+    .map((e) => dayOf(e.occurred_at))
+    .sort()[0];
+  if (firstDelivery) out.push({ day: firstDelivery, label: "first delivery" });
+  for (const convoy of convoys) {
+    for (const event of convoy.events) {
+      if (event.to_status === "attacked") out.push({ day: dayOf(event.occurred_at), label: `convoy ${convoy.reference} attacked` });
+    }
+  }
+  return out.sort((a, b) => (a.day < b.day ? -1 : 1)).slice(0, 6);
+}
+
+class MapApp {
+  constructor(config) {
+    this.config = config;
+    this.labels = config.labels;
+    this.app = document.getElementById("map-app");
+    this.status = document.getElementById("map-status");
+    this.app.hidden = false;
+    this.map = L.map("map", { minZoom: 5, maxZoom: 14, zoomSnap: 0.5, keyboard: true, preferCanvas: false, attributionControl: true });
+    this.map.attributionControl.setPrefix(false);
+    this.map.attributionControl.addAttribution("Boundaries: aidtrack's admin areas");
+    this.map.fitBounds(SYRIA);
+    this.base = new BaseMap(this.map, { layersUrl: config.layers, tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
+    this.layers = {
+      areas: new AreasLayer(this.map, { labels: this.labels.areaStatuses }),
+      convoys: new ConvoysLayer(this.map, { labels: this.labels.convoyStatuses }),
+      incidents: new IncidentsLayer(this.map, {
+        labels: this.labels,
+        detailUrl: (id) => `${config.api.incidents}${id}/`,
+      }),
+    };
+    this.choropleth = new ChoroplethLayer(this.map);
+  }
+
+  async start() {
+    const api = this.config.api;
+    const [, areas, convoys, incidents, agreements] = await Promise.all([
+      this.base.load(),
+      getFeatures(`${api.areas}?format=geojson`),
+      getFeatures(`${api.convoys}?format=geojson`),
+      getFeatures(`${api.incidents}?format=geojson&fields=${INCIDENT_FIELDS.join(",")}`),
+      getAllPages(`${api.agreements}?page_size=100`).catch(() => []),
+    ]);
+    this.data = { areas, convoys, incidents };
+    // Milliseconds since navigation, for the benchmark: when the data had arrived, and when all was drawn.
+    this.app.dataset.dataAtMs = String(Math.round(performance.now()));
+    this.areasById = new Map(areas.map((area) => [area.id, area]));
+    const panel = document.getElementById("map-panel");
+    const choices = {
+      categories: [...Object.keys(this.labels.categories), "access"],
+      areaStatuses: Object.keys(this.labels.areaStatuses),
+      convoyStatuses: Object.keys(this.labels.convoyStatuses),
+    };
+    this.defaults = defaultState(dataSpan(incidents, this.config.today));
+    this.state = readState(window.location.search, this.defaults, choices);
+    const levels = new Set([1, ...(this.base.hasLevel(2) ? [2] : [])]);
+    if (this.state.choropleth && !levels.has(MEASURES[this.state.choropleth].level)) this.state.choropleth = "";
+    const onChange = (change) => this.update(change);
+    this.timeline = new Timeline(panel, { onChange });
+    this.timeline.setMoments(moments(agreements, convoys));
+    this.filters = new Filters(panel, { onChange, levels });
+    this.summary = new Summary(document.getElementById("summary"), { labels: this.labels });
+    this.legend = new Legend(document.getElementById("legend"), { labels: this.labels });
+    this.downloads = new Downloads(document.getElementById("downloads"), { api, today: this.config.today });
+    if (this.state.view) this.map.setView([this.state.view.lat, this.state.view.lon], this.state.view.zoom);
+    this.map.on("moveend", () => {
+      const centre = this.map.getCenter();
+      this.state.view = { zoom: this.map.getZoom(), lat: centre.lat, lon: centre.lng };
+      this.remember();
+    });
+    document.getElementById("copy-link").addEventListener("click", () => this.copyLink());
+    window.addEventListener("popstate", () => {
+      this.state = readState(window.location.search, this.defaults, choices);
+      this.render();
+    });
+    await this.render();
+    this.status.textContent = "";
+    this.app.dataset.readyAtMs = String(Math.round(performance.now()));
+    this.app.dataset.ready = "true";
+  }
+
+  update(change) {
+    Object.assign(this.state, change);
+    if (this.state.asOf > this.state.to) this.state.asOf = this.state.to;
+    if (this.state.asOf < this.state.from) this.state.asOf = this.state.from;
+    this.remember();
+    return this.render();
+  }
+
+  remember() {
+    window.history.replaceState(null, "", `${window.location.pathname}?${writeState(this.state)}`);
+  }
+
+  async render() {
+    const started = performance.now();
+    const state = this.state;
+    const shown = {
+      areas: visibleAreas(this.data.areas, state),
+      convoys: visibleConvoys(this.data.convoys, state, this.areasById),
+      incidents: visibleIncidents(this.data.incidents, state),
+    };
+    const counts = {};
+    counts.areas = this.layers.areas.draw(shown.areas, state.asOf);
+    const convoyCounts = this.layers.convoys.draw(shown.convoys, state.asOf);
+    counts.convoys = convoyCounts.convoys;
+    counts.convoyLines = convoyCounts.lines;
+    counts.incidents = this.layers.incidents.draw(shown.incidents, state.layers.has("incidents"));
+    for (const [name, layer] of Object.entries(this.layers)) {
+      if (state.layers.has(name)) layer.group.addTo(this.map);
+      else layer.group.remove();
+    }
+    let choropleth = null;
+    if (state.choropleth) {
+      const measure = MEASURES[state.choropleth];
+      const collection = await this.base.collection(measure.level);
+      counts.shaded = this.choropleth.draw(collection, measure, valuesBy(measure, shown));
+      this.choropleth.group.addTo(this.map);
+      choropleth = this.choropleth.legend;
+    } else {
+      this.choropleth.group.remove();
+      counts.shaded = 0;
+    }
+    await this.layers.incidents.drawn;
+    this.timeline.show(state);
+    this.filters.show(state);
+    this.summary.show(summarize(shown, state.asOf), state);
+    this.legend.show(state, choropleth);
+    this.downloads.show(state);
+    for (const [name, n] of Object.entries(counts)) this.app.dataset[name] = String(n);
+    this.app.dataset.renderMs = String(Math.round(performance.now() - started));
+  }
+
+  async copyLink() {
+    const note = document.getElementById("copied");
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      note.textContent = "Link copied.";
+    } catch {
+      note.textContent = "Copy the address bar: it holds this view.";
+    }
+  }
+}
+
+const config = JSON.parse(document.getElementById("map-config").textContent);
+new MapApp(config).start().catch((error) => {
+  document.getElementById("map-status").textContent = `The map could not load its data (${error.message}). The register below still works.`;
+  throw error;
+});

@@ -1,0 +1,68 @@
+// How each status and category looks. Colours are from the Okabe-Ito palette, which stays distinct for the
+// common forms of colour blindness, and every status also has its own shape, line pattern and letter, so that
+// nothing is told by colour alone.
+
+export const AREA_STYLE = {
+  besieged: { colour: "#D55E00", shape: "square", letter: "B" },
+  military_encircled: { colour: "#CC79A7", shape: "diamond", letter: "M" },
+  hard_to_reach: { colour: "#E69F00", shape: "triangle", letter: "H" },
+  accessible: { colour: "#009E73", shape: "circle", letter: "A" },
+};
+
+const PIPELINE = { colour: "#0072B2", dashArray: "8 6", group: "in the pipeline", letter: "P" };
+const REACHED = { colour: "#009E73", dashArray: null, group: "delivered", letter: "D" };
+const STOPPED = { colour: "#D55E00", dashArray: "2 6", group: "stopped", letter: "X" };
+const WITHDRAWN = { colour: "#6b7280", dashArray: "1 8", group: "cancelled or on hold", letter: "C" };
+
+export const CONVOY_GROUPS = [PIPELINE, REACHED, STOPPED, WITHDRAWN];
+export const CONVOY_STYLE = {
+  draft: PIPELINE,
+  submitted: PIPELINE,
+  approved: PIPELINE,
+  partially_approved: PIPELINE,
+  dispatched: PIPELINE,
+  delivered: REACHED,
+  partially_delivered: REACHED,
+  denied: STOPPED,
+  no_response: STOPPED,
+  blocked: STOPPED,
+  attacked: STOPPED,
+  cancelled: WITHDRAWN,
+  on_hold: WITHDRAWN,
+};
+
+// Incident markers carry the category number (or a tick for access achieved) and a shape per group.
+export function incidentGlyph(incident) {
+  if (incident.kind === "access") return { text: "✓", cls: "inc-access" };
+  if (!incident.category || incident.category === "other") return { text: "•", cls: "inc-other" };
+  const violent = ["5", "7", "8"].includes(incident.category);
+  return { text: incident.category, cls: violent ? "inc-violent" : "inc-obstruct" };
+}
+
+export const INCIDENT_GROUPS = [
+  { cls: "inc-violent", text: "5", label: "violence, hostilities, explosive hazards (5, 7, 8)" },
+  { cls: "inc-obstruct", text: "3", label: "other obstructions (1–4, 6, 9): the number is the category" },
+  { cls: "inc-other", text: "•", label: "other obstruction" },
+  { cls: "inc-access", text: "✓", label: "access achieved (delivery, crossing, evacuation)" },
+];
+
+// A sequential palette (viridis, light to dark), readable in greyscale too.
+export const CHOROPLETH_COLOURS = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487"];
+
+const SQRT_SCALE = 0.045;
+export function areaSize(population) {
+  return Math.max(14, Math.min(56, Math.round(Math.sqrt(population || 0) * SQRT_SCALE + 10)));
+}
+
+export function shapeSVG(shape, size, colour) {
+  const s = size;
+  const h = s / 2;
+  const body = {
+    square: `<rect x="2" y="2" width="${s - 4}" height="${s - 4}"/>`,
+    diamond: `<polygon points="${h},1 ${s - 1},${h} ${h},${s - 1} 1,${h}"/>`,
+    triangle: `<polygon points="${h},1 ${s - 1},${s - 2} 1,${s - 2}"/>`,
+    circle: `<circle cx="${h}" cy="${h}" r="${h - 2}"/>`,
+  }[shape];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${s}" height="${s}" viewBox="0 0 ${s} ${s}" aria-hidden="true">`
+    + `<g fill="${colour}" fill-opacity="0.55" stroke="${colour}" stroke-width="2">${body}</g></svg>`;
+}

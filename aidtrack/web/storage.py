@@ -1,0 +1,26 @@
+"""Static files storage: WhiteNoise's compressed manifest storage, tolerant of source maps a package lacks."""
+
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """Leaves a ``sourceMappingURL`` that names a missing ``.map`` file as it is.
+
+    XStatic-Leaflet-MarkerCluster's ``leaflet.markercluster.js`` ends with a reference to a source map that the
+    package does not ship. The manifest storage would refuse to collect it, and with it every static file.
+    A browser asks for a source map only when its developer tools are open, so the reference may stay as it is;
+    any other missing file is still an error.
+    """
+
+    def url_converter(self, name, hashed_files, template=None):
+        convert = super().url_converter(name, hashed_files, template)
+
+        def converter(matchobj):
+            try:
+                return convert(matchobj)
+            except ValueError:
+                if matchobj.groupdict().get("url", "").strip().endswith(".map"):
+                    return matchobj.group(0)
+                raise
+
+        return converter
