@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "aidtrack.web",
     "aidtrack.staff",
     "aidtrack.api",
+    "aidtrack.exchange",
 ]
 
 MIDDLEWARE = [
