@@ -50,6 +50,21 @@ def _cell(value):
     return value
 
 
+# A cell starting with one of these is run as a formula by Excel and LibreOffice (=HYPERLINK(...) sends the
+# reader's data elsewhere); OWASP's advice is to prefix such text with an apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def escape_formula(value):
+    """Text that a spreadsheet would run as a formula, made inert by a leading apostrophe; numbers unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
 def _columns(view, rows):
     columns = getattr(view, "export_columns", None)
     if callable(columns):
@@ -99,7 +114,7 @@ class CSVRenderer(renderers.BaseRenderer):
         writer.writerow([key for key, _ in columns])
         writer.writerow([hxl for _, hxl in columns])
         for row in rows:
-            writer.writerow([_cell(row.get(key)) for key, _ in columns])
+            writer.writerow([escape_formula(_cell(row.get(key))) for key, _ in columns])
         return buffer.getvalue().encode("utf-8")
 
 
@@ -133,7 +148,7 @@ class XLSXRenderer(renderers.BaseRenderer):
 
 
 def _xlsx_cell(value):
-    value = _cell(value)
+    value = escape_formula(_cell(value))
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
     return value
