@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from aidtrack.exchange.places import PlaceMatcher
 from aidtrack.exchange.values import (
@@ -337,6 +338,7 @@ class _Checker:
     def read(self, row: int, cells: dict) -> RowPlan | None:
         errors_before = len(self.report.problems)
         values = {}
+        self.failed = set()
         for field_name, text in cells.items():
             column = FIELDS[field_name]
             if is_missing(text):
@@ -348,6 +350,7 @@ class _Checker:
                 values[field_name] = column.parse(text)
             except ValueProblem as problem:
                 self.problem(row, field_name, text, str(problem))
+                self.failed.add(field_name)
         if "occurred_on" not in values and is_missing(cells.get("occurred_on", "")):
             self.problem(row, "occurred_on", "", "the date is missing: every incident needs one (e.g. 2016-09-19)")
         self._place(row, values)
@@ -384,7 +387,7 @@ class _Checker:
                 else:
                     values["stated_area_id"] = pk
         has_lat, has_lon = "latitude" in values, "longitude" in values
-        if has_lat != has_lon:
+        if has_lat != has_lon and not {"latitude", "longitude"} & self.failed:
             missing = "longitude" if has_lat else "latitude"
             self.problem(row, missing, "", f"the {missing} is missing: give both coordinates, or neither")
         if "stated_area_id" in values or has_lat or not values.get("location_name"):
@@ -565,8 +568,18 @@ def _write(result: IncidentImport, *, organization, by, progress) -> None:
     report = result.report
     creates = [plan for plan in result.plans if plan.action == "create"]
     incidents, sources = [], {}
+    reported_at = timezone.now()
     for plan in creates:
-        incidents.append(incident_check(organization=organization, by=by, external_id=plan.external_id, **plan.values))
+        # Every row was checked by incident_check in the first pass; the values have not changed since.
+        incidents.append(
+            Incident(
+                organization=organization,
+                reported_by=by,
+                reported_at=reported_at,
+                external_id=plan.external_id,
+                **plan.values,
+            )
+        )
         if plan.source:
             sources[len(incidents) - 1] = [plan.source]
     try:
