@@ -141,7 +141,7 @@ def main():
     try:
         dry = import_incidents(str(path), organization=organization, by=user, dry_run=True)
     except Exception as error:
-        sys.exit(f"{error}\n" + "\n".join(str(p) for p in getattr(error, "report").problems[:10]))
+        sys.exit(f"{error}\n" + "\n".join(str(p) for p in error.report.problems[:10]))
     dry_s = time.perf_counter() - start
     assert not dry.report.errors, dry.report.errors[:5]
     print(f"dry run (check every row, write nothing):    {dry_s:8.2f} s  {args.rows / dry_s:10,.0f} rows/s")
@@ -150,6 +150,7 @@ def main():
 
     start = time.perf_counter()
     import cProfile
+
     profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
     if profiler:
         profiler.enable()

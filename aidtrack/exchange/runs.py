@@ -93,7 +93,7 @@ def import_incidents_recorded(path, *, display: str, organization, by, dry_run: 
     record, report = record_run(
         kind=ImportKind.INCIDENTS,
         source=display,
-        options={**options, "organization": organization.short_name},
+        options={**options, "organization": organization.short_name, "organization_id": organization.pk},
         by=by,
         dry_run=dry_run,
         run=lambda record: run_incident_import(

@@ -5,6 +5,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+
 from aidtrack.exchange.runs import import_incidents_recorded
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
 from aidtrack.geo.importers.sources import _human, default_max_bytes
@@ -22,6 +24,7 @@ class UploadOutcome:
     report: ImportReport
     failure: str = ""
     plans: list = None
+    stored: bool = False
 
     @property
     def ok(self) -> bool:
@@ -61,10 +64,31 @@ def parse_mapping_text(text: str) -> dict:
     return mapping
 
 
+def upload_folder() -> Path:
+    """Where a checked upload waits to be committed (one file per dry run, named by its run)."""
+    return Path(getattr(settings, "AIDTRACK_IMPORT_DIR", settings.VAR_DIR / "imports"))
+
+
+def stored_upload(run: ImportRun) -> Path | None:
+    matches = sorted(upload_folder().glob(f"run-{run.pk}.*"))
+    return matches[0] if matches else None
+
+
 def import_upload(
-    uploaded, *, organization, by, dry_run: bool, mapping: dict, mapping_name: str = "", save_mapping: str = ""
+    uploaded,
+    *,
+    organization,
+    by,
+    dry_run: bool,
+    mapping: dict,
+    mapping_name: str = "",
+    save_mapping: str = "",
+    keep: bool = False,
 ) -> UploadOutcome:
-    """Run an incident import of an uploaded file; never raises for bad input (the outcome says what is wrong)."""
+    """Run an incident import of an uploaded file; never raises for bad input (the outcome says what is wrong).
+
+    With ``keep``, a dry run without errors keeps the file so that ``commit_stored`` can write it unchanged.
+    """
     name = Path(uploaded.name or "upload").name
     suffix = Path(name).suffix.lower()
     empty = ImportReport(source=name, dry_run=dry_run)
@@ -85,7 +109,12 @@ def import_upload(
                 organization=organization,
                 by=by,
                 dry_run=dry_run,
-                options={"mapping": mapping, "mapping_name": mapping_name, "save_mapping": save_mapping},
+                options={
+                    "mapping": mapping,
+                    "mapping_name": mapping_name,
+                    "save_mapping": save_mapping,
+                    "organization_id": organization.pk,
+                },
                 mapping=mapping,
                 mapping_name=mapping_name or None,
                 save_mapping=save_mapping or None,
@@ -93,4 +122,41 @@ def import_upload(
         except ImportFailed as failure:
             run = ImportRun.objects.filter(kind="incidents", started_by=by).order_by("-pk").first()
             return UploadOutcome(run, failure.report or empty, str(failure))
-    return UploadOutcome(run, report, plans=result.plans[:PREVIEW_ROWS] if result else [])
+        stored = False
+        if keep and dry_run:
+            folder = upload_folder()
+            folder.mkdir(parents=True, exist_ok=True)
+            path.replace(folder / f"run-{run.pk}{suffix}")
+            stored = True
+    return UploadOutcome(run, report, plans=result.plans[:PREVIEW_ROWS] if result else [], stored=stored)
+
+
+def commit_stored(run: ImportRun, *, by) -> UploadOutcome:
+    """Write the file checked by dry run ``run``, with the same organization and columns; then forget the file."""
+    from aidtrack.orgs.models import Organization
+
+    path = stored_upload(run)
+    empty = ImportReport(source=run.source)
+    if path is None or run.started_by_id != by.pk:
+        return UploadOutcome(None, empty, "This checked file is no longer kept (or is not yours): upload it again.")
+    options = run.options
+    organization = Organization.objects.filter(pk=options.get("organization_id")).first()
+    if organization is None:
+        return UploadOutcome(None, empty, "The organization of this import no longer exists.")
+    try:
+        new_run, report, _ = import_incidents_recorded(
+            path,
+            display=run.source,
+            organization=organization,
+            by=by,
+            dry_run=False,
+            options={**options, "checked_by_run": run.pk},
+            mapping=options.get("mapping") or {},
+            mapping_name=options.get("mapping_name") or None,
+            save_mapping=options.get("save_mapping") or None,
+        )
+    except ImportFailed as failure:
+        new_run = ImportRun.objects.filter(kind="incidents", started_by=by).order_by("-pk").first()
+        return UploadOutcome(new_run, failure.report or empty, str(failure))
+    path.unlink(missing_ok=True)
+    return UploadOutcome(new_run, report)

@@ -6,7 +6,6 @@ from rest_framework import status
 from rest_framework.test import APIClient
 
 from aidtrack.incidents.models import Incident
-from tests.exchange.conftest import geography  # noqa: F401 (fixture)
 
 GOOD = b"id,date,category,summary,latitude,longitude\nA1,2016-09-19,5,Convoy attacked,33.69,36.09\n"
 BAD = b"id,date,category,summary,latitude,longitude\nA1,2016-02-30,5,Convoy attacked,33.69,36.09\n"
@@ -25,7 +24,7 @@ def api(reporter):
     return client
 
 
-def test_a_dry_run_lists_rows_and_writes_nothing_then_commit_writes(api, geography, org_a):  # noqa: F811
+def test_a_dry_run_lists_rows_and_writes_nothing_then_commit_writes(api, geography, org_a):
     response = upload(api, org_a, GOOD)
     assert response.status_code == status.HTTP_200_OK
     body = response.json()
@@ -38,7 +37,7 @@ def test_a_dry_run_lists_rows_and_writes_nothing_then_commit_writes(api, geograp
     assert run["status"] == "succeeded" and run["counts"]["created"] == 1
 
 
-def test_a_bad_row_is_refused_with_its_row_and_column(api, geography, org_a):  # noqa: F811
+def test_a_bad_row_is_refused_with_its_row_and_column(api, geography, org_a):
     response = upload(api, org_a, BAD, dry_run="false")
     assert response.status_code == status.HTTP_400_BAD_REQUEST
     body = response.json()
@@ -47,21 +46,21 @@ def test_a_bad_row_is_refused_with_its_row_and_column(api, geography, org_a):  #
     assert not Incident.objects.exists()
 
 
-def test_another_organizations_reporter_and_anonymous_are_refused(geography, org_a, outsider):  # noqa: F811
+def test_another_organizations_reporter_and_anonymous_are_refused(geography, org_a, outsider):
     client = APIClient()
     assert upload(client, org_a, GOOD).status_code in (status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN)
     client.force_authenticate(outsider)
     assert upload(client, org_a, GOOD).status_code == status.HTTP_403_FORBIDDEN
 
 
-def test_a_too_large_upload_is_refused_before_it_is_read(api, geography, org_a, settings):  # noqa: F811
+def test_a_too_large_upload_is_refused_before_it_is_read(api, geography, org_a, settings):
     settings.AIDTRACK_IMPORT_MAX_BYTES = 10
     response = upload(api, org_a, GOOD)
     assert response.status_code == status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     assert "more than the import limit" in response.json()["detail"]
 
 
-def test_someone_elses_run_is_not_shown(api, geography, org_a, outsider):  # noqa: F811
+def test_someone_elses_run_is_not_shown(api, geography, org_a, outsider):
     run = upload(api, org_a, GOOD).json()["run"]
     other = APIClient()
     other.force_authenticate(outsider)
