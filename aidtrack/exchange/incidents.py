@@ -245,6 +245,7 @@ COMPARED = [
 ]
 
 
+WRITE_BATCH = 5000
 PLANNED = {
     "create": "to create",
     "update": "to update",
@@ -567,23 +568,30 @@ def _require_columns(columns: dict, table, display: str) -> None:
 def _write(result: IncidentImport, *, organization, by, progress) -> None:
     report = result.report
     creates = [plan for plan in result.plans if plan.action == "create"]
-    incidents, sources = [], {}
     reported_at = timezone.now()
-    for plan in creates:
-        # Every row was checked by incident_check in the first pass; the values have not changed since.
-        incidents.append(
-            Incident(
-                organization=organization,
-                reported_by=by,
-                reported_at=reported_at,
-                external_id=plan.external_id,
-                **plan.values,
-            )
-        )
-        if plan.source:
-            sources[len(incidents) - 1] = [plan.source]
+    created, unplaced = 0, []
     try:
-        created = incidents_bulk_create(by=by, organization=organization, incidents=incidents, sources=sources)
+        # Written in batches inside the one transaction, so only one batch of model objects is in memory.
+        for start in range(0, len(creates), WRITE_BATCH):
+            incidents, sources = [], {}
+            for plan in creates[start : start + WRITE_BATCH]:
+                # Every row was checked by incident_check in the first pass; its values have not changed since.
+                incidents.append(
+                    Incident(
+                        organization=organization,
+                        reported_by=by,
+                        reported_at=reported_at,
+                        external_id=plan.external_id,
+                        **plan.values,
+                    )
+                )
+                if plan.source:
+                    sources[len(incidents) - 1] = [plan.source]
+            batch = incidents_bulk_create(by=by, organization=organization, incidents=incidents, sources=sources)
+            created += len(batch)
+            unplaced.extend((i.reference, i.placement_problem) for i in batch if i.placement_problem)
+            if progress:
+                progress("written", created)
         for plan in result.plans:
             if plan.action == "update":
                 incident = Incident(pk=plan.incident_id)
@@ -600,10 +608,11 @@ def _write(result: IncidentImport, *, organization, by, progress) -> None:
     except (ValidationError, PermissionDenied) as error:
         raise ImportFailed(f"{report.source}: {error}; nothing was written.", report) from error
     report.counts.clear()
-    report.counts["created"] = len(created)
+    report.counts["created"] = created
     report.counts["updated"] = sum(1 for p in result.plans if p.action == "update")
     report.counts["unchanged (skipped)"] = sum(1 for p in result.plans if p.action == "unchanged")
     report.counts["duplicates (skipped)"] = sum(1 for p in result.plans if p.action == "duplicate")
-    unplaced = [i for i in created if i.placement_problem]
-    for incident in unplaced[:200]:
-        report.warning(incident.reference, incident.placement_problem)
+    for reference, problem in unplaced[:200]:
+        report.warning(reference, problem)
+    if len(unplaced) > 200:
+        report.notes.append(f"{len(unplaced)} incidents lie outside every admin boundary; the first 200 are listed.")
