@@ -154,4 +154,48 @@ def _xlsx_cell(value):
     return value
 
 
-LIST_RENDERERS = [renderers.JSONRenderer, GeoJSONRenderer, CSVRenderer, XLSXRenderer]
+class GeoPackageRenderer(renderers.BaseRenderer):
+    """An OGC GeoPackage (one layer, WGS 84) for GIS software: the same rows and columns as the CSV."""
+
+    media_type = "application/geopackage+sqlite3"
+    format = "gpkg"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        import tempfile
+        from pathlib import Path
+
+        import geopandas
+        import shapely
+
+        if data is None:
+            return b""
+        if _is_error(data):
+            return json.dumps(data, cls=JSONEncoder).encode()
+        view = (renderer_context or {}).get("view")
+        rows, _ = _rows(data)
+        columns = [key for key, _ in _columns(view, rows)]
+        geometry_of = getattr(view, "geometry_of", lambda row: None)
+        records = {
+            key: [_gpkg_value(_cell(row.get(key))) for row in rows] for key in columns if key.lower() not in {"fid"}
+        }
+        geometries = [shapely.geometry.shape(g) if (g := geometry_of(row)) else None for row in rows]
+        frame = geopandas.GeoDataFrame(records, geometry=geopandas.GeoSeries(geometries, crs="EPSG:4326"))
+        layer = getattr(view, "export_sheet_title", "records")[:60] or "records"
+        with tempfile.TemporaryDirectory(prefix="aidtrack-gpkg-") as folder:
+            path = Path(folder) / "export.gpkg"
+            frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+            return path.read_bytes()
+
+
+def _gpkg_value(value):
+    # A column must hold one type: text for everything that is not a plain number.
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value).lower()
+    if isinstance(value, int | float):
+        return value
+    return str(value)
+
+
+LIST_RENDERERS = [renderers.JSONRenderer, GeoJSONRenderer, CSVRenderer, XLSXRenderer, GeoPackageRenderer]
