@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "aidtrack.staff",
     "aidtrack.api",
     "aidtrack.exchange",
+    "aidtrack.violence",
 ]
 
 MIDDLEWARE = [
