@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean import-ocha bench-geo
+.PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean import-ocha bench-geo bench-bulk
 
 # Set up everything and serve the app with the demo data on http://$(HOST):$(PORT).
 run: install migrate demo static serve
@@ -80,3 +80,7 @@ import-ocha: migrate demo
 # Benchmark the geodata importers, bulk assignment and map layers (prints figures; needs ../shared).
 bench-geo: install
 	$(PY) bench/geo_bench.py
+
+# Benchmark the incident import: 100,000 synthetic rows against a bare pandas read + bulk insert (prints figures).
+bench-bulk: install
+	$(PY) bench/bulk_bench.py
