@@ -12,7 +12,6 @@ depend on one installation's content types.
 
 import datetime
 import hashlib
-import io
 import json
 import tempfile
 import zipfile
@@ -22,6 +21,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
@@ -30,6 +30,17 @@ FORMAT = "aidtrack-backup/1"
 APPS = ["geo", "orgs", "areas", "convoys", "incidents", "agreements", "exchange", "violence"]
 EXCLUDED_MODELS = {"api.apitoken"}
 UNUSABLE_PASSWORD = "!backup-without-password"
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but keeping times to the microsecond (it cuts them to milliseconds), so that a
+    restored record is the same record."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
 
 
 class BackupError(Exception):
@@ -70,16 +81,11 @@ def backup_export(path: Path, *, include_passwords: bool = False) -> dict:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for order, model in enumerate(models):
             queryset = model._default_manager.order_by("pk")
-            stream = io.StringIO()
-            serializers.serialize(
-                "json", queryset.iterator(chunk_size=2000), stream=stream, use_natural_foreign_keys=True
-            )
-            text = stream.getvalue()
+            records = serializers.serialize("python", queryset.iterator(chunk_size=2000), use_natural_foreign_keys=True)
             if model is get_user_model() and not include_passwords:
-                records = json.loads(text)
                 for record in records:
                     record["fields"]["password"] = UNUSABLE_PASSWORD
-                text = json.dumps(records, ensure_ascii=False)
+            text = json.dumps(records, cls=ExactJSONEncoder, ensure_ascii=False)
             name = f"{order:03d}-{model._meta.label_lower}.json"
             data = text.encode("utf-8")
             archive.writestr(name, data)

@@ -13,7 +13,7 @@ TABLE = (
     "Incident no,Date,Category,Summary,Location,Latitude,Longitude,Killed\n"
     "SARC-001,19/09/2016,5,Convoy attacked at Urum al-Kubra,,36.1479,36.9479,20\n"
     "SARC-002,20 Sep 2016,العمليات العسكرية,Shelling near Madaya,Mudaya,,,0\n"
-    "SARC-003,2016-09-21,4,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",,33°41'24\"N,36°05'46\"E,0\n"
+    'SARC-003,2016-09-21,4,"=HYPERLINK(""http://evil.example"",""x"")",,33°41\'24"N,36°05\'46"E,0\n'
 )
 
 
