@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean import-ocha bench-geo bench-map
+.PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean \
+	import-ocha bench-geo bench-map bench-bulk
 
 # Set up everything and serve the app with the demo data on http://$(HOST):$(PORT).
 run: install migrate demo static serve
@@ -84,3 +85,7 @@ bench-geo: install
 # Benchmark the public map with 20,000 incidents in headless Chromium (prints figures; needs Debian's chromium).
 bench-map: install
 	$(PY) bench/map_bench.py
+
+# Benchmark the incident import: 100,000 synthetic rows against a bare pandas read + bulk insert (prints figures).
+bench-bulk: install
+	$(PY) bench/bulk_bench.py

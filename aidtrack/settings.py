@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "aidtrack.web",
     "aidtrack.staff",
     "aidtrack.api",
+    "aidtrack.exchange",
+    "aidtrack.violence",
 ]
 
 MIDDLEWARE = [

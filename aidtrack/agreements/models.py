@@ -58,7 +58,8 @@ class AgreementCondition(models.Model):
 
     Reduced violence holds on a day when the incidents of the counted
     categories in the covered governorates, not caused by an excluded party,
-    number no more than ``max_incidents_per_day``. Sustained access holds on a
+    number no more than ``max_incidents_per_day`` (with the conflict events of
+    ``counted_conflict_event_types`` added, when the condition lists any). Sustained access holds on a
     day when every listed area has had an access incident (a delivery) within
     the last ``max_days_without_access`` days.
     """
@@ -75,6 +76,12 @@ class AgreementCondition(models.Model):
         blank=True,
         help_text=f"Reduced violence: incident categories counted (default: {Category.HOSTILITIES.label}, "
         f"{Category.VIOLENCE_AGAINST_AID.label}).",
+    )
+    counted_conflict_event_types = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Reduced violence: also count conflict events (the ACLED violence layer) of these event types, "
+        'e.g. ["Battles", "Explosions/Remote violence"]; empty: conflict events are not counted.',
     )
     areas = models.ManyToManyField(
         "areas.Area", related_name="+", blank=True, help_text="Sustained access: areas that must be reached."

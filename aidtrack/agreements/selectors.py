@@ -81,10 +81,42 @@ def _reduced_violence(condition, agreement, days, verified_only, incidents=None)
         }
     )
     limit = condition.max_incidents_per_day
+    if not condition.counted_conflict_event_types:
+        return [
+            DayResult(day, counts[day] <= limit, f"{counts[day]} incident(s) counted; at most {limit} allowed")
+            for day in days
+        ]
+    events = _counted_conflict_events(condition, agreement, days)
     return [
-        DayResult(day, counts[day] <= limit, f"{counts[day]} incident(s) counted; at most {limit} allowed")
+        DayResult(
+            day,
+            counts[day] + events[day] <= limit,
+            f"{counts[day]} incident(s) and {events[day]} conflict event(s) counted; at most {limit} allowed",
+        )
         for day in days
     ]
+
+
+def _counted_conflict_events(condition, agreement, days) -> Counter:
+    """Conflict events (the ACLED layer) of the condition's types per day, in the covered governorates,
+    leaving out those whose first actor is an excluded party (matched by name or short name)."""
+    from django.db.models import Q
+
+    from aidtrack.violence.models import ConflictEvent
+
+    events = ConflictEvent.objects.filter(
+        event_type__in=condition.counted_conflict_event_types, event_date__range=(days[0], days[-1])
+    )
+    governorates = list(agreement.governorates.all())
+    if governorates and all(area.level == 1 for area in governorates):
+        events = events.filter(admin1__in=governorates)
+    excluded = Q()
+    for party in agreement.excluded_parties.all():
+        for name in filter(None, (party.name, party.short_name)):
+            excluded |= Q(actor1__icontains=name)
+    if excluded:
+        events = events.exclude(excluded)
+    return Counter({row["event_date"]: row["n"] for row in events.values("event_date").annotate(n=Count("pk"))})
 
 
 def access_dates_by_area(

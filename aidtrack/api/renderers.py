@@ -50,6 +50,21 @@ def _cell(value):
     return value
 
 
+# A cell starting with one of these is run as a formula by Excel and LibreOffice (=HYPERLINK(...) sends the
+# reader's data elsewhere); OWASP's advice is to prefix such text with an apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def escape_formula(value):
+    """Text that a spreadsheet would run as a formula, made inert by a leading apostrophe; numbers unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
 def _columns(view, rows):
     columns = getattr(view, "export_columns", None)
     if callable(columns):
@@ -99,7 +114,7 @@ class CSVRenderer(renderers.BaseRenderer):
         writer.writerow([key for key, _ in columns])
         writer.writerow([hxl for _, hxl in columns])
         for row in rows:
-            writer.writerow([_cell(row.get(key)) for key, _ in columns])
+            writer.writerow([escape_formula(_cell(row.get(key))) for key, _ in columns])
         return buffer.getvalue().encode("utf-8")
 
 
@@ -133,10 +148,54 @@ class XLSXRenderer(renderers.BaseRenderer):
 
 
 def _xlsx_cell(value):
-    value = _cell(value)
+    value = escape_formula(_cell(value))
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
     return value
 
 
-LIST_RENDERERS = [renderers.JSONRenderer, GeoJSONRenderer, CSVRenderer, XLSXRenderer]
+class GeoPackageRenderer(renderers.BaseRenderer):
+    """An OGC GeoPackage (one layer, WGS 84) for GIS software: the same rows and columns as the CSV."""
+
+    media_type = "application/geopackage+sqlite3"
+    format = "gpkg"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        import tempfile
+        from pathlib import Path
+
+        import geopandas
+        import shapely
+
+        if data is None:
+            return b""
+        if _is_error(data):
+            return json.dumps(data, cls=JSONEncoder).encode()
+        view = (renderer_context or {}).get("view")
+        rows, _ = _rows(data)
+        columns = [key for key, _ in _columns(view, rows)]
+        geometry_of = getattr(view, "geometry_of", lambda row: None)
+        records = {
+            key: [_gpkg_value(_cell(row.get(key))) for row in rows] for key in columns if key.lower() not in {"fid"}
+        }
+        geometries = [shapely.geometry.shape(g) if (g := geometry_of(row)) else None for row in rows]
+        frame = geopandas.GeoDataFrame(records, geometry=geopandas.GeoSeries(geometries, crs="EPSG:4326"))
+        layer = getattr(view, "export_sheet_title", "records")[:60] or "records"
+        with tempfile.TemporaryDirectory(prefix="aidtrack-gpkg-") as folder:
+            path = Path(folder) / "export.gpkg"
+            frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+            return path.read_bytes()
+
+
+def _gpkg_value(value):
+    # A column must hold one type: text for everything that is not a plain number.
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value).lower()
+    if isinstance(value, int | float):
+        return value
+    return str(value)
+
+
+LIST_RENDERERS = [renderers.JSONRenderer, GeoJSONRenderer, CSVRenderer, XLSXRenderer, GeoPackageRenderer]

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from aidtrack.api.agreements import AgreementViewSet
 from aidtrack.api.areas import AreaViewSet
 from aidtrack.api.convoys import ConvoyViewSet
+from aidtrack.api.imports import ImportRunView, IncidentImportView
 from aidtrack.api.incidents import IncidentViewSet
 from aidtrack.api.reference import AdminAreaViewSet, OrganizationViewSet, PartyViewSet
 from aidtrack.api.statistics import StatisticsViewSet
@@ -30,5 +31,7 @@ urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),
     path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("v1/imports/incidents/", IncidentImportView.as_view(), name="incident-import"),
+    path("v1/imports/<int:pk>/", ImportRunView.as_view(), name="import-run"),
     path("v1/", include(router.urls)),
 ]

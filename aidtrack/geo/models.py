@@ -180,6 +180,8 @@ class ImportKind(models.TextChoices):
     COMMUNITIES = "communities", "Communities"
     POPULATION = "population", "Population table"
     ASSIGNMENT = "assignment", "Admin-area assignment"
+    INCIDENTS = "incidents", "Incidents table"
+    CONFLICT_EVENTS = "conflict_events", "Conflict events (ACLED)"
 
 
 class ImportStatus(models.TextChoices):
@@ -216,6 +218,9 @@ class ImportRun(models.Model):
         default=list, blank=True, help_text="Each problem: where (feature or row), P-code, severity and message."
     )
     summary = models.TextField(blank=True)
+    rows_done = models.PositiveIntegerField(
+        default=0, help_text="Rows checked so far: a long import can be followed while it runs."
+    )
 
     class Meta:
         ordering = ["-started_at"]

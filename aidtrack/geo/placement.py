@@ -246,6 +246,20 @@ class PlacementIndex:
         return cached
 
 
+def placement_of_area_id(pk: int) -> dict[str, int | None]:
+    """The admin1-3 and community ids implied by an admin area given without a point, from the index."""
+    index = placement_index()
+    ids = {"admin1": None, "admin2": None, "admin3": None, "community": None}
+    if pk not in index.areas:
+        return ids
+    for name, level in zip(("admin1", "admin2", "admin3"), POLYGON_LEVELS, strict=True):
+        found = int(index.ancestor[level][pk])
+        ids[name] = None if found == NO_MATCH else found
+    if index.areas[pk].level == AdminLevel.COMMUNITY:
+        ids["community"] = pk
+    return ids
+
+
 _index: PlacementIndex | None = None
 _index_lock = threading.Lock()
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from aidtrack.staff.views import account, areas, convoys, dashboard, incidents, lookup, review
+from aidtrack.staff.views import account, areas, convoys, dashboard, imports, incidents, lookup, review
 
 app_name = "staff"
 
@@ -67,6 +67,9 @@ urlpatterns = [
     path("areas/<int:pk>/population/", areas.area_population_view, name="area_population"),
     path("areas/<int:pk>/history/", areas.area_history, name="area_history"),
     path("review/", review.review_queue, name="review_queue"),
+    path("import/", imports.import_page, name="import"),
+    path("import/<int:pk>/", imports.import_run, name="import_run"),
+    path("import/<int:pk>/commit/", imports.import_commit, name="import_commit"),
     path("lookup/place/", lookup.place, name="lookup_place"),
     path("lookup/communities/", lookup.communities, name="lookup_communities"),
 ]

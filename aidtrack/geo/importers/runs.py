@@ -2,6 +2,7 @@
 
 import getpass
 import hashlib
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,13 +28,19 @@ def _fingerprint(source: str) -> tuple[str, int | None]:
     return "", None
 
 
-def record_run(*, kind: str, source: str, options: dict, by, dry_run: bool, run: Callable[[], ImportReport]):
-    """Run an importer and keep an ImportRun of it. Returns (run record, report); re-raises ImportFailed."""
+def record_run(
+    *, kind: str, source: str, options: dict, by, dry_run: bool, run: Callable[[], ImportReport], sha256: str = ""
+):
+    """Run an importer and keep an ImportRun of it. Returns (run record, report); re-raises ImportFailed.
+
+    ``run`` may take the ImportRun as its one argument, to record progress on it while it works.
+    """
     try:
         operator = getpass.getuser()
     except (KeyError, OSError):
         operator = ""
-    sha256, size = _fingerprint(source) if kind != "assignment" else ("", None)
+    found_sha256, size = _fingerprint(source) if kind != "assignment" else ("", None)
+    sha256 = sha256 or found_sha256
     record = ImportRun.objects.create(
         kind=kind,
         source=source[:1000],
@@ -45,7 +52,7 @@ def record_run(*, kind: str, source: str, options: dict, by, dry_run: bool, run:
         started_at=timezone.now(),
     )
     try:
-        report = run()
+        report = run(record) if _takes_record(run) else run()
     except ImportFailed as failure:
         report = failure.report or ImportReport(source=source, dry_run=dry_run)
         _finish(record, ImportStatus.FAILED, report, str(failure))
@@ -55,6 +62,19 @@ def record_run(*, kind: str, source: str, options: dict, by, dry_run: bool, run:
         raise
     _finish(record, ImportStatus.DRY_RUN if dry_run else ImportStatus.SUCCEEDED, report, report.summary())
     return record, report
+
+
+def _takes_record(run) -> bool:
+    try:
+        return len(inspect.signature(run).parameters) == 1
+    except (TypeError, ValueError):
+        return False
+
+
+def record_progress(record: ImportRun, rows_done: int) -> None:
+    """Keep the number of rows done on the run, so a long import can be followed from another screen."""
+    ImportRun.objects.filter(pk=record.pk).update(rows_done=rows_done)
+    record.rows_done = rows_done
 
 
 def _finish(record: ImportRun, status: str, report: ImportReport, summary: str) -> None:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ViolenceConfig(AppConfig):
+    name = "aidtrack.violence"
+    verbose_name = "Conflict events (violence layer)"

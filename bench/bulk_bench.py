@@ -1,0 +1,206 @@
+"""Bulk import benchmark: 100,000 synthetic incident rows in CSV, against a bare pandas read plus bulk insert.
+
+Run: .venv/bin/python bench/bulk_bench.py [--rows 100000]
+It uses ../shared/data/ocha-syria-2016/ for the boundaries and communities
+when present (otherwise one synthetic governorate). It builds a throw-away
+SQLite database under a temporary folder (or uses DATABASE_URL when set; the
+database is then flushed first, so never point it at real data) and prints
+figures; nothing here asserts a time.
+"""
+
+import argparse
+import csv
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "ocha-syria-2016"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_csv(path: Path, rows: int, lats, lons, pcodes) -> None:
+    """Rows as partners send them: mixed date formats, DMS for some points, P-codes only for others."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    days = rng.integers(1, 29, rows)
+    categories = rng.integers(1, 10, rows)
+    killed = rng.integers(0, 5, rows)
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["id", "date", "category", "summary", "latitude", "longitude", "pcode", "killed", "injured"])
+        writer.writerow(
+            [
+                "#event+id",
+                "#date+occurred",
+                "#event+category",
+                "#description",
+                "#geo+lat",
+                "#geo+lon",
+                "#adm3+code",
+                "#affected+killed",
+                "#affected+injured",
+            ]
+        )
+        for i in range(rows):
+            day = int(days[i])
+            date = (f"2016-09-{day:02d}", f"{day:02d}/09/2016", f"{day} Sep 2016")[i % 3]
+            if i % 10 == 9:
+                lat, lon, pcode = "", "", pcodes[i % len(pcodes)]
+            elif i % 10 == 8:
+                lat, lon, pcode = _dms(lats[i], "NS"), _dms(lons[i], "EW"), ""
+            else:
+                lat, lon, pcode = f"{lats[i]:.5f}", f"{lons[i]:.5f}", ""
+            writer.writerow(
+                [f"B-{i:06d}", date, int(categories[i]), f"Synthetic incident {i}", lat, lon, pcode, int(killed[i]), 0]
+            )
+
+
+def _dms(value: float, hemispheres: str) -> str:
+    hemisphere = hemispheres[0] if value >= 0 else hemispheres[1]
+    tenths = round(abs(value) * 36000)  # in tenths of a second, so rounding never gives 60 seconds
+    degrees, rest = divmod(tenths, 36000)
+    minutes, rest = divmod(rest, 600)
+    return f"{degrees}°{minutes:02d}'{rest / 10:04.1f}\"{hemisphere}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="aidtrack-bulk-bench-"))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aidtrack.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import numpy as np
+    import pandas
+    import shapely
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from aidtrack.exchange.incidents import import_incidents
+    from aidtrack.geo.models import AdminArea, AdminLevel
+    from aidtrack.incidents.models import Incident
+    from aidtrack.orgs.models import Membership, Organization, Role
+
+    call_command("migrate", verbosity=0)
+    call_command("flush", "--noinput", verbosity=0)
+    if DATA.exists():
+        from aidtrack.geo.importers.boundaries import import_boundaries
+        from aidtrack.geo.importers.communities import import_communities
+
+        for level in range(4):
+            import_boundaries(str(DATA / f"syr_adm{level}.geojson"))
+        import_communities(str(DATA / "syr_communities_oct2016.csv"), ignore_status=True)
+        boundary = "OCHA Syria 2016 (adm0-3, 5,604 communities)"
+    else:
+        AdminArea.objects.create(
+            pcode="SY01",
+            level=AdminLevel.GOVERNORATE,
+            name_en="Synthetic",
+            geometry={"type": "Polygon", "coordinates": [[[36, 33], [38, 33], [38, 36], [36, 36], [36, 33]]]},
+        )
+        boundary = "one synthetic governorate (OCHA data absent)"
+    country = shapely.union_all(
+        [
+            shapely.geometry.shape(g)
+            for g in AdminArea.objects.filter(level=AdminLevel.GOVERNORATE).values_list("geometry", flat=True)
+        ]
+    )
+    rng = np.random.default_rng(2016)
+    west, south, east, north = country.bounds
+    lons, lats = np.empty(0), np.empty(0)
+    while len(lons) < args.rows:
+        x, y = rng.uniform(west, east, args.rows), rng.uniform(south, north, args.rows)
+        inside = shapely.contains_xy(country, x, y)
+        lons, lats = np.concatenate([lons, x[inside]]), np.concatenate([lats, y[inside]])
+    pcodes = list(AdminArea.objects.filter(level=AdminLevel.SUBDISTRICT).values_list("pcode", flat=True)) or ["SY01"]
+    path = folder / "incidents.csv"
+    write_csv(path, args.rows, lats, lons, pcodes)
+    user = get_user_model().objects.create(username="bench")
+    organization = Organization.objects.create(name="Bench", acronym="BENCH")
+    Membership.objects.create(user=user, organization=organization, role=Role.REPORTER)
+    print(f"Database: {connection.vendor}; boundaries: {boundary}")
+    print(f"File: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB (HXL CSV; 10% DMS, 10% P-code only)")
+    print(f"peak RSS before importing:                   {peak_rss_mb():8.0f} MB")
+
+    start = time.perf_counter()
+    try:
+        dry = import_incidents(str(path), organization=organization, by=user, dry_run=True)
+    except Exception as error:
+        sys.exit(f"{error}\n" + "\n".join(str(p) for p in error.report.problems[:10]))
+    dry_s = time.perf_counter() - start
+    assert not dry.report.errors, dry.report.errors[:5]
+    print(f"dry run (check every row, write nothing):    {dry_s:8.2f} s  {args.rows / dry_s:10,.0f} rows/s")
+    print(f"peak RSS after the dry run:                  {peak_rss_mb():8.0f} MB")
+    del dry
+
+    start = time.perf_counter()
+    import cProfile
+
+    profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+    if profiler:
+        profiler.enable()
+    result = import_incidents(str(path), organization=organization, by=user)
+    if profiler:
+        profiler.disable()
+        profiler.print_stats("cumulative")
+    import_s = time.perf_counter() - start
+    placed = Incident.objects.filter(organization=organization, admin3__isnull=False).count()
+    print(f"import (check + write + admin areas + history):{import_s:6.2f} s  {args.rows / import_s:10,.0f} rows/s")
+    print(f"  created {result.report.counts['created']:,}; placed in a sub-district: {placed:,}")
+    print(f"peak RSS after the import:                   {peak_rss_mb():8.0f} MB (target 500 MB)")
+    del result
+
+    baseline_org = Organization.objects.create(name="Baseline", acronym="BASE")
+    start = time.perf_counter()
+    frame = pandas.read_csv(path, dtype=str, keep_default_na=False, skiprows=[1])
+    read_s = time.perf_counter() - start
+    now = timezone.now()
+    with_point = frame["latitude"].str.match(r"^-?\d+(\.\d+)?$")
+    frame = frame[with_point]
+    rows = [
+        Incident(
+            organization=baseline_org,
+            reported_by=user,
+            reported_at=now,
+            kind="obstruction",
+            category=category,
+            title=summary,
+            public_summary=summary,
+            occurred_on="2016-09-19",
+            latitude=float(lat),
+            longitude=float(lon),
+            external_id=external_id,
+        )
+        for external_id, category, summary, lat, lon in zip(
+            frame["id"], frame["category"], frame["summary"], frame["latitude"], frame["longitude"], strict=True
+        )
+    ]
+    with transaction.atomic():
+        Incident.objects.bulk_create(rows, batch_size=5000)
+    bare_s = time.perf_counter() - start
+    scale = args.rows / len(rows)
+    print(
+        f"bare pandas read + bulk insert ({len(rows):,} rows): {bare_s:6.2f} s (read {read_s:.2f} s)"
+        f"; scaled to {args.rows:,}: {bare_s * scale:.2f} s"
+    )
+    print(f"ratio import / bare:                         {import_s / (bare_s * scale):8.2f}x")
+    print(f"ratio dry run / bare:                        {dry_s / (bare_s * scale):8.2f}x")
+
+
+if __name__ == "__main__":
+    main()
