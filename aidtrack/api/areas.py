@@ -19,6 +19,7 @@ from aidtrack.api.serializers import AreaStatusSerializer
 from aidtrack.areas.models import Area, StatusPeriod
 from aidtrack.areas.selectors import periods_on, siege_start
 from aidtrack.areas.services import area_set_status
+from aidtrack.geo.models import AdminArea
 
 AreaReadSerializer = doc_serializer(
     "Area",
@@ -142,10 +143,16 @@ class AreaViewSet(ApiViewMixin, viewsets.GenericViewSet):
     queryset = Area.objects.none()
 
     def get_queryset(self):
-        return Area.objects.select_related("governorate", "admin2").prefetch_related(
-            "communities",
-            "besieging_parties",
-            Prefetch("status_periods", queryset=StatusPeriod.objects.select_related("organization")),
+        # The related admin areas' polygons are never shown here: reading them
+        # would decode megabytes of GeoJSON per request.
+        return (
+            Area.objects.select_related("governorate", "admin2")
+            .defer("governorate__geometry", "admin2__geometry")
+            .prefetch_related(
+                Prefetch("communities", queryset=AdminArea.objects.defer("geometry")),
+                "besieging_parties",
+                Prefetch("status_periods", queryset=StatusPeriod.objects.select_related("organization")),
+            )
         )
 
     def export_columns(self):

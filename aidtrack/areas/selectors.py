@@ -36,7 +36,7 @@ def register_on(day: datetime.date, statuses=None) -> list[RegisterEntry]:
     areas = Area.objects.prefetch_related(
         Prefetch("status_periods", queryset=in_force, to_attr="periods_on_day"),
         "besieging_parties",
-    ).select_related("governorate")
+    ).select_related("governorate").defer("governorate__geometry")
     entries = [RegisterEntry(area, area.periods_on_day[0] if area.periods_on_day else None) for area in areas]
     if statuses is not None:
         entries = [entry for entry in entries if entry.status in statuses]
