@@ -33,10 +33,14 @@ class RegisterEntry:
 def register_on(day: datetime.date, statuses=None) -> list[RegisterEntry]:
     """Every area with its status period on ``day`` (None where the register has none)."""
     in_force = periods_on(day)
-    areas = Area.objects.prefetch_related(
-        Prefetch("status_periods", queryset=in_force, to_attr="periods_on_day"),
-        "besieging_parties",
-    ).select_related("governorate").defer("governorate__geometry")
+    areas = (
+        Area.objects.prefetch_related(
+            Prefetch("status_periods", queryset=in_force, to_attr="periods_on_day"),
+            "besieging_parties",
+        )
+        .select_related("governorate")
+        .defer("governorate__geometry")
+    )
     entries = [RegisterEntry(area, area.periods_on_day[0] if area.periods_on_day else None) for area in areas]
     if statuses is not None:
         entries = [entry for entry in entries if entry.status in statuses]
