@@ -9,7 +9,7 @@ from django.conf import settings
 
 from aidtrack.exchange.runs import import_incidents_recorded
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
-from aidtrack.geo.importers.sources import _human, default_max_bytes
+from aidtrack.geo.importers.sources import default_max_bytes, human_size
 from aidtrack.geo.importers.tables import TABLE_SUFFIXES
 from aidtrack.geo.models import ImportRun
 
@@ -35,8 +35,8 @@ def too_large_message(size: int) -> str | None:
     limit = default_max_bytes()
     if size > limit:
         return (
-            f"The upload is {_human(size)}, more than the import limit of {_human(limit)}. Split the file (e.g. one "
-            "month per file), or import it on the server with manage.py import_incidents."
+            f"The upload is {human_size(size)}, more than the import limit of {human_size(limit)}. "
+            "Split the file (e.g. one month per file), or import it on the server with manage.py import_incidents."
         )
     return None
 

@@ -9,7 +9,9 @@ import datetime
 import re
 import unicodedata
 
-MISSING = {"", "na", "n/a", "-", "--", "null", "none", "nan", "unknown", "غير معروف"}
+from aidtrack.geo.importers.tables import MISSING as TABLE_MISSING
+
+MISSING = TABLE_MISSING | {"غير معروف"}
 ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
 
 DATE_FORMATS = (

@@ -74,6 +74,9 @@ class AdminArea(models.Model):
     objects = AdminAreaQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["geometry"])
 
+    # The columns refresh_footprint() derives from the geometry (for bulk updates).
+    FOOTPRINT_FIELDS = ("min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon", "centroid_lat")
+
     class Meta:
         ordering = ["level", "pcode"]
         verbose_name = "admin area"

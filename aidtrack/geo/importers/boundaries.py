@@ -352,12 +352,9 @@ def _write(to_add: list[Boundary], to_update: list[Boundary], current: dict, lab
             bulk_update_with_history(
                 changed,
                 AdminArea,
-                ["name_en", "name_ar", "parent", "geometry", "source", *FOOTPRINT_FIELDS],
+                ["name_en", "name_ar", "parent", "geometry", "source", *AdminArea.FOOTPRINT_FIELDS, "updated_at"],
                 batch_size=500,
                 default_user=by,
                 default_change_reason=reason,
             )
     mark_geodata_changed()
-
-
-FOOTPRINT_FIELDS = ["min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon", "centroid_lat", "updated_at"]

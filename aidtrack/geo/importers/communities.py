@@ -23,7 +23,7 @@ from aidtrack.geo.geometry import point_geojson
 from aidtrack.geo.importers.columns import find_column, normalise, parse_mapping, pcode_names
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
 from aidtrack.geo.importers.sources import open_source
-from aidtrack.geo.importers.tables import Table, read_table
+from aidtrack.geo.importers.tables import MISSING, Table, read_table
 from aidtrack.geo.models import AdminArea, AdminLevel, pcode_validator
 from aidtrack.geo.placement import NO_MATCH, placement_index
 from aidtrack.geo.state import mark_geodata_changed
@@ -106,10 +106,6 @@ class Community:
     def population(self) -> int | None:
         known = [row.population for row in self.rows if row.population is not None]
         return sum(known) if known else None
-
-
-# What spreadsheets put in a cell that has no figure.
-MISSING = {"", "na", "n/a", "-", "--", "null", "none", "nan", "unknown"}
 
 
 def _number(text: str):
@@ -548,12 +544,7 @@ def _write(plan: CommunityPlan, register, *, as_of, source, organization, by, la
                 "population_year",
                 "population_source",
                 "source",
-                "min_lon",
-                "min_lat",
-                "max_lon",
-                "max_lat",
-                "centroid_lon",
-                "centroid_lat",
+                *AdminArea.FOOTPRINT_FIELDS,
                 "updated_at",
             ],
             batch_size=1000,

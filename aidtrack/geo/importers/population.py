@@ -9,11 +9,10 @@ from simple_history.utils import bulk_update_with_history
 from aidtrack.geo.importers.columns import find_column, normalise, pcode_names
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
 from aidtrack.geo.importers.sources import open_source
-from aidtrack.geo.importers.tables import read_table
+from aidtrack.geo.importers.tables import MISSING, read_table
 from aidtrack.geo.models import AdminArea
 from aidtrack.geo.state import mark_geodata_changed
 
-MISSING = {"", "na", "n/a", "-", "--", "null", "none", "nan", "unknown"}
 UNMATCHED_SHOWN = 20
 
 

@@ -1,7 +1,6 @@
 """Keeping a record of every import run, successful or not."""
 
 import getpass
-import hashlib
 import inspect
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +8,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
+from aidtrack.geo.importers.sources import file_sha256
 from aidtrack.geo.models import ImportRun, ImportStatus
 
 MAX_STORED_PROBLEMS = 5000
@@ -18,11 +18,7 @@ def _fingerprint(source: str) -> tuple[str, int | None]:
     path = Path(source)
     try:
         if path.is_file():
-            digest = hashlib.sha256()
-            with path.open("rb") as stream:
-                for block in iter(lambda: stream.read(1024 * 1024), b""):
-                    digest.update(block)
-            return digest.hexdigest(), path.stat().st_size
+            return file_sha256(path), path.stat().st_size
     except OSError:
         pass
     return "", None

@@ -19,19 +19,18 @@ CHUNK = 1024 * 1024
 
 @dataclass(frozen=True)
 class Source:
-    """A readable local copy of the input, with what the run record keeps about it."""
+    """A readable local copy of the input."""
 
     path: Path
     name: str
     size: int
-    sha256: str
 
 
 def default_max_bytes() -> int:
     return settings.AIDTRACK_IMPORT_MAX_BYTES
 
 
-def _human(size: int) -> str:
+def human_size(size: int) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
@@ -41,13 +40,14 @@ def _human(size: int) -> str:
 
 def _too_big(name: str, size: int, max_bytes: int) -> ImportFailed:
     return ImportFailed(
-        f"{name} is {_human(size)}, more than the import limit of {_human(max_bytes)}. "
+        f"{name} is {human_size(size)}, more than the import limit of {human_size(max_bytes)}. "
         "Split it (e.g. one governorate or one layer per file), or raise the limit with --max-bytes "
         "if the machine has the memory for it."
     )
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256, read in blocks (the run record keeps it)."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(CHUNK), b""):
@@ -102,4 +102,4 @@ def open_source(path_or_url: str, *, max_bytes: int | None = None) -> Iterator[S
             raise ImportFailed(f"{path_or_url} is empty (0 bytes). Download or export it again.")
         if size > max_bytes:
             raise _too_big(path_or_url, size, max_bytes)
-        yield Source(path=path, name=path_or_url, size=size, sha256=_sha256(path))
+        yield Source(path=path, name=path_or_url, size=size)

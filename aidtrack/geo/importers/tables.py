@@ -15,6 +15,8 @@ from aidtrack.geo.importers.columns import hxl_tag
 from aidtrack.geo.importers.report import ImportFailed
 
 TABLE_SUFFIXES = {".csv", ".txt", ".xlsx"}
+# What spreadsheets put in a cell that has no figure (compared lower-cased).
+MISSING = frozenset({"", "na", "n/a", "-", "--", "null", "none", "nan", "unknown"})
 
 
 @dataclass
