@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from aidtrack.geo.geometry import footprint, latitude_validators, longitude_validators
+from aidtrack.geo.models import assigned_admin_area
 
 
 class AccessStatus(models.TextChoices):
@@ -44,24 +45,8 @@ class Area(models.Model):
     latitude = models.FloatField(null=True, blank=True, validators=latitude_validators)
     longitude = models.FloatField(null=True, blank=True, validators=longitude_validators)
     geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON outline in WGS 84, when one has been drawn.")
-    admin2 = models.ForeignKey(
-        "geo.AdminArea",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="district",
-        editable=False,
-    )
-    admin3 = models.ForeignKey(
-        "geo.AdminArea",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="sub-district",
-        editable=False,
-    )
+    admin2 = assigned_admin_area("district")
+    admin3 = assigned_admin_area("sub-district")
     placement_problem = models.CharField(
         max_length=500,
         blank=True,

@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from aidtrack.geo.geometry import latitude_validators, longitude_validators
+from aidtrack.geo.models import assigned_admin_area
 from aidtrack.orgs.models import Visibility
 
 
@@ -116,33 +117,9 @@ class ConvoyDestination(models.Model):
         related_name="convoy_destinations",
         limit_choices_to={"level__gte": 3},
     )
-    admin1 = models.ForeignKey(
-        "geo.AdminArea",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="governorate",
-        editable=False,
-    )
-    admin2 = models.ForeignKey(
-        "geo.AdminArea",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="district",
-        editable=False,
-    )
-    admin3 = models.ForeignKey(
-        "geo.AdminArea",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="sub-district",
-        editable=False,
-    )
+    admin1 = assigned_admin_area("governorate")
+    admin2 = assigned_admin_area("district")
+    admin3 = assigned_admin_area("sub-district")
     planned_beneficiaries = models.PositiveIntegerField(default=0)
     reached_beneficiaries = models.PositiveIntegerField(null=True, blank=True)
 

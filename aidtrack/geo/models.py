@@ -14,6 +14,19 @@ pcode_validator = RegexValidator(
 )
 
 
+def assigned_admin_area(verbose_name=None) -> models.ForeignKey:
+    """A record's admin area at one level, filled in by the placement services (never typed in)."""
+    return models.ForeignKey(
+        "geo.AdminArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        editable=False,
+    )
+
+
 class AdminLevel(models.IntegerChoices):
     COUNTRY = 0, "Country (admin 0)"
     GOVERNORATE = 1, "Governorate (admin 1)"

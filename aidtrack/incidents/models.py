@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from aidtrack.geo.geometry import latitude_validators, longitude_validators
+from aidtrack.geo.models import assigned_admin_area
 from aidtrack.orgs.models import PartyType, Visibility
 
 
@@ -119,41 +120,10 @@ class Incident(models.Model):
         related_name="+",
         help_text="The admin area given by the reporter when there is no point (or to check it).",
     )
-    admin1 = models.ForeignKey(
-        "geo.AdminArea",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="governorate",
-        editable=False,
-    )
-    admin2 = models.ForeignKey(
-        "geo.AdminArea",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="district",
-        editable=False,
-    )
-    admin3 = models.ForeignKey(
-        "geo.AdminArea",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="sub-district",
-        editable=False,
-    )
-    community = models.ForeignKey(
-        "geo.AdminArea",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    admin1 = assigned_admin_area("governorate")
+    admin2 = assigned_admin_area("district")
+    admin3 = assigned_admin_area("sub-district")
+    community = assigned_admin_area()
     placement_problem = models.CharField(
         max_length=500,
         blank=True,
