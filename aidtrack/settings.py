@@ -285,3 +285,11 @@ AIDTRACK_MAP_TILE_ATTRIBUTION = os.environ.get("AIDTRACK_MAP_TILE_ATTRIBUTION", 
 AIDTRACK_NEAREST_COMMUNITY_KM = float(os.environ.get("AIDTRACK_NEAREST_COMMUNITY_KM", "5"))
 # Importers refuse files larger than this (bytes); a command can raise it with --max-bytes.
 AIDTRACK_IMPORT_MAX_BYTES = int(os.environ.get("AIDTRACK_IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))
+# Uploaded tables wait here for their import (and, once checked, for their commit); progress files live here too.
+AIDTRACK_IMPORT_DIR = Path(os.environ.get("AIDTRACK_IMPORT_DIR", VAR_DIR / "imports"))
+# Uploads larger than this (bytes) are imported in the background: the page or API answers at once with the run.
+AIDTRACK_IMPORT_BACKGROUND_BYTES = int(os.environ.get("AIDTRACK_IMPORT_BACKGROUND_BYTES", str(1024 * 1024)))
+# "thread" runs background imports in a thread of the web process; "inline" runs them at once (tests).
+AIDTRACK_IMPORT_EXECUTOR = os.environ.get("AIDTRACK_IMPORT_EXECUTOR", "thread")
+# A running import silent for this long is shown as interrupted (its process stopped; nothing was written).
+AIDTRACK_IMPORT_STALE_MINUTES = int(os.environ.get("AIDTRACK_IMPORT_STALE_MINUTES", "10"))

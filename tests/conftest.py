@@ -5,6 +5,13 @@ from aidtrack.orgs.models import Role
 from tests.factories import OrganizationFactory, PartyFactory, UserFactory, member, square
 
 
+@pytest.fixture(autouse=True)
+def import_files(settings, tmp_path_factory):
+    """Uploaded files and import progress go to a folder of the test's own, never to var/."""
+    settings.AIDTRACK_IMPORT_DIR = tmp_path_factory.mktemp("imports")
+    settings.AIDTRACK_IMPORT_EXECUTOR = "inline"
+
+
 @pytest.fixture
 def org_a(db):
     return OrganizationFactory(name="Alpha Relief", acronym="ALPHA")

@@ -1,7 +1,10 @@
-"""/api/v1/imports/: upload an incident table (dry run first, then commit) and read any import run's result later.
+"""/api/v1/imports/: upload a table of incidents, besieged areas or convoy requests (dry run first, then commit)
+and read any import run's result and progress later.
 
 The upload goes through the same function as the staff import page and the
-``import_incidents`` command, so the report is the same whichever way a file arrives.
+``import_*`` commands, so the report is the same whichever way a file arrives.
+A large file is run in the background: the answer is then 202 Accepted with
+the run to follow at ``/api/v1/imports/runs/<id>/``.
 """
 
 from django.shortcuts import get_object_or_404
@@ -10,18 +13,21 @@ from rest_framework import parsers, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from aidtrack.api.errors import error_response
+from aidtrack.exchange.kinds import table_kind
 from aidtrack.exchange.uploads import import_upload, too_large_message
-from aidtrack.geo.models import ImportRun
+from aidtrack.geo.importers.runs import live_progress
+from aidtrack.geo.models import ImportRun, ImportStatus
 from aidtrack.orgs.models import Organization
 from aidtrack.orgs.permissions import can_write_for
 
 
-class IncidentImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="CSV, HXL CSV or XLSX of incidents (see README, 'Bulk data exchange').")
-    organization = serializers.IntegerField(help_text="Id of the reporting organization (you must report for it).")
+class TableImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV, HXL CSV or XLSX (see README, 'Bulk data exchange').")
+    organization = serializers.IntegerField(help_text="Id of the recording organization (you must report for it).")
     dry_run = serializers.BooleanField(default=True, help_text="true (default): report only; false: write all rows.")
     mapping = serializers.JSONField(
         required=False, default=dict, help_text='Field -> column, e.g. {"occurred_on": "Date of event"}.'
@@ -35,37 +41,48 @@ class IncidentImportSerializer(serializers.Serializer):
         return value
 
 
-def run_payload(run: ImportRun | None, report=None, plans=None) -> dict:
+class IncidentImportSerializer(TableImportSerializer):
+    pass
+
+
+def run_payload(run: ImportRun | None, report=None) -> dict:
+    """A run's status, progress, counts, problems and its first rows, the same for every kind of table."""
+    if run is not None:
+        run = live_progress(run)
     body = {
         "run": run.pk if run else None,
+        "kind": run.kind if run else None,
         "status": run.status if run else "failed",
+        "finished": run is None or run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+        "stage": run.stage if run else "",
         "rows_done": run.rows_done if run else 0,
+        "rows_total": run.rows_total if run else None,
         "counts": dict(report.counts) if report is not None else (run.counts if run else {}),
         "problems": [p.as_dict() for p in report.problems] if report is not None else (run.problems if run else []),
         "summary": run.summary if run else "",
+        "rows": run.preview if run else [],
     }
-    if plans is not None:
-        body["rows"] = [
-            {"row": p.row, "action": p.action, "external_id": p.external_id, "incident": p.incident_id} for p in plans
-        ]
     return body
 
 
-class IncidentImportView(APIView):
-    """Upload an incident table. A dry run reports what would be created, updated or skipped and every problem
-    by row and column; send the same file with dry_run=false to write all rows, or none if any row is wrong."""
+class TableImportView(APIView):
+    """Upload a table. A dry run reports what would be created, updated or skipped and every problem by row and
+    column, with the first rows one by one; send the same file with dry_run=false to write all rows, or none if
+    any row is wrong. A large file answers 202 with the run to follow."""
 
+    kind = "incidents"
     permission_classes = [IsAuthenticated]
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(request=IncidentImportSerializer, responses={200: dict, 400: dict, 403: dict, 413: dict})
+    @extend_schema(request=TableImportSerializer, responses={200: dict, 202: dict, 400: dict, 403: dict, 413: dict})
     def post(self, request):
+        kind = table_kind(self.kind)
         declared = request.META.get("CONTENT_LENGTH", "")
-        message = too_large_message(int(declared)) if declared.isdigit() else None
+        message = too_large_message(int(declared), kind.name) if declared.isdigit() else None
         if message:
             return error_response(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too_large", message)
-        incoming = IncidentImportSerializer(data=request.data)
+        incoming = TableImportSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         organization = Organization.objects.filter(pk=data["organization"]).first()
@@ -80,10 +97,11 @@ class IncidentImportView(APIView):
             return error_response(
                 status.HTTP_403_FORBIDDEN,
                 "permission_denied",
-                f"You may not import incidents for {organization.short_name}.",
+                f"You may not import {kind.noun} for {organization.short_name}.",
             )
         outcome = import_upload(
             data["file"],
+            kind=kind.name,
             organization=organization,
             by=request.user,
             dry_run=data["dry_run"],
@@ -91,12 +109,21 @@ class IncidentImportView(APIView):
             mapping_name=data["mapping_name"],
             save_mapping=data["save_mapping"],
         )
-        body = run_payload(outcome.run, outcome.report, outcome.plans if outcome.ok else None)
+        if outcome.queued:
+            location = reverse("api:import-run", args=[outcome.run.pk], request=request)
+            return Response(run_payload(outcome.run), status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+        body = run_payload(outcome.run, outcome.report)
         if not outcome.ok:
             # The error shape of the whole API, plus the run and every problem by row and column.
             refusal = error_response(400, "import_refused", outcome.failure, {"file": [outcome.failure]}).data
             return Response({**body, **refusal}, status=status.HTTP_400_BAD_REQUEST)
         return Response(body)
+
+
+class IncidentImportView(TableImportView):
+    """Upload a table of incidents (see TableImportView)."""
+
+    kind = "incidents"
 
 
 class ImportRunView(APIView):

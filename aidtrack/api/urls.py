@@ -7,11 +7,12 @@ from rest_framework.routers import DefaultRouter
 from aidtrack.api.agreements import AgreementViewSet
 from aidtrack.api.areas import AreaViewSet
 from aidtrack.api.convoys import ConvoyViewSet
-from aidtrack.api.imports import ImportRunView, IncidentImportView
+from aidtrack.api.imports import ImportRunView, IncidentImportView, TableImportView
 from aidtrack.api.incidents import IncidentViewSet
 from aidtrack.api.reference import AdminAreaViewSet, OrganizationViewSet, PartyViewSet
 from aidtrack.api.statistics import StatisticsViewSet
 from aidtrack.api.tokens import TokenViewSet
+from aidtrack.exchange.kinds import table_kinds
 
 app_name = "api"
 
@@ -32,6 +33,11 @@ urlpatterns = [
     path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("v1/imports/incidents/", IncidentImportView.as_view(), name="incident-import"),
+    *[
+        path(f"v1/imports/{kind}/", TableImportView.as_view(kind=kind), name=f"{kind}-import")
+        for kind in table_kinds()
+        if kind != "incidents"
+    ],
     path("v1/imports/<int:pk>/", ImportRunView.as_view(), name="import-run"),
     path("v1/", include(router.urls)),
 ]

@@ -15,13 +15,15 @@ transaction.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from aidtrack.exchange import tabular
 from aidtrack.exchange.places import PlaceMatcher
+from aidtrack.exchange.tabular import DONE, PLANNED, TableImport, column, headers_of, hxl
 from aidtrack.exchange.values import (
     Choices,
     ValueProblem,
@@ -32,7 +34,6 @@ from aidtrack.exchange.values import (
     parse_date,
     parse_time,
 )
-from aidtrack.geo.importers.columns import find_column
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
 from aidtrack.geo.importers.sources import open_source
 from aidtrack.geo.importers.tables import iter_table
@@ -95,130 +96,115 @@ GEO_PRECISIONS = Choices(
 SOURCE_TYPES = Choices(SourceType.choices, extra={"staff": "own_staff", "social": "social_media", "un agency": "un"})
 
 
-@dataclass(frozen=True)
-class Column:
-    """One importable field: the header names and HXL hashtags that mean it, and how to read its cells."""
-
-    field: str
-    names: frozenset
-    hashtags: tuple = ()
-    parse: Callable | None = None
-    label: str = ""
-
-
-def _c(field_name, names, hashtags=(), parse=None, label=""):
-    return Column(field_name, frozenset(names), tuple(hashtags), parse, label or field_name.replace("_", " "))
-
-
-def _h(tag, required=(), forbidden=()):
-    return (tag, frozenset(required), frozenset(forbidden))
-
-
 COLUMNS = [
-    _c(
+    column(
         "external_id",
         {"externalid", "id", "incidentid", "eventid", "recordid", "ref", "yourid"},
-        [_h("#event", {"id"})],
+        [hxl("#event", {"id"})],
     ),
-    _c(
+    column(
         "occurred_on",
         {"date", "occurredon", "incidentdate", "eventdate", "dateofincident", "dateoccurred", "التاريخ"},
-        [_h("#date", {"occurred"}), _h("#date", (), {"reported"})],
+        [hxl("#date", {"occurred"}), hxl("#date", (), {"reported"})],
         parse_date,
         "date",
     ),
-    _c("occurred_time", {"time", "occurredtime", "incidenttime", "الوقت"}, [_h("#date", {"time"})], parse_time),
-    _c("date_precision", {"dateprecision", "timeprecision"}, [_h("#date", {"precision"})], PRECISIONS.parse),
-    _c("kind", {"kind", "recordkind", "incidentkind", "النوع"}, [_h("#event", {"kind"})], KINDS.parse),
-    _c(
+    column("occurred_time", {"time", "occurredtime", "incidenttime", "الوقت"}, [hxl("#date", {"time"})], parse_time),
+    column("date_precision", {"dateprecision", "timeprecision"}, [hxl("#date", {"precision"})], PRECISIONS.parse),
+    column("kind", {"kind", "recordkind", "incidentkind", "النوع"}, [hxl("#event", {"kind"})], KINDS.parse),
+    column(
         "category",
         {"category", "accesscategory", "incidentcategory", "constrainttype", "الفئة"},
-        [_h("#event", {"category"}), _h("#event", {"type"})],
+        [hxl("#event", {"category"}), hxl("#event", {"type"})],
         CATEGORIES.parse,
     ),
-    _c("title", {"title", "headline", "العنوان"}, [_h("#event", {"name"}), _h("#description", {"title"})]),
-    _c(
+    column("title", {"title", "headline", "العنوان"}, [hxl("#event", {"name"}), hxl("#description", {"title"})]),
+    column(
         "public_summary",
         {"summary", "publicsummary", "description", "narrative", "الملخص", "الوصف"},
-        [_h("#description", (), {"internal", "title"})],
+        [hxl("#description", (), {"internal", "title"})],
         label="summary",
     ),
-    _c(
+    column(
         "internal_description",
         {"internaldescription", "internalnotes", "internal", "notesinternal"},
-        [_h("#description", {"internal"})],
+        [hxl("#description", {"internal"})],
     ),
-    _c(
+    column(
         "location_name",
         {"location", "locationname", "place", "placename", "community", "المكان"},
-        [_h("#loc", {"name"})],
+        [hxl("#loc", {"name"})],
     ),
-    _c(
+    column(
         "latitude",
         {"lat", "latitude", "y", "خطالعرض"},
-        [_h("#geo", {"lat"})],
+        [hxl("#geo", {"lat"})],
         lambda v: parse_coordinate(v, axis="latitude"),
     ),
-    _c(
+    column(
         "longitude",
         {"lon", "lng", "long", "longitude", "x", "خطالطول"},
-        [_h("#geo", {"lon"})],
+        [hxl("#geo", {"lon"})],
         lambda v: parse_coordinate(v, axis="longitude"),
     ),
-    _c(
+    column(
         "geo_precision",
         {"geoprecision", "locationprecision", "precision"},
-        [_h("#geo", {"precision"})],
+        [hxl("#geo", {"precision"})],
         GEO_PRECISIONS.parse,
     ),
-    _c(
+    column(
         "pcode",
         {"pcode", "locpcode", "communitypcode", "adm4pcode", "admin4pcode"},
-        [_h("#loc", {"code"})],
+        [hxl("#loc", {"code"})],
         label="P-code",
     ),
-    _c(
+    column(
         "adm3_pcode",
         {"adm3pcode", "admin3pcode", "subdistrictpcode"},
-        [_h("#adm3", {"code"})],
+        [hxl("#adm3", {"code"})],
         label="sub-district P-code",
     ),
-    _c("adm2_pcode", {"adm2pcode", "admin2pcode", "districtpcode"}, [_h("#adm2", {"code"})], label="district P-code"),
-    _c(
+    column(
+        "adm2_pcode", {"adm2pcode", "admin2pcode", "districtpcode"}, [hxl("#adm2", {"code"})], label="district P-code"
+    ),
+    column(
         "adm1_pcode",
         {"adm1pcode", "admin1pcode", "governoratepcode"},
-        [_h("#adm1", {"code"})],
+        [hxl("#adm1", {"code"})],
         label="governorate P-code",
     ),
-    _c(
+    column(
         "perpetrator",
         {"perpetrator", "party", "perpetratorparty", "actor", "الجهة"},
-        [_h("#group", {"perp"}), _h("#group", {"name"})],
+        [hxl("#group", {"perp"}), hxl("#group", {"name"})],
     ),
-    _c(
+    column(
         "people_killed",
         {"peoplekilled", "killed", "fatalities", "deaths", "قتلى"},
-        [_h("#affected", {"killed"}, {"aid"})],
+        [hxl("#affected", {"killed"}, {"aid"})],
         parse_count,
     ),
-    _c("people_injured", {"peopleinjured", "injured", "جرحى"}, [_h("#affected", {"injured"}, {"aid"})], parse_count),
-    _c("aid_workers_killed", {"aidworkerskilled"}, [_h("#affected", {"killed", "aid"})], parse_count),
-    _c("aid_workers_injured", {"aidworkersinjured"}, [_h("#affected", {"injured", "aid"})], parse_count),
-    _c("aid_workers_abducted", {"aidworkersabducted"}, [_h("#affected", {"abducted"})], parse_count),
-    _c("aid_workers_detained", {"aidworkersdetained"}, [_h("#affected", {"detained"})], parse_count),
-    _c("vehicles_damaged", {"vehiclesdamaged"}, [_h("#affected", {"vehicles"})], parse_count),
-    _c("supplies_lost", {"supplieslost"}, [_h("#affected", {"supplies"})]),
-    _c(
+    column(
+        "people_injured", {"peopleinjured", "injured", "جرحى"}, [hxl("#affected", {"injured"}, {"aid"})], parse_count
+    ),
+    column("aid_workers_killed", {"aidworkerskilled"}, [hxl("#affected", {"killed", "aid"})], parse_count),
+    column("aid_workers_injured", {"aidworkersinjured"}, [hxl("#affected", {"injured", "aid"})], parse_count),
+    column("aid_workers_abducted", {"aidworkersabducted"}, [hxl("#affected", {"abducted"})], parse_count),
+    column("aid_workers_detained", {"aidworkersdetained"}, [hxl("#affected", {"detained"})], parse_count),
+    column("vehicles_damaged", {"vehiclesdamaged"}, [hxl("#affected", {"vehicles"})], parse_count),
+    column("supplies_lost", {"supplieslost"}, [hxl("#affected", {"supplies"})]),
+    column(
         "beneficiaries_affected",
         {"beneficiariesaffected", "beneficiaries", "affected"},
-        [_h("#affected", (), {"killed", "injured", "aid", "abducted", "detained", "vehicles", "supplies"})],
+        [hxl("#affected", (), {"killed", "injured", "aid", "abducted", "detained", "vehicles", "supplies"})],
         parse_count,
     ),
-    _c("access_effect", {"accesseffect", "effect", "effectonaccess"}, [_h("#access")], EFFECTS.parse),
-    _c("visibility", {"visibility"}, [_h("#meta", {"visibility"})], VISIBILITIES.parse),
-    _c("source_name", {"source", "sourcename", "المصدر"}, [_h("#meta", {"source"})], label="source"),
-    _c("source_type", {"sourcetype"}, [_h("#meta", {"source", "type"})], SOURCE_TYPES.parse),
-    _c("source_reference", {"sourcereference", "sourceurl", "link", "url"}, [_h("#meta", {"url"})]),
+    column("access_effect", {"accesseffect", "effect", "effectonaccess"}, [hxl("#access")], EFFECTS.parse),
+    column("visibility", {"visibility"}, [hxl("#meta", {"visibility"})], VISIBILITIES.parse),
+    column("source_name", {"source", "sourcename", "المصدر"}, [hxl("#meta", {"source"})], label="source"),
+    column("source_type", {"sourcetype"}, [hxl("#meta", {"source", "type"})], SOURCE_TYPES.parse),
+    column("source_reference", {"sourcereference", "sourceurl", "link", "url"}, [hxl("#meta", {"url"})]),
 ]
 FIELDS = {column.field: column for column in COLUMNS}
 PCODE_FIELDS = ("pcode", "adm3_pcode", "adm2_pcode", "adm1_pcode")
@@ -246,12 +232,6 @@ COMPARED = [
 
 
 WRITE_BATCH = 5000
-PLANNED = {
-    "create": "to create",
-    "update": "to update",
-    "unchanged": "unchanged (skipped)",
-    "duplicate": "duplicates (skipped)",
-}
 
 
 @dataclass
@@ -265,35 +245,24 @@ class RowPlan:
     incident_id: int | None = None
     version: int | None = None
     source: SourceInput | None = None
+    label: str = ""
 
+    @property
+    def key(self) -> str:
+        return self.external_id
 
-@dataclass
-class IncidentImport:
-    """The report of one import plus the plan of every row (kept for the dry run's preview)."""
+    @property
+    def record_id(self) -> int | None:
+        return self.incident_id
 
-    report: ImportReport
-    plans: list[RowPlan] = field(default_factory=list)
-    columns: dict = field(default_factory=dict)
+    def describe(self) -> str:
+        if self.action == "update":
+            return f"{self.label}; changes {', '.join(sorted(self.values))}"
+        return self.label
 
 
 def resolve_columns(hashtags: dict, *, explicit: dict, saved: dict) -> dict[str, str]:
-    """field -> column: explicit mapping, else HXL hashtag, else header name, else the saved mapping."""
-    resolved = {}
-    for column in COLUMNS:
-        if column.field in explicit:
-            resolved[column.field] = find_column(hashtags, set(), explicit=explicit[column.field], what=column.field)
-            continue
-        found = find_column(hashtags, set(), hashtags=column.hashtags) or find_column(hashtags, set(column.names))
-        if not found and saved.get(column.field) in hashtags:
-            found = saved[column.field]
-        if found and found not in resolved.values():
-            resolved[column.field] = found
-    for field_name in explicit:
-        if field_name not in FIELDS:
-            raise ImportFailed(
-                f"The mapping names {field_name!r}, which is not an incident field; use one of {', '.join(FIELDS)}."
-            )
-    return resolved
+    return tabular.resolve_columns(COLUMNS, hashtags, explicit=explicit, saved=saved, what="an incident table")
 
 
 class _Checker:
@@ -376,7 +345,10 @@ class _Checker:
                 name = field_name.replace("stated_area", "pcode").replace("__all__", "occurred_on")
                 self.problem(row, name if name in FIELDS else "occurred_on", "", " ".join(messages).rstrip("."))
             return None
-        return self._plan(row, values, external_id, source)
+        plan = self._plan(row, values, external_id, source)
+        if plan is not None:
+            plan.label = f"{values.get('occurred_on')}: {values['title']}"
+        return plan
 
     def _place(self, row: int, values: dict) -> None:
         for field_name in PCODE_FIELDS:
@@ -501,7 +473,7 @@ def import_incidents(
     display: str | None = None,
     progress: Callable[[str, int], None] | None = None,
     chunk_rows: int = 20000,
-) -> IncidentImport:
+) -> TableImport:
     """Check every row of an incident table and, unless ``dry_run``, write all of them or none.
 
     Raises ImportFailed (with the report) when the file cannot be read or any
@@ -513,7 +485,7 @@ def import_incidents(
         raise ImportFailed(
             f"{by} may not import incidents for {organization.short_name}: only its reporters and reviewers may."
         )
-    result = IncidentImport(report=report)
+    result = TableImport(report=report)
     with open_source(path_or_url, max_bytes=max_bytes) as source:
         checker = None
         for table in iter_table(source.path, display, sheet=sheet, chunk_rows=chunk_rows):
@@ -532,22 +504,15 @@ def import_incidents(
             if progress:
                 progress("checked", len(result.plans))
     _mark_unchanged(result.plans)
-    for action, label in PLANNED.items():
-        report.counts[label] = sum(1 for plan in result.plans if plan.action == action)
-    if report.errors:
-        report.counts["rows with errors"] = len({p.where.split(",")[0] for p in report.errors})
-        raise ImportFailed(
-            f"{display}: {len(report.errors)} problem(s) in {report.counts['rows with errors']} row(s); "
-            "nothing was written. Fix the rows listed and import the file again.",
-            report,
-        )
+    result.count(PLANNED)
+    result.refuse_if_errors(display)
     if not dry_run:
         _write(result, organization=organization, by=by, progress=progress)
     return result
 
 
 def _require_columns(columns: dict, table, display: str) -> None:
-    headers = ", ".join(str(c) for c in table.frame.columns)
+    headers = headers_of(table)
     if "occurred_on" not in columns:
         raise ImportFailed(
             f"{display}: no date column (looked for 'date', 'event_date', 'occurred_on' or the HXL tag #date). "
@@ -565,11 +530,13 @@ def _require_columns(columns: dict, table, display: str) -> None:
 
 
 @transaction.atomic
-def _write(result: IncidentImport, *, organization, by, progress) -> None:
+def _write(result: TableImport, *, organization, by, progress) -> None:
     report = result.report
     creates = [plan for plan in result.plans if plan.action == "create"]
     reported_at = timezone.now()
     created, unplaced = 0, []
+    if progress:
+        progress("written", 0)
     try:
         # Written in batches inside the one transaction, so only one batch of model objects is in memory.
         for start in range(0, len(creates), WRITE_BATCH):
@@ -592,6 +559,7 @@ def _write(result: IncidentImport, *, organization, by, progress) -> None:
             unplaced.extend((i.reference, i.placement_problem) for i in batch if i.placement_problem)
             if progress:
                 progress("written", created)
+        written = created
         for plan in result.plans:
             if plan.action == "update":
                 incident = Incident(pk=plan.incident_id)
@@ -603,15 +571,13 @@ def _write(result: IncidentImport, *, organization, by, progress) -> None:
                     else:
                         values[name] = value
                 incident_update(incident=incident, by=by, expected_version=plan.version, **values)
-                if progress:
-                    progress("written", plan.row)
+                written += 1
+                if progress and written % 500 == 0:
+                    progress("written", written)
     except (ValidationError, PermissionDenied) as error:
         raise ImportFailed(f"{report.source}: {error}; nothing was written.", report) from error
     report.counts.clear()
-    report.counts["created"] = created
-    report.counts["updated"] = sum(1 for p in result.plans if p.action == "update")
-    report.counts["unchanged (skipped)"] = sum(1 for p in result.plans if p.action == "unchanged")
-    report.counts["duplicates (skipped)"] = sum(1 for p in result.plans if p.action == "duplicate")
+    result.count(DONE)
     for reference, problem in unplaced[:200]:
         report.warning(reference, problem)
     if len(unplaced) > 200:

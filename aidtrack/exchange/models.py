@@ -6,6 +6,8 @@ from django.db import models
 
 class TableKind(models.TextChoices):
     INCIDENTS = "incidents", "Incidents"
+    AREAS = "areas", "Besieged areas"
+    CONVOYS = "convoys", "Convoy requests"
 
 
 class ColumnMapping(models.Model):

@@ -1,49 +1,49 @@
-"""Running an incident import with its record, saved column mapping and progress: one door for every caller.
+"""Running a table import with its record, saved column mapping and progress: one door for every caller.
 
-The management command, the staff upload page and the API all call
-``run_incident_import`` (through ``geo.importers.runs.record_run``), so a file
+The management commands, the staff upload page and the API all call
+``run_table_import`` (through ``geo.importers.runs.record_run``), so a file
 gives the same report whichever way it arrives.
 """
 
-from aidtrack.exchange.incidents import FIELDS, import_incidents
-from aidtrack.exchange.models import ColumnMapping, TableKind
+from aidtrack.exchange.kinds import table_kind
+from aidtrack.exchange.models import ColumnMapping
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
 from aidtrack.geo.importers.runs import record_progress, record_run
-from aidtrack.geo.models import ImportKind
+
+# What an importer reports ("checked" 20000 rows) -> what the run is doing.
+STAGES = {"checked": "checking", "written": "writing"}
 
 
-def saved_mapping(organization, name: str | None) -> dict:
+def saved_mapping(kind: str, organization, name: str | None) -> dict:
     if not name:
         return {}
-    mapping = ColumnMapping.objects.filter(organization=organization, kind=TableKind.INCIDENTS, name=name).first()
+    mappings = ColumnMapping.objects.filter(organization=organization, kind=kind)
+    mapping = mappings.filter(name=name).first()
     if mapping is None:
-        names = ", ".join(
-            ColumnMapping.objects.filter(organization=organization, kind=TableKind.INCIDENTS).values_list(
-                "name", flat=True
-            )
-        )
+        names = ", ".join(mappings.values_list("name", flat=True))
         raise ImportFailed(
-            f"{organization.short_name} has no saved column mapping named {name!r}"
+            f"{organization.short_name} has no saved column mapping of {table_kind(kind).noun} named {name!r}"
             + (f"; its mappings are: {names}." if names else "; save one with --save-mapping NAME.")
         )
     return mapping.columns
 
 
-def column_mapping_save(*, organization, name: str, columns: dict, by) -> ColumnMapping:
-    """Create or replace a named mapping of incident fields to column headers."""
-    unknown = set(columns) - set(FIELDS)
+def column_mapping_save(*, kind: str, organization, name: str, columns: dict, by) -> ColumnMapping:
+    """Create or replace a named mapping of a table kind's fields to column headers."""
+    unknown = set(columns) - set(table_kind(kind).fields)
     if unknown:
         raise ImportFailed(f"Unknown field(s) in the mapping: {', '.join(sorted(unknown))}.")
     mapping, _ = ColumnMapping.objects.update_or_create(
         organization=organization,
-        kind=TableKind.INCIDENTS,
+        kind=kind,
         name=name.strip()[:100],
         defaults={"columns": columns, "updated_by": by},
     )
     return mapping
 
 
-def run_incident_import(
+def run_table_import(
+    kind: str,
     path_or_url: str,
     *,
     organization,
@@ -59,44 +59,58 @@ def run_incident_import(
     stdout=None,
     keep: dict | None = None,
 ) -> ImportReport:
-    """Import (or dry-run) an incident table; ``keep`` receives the full result (row plans) for a preview."""
+    """Import (or dry-run) a table; ``keep`` receives the full result (row plans) for a preview."""
 
     def progress(stage: str, rows: int) -> None:
-        if record is not None and stage == "checked":
-            record_progress(record, rows)
+        if record is not None:
+            record_progress(record, rows, STAGES.get(stage, stage))
         if stdout is not None and stage == "checked":
             stdout.write(f"  {rows} rows checked")
 
-    result = import_incidents(
-        path_or_url,
-        organization=organization,
-        by=by,
-        dry_run=dry_run,
-        mapping=mapping,
-        saved_mapping=saved_mapping(organization, mapping_name),
-        sheet=sheet,
-        max_bytes=max_bytes,
-        display=display,
-        progress=progress,
-    )
+    try:
+        result = table_kind(kind).importer(
+            path_or_url,
+            organization=organization,
+            by=by,
+            dry_run=dry_run,
+            mapping=mapping,
+            saved_mapping=saved_mapping(kind, organization, mapping_name),
+            sheet=sheet,
+            max_bytes=max_bytes,
+            display=display,
+            progress=progress,
+        )
+    except ImportFailed as failure:
+        if record is not None and getattr(failure, "result", None) is not None:
+            record.preview = failure.result.preview()  # kept when the run's record is finished
+        raise
+    if record is not None:
+        record.preview = result.preview()
     if save_mapping:
-        column_mapping_save(organization=organization, name=save_mapping, columns=result.columns, by=by)
+        column_mapping_save(kind=kind, organization=organization, name=save_mapping, columns=result.columns, by=by)
         result.report.notes.append(f"Column mapping saved as {save_mapping!r}.")
     if keep is not None:
         keep["result"] = result
     return result.report
 
 
-def import_incidents_recorded(path, *, display: str, organization, by, dry_run: bool, options: dict, **kwargs):
-    """Run an incident import with an ImportRun record; returns (record, report, result). Re-raises ImportFailed."""
+def import_table_recorded(
+    kind: str, path, *, display: str, organization, by, dry_run: bool, options: dict, record=None, **kwargs
+):
+    """Run a table import with an ImportRun record; returns (record, report, result). Re-raises ImportFailed.
+
+    ``record`` is an ImportRun created beforehand (a queued background run), or None to create one now.
+    """
     keep = {}
     record, report = record_run(
-        kind=ImportKind.INCIDENTS,
+        kind=kind,
         source=display,
         options={**options, "organization": organization.short_name, "organization_id": organization.pk},
         by=by,
         dry_run=dry_run,
-        run=lambda record: run_incident_import(
+        record=record,
+        run=lambda record: run_table_import(
+            kind,
             str(path),
             organization=organization,
             by=by,

@@ -197,14 +197,18 @@ class ImportKind(models.TextChoices):
     POPULATION = "population", "Population table"
     ASSIGNMENT = "assignment", "Admin-area assignment"
     INCIDENTS = "incidents", "Incidents table"
+    AREAS = "areas", "Besieged areas table"
+    CONVOYS = "convoys", "Convoy requests table"
     CONFLICT_EVENTS = "conflict_events", "Conflict events (ACLED)"
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     DRY_RUN = "dry_run", "Dry run (nothing written)"
     FAILED = "failed", "Failed (nothing written)"
+    INTERRUPTED = "interrupted", "Interrupted (nothing written)"
 
 
 class ImportRun(models.Model):
@@ -228,14 +232,24 @@ class ImportRun(models.Model):
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
     counts = models.JSONField(default=dict, blank=True, help_text="e.g. added, updated, unchanged.")
     problems = models.JSONField(
         default=list, blank=True, help_text="Each problem: where (feature or row), P-code, severity and message."
     )
     summary = models.TextField(blank=True)
     rows_done = models.PositiveIntegerField(
-        default=0, help_text="Rows checked so far: a long import can be followed while it runs."
+        default=0, help_text="Rows checked (or written) so far: a long import can be followed while it runs."
+    )
+    rows_total = models.PositiveIntegerField(
+        null=True, blank=True, help_text="About how many rows the file has, counted before the run."
+    )
+    stage = models.CharField(max_length=20, blank=True, help_text="checking or writing, while the run works.")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the run last reported progress: a run silent for long was interrupted."
+    )
+    preview = models.JSONField(
+        default=list, blank=True, help_text="What the first rows will do (row, action, key, description)."
     )
 
     class Meta:

@@ -70,6 +70,7 @@ urlpatterns = [
     path("import/", imports.import_page, name="import"),
     path("import/<int:pk>/", imports.import_run, name="import_run"),
     path("import/<int:pk>/commit/", imports.import_commit, name="import_commit"),
+    path("import/<int:pk>/progress.json", imports.import_progress, name="import_progress"),
     path("lookup/place/", lookup.place, name="lookup_place"),
     path("lookup/communities/", lookup.communities, name="lookup_communities"),
 ]

@@ -29,7 +29,16 @@ def test_a_dry_run_lists_rows_and_writes_nothing_then_commit_writes(api, geograp
     assert response.status_code == status.HTTP_200_OK
     body = response.json()
     assert body["status"] == "dry_run" and body["counts"]["to create"] == 1
-    assert body["rows"] == [{"row": 2, "action": "create", "external_id": "A1", "incident": None}]
+    assert body["rows"] == [
+        {
+            "row": 2,
+            "action": "create",
+            "key": "A1",
+            "record": None,
+            "description": "2016-09-19: Convoy attacked",
+            "problems": [],
+        }
+    ]
     assert not Incident.objects.exists()
     response = upload(api, org_a, GOOD, dry_run="false")
     assert response.json()["counts"]["created"] == 1 and Incident.objects.count() == 1

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from aidtrack.exchange.incidents import import_incidents
 from aidtrack.exchange.models import ColumnMapping
-from aidtrack.exchange.runs import import_incidents_recorded
+from aidtrack.exchange.runs import import_table_recorded
 from aidtrack.geo.importers.report import ImportFailed
 from aidtrack.geo.models import ImportRun, ImportStatus
 from aidtrack.incidents.models import Incident, VerificationStatus
@@ -164,7 +164,7 @@ def test_saved_column_mapping_is_used_for_the_next_file(tmp_path, geography, org
 
 
 def test_a_missing_saved_mapping_is_named(tmp_path, geography, org_a, reporter):
-    with pytest.raises(CommandError, match="no saved column mapping named 'Nope'"):
+    with pytest.raises(CommandError, match="no saved column mapping of incidents named 'Nope'"):
         call_command(
             "import_incidents",
             str(write(tmp_path, HEADER)),
@@ -181,8 +181,8 @@ def test_a_reporter_of_another_organization_may_not_import(tmp_path, geography, 
 
 def test_every_run_is_recorded_with_counts_and_progress(tmp_path, geography, org_a, reporter):
     path = write(tmp_path, HEADER + "A1,2016-09-19,5,x,33.69,36.09,0\n")
-    record, report, result = import_incidents_recorded(
-        path, display="incidents.csv", organization=org_a, by=reporter, dry_run=False, options={}
+    record, report, result = import_table_recorded(
+        "incidents", path, display="incidents.csv", organization=org_a, by=reporter, dry_run=False, options={}
     )
     record = ImportRun.objects.get(pk=record.pk)
     assert record.status == ImportStatus.SUCCEEDED and record.kind == "incidents"

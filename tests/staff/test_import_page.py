@@ -1,6 +1,5 @@
 """The staff import page: check a file, read the report, then commit exactly the checked file."""
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aidtrack.geo.models import ImportRun, ImportStatus
@@ -9,11 +8,6 @@ from tests.staff.conftest import login
 
 GOOD = b"id,date,category,summary,location\nA1,19 Sep 2016,5,Convoy attacked,Mudaya\n"
 BAD = b"id,date,category,summary,latitude,longitude\nA1,2016-09-19,55,Convoy attacked,33.69,36.09\n"
-
-
-@pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):
-    settings.AIDTRACK_IMPORT_DIR = tmp_path / "imports"
 
 
 def post(client, org, content, **extra):
@@ -43,7 +37,8 @@ def test_errors_are_listed_by_row_and_column_and_nothing_can_be_committed(client
     login(client, reporter)
     response = post(client, org_a, BAD)
     page = client.get(response.url).content.decode()
-    assert "row 2, column &#x27;category&#x27;" in page and "Nothing was written" in page
+    assert '<tr class="row-error"><td>2</td>' in page, "row 2 is marked as an error in the row-by-row table"
+    assert "column &#x27;category&#x27;: found &#x27;55&#x27;" in page and "Nothing was written" in page
     assert "Import these rows" not in page
     assert not Incident.objects.exists()
 

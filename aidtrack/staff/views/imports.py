@@ -1,53 +1,91 @@
-"""Importing a spreadsheet of incidents: upload, check (dry run), read the report row by row, then commit.
+"""Importing a spreadsheet of incidents, besieged areas or convoy requests: upload, check, read row by row, commit.
 
 The checked file is kept on the server between the dry run and the commit,
-so what is written is exactly what was checked. Every run stays listed with
-its result.
+so what is written is exactly what was checked. A large file runs in the
+background: its page shows the progress and, when it ends, the result, which
+stays listed with every other run.
 """
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from aidtrack.exchange.incidents import COLUMNS
+from aidtrack.exchange.kinds import table_kinds
 from aidtrack.exchange.models import ColumnMapping
 from aidtrack.exchange.uploads import commit_stored, import_upload, parse_mapping_text, stored_upload
 from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.models import ImportKind, ImportRun, ImportStatus
+from aidtrack.geo.importers.runs import live_progress
+from aidtrack.geo.models import ImportRun, ImportStatus
 from aidtrack.orgs.models import Organization
 from aidtrack.orgs.permissions import can_write_for
 
+# Which rows of the preview a filter shows.
+SHOWN = {
+    "all": None,
+    "error": {"error"},
+    "create": {"create"},
+    "update": {"update"},
+    "skipped": {"unchanged", "duplicate"},
+    "warning": None,
+}
+FILTERS = [
+    ("all", "All rows"),
+    ("error", "Errors"),
+    ("warning", "Warnings"),
+    ("create", "To create"),
+    ("update", "To update"),
+    ("skipped", "Skipped"),
+]
+
 
 class ImportForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), help_text="Who reported these.")
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), help_text="Who recorded these.")
     file = forms.FileField(help_text="CSV (UTF-8 or Windows-1256, comma or semicolon), HXL CSV or XLSX.")
     mapping_name = forms.ChoiceField(required=False, label="Saved column mapping")
     mapping = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "occurred_on=Date of event\ncategory=Constraint"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         label="Columns (optional)",
         help_text="One FIELD=COLUMN per line, for columns that are not recognised by name or HXL hashtag.",
     )
     save_mapping = forms.CharField(required=False, max_length=100, label="Save these columns as")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, kind, **kwargs):
         super().__init__(*args, **kwargs)
         writable = [org.pk for org in Organization.objects.all() if can_write_for(user, org)]
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=writable)
-        names = ColumnMapping.objects.filter(organization_id__in=writable).values_list("name", flat=True).distinct()
+        if len(writable) == 1:
+            self.fields["organization"].initial = writable[0]
+        names = (
+            ColumnMapping.objects.filter(organization_id__in=writable, kind=kind.name)
+            .values_list("name", flat=True)
+            .distinct()
+        )
         self.fields["mapping_name"].choices = [("", "— none —")] + [(n, n) for n in names]
+        self.fields["mapping"].widget.attrs["placeholder"] = kind.example_mapping
 
 
 def _runs_of(user):
-    runs = ImportRun.objects.filter(kind=ImportKind.INCIDENTS)
+    runs = ImportRun.objects.filter(kind__in=list(table_kinds()))
     return runs if user.is_superuser else runs.filter(started_by=user)
+
+
+def _kind_of(request):
+    kinds = table_kinds()
+    name = request.POST.get("kind") or request.GET.get("kind") or "incidents"
+    if name not in kinds:
+        raise Http404(f"No import of {name!r}.")
+    return kinds[name]
 
 
 @login_required
 def import_page(request):
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    kind = _kind_of(request)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             mapping = parse_mapping_text(form.cleaned_data["mapping"])
@@ -56,6 +94,7 @@ def import_page(request):
         else:
             outcome = import_upload(
                 form.cleaned_data["file"],
+                kind=kind.name,
                 organization=form.cleaned_data["organization"],
                 by=request.user,
                 dry_run=True,
@@ -73,27 +112,77 @@ def import_page(request):
     return render(
         request,
         "staff/imports/upload.html",
-        {"form": form, "recent": recent, "columns": COLUMNS},
+        {"form": form, "recent": recent, "kind": kind, "kinds": table_kinds().values()},
     )
+
+
+def _preview(run: ImportRun, show: str) -> list[dict]:
+    wanted = SHOWN.get(show)
+    rows = run.preview or []
+    if show == "warning":
+        return [row for row in rows if any(p["severity"] == "warning" for p in row.get("problems", []))]
+    return rows if wanted is None else [row for row in rows if row["action"] in wanted]
 
 
 @login_required
 def import_run(request, pk: int):
-    run = get_object_or_404(_runs_of(request.user), pk=pk)
+    run = live_progress(get_object_or_404(_runs_of(request.user), pk=pk))
+    kind = table_kinds().get(run.kind)
     errors = [p for p in run.problems if p.get("severity") == "error"]
     warnings = [p for p in run.problems if p.get("severity") != "error"]
     can_commit = run.status == ImportStatus.DRY_RUN and stored_upload(run) is not None and not errors
-    committed = ImportRun.objects.filter(kind=ImportKind.INCIDENTS, options__checked_by_run=run.pk).first()
+    committed = ImportRun.objects.filter(kind=run.kind, options__checked_by_run=run.pk).first()
+    show = request.GET.get("show", "all")
+    if show not in SHOWN:
+        show = "all"
+    preview = _preview(run, show)
+    # Problems not tied to a row of the preview (the file as a whole, or rows past the preview).
+    shown_rows = {row["row"] for row in run.preview or []}
+    other_errors = [p for p in errors if _row_of(p) not in shown_rows]
+    other_warnings = [p for p in warnings if _row_of(p) not in shown_rows]
     return render(
         request,
         "staff/imports/run.html",
         {
             "run": run,
+            "kind": kind,
             "errors": errors,
             "warnings": warnings,
+            "other_errors": other_errors,
+            "other_warnings": other_warnings,
             "can_commit": can_commit and committed is None,
             "committed": committed,
+            "preview": preview,
+            "show": show,
+            "filters": FILTERS,
+            "working": run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
         },
+    )
+
+
+def _row_of(problem: dict) -> int | None:
+    where = problem.get("where", "")
+    if where.startswith("row "):
+        number = where[4:].split(",")[0]
+        if number.isdigit():
+            return int(number)
+    return None
+
+
+@login_required
+def import_progress(request, pk: int):
+    """The run's progress as JSON, polled by its page while it works."""
+    run = live_progress(get_object_or_404(_runs_of(request.user), pk=pk))
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "stage": run.stage,
+            "rows_done": run.rows_done,
+            "rows_total": run.rows_total,
+            "finished": run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+            "url": reverse("staff:import_run", args=[run.pk]),
+        }
     )
 
 
@@ -105,7 +194,9 @@ def import_commit(request, pk: int):
     if outcome.run is None:
         messages.error(request, outcome.failure)
         return redirect("staff:import_run", pk=run.pk)
-    if outcome.ok:
+    if outcome.queued:
+        messages.info(request, "The import runs in the background; this page follows it.")
+    elif outcome.ok:
         messages.success(request, f"Imported: {outcome.report.summary()}")
     else:
         messages.error(request, outcome.failure)

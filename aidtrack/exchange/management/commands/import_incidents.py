@@ -1,64 +1,12 @@
 """manage.py import_incidents PATH --organization ACRONYM: import an incident table (CSV, XLSX, HXL)."""
 
-from django.core.management.base import CommandError
-
-from aidtrack.exchange.runs import run_incident_import
-from aidtrack.geo.importers.columns import parse_mapping
-from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.management.commands._importing import ImportCommand
+from aidtrack.exchange.management.commands._table import TableImportCommand
 from aidtrack.geo.models import ImportKind
-from aidtrack.orgs.models import Organization
 
 
-class Command(ImportCommand):
+class Command(TableImportCommand):
     help = (
         "Import incidents from a CSV, XLSX or HXL CSV for one organization. Rows are matched to existing "
         "incidents by their external id. Every row is checked first; all rows are written, or none."
     )
     kind = ImportKind.INCIDENTS
-
-    def add_arguments(self, parser):
-        parser.add_argument("source", help="A file path or an http(s) URL.")
-        parser.add_argument("--organization", required=True, help="The reporting organization (acronym or name).")
-        parser.add_argument("--map", action="append", help="FIELD=COLUMN, e.g. --map occurred_on='Date of event'.")
-        parser.add_argument("--mapping", help="Use the saved column mapping of this name.")
-        parser.add_argument("--save-mapping", help="Save the columns used under this name for the next file.")
-        parser.add_argument("--sheet", help="The sheet of a workbook (default: the first).")
-        self.add_common_arguments(parser)
-
-    def handle(self, *args, **options):
-        by = self.user(options["user"])
-        if by is None:
-            raise CommandError("--user is required: the incidents are reported in that account's name.")
-        organization = (
-            Organization.objects.filter(acronym__iexact=options["organization"]).first()
-            or Organization.objects.filter(name__iexact=options["organization"]).first()
-        )
-        if organization is None:
-            raise CommandError(f"--organization {options['organization']}: no organization has this acronym or name.")
-        from aidtrack.exchange.incidents import FIELDS
-
-        try:
-            mapping = parse_mapping(options["map"], set(FIELDS))
-        except ImportFailed as error:
-            raise CommandError(str(error)) from error
-        keys = ("organization", "map", "mapping", "save_mapping", "sheet", "dry_run")
-        self.run_import(
-            source=options["source"],
-            options={k: options[k] for k in keys},
-            by=by,
-            dry_run=options["dry_run"],
-            run=lambda record: run_incident_import(
-                options["source"],
-                organization=organization,
-                by=by,
-                dry_run=options["dry_run"],
-                mapping=mapping,
-                mapping_name=options["mapping"],
-                save_mapping=options["save_mapping"],
-                sheet=options["sheet"],
-                max_bytes=options["max_bytes"],
-                stdout=self.stdout,
-                record=record,
-            ),
-        )

@@ -1,0 +1,54 @@
+"""The kinds of table aidtrack imports, each with its columns and import function, found by name.
+
+The command line, the staff import page and the API look a kind up here, so
+adding a kind adds it to all three.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from aidtrack.exchange.tabular import Column
+from aidtrack.geo.importers.report import ImportFailed
+
+
+@dataclass(frozen=True)
+class TableKind:
+    """One importable kind of table."""
+
+    name: str  # also the ImportRun kind and the ColumnMapping kind
+    noun: str  # "incidents", "besieged areas"
+    columns: tuple[Column, ...]
+    importer: Callable  # (path_or_url, *, organization, by, dry_run, mapping, saved_mapping, ...) -> TableImport
+    command: str
+    example_mapping: str
+    about: str
+
+    @property
+    def fields(self) -> dict[str, Column]:
+        return {column.field: column for column in self.columns}
+
+
+@cache
+def table_kinds() -> dict[str, TableKind]:
+    from aidtrack.exchange import incidents
+
+    kinds = [
+        TableKind(
+            name="incidents",
+            noun="incidents",
+            columns=tuple(incidents.COLUMNS),
+            importer=incidents.import_incidents,
+            command="import_incidents",
+            example_mapping="occurred_on=Date of event\ncategory=Constraint",
+            about="One row per incident; rows are matched to your earlier imports by their id column.",
+        ),
+    ]
+    return {kind.name: kind for kind in kinds}
+
+
+def table_kind(name: str) -> TableKind:
+    kinds = table_kinds()
+    if name not in kinds:
+        raise ImportFailed(f"{name!r} is not a kind of table aidtrack imports; use one of {', '.join(kinds)}.")
+    return kinds[name]
