@@ -217,10 +217,12 @@ def _start(kind, path: Path, *, display, organization, by, dry_run, options, kee
     )
 
     def work() -> UploadOutcome:
+        # Its own copy of the run: a background thread must not share model instances with the request.
+        own = ImportRun.objects.get(pk=record.pk)
         return _run(
             kind,
             path,
-            record,
+            own,
             display=display,
             organization=organization,
             by=by,
