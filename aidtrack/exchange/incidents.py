@@ -232,6 +232,7 @@ COMPARED = [
 
 
 WRITE_BATCH = 5000
+PROGRESS_EVERY = 2000  # rows between two progress reports
 
 
 @dataclass
@@ -487,7 +488,7 @@ def import_incidents(
         )
     result = TableImport(report=report)
     with open_source(path_or_url, max_bytes=max_bytes) as source:
-        checker = None
+        checker, rows_read = None, 0
         for table in iter_table(source.path, display, sheet=sheet, chunk_rows=chunk_rows):
             if checker is None:
                 result.columns = resolve_columns(table.hashtags, explicit=mapping or {}, saved=saved_mapping or {})
@@ -501,8 +502,11 @@ def import_incidents(
                 plan = checker.read(row, dict(zip(result.columns, cells, strict=True)))
                 if plan is not None:
                     result.plans.append(plan)
+                rows_read += 1
+                if progress and rows_read % PROGRESS_EVERY == 0:
+                    progress("checked", rows_read)
             if progress:
-                progress("checked", len(result.plans))
+                progress("checked", rows_read)
     _mark_unchanged(result.plans)
     result.count(PLANNED)
     result.refuse_if_errors(display)
