@@ -6,40 +6,12 @@ gives the same report whichever way it arrives.
 """
 
 from aidtrack.exchange.kinds import table_kind
-from aidtrack.exchange.models import ColumnMapping
+from aidtrack.exchange.mappings import column_mapping_save, saved_mapping
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
 from aidtrack.geo.importers.runs import record_progress, record_run
 
 # What an importer reports ("checked" 20000 rows) -> what the run is doing.
 STAGES = {"checked": "checking", "written": "writing"}
-
-
-def saved_mapping(kind: str, organization, name: str | None) -> dict:
-    if not name:
-        return {}
-    mappings = ColumnMapping.objects.filter(organization=organization, kind=kind)
-    mapping = mappings.filter(name=name).first()
-    if mapping is None:
-        names = ", ".join(mappings.values_list("name", flat=True))
-        raise ImportFailed(
-            f"{organization.short_name} has no saved column mapping of {table_kind(kind).noun} named {name!r}"
-            + (f"; its mappings are: {names}." if names else "; save one with --save-mapping NAME.")
-        )
-    return mapping.columns
-
-
-def column_mapping_save(*, kind: str, organization, name: str, columns: dict, by) -> ColumnMapping:
-    """Create or replace a named mapping of a table kind's fields to column headers."""
-    unknown = set(columns) - set(table_kind(kind).fields)
-    if unknown:
-        raise ImportFailed(f"Unknown field(s) in the mapping: {', '.join(sorted(unknown))}.")
-    mapping, _ = ColumnMapping.objects.update_or_create(
-        organization=organization,
-        kind=kind,
-        name=name.strip()[:100],
-        defaults={"columns": columns, "updated_by": by},
-    )
-    return mapping
 
 
 def run_table_import(

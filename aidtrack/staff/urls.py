@@ -71,6 +71,10 @@ urlpatterns = [
     path("import/<int:pk>/", imports.import_run, name="import_run"),
     path("import/<int:pk>/commit/", imports.import_commit, name="import_commit"),
     path("import/<int:pk>/progress.json", imports.import_progress, name="import_progress"),
+    path("import/mappings/", imports.mapping_list, name="import_mappings"),
+    path("import/mappings/new/", imports.mapping_edit, name="import_mapping_new"),
+    path("import/mappings/<int:pk>/", imports.mapping_edit, name="import_mapping_edit"),
+    path("import/mappings/<int:pk>/delete/", imports.mapping_delete, name="import_mapping_delete"),
     path("lookup/place/", lookup.place, name="lookup_place"),
     path("lookup/communities/", lookup.communities, name="lookup_communities"),
 ]

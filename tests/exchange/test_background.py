@@ -1,4 +1,4 @@
-"""Large uploads run in the background: the caller gets the run at once, follows its progress, finds the result later."""
+"""Large uploads run in the background: the caller gets the run at once, follows its progress, then its result."""
 
 import datetime
 

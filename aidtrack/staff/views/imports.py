@@ -6,15 +6,19 @@ background: its page shows the progress and, when it ends, the result, which
 stays listed with every other run.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from aidtrack.exchange.kinds import table_kinds
+from aidtrack.exchange.mappings import column_mapping_delete, column_mapping_edit
 from aidtrack.exchange.models import ColumnMapping
 from aidtrack.exchange.uploads import commit_stored, import_upload, parse_mapping_text, stored_upload
 from aidtrack.geo.importers.report import ImportFailed
@@ -56,7 +60,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, kind, **kwargs):
         super().__init__(*args, **kwargs)
-        writable = [org.pk for org in Organization.objects.all() if can_write_for(user, org)]
+        writable = _writable(user)
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=writable)
         if len(writable) == 1:
             self.fields["organization"].initial = writable[0]
@@ -201,3 +205,102 @@ def import_commit(request, pk: int):
     else:
         messages.error(request, outcome.failure)
     return redirect("staff:import_run", pk=outcome.run.pk)
+
+
+class MappingForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none())
+    kind = forms.ChoiceField(label="Kind of table")
+    name = forms.CharField(max_length=100, help_text='e.g. "SARC weekly log".')
+    columns = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="One FIELD=COLUMN per line: the aidtrack field, then the header in the partner's file.",
+    )
+    # The mapping's last change when the form was shown, to the microsecond (a date field would round it).
+    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(pk__in=_writable(user))
+        self.fields["kind"].choices = [(kind.name, kind.noun.capitalize()) for kind in table_kinds().values()]
+
+    def clean_columns(self):
+        try:
+            return parse_mapping_text(self.cleaned_data["columns"])
+        except ImportFailed as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+def _writable(user) -> list[int]:
+    return [org.pk for org in Organization.objects.all() if can_write_for(user, org)]
+
+
+def _moment(text: str):
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.datetime.min.replace(tzinfo=datetime.UTC)  # unknown: counts as changed meanwhile
+
+
+def _mapping_text(columns: dict) -> str:
+    return "\n".join(f"{field_name}={column}" for field_name, column in columns.items())
+
+
+@login_required
+def mapping_list(request):
+    mappings = ColumnMapping.objects.filter(organization_id__in=_writable(request.user)).select_related(
+        "organization", "updated_by"
+    )
+    return render(request, "staff/imports/mappings.html", {"mappings": mappings, "kinds": table_kinds()})
+
+
+@login_required
+def mapping_edit(request, pk: int | None = None):
+    writable = _writable(request.user)
+    mapping = get_object_or_404(ColumnMapping, pk=pk, organization_id__in=writable) if pk else None
+    if mapping is not None:
+        initial = {
+            "organization": mapping.organization_id,
+            "kind": mapping.kind,
+            "name": mapping.name,
+            "columns": _mapping_text(mapping.columns),
+            "loaded_at": mapping.updated_at.isoformat(),
+        }
+    else:
+        initial = {"kind": request.GET.get("kind", "incidents"), "organization": writable[0] if writable else None}
+    form = MappingForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            column_mapping_edit(
+                mapping=mapping,
+                kind=data["kind"],
+                organization=data["organization"],
+                name=data["name"],
+                columns=data["columns"],
+                by=request.user,
+                loaded_at=_moment(data["loaded_at"]) if mapping is not None else None,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field_name, problems in error.message_dict.items():
+                    form.add_error(field_name if field_name in form.fields else None, problems)
+            else:
+                form.add_error(None, error.messages)
+                mapping.refresh_from_db()
+                form.data = form.data.copy()
+                form.data["columns"] = _mapping_text(mapping.columns)
+                form.data["loaded_at"] = mapping.updated_at.isoformat()
+        else:
+            messages.success(request, f"Column mapping {data['name']!r} saved.")
+            return redirect("staff:import_mappings")
+    kind = table_kinds().get(form["kind"].value()) or table_kinds()["incidents"]
+    return render(request, "staff/imports/mapping_form.html", {"form": form, "mapping": mapping, "kind": kind})
+
+
+@login_required
+@require_POST
+def mapping_delete(request, pk: int):
+    mapping = get_object_or_404(ColumnMapping, pk=pk, organization_id__in=_writable(request.user))
+    column_mapping_delete(mapping=mapping, by=request.user)
+    messages.success(request, f"Column mapping {mapping.name!r} deleted.")
+    return redirect("staff:import_mappings")
