@@ -4,7 +4,11 @@ The public part leaves out internal notes, who created the request and
 recorded each event, the event notes and the checkpoints' coordinates.
 """
 
+import datetime
+
 from aidtrack.convoys.models import ConvoyRequest
+from aidtrack.convoys.selectors import end_of_day
+from aidtrack.convoys.services import DELIVERED_STATUSES
 from aidtrack.orgs.audience import Audience
 
 PUBLIC_COLUMNS = [
@@ -46,9 +50,19 @@ def _org(org):
     return {"id": org.pk, "name": org.name, "acronym": org.acronym}
 
 
-def convoy_row(convoy: ConvoyRequest, audience: Audience) -> dict:
+def convoy_row(convoy: ConvoyRequest, audience: Audience, as_of: datetime.date | None = None) -> dict:
+    """The convoy as ``audience`` may see it; with ``as_of``, as it stood at the end of that day."""
     full = is_full_view(convoy, audience)
     destinations = list(convoy.destinations.all())
+    events = list(convoy.events.all())
+    removals = list(convoy.removals.all())
+    status = convoy.status
+    if as_of is not None:
+        until = end_of_day(as_of)
+        events = [event for event in events if event.occurred_at < until]
+        removals = [removal for removal in removals if removal.removed_on <= as_of]
+        status = events[-1].to_status if events else convoy.status
+    reached = as_of is None or status in DELIVERED_STATUSES
     row = {
         "id": convoy.pk,
         "reference": convoy.reference,
@@ -56,7 +70,7 @@ def convoy_row(convoy: ConvoyRequest, audience: Audience) -> dict:
         "lead_organization": _org(convoy.lead_organization),
         "partner_organizations": [_org(org) for org in convoy.partner_organizations.all()],
         "modality": convoy.modality,
-        "status": convoy.status,
+        "status": status,
         "origin_name": convoy.origin_name,
         "origin_pcode": convoy.origin_area.pcode if convoy.origin_area_id else None,
         "origin_latitude": convoy.origin_latitude,
@@ -74,12 +88,12 @@ def convoy_row(convoy: ConvoyRequest, audience: Audience) -> dict:
                 "latitude": _dest_point(d)[1],
                 "longitude": _dest_point(d)[0],
                 "planned_beneficiaries": d.planned_beneficiaries,
-                "reached_beneficiaries": d.reached_beneficiaries,
+                "reached_beneficiaries": d.reached_beneficiaries if reached else None,
             }
             for d in destinations
         ],
         "planned_beneficiaries": sum(d.planned_beneficiaries for d in destinations),
-        "reached_beneficiaries": sum(d.reached_beneficiaries or 0 for d in destinations),
+        "reached_beneficiaries": sum(d.reached_beneficiaries or 0 for d in destinations) if reached else 0,
         "cargo_lines": [
             {
                 "id": line.pk,
@@ -98,7 +112,7 @@ def convoy_row(convoy: ConvoyRequest, audience: Audience) -> dict:
                 "occurred_at": event.occurred_at,
                 **({"note": event.note, "recorded_by": event.recorded_by.username} if full else {}),
             }
-            for event in convoy.events.all()
+            for event in events
         ],
         "removals": [
             {
@@ -122,7 +136,7 @@ def convoy_row(convoy: ConvoyRequest, audience: Audience) -> dict:
                     else {}
                 ),
             }
-            for removal in convoy.removals.all()
+            for removal in removals
         ],
         "visibility": convoy.visibility,
         "updated_at": convoy.updated_at,

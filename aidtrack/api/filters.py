@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from aidtrack.areas.models import AccessStatus, Area
 from aidtrack.convoys.models import ConvoyStatus, Modality
+from aidtrack.convoys.selectors import convoys_as_of
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.models import Category, IncidentKind, VerificationStatus
 from aidtrack.incidents.selectors import incidents_matching_pcode, incidents_matching_text
@@ -105,7 +106,16 @@ class IncidentFilter(AudienceFilterSet):
 
 
 class ConvoyFilter(AudienceFilterSet):
-    status = filters.MultipleChoiceFilter(choices=ConvoyStatus.choices, help_text="Repeat for several statuses.")
+    status = filters.MultipleChoiceFilter(
+        choices=ConvoyStatus.choices,
+        method="filter_status",
+        help_text="Repeat for several statuses. With as_of, the status on that date.",
+    )
+    as_of = filters.DateFilter(
+        method="filter_as_of",
+        help_text="Convoys as they stood at the end of this day: requests made by then, with their status, "
+        "events and removals up to then (people reached only once delivered).",
+    )
     modality = filters.ChoiceFilter(choices=Modality.choices)
     organization = filters.NumberFilter(method="filter_organization", help_text="Lead or partner organization id.")
     month_from = filters.DateFilter(field_name="plan_month", lookup_expr="gte", help_text="Plan month on or after.")
@@ -117,6 +127,16 @@ class ConvoyFilter(AudienceFilterSet):
 
     def filter_organization(self, queryset, name, value):
         return queryset.filter(Q(lead_organization_id=value) | Q(partner_organizations=value)).distinct()
+
+    def filter_as_of(self, queryset, name, value):
+        queryset = convoys_as_of(queryset, value)
+        wanted = self.form.cleaned_data.get("status")
+        return queryset.filter(status_on__in=wanted) if wanted else queryset
+
+    def filter_status(self, queryset, name, value):
+        if not value or self.form.cleaned_data.get("as_of"):
+            return queryset  # filtered on the status of that day by filter_as_of
+        return queryset.filter(status__in=value)
 
     def filter_pcode(self, queryset, name, value):
         inside = Q()

@@ -9,7 +9,8 @@ event); everyone else sees the public part.
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from aidtrack.convoys.models import CheckpointRemoval, ConvoyEvent, ConvoyRequest
 from aidtrack.orgs.audience import ALWAYS, NEVER, Audience
@@ -88,3 +89,16 @@ def convoys_removed_since(audience: Audience, since: datetime.datetime) -> list[
                 "deleted": row["history_type"] == "-",
             }
     return sorted(removed.values(), key=lambda r: r["removed_at"])
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first moment after ``day`` in the site's time zone (events are dated by their local day)."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def convoys_as_of(queryset: QuerySet, day: datetime.date) -> QuerySet:
+    """The convoys requested by the end of ``day``, each annotated with ``status_on``, its status then."""
+    last = ConvoyEvent.objects.filter(convoy_id=OuterRef("pk"), occurred_at__lt=end_of_day(day)).order_by(
+        "-occurred_at", "-pk"
+    )
+    return queryset.annotate(status_on=Subquery(last.values("to_status")[:1])).filter(status_on__isnull=False)
