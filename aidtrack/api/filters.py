@@ -10,6 +10,7 @@ import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django_filters.fields import MultipleChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -21,6 +22,7 @@ from aidtrack.incidents.models import Category, IncidentKind, VerificationStatus
 from aidtrack.incidents.selectors import incidents_matching_pcode, incidents_matching_text
 from aidtrack.orgs.audience import audience_of
 from aidtrack.orgs.models import OrganizationType, PartyType, Visibility
+from aidtrack.violence.selectors import PLACED_LEVELS, conflict_events_in_area, conflict_events_matching_text
 
 
 class BBoxField(forms.CharField):
@@ -67,6 +69,38 @@ class PcodeFilter(filters.Filter):
     field_class = PcodeField
 
 
+class PlacedPcodeField(PcodeField):
+    """A P-code of a country, governorate, district or sub-district: conflict events are placed no finer."""
+
+    def clean(self, value):
+        area = super().clean(value)
+        if area is not None and area.level != AdminLevel.COUNTRY and area.level not in PLACED_LEVELS:
+            parent = area.parent.pcode if area.parent_id else None
+            hint = f" (its sub-district is {parent})" if parent else ""
+            raise ValidationError(
+                f"{area.pcode} is a community{hint}; conflict events are placed in country, governorate, district "
+                "and sub-district: give one of those P-codes."
+            )
+        return area
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PlacedPcodeFilter(filters.Filter):
+    field_class = PlacedPcodeField
+
+
+class AnyTextMultipleField(MultipleChoiceField):
+    """Every value of a repeated query parameter, whatever it is (for free-text categories such as ACLED's)."""
+
+    def valid_value(self, value):
+        return True
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class AnyTextMultipleFilter(filters.MultipleChoiceFilter):
+    field_class = AnyTextMultipleField
+
+
 class AudienceFilterSet(filters.FilterSet):
     @property
     def audience(self):
@@ -103,6 +137,49 @@ class IncidentFilter(AudienceFilterSet):
 
     def filter_search(self, queryset, name, value):
         return incidents_matching_text(queryset, self.audience, value.strip()) if value.strip() else queryset
+
+
+class ConflictEventFilter(filters.FilterSet):
+    date_from = filters.DateFilter(field_name="event_date", lookup_expr="gte", help_text="On or after (YYYY-MM-DD).")
+    date_to = filters.DateFilter(field_name="event_date", lookup_expr="lte", help_text="On or before (YYYY-MM-DD).")
+    event_type = AnyTextMultipleFilter(
+        lookup_expr="iexact",
+        distinct=False,
+        help_text="ACLED event type, e.g. Battles or Explosions/Remote violence; repeat for several.",
+    )
+    sub_event_type = AnyTextMultipleFilter(
+        lookup_expr="iexact",
+        distinct=False,
+        help_text="ACLED sub-event type, e.g. Air/drone strike; repeat for several.",
+    )
+    pcode = PlacedPcodeFilter(
+        method="filter_pcode",
+        help_text="P-code of a country, governorate, district or sub-district; a governorate matches all inside it.",
+    )
+    bbox = BBoxFilter(method="filter_bbox", help_text="min_lon,min_lat,max_lon,max_lat: events whose point is inside.")
+    search = filters.CharFilter(method="filter_search", help_text="Words in either actor, the location or the notes.")
+    min_fatalities = filters.NumberFilter(
+        field_name="fatalities",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="Events with at least this many reported fatalities.",
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="imported_at", lookup_expr="gte", help_text="Added or changed by an import at or after (ISO 8601)."
+    )
+
+    def filter_pcode(self, queryset, name, value):
+        return conflict_events_in_area(queryset, value)
+
+    def filter_bbox(self, queryset, name, value):
+        min_lon, min_lat, max_lon, max_lat = value
+        return queryset.filter(
+            longitude__gte=min_lon, longitude__lte=max_lon, latitude__gte=min_lat, latitude__lte=max_lat
+        )
+
+    def filter_search(self, queryset, name, value):
+        return conflict_events_matching_text(queryset, value.strip()) if value.strip() else queryset
 
 
 class ConvoyFilter(AudienceFilterSet):

@@ -1,10 +1,5 @@
 """/api/v1/incidents/: read what you may see; report, edit, review and delete through the incident services."""
 
-import gzip
-import re
-
-from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -29,17 +24,6 @@ from aidtrack.convoys.selectors import convoys_visible_to
 from aidtrack.incidents.models import Incident
 from aidtrack.incidents.selectors import incidents_removed_since, incidents_visible_to
 from aidtrack.incidents.services import SourceInput, incident_create, incident_delete, incident_review, incident_update
-
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-
-
-def etag_of(cache_key: str) -> str:
-    """The same list has the same ETag whichever worker renders it and however it is compressed.
-
-    The cache key already names the reader class, the URL, the format and the state of the data.
-    """
-    return f'"{cache_key.removeprefix("api:")[:32]}"'
-
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `errors` says what is wrong with each field."),
@@ -100,7 +84,7 @@ def parse_fields(raw: str | None, allowed: list[str]) -> list[str] | None:
     ),
     destroy=extend_schema(summary="Delete an incident (reviewers and site admins)", responses={204: None, **ERRORS}),
 )
-class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
+class IncidentViewSet(cache.CachedListMixin, ApiViewMixin, viewsets.GenericViewSet):
     filterset_class = IncidentFilter
     pagination_class = KeysetPagination
     serializer_class = IncidentReadSerializer
@@ -142,10 +126,9 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         key = cache.cache_key(request, self.audience, request.accepted_renderer.format)
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            return self._cached_response(request, key, content, content_type)
+        cached = self.cached_list(request, key)
+        if cached is not None:
+            return cached
         self._fields = parse_fields(request.query_params.get("fields"), row_keys(self.audience))
         queryset = self.filter_queryset(self.get_queryset()).values(*VALUES)
         if self.wants_json:
@@ -153,40 +136,7 @@ class IncidentViewSet(ApiViewMixin, viewsets.GenericViewSet):
             response = self.get_paginated_response(self._rows(page, with_sources=True))
         else:
             response = Response(self._rows(queryset.iterator(chunk_size=5000), with_sources=False))
-        response._cache_key = key
-        return response
-
-    def _cached_response(self, request, key, content: bytes, content_type: str) -> HttpResponse:
-        """A cached list, compressed once and kept compressed for clients that take gzip.
-
-        Compressing a whole GeoJSON list of tens of thousands of incidents on every request would cost more
-        than finding it in the cache; the response is then left alone by the gzip middleware.
-        """
-        if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) or len(content) < 1024:
-            response = HttpResponse(content, content_type=content_type)
-            response["ETag"] = etag_of(key)
-            patch_vary_headers(response, ["Accept-Encoding"])
-            return response
-        hit = cache.get(key + ":gzip")
-        if hit is None:
-            compressed = gzip.compress(content, compresslevel=6, mtime=0)
-            cache.put(key + ":gzip", compressed, content_type)
-        else:
-            compressed = hit[0]
-        response = HttpResponse(compressed, content_type=content_type)
-        response["Content-Encoding"] = "gzip"
-        response["ETag"] = etag_of(key)
-        patch_vary_headers(response, ["Accept-Encoding"])
-        return response
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        key = getattr(response, "_cache_key", None)
-        if key and response.status_code == status.HTTP_200_OK:
-            response.render()
-            cache.put(key, response.content, response["Content-Type"])
-            response["ETag"] = etag_of(key)
-        return response
+        return self.remember_list(response, key)
 
     def retrieve(self, request, pk=None):
         values = get_or_404(self.get_queryset().values(*VALUES), pk=as_id(pk))

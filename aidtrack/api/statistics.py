@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -13,13 +13,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from aidtrack.api.base import ApiViewMixin, doc_serializer
-from aidtrack.api.filters import ConvoyFilter, IncidentFilter
+from aidtrack.api.filters import ConflictEventFilter, ConvoyFilter, IncidentFilter
 from aidtrack.api.incidents import ERRORS
 from aidtrack.areas.selectors import people_by_status_on
 from aidtrack.convoys.models import ConvoyRequest
 from aidtrack.convoys.selectors import convoy_visibility_q
 from aidtrack.incidents.models import Category, Incident
 from aidtrack.incidents.selectors import incidents_visible_to
+from aidtrack.violence.selectors import conflict_events
 
 CATEGORY_LABELS = dict(Category.choices)
 
@@ -60,6 +61,25 @@ IncidentGovernorateSerializer = _figures(
         "category": serializers.CharField(help_text="Access category."),
         "category_label": serializers.CharField(help_text="Its name."),
         "incidents": serializers.IntegerField(help_text="Number of incidents."),
+    },
+)
+ConflictMonthSerializer = _figures(
+    "ConflictEventsByMonth",
+    {
+        "month": serializers.DateField(help_text="Month (first day)."),
+        "event_type": serializers.CharField(help_text="ACLED event type."),
+        "events": serializers.IntegerField(help_text="Number of conflict events."),
+        "fatalities": serializers.IntegerField(help_text="Reported fatalities in them."),
+    },
+)
+ConflictGovernorateSerializer = _figures(
+    "ConflictEventsByGovernorate",
+    {
+        "admin1_pcode": serializers.CharField(allow_null=True, help_text="Governorate P-code (null: outside)."),
+        "admin1_name": serializers.CharField(allow_null=True, help_text="Governorate name."),
+        "event_type": serializers.CharField(help_text="ACLED event type."),
+        "events": serializers.IntegerField(help_text="Number of conflict events."),
+        "fatalities": serializers.IntegerField(help_text="Reported fatalities in them."),
     },
 )
 
@@ -161,6 +181,53 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
                     "category": r["category"],
                     "category_label": CATEGORY_LABELS.get(r["category"], ""),
                     "incidents": r["incidents"],
+                }
+                for r in rows
+            ]
+        )
+
+    def _conflict_events(self, request):
+        return self._check(ConflictEventFilter(request.query_params, queryset=conflict_events(), request=request))
+
+    @extend_schema(
+        summary="Conflict events (violence layer) and their fatalities by event type per month",
+        filters=True,
+        responses={200: ConflictMonthSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"], url_path="conflict-events-by-month", filterset_class=ConflictEventFilter)
+    def conflict_events_by_month(self, request):
+        rows = (
+            self._conflict_events(request)
+            .annotate(month=TruncMonth("event_date"))
+            .values("month", "event_type")
+            .annotate(events=Count("pk"), fatalities=Sum("fatalities"))
+            .order_by("month", "event_type")
+        )
+        return Response([{key: r[key] for key in ("month", "event_type", "events", "fatalities")} for r in rows])
+
+    @extend_schema(
+        summary="Conflict events (violence layer) and their fatalities by event type per governorate",
+        filters=True,
+        responses={200: ConflictGovernorateSerializer, **ERRORS},
+    )
+    @action(
+        detail=False, methods=["get"], url_path="conflict-events-by-governorate", filterset_class=ConflictEventFilter
+    )
+    def conflict_events_by_governorate(self, request):
+        rows = (
+            self._conflict_events(request)
+            .values("admin1__pcode", "admin1__name_en", "event_type")
+            .annotate(events=Count("pk"), fatalities=Sum("fatalities"))
+            .order_by("admin1__pcode", "event_type")
+        )
+        return Response(
+            [
+                {
+                    "admin1_pcode": r["admin1__pcode"],
+                    "admin1_name": r["admin1__name_en"],
+                    "event_type": r["event_type"],
+                    "events": r["events"],
+                    "fatalities": r["fatalities"],
                 }
                 for r in rows
             ]

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from aidtrack.api.agreements import AgreementViewSet
 from aidtrack.api.areas import AreaViewSet
+from aidtrack.api.conflict_events import ConflictEventViewSet
 from aidtrack.api.convoys import ConvoyViewSet
 from aidtrack.api.imports import ImportRunView, IncidentImportView, TableImportView
 from aidtrack.api.incidents import IncidentViewSet
@@ -24,6 +25,7 @@ router.register("parties", PartyViewSet, basename="party")
 router.register("areas", AreaViewSet, basename="area")
 router.register("convoys", ConvoyViewSet, basename="convoy")
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("conflict-events", ConflictEventViewSet, basename="conflict-event")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("statistics", StatisticsViewSet, basename="statistics")
 router.register("tokens", TokenViewSet, basename="token")

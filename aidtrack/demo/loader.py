@@ -31,6 +31,7 @@ from aidtrack.convoys.services import (
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.services import SourceInput, incident_create, incident_review
 from aidtrack.orgs.models import Membership, Organization, Party
+from aidtrack.violence.services import conflict_events_save
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SCENARIO_FILE = FIXTURES / "demo" / "scenario.json"
@@ -93,10 +94,12 @@ class _Loader:
         self.load_convoys()
         self.load_incidents()
         self.load_agreements()
+        self.load_conflict_events()
 
     def counts(self) -> dict[str, int]:
         from aidtrack.convoys.models import ConvoyRequest
         from aidtrack.incidents.models import Incident
+        from aidtrack.violence.models import ConflictEvent
 
         return {
             "admin areas": AdminArea.objects.count(),
@@ -104,6 +107,7 @@ class _Loader:
             "convoy requests": ConvoyRequest.objects.count(),
             "incidents": Incident.objects.count(),
             "agreements": Agreement.objects.count(),
+            "conflict events": ConflictEvent.objects.count(),
         }
 
     def load_organizations(self):
@@ -340,3 +344,8 @@ class _Loader:
                 condition.full_clean()
                 condition.save()
                 condition.areas.set([self.areas[a] for a in spec.get("areas", [])])
+
+    def load_conflict_events(self):
+        """The violence layer: only events that DOMAIN.md states, labelled as a demonstration (see fixtures/)."""
+        events = [{**row, "event_date": _day(row["event_date"])} for row in self.scenario.get("conflict_events", [])]
+        conflict_events_save(events=events)

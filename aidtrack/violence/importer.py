@@ -1,15 +1,12 @@
 """Importing ACLED-format conflict events (CSV or XLSX): checked row by row, all or nothing, matched by event id."""
 
-import numpy as np
-from django.db import transaction
-
 from aidtrack.exchange.values import ValueProblem, clean, is_missing, parse_coordinate, parse_count, parse_date
 from aidtrack.geo.importers.columns import normalise
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
 from aidtrack.geo.importers.sources import open_source
 from aidtrack.geo.importers.tables import iter_table
-from aidtrack.geo.placement import NO_MATCH, placement_index
 from aidtrack.violence.models import ConflictEvent
+from aidtrack.violence.services import conflict_events_save
 
 # ACLED's column names (lower case in its exports), with the variants seen in re-shared files, best first.
 COLUMNS = {
@@ -39,7 +36,6 @@ PARSERS = {
     "geo_precision": parse_count,
 }
 TEXT_LIMITS = {f.name: f.max_length for f in ConflictEvent._meta.fields if getattr(f, "max_length", None)}
-UPDATED_FIELDS = [*COLUMNS, "admin1", "admin2", "admin3"]
 
 
 def _columns(headers, display: str) -> dict[str, str]:
@@ -74,27 +70,14 @@ def import_conflict_events(path_or_url: str, *, dry_run: bool = False, max_bytes
                 events[values["event_id"]] = values
     if report.errors:
         raise ImportFailed(f"{path_or_url}: {len(report.errors)} problem(s); nothing was written.", report)
-    _place(events)
-    existing = ConflictEvent.objects.in_bulk(list(events), field_name="event_id")
-    new = [ConflictEvent(**values) for key, values in events.items() if key not in existing]
-    changed = []
-    for key, values in events.items():
-        event = existing.get(key)
-        if event is not None and any(getattr(event, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(event, name, value)
-            changed.append(event)
+    counts = conflict_events_save(events=list(events.values()), dry_run=dry_run)
     report.counts.update(
         {
-            ("to add" if dry_run else "added"): len(new),
-            ("to update" if dry_run else "updated"): len(changed),
-            "unchanged": len(events) - len(new) - len(changed),
+            ("to add" if dry_run else "added"): counts.added,
+            ("to update" if dry_run else "updated"): counts.updated,
+            "unchanged": counts.unchanged,
         }
     )
-    if not dry_run:
-        with transaction.atomic():
-            ConflictEvent.objects.bulk_create(new, batch_size=2000)
-            ConflictEvent.objects.bulk_update(changed, UPDATED_FIELDS, batch_size=500)
     return report
 
 
@@ -115,16 +98,3 @@ def _read_row(row: int, cells: dict, columns: dict, report: ImportReport) -> dic
         report.error(f"row {row}, column {columns['geo_precision']!r}", "geo_precision is 1, 2 or 3 in ACLED data.")
         failed = True
     return None if failed else values
-
-
-def _place(events: dict[str, dict]) -> None:
-    if not events:
-        return
-    rows = list(events.values())
-    placed = placement_index().place_many(
-        np.array([r["latitude"] for r in rows]), np.array([r["longitude"] for r in rows]), communities=False
-    )
-    for i, values in enumerate(rows):
-        for name in ("admin1", "admin2", "admin3"):
-            pk = int(getattr(placed, f"{name}_ids")[i])
-            values[f"{name}_id"] = None if pk == NO_MATCH else pk

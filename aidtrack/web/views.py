@@ -26,6 +26,7 @@ def map_config(day: datetime.date) -> dict:
             "convoys": reverse("api:convoy-list"),
             "incidents": reverse("api:incident-list"),
             "agreements": reverse("api:agreement-list"),
+            "conflict": reverse("api:conflict-event-list"),
         },
         "layers": reverse("geo:layers"),
         "tileUrl": settings.AIDTRACK_MAP_TILE_URL,

@@ -49,6 +49,7 @@ def test_filters_apply_and_an_empty_list_still_downloads(world, client_for, repo
         "/api/v1/areas/",
         "/api/v1/convoys/",
         "/api/v1/agreements/",
+        "/api/v1/conflict-events/",
         "/api/v1/statistics/people-by-status/?date=2016-09-19",
     ],
 )

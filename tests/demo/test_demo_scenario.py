@@ -13,6 +13,7 @@ from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus
 from aidtrack.demo.loader import load_demo
 from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import Category, Incident, VerificationStatus
+from aidtrack.violence.models import ConflictEvent
 
 GOVERNORATES = {
     "SY01": "Damascus",
@@ -104,6 +105,18 @@ def test_the_cessation_of_hostilities_and_its_unmet_conditions(demo):
         assert result.first_fulfilled_on is None, f"{result.condition} should not have been met"
 
 
+def test_the_violence_layer_holds_only_the_convoy_attack_that_domain_md_states(demo):
+    """DOMAIN.md states one violent event with a place, a date and a toll; no other is made up."""
+    (event,) = ConflictEvent.objects.all()
+    assert demo.counts["conflict events"] == 1
+    attack = Incident.objects.get(title__startswith="Attack on the inter-agency convoy")
+    assert (event.event_date, event.latitude, event.longitude) == (attack.occurred_on, 36.14, 36.87)
+    assert event.fatalities == attack.people_killed == 20
+    assert event.admin1.pcode == "SY02" and event.location == "Urum al-Kubra"
+    assert event.source == "demo scenario, based on public reporting" and event.notes.startswith("DEMONSTRATION")
+    assert "Unattributed" in event.actor1
+
+
 def test_loading_again_keeps_the_data_and_the_passwords(demo):
     assert demo.loaded and set(demo.new_passwords) == {"admin", "reporter.sarc", "reporter.ocha", "reviewer"}
     user = get_user_model().objects.get(username="reviewer")
@@ -111,6 +124,7 @@ def test_loading_again_keeps_the_data_and_the_passwords(demo):
     again = load_demo()
     assert not again.loaded and again.new_passwords == {}
     assert Incident.objects.count() == demo.counts["incidents"]
+    assert ConflictEvent.objects.count() == demo.counts["conflict events"]
     user.refresh_from_db()
     assert user.password == password_hash
     assert user.check_password(demo.new_passwords["reviewer"])

@@ -53,6 +53,15 @@ def test_a_dry_run_writes_nothing_and_a_reimport_updates_in_place(tmp_path, geog
     assert ConflictEvent.objects.count() == 2 and ConflictEvent.objects.get(event_id="SYR1001").fatalities == 4
 
 
+def test_a_reimport_stamps_only_the_events_it_changed(tmp_path, geography):
+    import_conflict_events(write(tmp_path, HEADER + ROWS))
+    before = dict(ConflictEvent.objects.values_list("event_id", "imported_at"))
+    import_conflict_events(write(tmp_path, HEADER + ROWS.replace('Madaya",3', 'Madaya",4'), "v2.csv"))
+    after = dict(ConflictEvent.objects.values_list("event_id", "imported_at"))
+    assert after["SYR1001"] > before["SYR1001"], "sync clients find the change with ?updated_since="
+    assert after["SYR1002"] == before["SYR1002"]
+
+
 def test_a_bad_row_writes_nothing_and_is_named(tmp_path, geography):
     bad = ROWS.replace("2016-09-16", "2016-13-45")
     with pytest.raises(ImportFailed) as failure:

@@ -53,6 +53,7 @@ def test_the_map_reads_the_public_api_and_needs_no_tile_server(client, demo):
         "convoys": "/api/v1/convoys/",
         "incidents": "/api/v1/incidents/",
         "agreements": "/api/v1/agreements/",
+        "conflict": "/api/v1/conflict-events/",
     }
     assert config["layers"] == "/geo/layers/" and config["tileUrl"] == ""
     assert config["labels"]["areaStatuses"]["besieged"] == "Besieged"

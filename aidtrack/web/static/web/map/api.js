@@ -44,8 +44,9 @@ export function downloadAddresses(api, state, today) {
     ["pcode", state.governorate],
     ["status", state.asOf >= today ? state.convoyStatus : ""],
   ];
+  const conflict = [["date_from", state.from], ["date_to", state.asOf], ["pcode", state.governorate]];
   const out = {};
-  for (const [name, params] of [["areas", areas], ["convoys", convoys], ["incidents", incidents]]) {
+  for (const [name, params] of [["areas", areas], ["convoys", convoys], ["incidents", incidents], ["conflict", conflict]]) {
     out[name] = {
       geojson: address(api[name], [["format", "geojson"], ...params]),
       csv: address(api[name], [["format", "csv"], ...params]),

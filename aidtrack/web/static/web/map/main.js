@@ -5,11 +5,12 @@ import { L } from "./leaflet.js";
 import { getFeatures, getAllPages } from "./api.js";
 import { addDays, dayOf } from "./dates.js";
 import { defaultState, readState, writeState } from "./state.js";
-import { summarize, visibleAreas, visibleConvoys, visibleIncidents } from "./model.js";
+import { summarize, visibleAreas, visibleConflictEvents, visibleConvoys, visibleIncidents } from "./model.js";
 import { BaseMap } from "./layers/basemap.js";
 import { AreasLayer } from "./layers/areas.js";
 import { ConvoysLayer } from "./layers/convoys.js";
 import { INCIDENT_FIELDS, IncidentsLayer } from "./layers/incidents.js";
+import { ConflictLayer } from "./layers/conflict.js";
 import { ChoroplethLayer, MEASURES, valuesBy } from "./layers/choropleth.js";
 import { Timeline } from "./controls/timeline.js";
 import { Filters } from "./controls/filters.js";
@@ -60,7 +61,12 @@ class MapApp {
         labels: this.labels,
         detailUrl: (id) => `${config.api.incidents}${id}/`,
       }),
+      conflict: new ConflictLayer(this.map, {
+        listUrl: config.api.conflict,
+        detailUrl: (id) => `${config.api.conflict}${id}/`,
+      }),
     };
+    this.renders = 0;
     this.choropleth = new ChoroplethLayer(this.map);
   }
 
@@ -105,8 +111,8 @@ class MapApp {
       this.state = readState(window.location.search, this.defaults, choices);
       this.render();
     });
-    await this.render();
     this.status.textContent = "";
+    await this.render();
     this.app.dataset.readyAtMs = String(Math.round(performance.now()));
     this.app.dataset.ready = "true";
   }
@@ -123,13 +129,32 @@ class MapApp {
     window.history.replaceState(null, "", `${window.location.pathname}?${writeState(this.state)}`);
   }
 
+  // Conflict events are read only while their layer is on, for the date range shown.
+  async conflictEvents(state) {
+    this.status.textContent = "Loading conflict events…";
+    try {
+      const events = await this.layers.conflict.load(state.from, state.to);
+      this.status.textContent = "";
+      return visibleConflictEvents(events, state);
+    } catch (error) {
+      this.status.textContent = `Conflict events could not be read (${error.message}); the other layers still work.`;
+      return [];
+    }
+  }
+
   async render() {
     const started = performance.now();
+    const ticket = ++this.renders;
     const state = this.state;
+    // With the layer off nothing is awaited, so the first draw costs what it did before the layer existed.
+    const conflict = state.layers.has("conflict") ? await this.conflictEvents(state) : null;
+    // A later render (a newer date range) has started meanwhile: it draws, this one must not draw older data.
+    if (ticket !== this.renders) return;
     const shown = {
       areas: visibleAreas(this.data.areas, state),
       convoys: visibleConvoys(this.data.convoys, state, this.areasById),
       incidents: visibleIncidents(this.data.incidents, state),
+      conflict,
     };
     const counts = {};
     counts.areas = this.layers.areas.draw(shown.areas, state.asOf);
@@ -137,6 +162,7 @@ class MapApp {
     counts.convoys = convoyCounts.convoys;
     counts.convoyLines = convoyCounts.lines;
     counts.incidents = this.layers.incidents.draw(shown.incidents, state.layers.has("incidents"));
+    counts.conflict = this.layers.conflict.draw(conflict || []);
     for (const [name, layer] of Object.entries(this.layers)) {
       if (state.layers.has(name)) layer.group.addTo(this.map);
       else layer.group.remove();

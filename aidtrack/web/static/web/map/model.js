@@ -92,7 +92,18 @@ export function visibleIncidents(incidents, state) {
   );
 }
 
-export function summarize({ areas, convoys, incidents }, day) {
+// Conflict events follow the dates (from the first day to "as of", like incidents) and the governorate; the
+// incident category and organization filters do not apply to them.
+export function visibleConflictEvents(events, state) {
+  return events.filter(
+    (event) =>
+      event.event_date <= state.asOf &&
+      (!state.from || event.event_date >= state.from) &&
+      (!state.governorate || event.admin1_pcode === state.governorate),
+  );
+}
+
+export function summarize({ areas, convoys, incidents, conflict }, day) {
   const people = {};
   for (const { area, status } of areas) people[status] = (people[status] || 0) + (area.population || 0);
   const convoyCounts = { requested: 0, approved: 0, delivered: 0, stopped: 0 };
@@ -108,5 +119,8 @@ export function summarize({ areas, convoys, incidents }, day) {
     const key = incident.kind === "access" ? "access" : incident.category || "other";
     byCategory.set(key, (byCategory.get(key) || 0) + 1);
   }
-  return { people, convoys: convoyCounts, incidents: byCategory, incidentTotal: incidents.length };
+  const violence = conflict
+    ? { events: conflict.length, fatalities: conflict.reduce((sum, event) => sum + (event.fatalities || 0), 0) }
+    : null;
+  return { people, convoys: convoyCounts, incidents: byCategory, incidentTotal: incidents.length, conflict: violence };
 }

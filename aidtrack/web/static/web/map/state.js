@@ -2,7 +2,9 @@
 
 import { isDay } from "./dates.js";
 
-export const LAYERS = ["areas", "convoys", "incidents"];
+export const LAYERS = ["areas", "convoys", "incidents", "conflict"];
+// Conflict events (the violence layer) are off unless the URL turns them on.
+const DEFAULT_LAYERS = ["areas", "convoys", "incidents"];
 export const CHOROPLETHS = ["incidents-adm1", "incidents-adm2", "people-adm1", "people-adm2"];
 
 export function defaultState({ from, to }) {
@@ -15,7 +17,7 @@ export function defaultState({ from, to }) {
     convoyStatus: "",
     governorate: "",
     organization: null,
-    layers: new Set(LAYERS),
+    layers: new Set(DEFAULT_LAYERS),
     choropleth: "",
     view: null,
   };

@@ -66,3 +66,28 @@ export function shapeSVG(shape, size, colour) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${s}" height="${s}" viewBox="0 0 ${s} ${s}" aria-hidden="true">`
     + `<g fill="${colour}" fill-opacity="0.55" stroke="${colour}" stroke-width="2">${body}</g></svg>`;
 }
+
+// Conflict events (the ACLED violence layer) are crosses in near-black with a white halo: no colour, no letter and
+// no number inside, so that they cannot be read as access incidents. Their size tells the reported fatalities.
+export const CONFLICT_SIZES = [
+  { min: 0, size: 12, label: "no fatalities reported" },
+  { min: 1, size: 16, label: "1–9 killed" },
+  { min: 10, size: 21, label: "10–49 killed" },
+  { min: 50, size: 27, label: "50 or more killed" },
+];
+
+export function conflictSize(fatalities) {
+  let size = CONFLICT_SIZES[0].size;
+  for (const step of CONFLICT_SIZES) if ((fatalities || 0) >= step.min) size = step.size;
+  return size;
+}
+
+export function crossSVG(size) {
+  const a = 2.5;
+  const b = size - 2.5;
+  const path = `M${a} ${a}L${b} ${b}M${b} ${a}L${a} ${b}`;
+  const width = size >= 20 ? 3.5 : 2.5;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" aria-hidden="true">`
+    + `<path d="${path}" stroke="#fff" stroke-width="${width + 2.5}" stroke-linecap="round"/>`
+    + `<path d="${path}" stroke="#1f2328" stroke-width="${width}" stroke-linecap="round"/></svg>`;
+}

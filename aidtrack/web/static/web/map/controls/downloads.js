@@ -3,7 +3,12 @@
 import { el } from "../dom.js";
 import { downloadAddresses } from "../api.js";
 
-const NAMES = { areas: "Areas (register)", convoys: "Convoy requests", incidents: "Incidents" };
+const NAMES = {
+  areas: "Areas (register)",
+  convoys: "Convoy requests",
+  incidents: "Incidents",
+  conflict: "Conflict events (ACLED)",
+};
 
 export class Downloads {
   constructor(list, { api, today }) {

@@ -1,7 +1,8 @@
-// The legend: each status's shape, letter and colour; line patterns of convoys; incident markers; shading.
+// The legend: each status's shape, letter and colour; line patterns of convoys; incident markers; conflict events;
+// shading.
 
 import { el, formatNumber } from "../dom.js";
-import { AREA_STYLE, CONVOY_GROUPS, INCIDENT_GROUPS, areaSize, shapeSVG } from "../style.js";
+import { AREA_STYLE, CONFLICT_SIZES, CONVOY_GROUPS, INCIDENT_GROUPS, areaSize, crossSVG, shapeSVG } from "../style.js";
 
 function svg(markup) {
   const holder = el("span", { class: "swatch" });
@@ -33,6 +34,12 @@ export class Legend {
     if (state.layers.has("incidents")) {
       parts.push(el("h4", {}, "Incidents (numbers on circles: how many are grouped)"), el("ul", {},
         INCIDENT_GROUPS.map((group) => el("li", {}, el("span", { class: `incident-marker legend-marker ${group.cls}` }, el("span", {}, group.text)), " ", group.label))));
+    }
+    if (state.layers.has("conflict")) {
+      parts.push(el("h4", {}, "Conflict events (ACLED format; not access incidents)"), el("ul", { class: "conflict-legend" },
+        CONFLICT_SIZES.map((step) => el("li", {}, svg(crossSVG(step.size)), step.label)),
+        el("li", {}, el("span", { class: "conflict-cluster legend-marker" }, el("span", {}, el("b", {}, "4"))),
+          "grouped conflict events (how many)")));
     }
     if (choropleth) {
       let lower = 1;

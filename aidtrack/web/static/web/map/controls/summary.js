@@ -1,4 +1,5 @@
-// The summary of what is shown: people by status on the date, the convoy pipeline, incidents by category.
+// The summary of what is shown: people by status on the date, the convoy pipeline, incidents by category, and
+// conflict events with their fatalities when that layer is on.
 
 import { el, formatDay, formatNumber } from "../dom.js";
 import { AREA_STYLE } from "../style.js";
@@ -32,6 +33,13 @@ export class Summary {
             el("td", {}, key === "access" ? "Access achieved" : this.labels.categories[key] || key),
             el("td", { class: "num" }, formatNumber(n))))))
         : el("p", {}, "No incidents match."),
+      summary.conflict
+        ? el("div", { class: "conflict-summary" },
+          el("h3", {}, `Conflict events (ACLED) ${formatDay(state.from)} – ${formatDay(state.asOf)}: `,
+            el("span", { class: "conflict-total" }, formatNumber(summary.conflict.events))),
+          el("p", {}, "Reported fatalities: ", el("span", { class: "conflict-fatalities" }, formatNumber(summary.conflict.fatalities)),
+            ". A separate layer of published conflict data, not counted among the access incidents."))
+        : null,
     );
   }
 }
