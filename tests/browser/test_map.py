@@ -90,6 +90,13 @@ def test_the_timeline_replays_the_register_and_the_incidents(page, live_server):
     assert parse_qs(urlparse(page.url).query)["as_of"] == ["2016-09-19"]
     # Before Darayya's evacuation (27 August) it was besieged; on 19 September it is accessible.
     assert page.locator(".area-marker[title^='Darayya: Accessible']").count() == 1
+    # The convoy download gives the convoys as they stood that day, as drawn.
+    geojson = page.locator("#downloads li[data-layer=convoys] a.geojson").get_attribute("href")
+    assert parse_qs(urlparse(geojson).query)["as_of"] == ["2016-09-19"]
+    features = page.request.get(f"{live_server.url}{geojson}").json()["features"]
+    assert len(features) == after["convoys"]
+    statuses = {f["properties"]["reference"]: f["properties"]["status"] for f in features}
+    assert statuses["CV-2016-09-014"] == "attacked"
     screenshot(page, "map-19-september")
     assert page.console_errors == []
 

@@ -27,8 +27,8 @@ function address(base, params) {
   return `${base}?${query}`;
 }
 
-// The same filters as the map, in the API's words. Convoys come with their current status and whole history;
-// their status filter is only passed on when the map shows today's state, where both agree.
+// The same filters as the map, in the API's words. Convoys are asked for as they stood on the "as of" day, as the
+// map shows them: the requests made by then, with that day's status and the events up to it.
 export function downloadAddresses(api, state, today) {
   const category = state.category === "access" ? [["kind", "access"]] : [["category", state.category]];
   const incidents = [
@@ -42,7 +42,8 @@ export function downloadAddresses(api, state, today) {
   const convoys = [
     ["organization", state.organization],
     ["pcode", state.governorate],
-    ["status", state.asOf >= today ? state.convoyStatus : ""],
+    ["as_of", state.asOf < today ? state.asOf : ""],
+    ["status", state.convoyStatus],
   ];
   const conflict = [["date_from", state.from], ["date_to", state.asOf], ["pcode", state.governorate]];
   const out = {};
