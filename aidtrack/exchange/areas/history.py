@@ -19,6 +19,7 @@ SAME = "same"  # already recorded: nothing to write
 ADD = "add"  # a new period in a gap of the history (status_period_add)
 CHANGE = "change"  # a status change that ends the current period (area_set_status)
 CONTINUES = "continues"  # the row only continues the previous row's status: skipped
+REPEATS = "repeats"  # the row gives the same period as another row of the area: skipped
 ERROR = "error"
 
 
@@ -85,8 +86,15 @@ def order(periods: list[FilePeriod]) -> tuple[list[FilePeriod], list[Outcome]]:
     Returns the periods to fit into the register and the outcomes decided
     here (rows that continue another, and clashes between rows).
     """
-    periods = sorted(periods, key=lambda p: (p.start, p.row))
     outcomes = []
+    kept: list[FilePeriod] = []
+    for period in sorted(periods, key=lambda p: (p.start, p.row)):
+        same = kept[-1] if kept else None
+        if same and (same.start, same.status, same.end) == (period.start, period.status, period.end):
+            outcomes.append(Outcome(period.row, REPEATS, of_row=same.row))
+        else:
+            kept.append(period)
+    periods = kept
     for before, after in zip(periods, periods[1:], strict=False):
         if before.start == after.start:
             outcomes.append(
@@ -110,7 +118,7 @@ def order(periods: list[FilePeriod]) -> tuple[list[FilePeriod], list[Outcome]]:
                     of_row=after.row,
                 )
             )
-    if outcomes:
+    if any(outcome.operation == ERROR for outcome in outcomes):
         return [], outcomes
     for index, period in enumerate(periods):
         following = periods[index + 1] if index + 1 < len(periods) else None

@@ -125,7 +125,8 @@ def _write(writes: list[AreaWrite], report: ImportReport, *, organization, by, p
     who = {"by": by, "organization": organization}
     if progress:
         progress("written", 0)
-    for done, write in enumerate(writes, start=1):
+    rows_written = 0
+    for write in writes:
         try:
             if write.create is not None:
                 fields = dict(write.create)
@@ -167,9 +168,8 @@ def _write(writes: list[AreaWrite], report: ImportReport, *, organization, by, p
                     area=area, population=value, population_date=day, population_source=source, **who
                 )
         except (ValidationError, PermissionDenied) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            raise ImportFailed(
-                f"{report.source}: {write.name}: {' '.join(messages)} Nothing was written.", report
-            ) from error
-        if progress and (done % 50 == 0 or done == len(writes)):
-            progress("written", done)
+            reason = " ".join(error.messages if isinstance(error, ValidationError) else [str(error)]).rstrip(".")
+            raise ImportFailed(f"{report.source}: {write.name}: {reason}; nothing was written.", report) from error
+        rows_written += write.rows
+        if progress and (rows_written // 500 != (rows_written - write.rows) // 500 or write is writes[-1]):
+            progress("written", rows_written)

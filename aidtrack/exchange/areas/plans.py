@@ -20,6 +20,7 @@ class AreaWrite:
     details: dict = field(default_factory=dict)
     periods: list = field(default_factory=list)  # (FilePeriod, operation) in start order
     population: tuple | None = None  # (population, date, source)
+    rows: int = 0  # the file rows of the area, for progress
 
 
 class AreaPlanner(Problems):
@@ -87,7 +88,7 @@ class AreaPlanner(Problems):
             if outcome is not None and outcome.operation == history.ERROR:
                 value = row.values.get(outcome.field) if outcome.field in row.values else ""
                 self.problem(row.number, outcome.field, value, outcome.message)
-        write = AreaWrite(group.name_en, group.area_id)
+        write = AreaWrite(group.name_en, group.area_id, rows=len(group.rows))
         if group.area_id is None:
             lead = min(periods, key=lambda p: p.start).row if periods else group.rows[0].number
             write.create = self._creation(group, name_ar, communities, point, population, parties)
@@ -231,12 +232,20 @@ class AreaPlanner(Problems):
         plans = []
         # Details given on a row that only continues another belong to the row it continues.
         for row_number, outcome in by_row.items():
-            if outcome.operation == history.CONTINUES and row_number in notes:
+            if outcome.operation in (history.CONTINUES, history.REPEATS) and row_number in notes:
                 notes[outcome.of_row].extend(notes.pop(row_number))
         key = group.key or group.name_en
         for row in group.rows:
             outcome = by_row[row.number]
             period = row.period
+            if outcome.operation == history.REPEATS:
+                self.report.warning(
+                    f"row {row.number}",
+                    f"skipped: it gives the same period of {group.name_en} as row {outcome.of_row}.",
+                )
+                text = f"{group.name_en}: same period as row {outcome.of_row}"
+                plans.append(RowPlan(row.number, "duplicate", key, group.area_id, text))
+                continue
             if outcome.operation == history.CONTINUES:
                 self.report.warning(
                     f"row {row.number}",
