@@ -7,6 +7,7 @@ import datetime
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -507,3 +508,17 @@ def test_a_service_that_refuses_while_writing_undoes_every_area_already_written(
         run(write(tmp_path, ZABADANI_LIST), org_a, reporter)
     assert calls == ["Madaya", "Madaya", "Bqine"]
     assert not Area.objects.exists() and not StatusPeriod.objects.exists()
+
+
+def test_the_readme_example_imports_as_described(tmp_path, places, org_a, reporter):
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```csv\n", 1)[1].split("```", 1)[0]
+    community("C3905", 35.9820, 36.7036, name="Foah")
+    PartyFactory(name="Jabhat Fateh al-Sham (formerly Jabhat al-Nusra)", short_name="JFS")
+    result = run(write(tmp_path, example), org_a, reporter)
+    assert result.report.counts["areas created"] == 2 and not result.report.problems
+    assert [p[:3] for p in history_of("Madaya")] == [(H, D(2015, 1, 1), D(2015, 7, 1)), (B, D(2015, 7, 1), None)]
+    foah = Area.objects.get(name_en="Foah")
+    assert foah.name_ar == "الفوعة" and foah.population == 12_800
+    assert {p.short_name for p in foah.besieging_parties.all()} == {"AOG", "JFS"}
+    assert history_of("Foah") == [(B, D(2015, 3, 28), None, "OCHA besieged list")]
