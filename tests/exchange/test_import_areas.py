@@ -522,3 +522,19 @@ def test_the_readme_example_imports_as_described(tmp_path, places, org_a, report
     assert foah.name_ar == "الفوعة" and foah.population == 12_800
     assert {p.short_name for p in foah.besieging_parties.all()} == {"AOG", "JFS"}
     assert history_of("Foah") == [(B, D(2015, 3, 28), None, "OCHA besieged list")]
+
+
+def test_a_key_given_on_one_row_finds_the_area_on_the_others(tmp_path, madaya, places, org_a, reporter):
+    text = (
+        "key,name,status,start,source\n"
+        "MAD-1,Madaya,besieged,2015-07-01,OCHA\n"
+        "MAD-1,,accessible,2017-04-14,UN\n"
+        "BQ-1,Bqine,besieged,2015-07-01,OCHA\n"
+        "BQ-1,,accessible,2017-04-14,UN\n"
+        ",Bqine,accessible,2017-04-14,UN\n"
+    )
+    result = run(write(tmp_path, text), org_a, reporter)
+    assert [plan.action for plan in result.plans] == ["update", "update", "create", "create", "duplicate"]
+    assert [p[0] for p in history_of("Madaya")] == [H, B, A]
+    assert [p[:3] for p in history_of("Bqine")] == [(B, D(2015, 7, 1), D(2017, 4, 14)), (A, D(2017, 4, 14), None)]
+    assert Area.objects.get(name_en="Bqine").import_key == "BQ-1"

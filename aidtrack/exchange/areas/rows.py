@@ -88,6 +88,7 @@ class RowReader(Problems):
         self.groups: list[AreaGroup] = []
         self.existing_groups: dict[int, AreaGroup] = {}
         self.new_by_key: dict[str, AreaGroup] = {}
+        self.given_keys: dict[str, int] = {}  # keys this file gives to register areas that have none
         self.new_by_name: dict[str, AreaGroup] = {}
         self.new_by_community: dict[int, AreaGroup] = {}
         self.duplicates: list[RowPlan] = []
@@ -222,8 +223,8 @@ class RowReader(Problems):
                 )
                 return REFUSED
         key = values.get("import_key", "")
-        if key and key in register.by_key:
-            keyed = register.by_key[key]
+        keyed = register.by_key.get(key) or self.given_keys.get(key) if key else None
+        if keyed is not None:
             if pk is not None and keyed != pk:
                 self.problem(
                     row.number,
@@ -281,7 +282,16 @@ class RowReader(Problems):
             if group.key and group.key != key:
                 self.problem(row.number, "import_key", key, f"another row gives this area the key {group.key!r}")
                 return REFUSED
+            if key in self.new_by_key:
+                self.problem(
+                    row.number,
+                    "import_key",
+                    key,
+                    f"another row gives this key to the new area {self.new_by_key[key].name_en}",
+                )
+                return REFUSED
             group.key = key
+            self.given_keys[key] = pk
         return group
 
     def _new(self, row: AreaRow, cells: dict) -> AreaGroup | None:
@@ -305,7 +315,11 @@ class RowReader(Problems):
             if name and name.casefold() != group.name_en.casefold():
                 self.problem(row.number, "name_en", name, f"another row with this key names the area {group.name_en!r}")
                 return None
-            group.key = group.key or key
+            if key and not group.key:
+                group.key = key
+                self.new_by_key[key] = group
+            for community in row.communities:
+                self.new_by_community.setdefault(community, group)
             return group
         if not name and single is not None:
             name = self.register.places[single][2]
