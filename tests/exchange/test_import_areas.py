@@ -4,6 +4,7 @@ The areas, dates and figures are the demo's (OCHA's besieged list of autumn 2016
 """
 
 import datetime
+import io
 
 import openpyxl
 import pytest
@@ -168,8 +169,11 @@ def test_an_xlsx_with_date_cells_is_read(tmp_path, places, org_a, reporter):
     sheet.append(["Madaya", "Besieged", datetime.datetime(2015, 7, 1), "OCHA besieged list"])
     path = tmp_path / "areas.xlsx"
     workbook.save(path)
-    run(path, org_a, reporter)
+    result = run(path, org_a, reporter)
     assert history_of("Madaya") == [(B, D(2015, 7, 1), None, "OCHA besieged list")]
+    assert "WARNING row 2: Madaya has no point and no community with one, so it will not be on the map" in str(
+        result.report.warnings[0]
+    )
 
 
 # Existing areas ----------------------------------------------------------------------------------------------------
@@ -465,7 +469,10 @@ def test_the_command_checks_then_imports_and_saves_a_mapping(tmp_path, places, o
     text = "Location,Situation,Besieged since,Reference\nMadaya,besieged,2015-07-01,OCHA besieged list\n"
     args = [str(write(tmp_path, text)), "--organization=ALPHA", f"--user={reporter.username}"]
     mapping = ["--map=name_en=Location", "--map=status=Situation", "--map=start_date=Besieged since"]
-    call_command("import_areas", *args, *mapping, "--map=source=Reference", "--dry-run")
+    out = io.StringIO()
+    call_command("import_areas", *args, *mapping, "--map=source=Reference", "--dry-run", stdout=out)
+    assert "  row 2: create: Madaya: new area Madaya (no point); besieged from 2015-07-01 (current)\n" in out.getvalue()
+    assert "Dry run, nothing written." in out.getvalue()
     assert not Area.objects.exists()
     call_command("import_areas", *args, *mapping, "--map=source=Reference", "--save-mapping=OCHA list")
     assert history_of("Madaya") == [(B, D(2015, 7, 1), None, "OCHA besieged list")]

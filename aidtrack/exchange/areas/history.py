@@ -78,6 +78,9 @@ FIX_STORED = (
     "the import never changes a stored period: correct the row, or have a site administrator correct the "
     "stored period first (admin: Areas › Status periods)"
 )
+ADMIN_FIX = (
+    "if the register is wrong, a site administrator corrects the stored period first (admin: Areas › Status periods)"
+)
 
 
 def order(periods: list[FilePeriod]) -> tuple[list[FilePeriod], list[Outcome]]:
@@ -208,7 +211,7 @@ def _same_status(period: FilePeriod, in_force: Period, stored_copy: Period | Non
     if end is None and in_force.end is not None:
         message = (
             f"it says the area is still {status_label(period.status)} (no end, and no later row), but the register "
-            f"has {shown.text()}; give the row its end date {in_force.end}, or {FIX_STORED}"
+            f"has {shown.text()}; give the row its end date {in_force.end} ({ADMIN_FIX})"
         )
         return Outcome(period.row, ERROR, "start_date", message, other=shown)
     if end is not None and in_force.end is None:

@@ -93,6 +93,12 @@ class AreaPlanner(Problems):
             lead = min(periods, key=lambda p: p.start).row if periods else group.rows[0].number
             write.create = self._creation(group, name_ar, communities, point, population, parties)
             notes[lead].append(self._creation_text(write.create))
+            if "latitude" not in write.create:
+                self.report.warning(
+                    f"row {lead}",
+                    f"{group.name_en} has no point and no community with one, so it will not be on the map; "
+                    "give its latitude and longitude or its community P-codes.",
+                )
         else:
             self._details(group, write, notes, name_ar, communities, point, parties, population)
         if len(self.report.errors) > errors_before:
