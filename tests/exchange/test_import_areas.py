@@ -545,3 +545,11 @@ def test_a_key_given_on_one_row_finds_the_area_on_the_others(tmp_path, madaya, p
     assert [p[0] for p in history_of("Madaya")] == [H, B, A]
     assert [p[:3] for p in history_of("Bqine")] == [(B, D(2015, 7, 1), D(2017, 4, 14)), (A, D(2017, 4, 14), None)]
     assert Area.objects.get(name_en="Bqine").import_key == "BQ-1"
+
+
+def test_an_older_row_without_an_end_is_told_where_to_end(tmp_path, madaya, org_a, reporter):
+    (error,) = refused(
+        write(tmp_path, "name,status,start,source\nMadaya,military encircled,2014-03-01,x\n"), org_a, reporter
+    )
+    assert "it overlaps the register's period hard to reach from 2015-01-01" in error
+    assert "it has no end and no later row, so it would still be current: end it by 2015-01-01" in error

@@ -170,11 +170,14 @@ def fit(periods: list[FilePeriod], stored: list[Period]) -> dict[int, Outcome]:
             following = min(later, key=lambda p: p.start) if later else None
             if following is not None and (period.until is None or period.until > following.start):
                 clash = as_stored.get(id(following)) or following
-                lasts = (
-                    f" (this row lasts until the next row starts, on {period.until})"
-                    if period.end is None and period.until
-                    else ""
-                )
+                if period.until is None:
+                    lasts = (
+                        f" (it has no end and no later row, so it would still be current: end it by {following.start})"
+                    )
+                elif period.end is None:
+                    lasts = f" (this row lasts until the next row starts, on {period.until})"
+                else:
+                    lasts = ""
                 outcome = Outcome(
                     period.row,
                     ERROR,
