@@ -442,9 +442,17 @@ def test_rows_of_one_area_that_overlap_are_refused_naming_both(tmp_path, places,
     assert any(expected in error for error in errors), errors
 
 
-def test_one_bad_area_stops_the_whole_file(tmp_path, madaya, places, org_a, reporter):
-    text = "name,status,start,source\nBqine,besieged,2015-07-01,OCHA\nMadaya,accessible,2015-07-01,x\n"
-    refused(write(tmp_path, text), org_a, reporter)
+def test_one_bad_area_stops_the_whole_file_and_the_preview_shows_each_row(tmp_path, madaya, places, org_a, reporter):
+    text = (
+        "name,status,start,end,source\n"
+        "Bqine,besieged,2015-07-01,,OCHA\n"
+        "Madaya,besieged,2015-07-01,,x\n"
+        "Madaya,military encircled,2014-01-01,2015-02-01,x\n"
+    )
+    with pytest.raises(ImportFailed) as failure:
+        run(write(tmp_path, text), org_a, reporter)
+    preview = failure.value.result.preview()
+    assert [(row["row"], row["action"]) for row in preview] == [(2, "create"), (3, "unchanged"), (4, "error")]
     assert not Area.objects.filter(name_en="Bqine").exists()
 
 

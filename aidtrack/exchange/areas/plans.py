@@ -29,10 +29,10 @@ class AreaPlanner(Problems):
     def plan(self, groups: list[AreaGroup], duplicates: list[RowPlan]) -> tuple[list[RowPlan], list[AreaWrite]]:
         plans, writes = list(duplicates), []
         for group in groups:
-            planned = self._plan_group(group)
-            if planned is not None:
-                plans.extend(planned[0])
-                writes.append(planned[1])
+            row_plans, write = self._plan_group(group)
+            plans.extend(row_plans)
+            if write is not None:
+                writes.append(write)
         plans.sort(key=lambda plan: plan.row)
         return plans, writes
 
@@ -55,7 +55,7 @@ class AreaPlanner(Problems):
                 )
         return first
 
-    def _plan_group(self, group: AreaGroup):
+    def _plan_group(self, group: AreaGroup) -> tuple[list[RowPlan], AreaWrite | None]:
         errors_before = len(self.report.errors)
         register = self.register
         notes: dict[int, list[str]] = defaultdict(list)
@@ -101,13 +101,14 @@ class AreaPlanner(Problems):
                 )
         else:
             self._details(group, write, notes, name_ar, communities, point, parties, population)
+        row_plans = self._row_plans(group, by_row, notes)
         if len(self.report.errors) > errors_before:
-            return None
+            return row_plans, None  # shown in the preview; nothing of the area is written
         for period in periods:
             operation = by_row[period.row].operation
             if operation in (history.ADD, history.CHANGE):
                 write.periods.append((period, operation))
-        return self._row_plans(group, by_row, notes), write
+        return row_plans, write
 
     def _population(self, group: AreaGroup):
         given = [row for row in group.rows if "population" in row.values]
@@ -242,7 +243,9 @@ class AreaPlanner(Problems):
                 notes[outcome.of_row].extend(notes.pop(row_number))
         key = group.key or group.name_en
         for row in group.rows:
-            outcome = by_row[row.number]
+            outcome = by_row.get(row.number)
+            if outcome is None or outcome.operation == history.ERROR:
+                continue  # an error row, or a row not fitted because another row of its area is wrong
             period = row.period
             if outcome.operation == history.REPEATS:
                 self.report.warning(

@@ -36,7 +36,6 @@ class AreaGroup:
     name_en: str
     area_id: int | None = None
     key: str = ""
-    matched_by: str = ""
     rows: list[AreaRow] = field(default_factory=list)
 
 
@@ -246,9 +245,9 @@ class RowReader(Problems):
             )
             return REFUSED
         if pk is None and name:
-            pk, how = register.by_name.get(name.casefold()), "name"
+            pk = register.by_name.get(name.casefold())
         if pk is None and not name and values.get("name_ar"):
-            pk, how = register.by_name_ar.get(values["name_ar"]), "Arabic name"
+            pk = register.by_name_ar.get(values["name_ar"])
         if pk is None and not name and len(row.communities) == 1:
             covering = register.covering.get(row.communities[0], [])
             if len(covering) > 1:
@@ -261,7 +260,7 @@ class RowReader(Problems):
                 )
                 return REFUSED
             if covering:
-                pk, how = covering[0], "P-code"
+                pk = covering[0]
         if pk is None:
             return None
         stored_key = register.areas[pk]["import_key"]
@@ -275,7 +274,7 @@ class RowReader(Problems):
             return REFUSED
         group = self.existing_groups.get(pk)
         if group is None:
-            group = AreaGroup(register.areas[pk]["name_en"], pk, stored_key or "", how)
+            group = AreaGroup(register.areas[pk]["name_en"], pk, stored_key or "")
             self.existing_groups[pk] = group
             self.groups.append(group)
         if key and not stored_key:
