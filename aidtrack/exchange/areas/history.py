@@ -76,10 +76,10 @@ class Outcome:
 
 FIX_STORED = (
     "the import never changes a stored period: correct the row, or have a site administrator correct the "
-    "stored period first (admin: Areas › Status periods)"
+    "stored period first (in the admin: Status periods)"
 )
 ADMIN_FIX = (
-    "if the register is wrong, a site administrator corrects the stored period first (admin: Areas › Status periods)"
+    "if the register is wrong, a site administrator corrects the stored period first (in the admin: Status periods)"
 )
 
 
