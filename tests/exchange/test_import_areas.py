@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from rest_framework.test import APIClient
 
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.areas.services import area_create, status_period_add
@@ -561,3 +562,16 @@ def test_an_older_row_without_an_end_is_told_where_to_end(tmp_path, madaya, org_
     )
     assert "it overlaps the register's period hard to reach from 2015-01-01" in error
     assert "it has no end and no later row, so it would still be current: end it by 2015-01-01" in error
+
+
+def test_a_download_of_the_register_with_a_source_added_imports_as_unchanged(tmp_path, madaya, org_a, reporter):
+    """The areas CSV download (with its HXL row) reads back: matched by id, nothing to change."""
+    client = APIClient()
+    client.force_authenticate(reporter)
+    response = client.get("/api/v1/areas/?format=csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = [lines[0] + ",source", lines[1] + ",#meta+source", *(line + ",OCHA" for line in lines[2:])]
+    result = run(write(tmp_path, "\n".join(lines) + "\n"), org_a, reporter)
+    assert result.columns["area_id"] == "id" and result.columns["start_date"] == "status_since"
+    assert [(plan.action, plan.record_id) for plan in result.plans] == [("unchanged", madaya.pk)]
+    assert not result.report.problems
