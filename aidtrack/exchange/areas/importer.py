@@ -27,6 +27,8 @@ from aidtrack.geo.importers.tables import iter_table
 from aidtrack.geo.models import AdminArea
 from aidtrack.orgs.models import Party
 
+PROGRESS_EVERY = 2000  # rows between two progress reports
+
 
 def import_areas(
     path_or_url: str,
@@ -76,7 +78,9 @@ def import_areas(
             frame = table.frame[list(result.columns.values())]
             for index, cells in enumerate(frame.itertuples(index=False, name=None)):
                 reader.read(table.row_number(index), dict(zip(result.columns, cells, strict=True)))
-            rows_read += len(frame)
+                rows_read += 1
+                if progress and rows_read % PROGRESS_EVERY == 0:
+                    progress("checked", rows_read)
             if progress:
                 progress("checked", rows_read)
     if reader is None:
