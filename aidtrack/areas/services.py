@@ -8,6 +8,7 @@ from django.db import transaction
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.errors import check_version
 from aidtrack.geo.bulk import Target
+from aidtrack.geo.models import AdminLevel
 from aidtrack.geo.services import place_point
 from aidtrack.orgs.permissions import can_write_for, is_site_admin
 
@@ -57,11 +58,61 @@ def area_create(*, by, communities=(), besieging_parties=(), **fields) -> Area:
     area = Area(**fields)
     area_assign_admin_areas(area)
     area.full_clean()
+    _check_communities(communities)
     area._history_user = by
     area.save()
     area.communities.set(communities)
     area.besieging_parties.set(besieging_parties)
     return area
+
+
+@transaction.atomic
+def area_update_details(
+    *,
+    area: Area,
+    by,
+    organization=None,
+    expected_version: int | None = None,
+    name_ar: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    communities=None,
+    besieging_parties=None,
+    import_key: str | None = None,
+) -> Area:
+    """Change an area's Arabic name, point, communities, besieging parties or import key.
+
+    An argument left as None leaves that detail as it is. A new point places
+    the area in its admin areas again. The change is one versioned step of
+    the area's history, with the parties and communities as they are after it.
+    """
+    area = _lock(area)
+    check_version(area, expected_version)
+    check_may_update(by, organization)
+    if name_ar is not None:
+        area.name_ar = name_ar.strip()
+    if (latitude is None) != (longitude is None):
+        raise ValidationError("Give both latitude and longitude, or neither.")
+    if latitude is not None:
+        area.latitude, area.longitude = latitude, longitude
+        area_assign_admin_areas(area)
+    if import_key is not None:
+        area.import_key = import_key.strip() or None
+    area.full_clean()
+    if communities is not None:
+        _check_communities(communities)
+        area.communities.set(communities)
+    if besieging_parties is not None:
+        area.besieging_parties.set(besieging_parties)
+    _touch(area, by)
+    return area
+
+
+def _check_communities(communities) -> None:
+    wrong = [c for c in communities if c.level != AdminLevel.COMMUNITY]
+    if wrong:
+        names = ", ".join(f"{c.name_en} ({c.pcode}, level {c.level})" for c in wrong)
+        raise ValidationError({"communities": f"An area covers communities (admin level 4), not {names}."})
 
 
 def _lock(area: Area) -> Area:

@@ -31,7 +31,7 @@ class TableKind:
 
 @cache
 def table_kinds() -> dict[str, TableKind]:
-    from aidtrack.exchange import incidents
+    from aidtrack.exchange import areas, incidents
 
     kinds = [
         TableKind(
@@ -42,6 +42,17 @@ def table_kinds() -> dict[str, TableKind]:
             command="import_incidents",
             example_mapping="occurred_on=Date of event\ncategory=Constraint",
             about="One row per incident; rows are matched to your earlier imports by their id column.",
+        ),
+        TableKind(
+            name="areas",
+            noun="besieged areas",
+            columns=tuple(areas.COLUMNS),
+            importer=areas.import_areas,
+            command="import_areas",
+            example_mapping="name_en=Location\nstart_date=Besieged since\nsource=Reference",
+            about="One row per status period of an area (several rows give its history); areas are matched by id, "
+            "key, name or community P-code. Periods already recorded are skipped, a later status ends the current "
+            "one, an older one fills a gap; a row that would change a stored period is refused.",
         ),
     ]
     return {kind.name: kind for kind in kinds}

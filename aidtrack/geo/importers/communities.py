@@ -53,18 +53,28 @@ COLUMNS = {
 }
 
 STATUS_WORDS = {
-    AccessStatus.BESIEGED: {"besieged", "siege", "besiegedarea", "محاصر", "محاصرة"},
+    AccessStatus.BESIEGED: {"besieged", "siege", "undersiege", "besiegedarea", "محاصر", "محاصرة"},
     AccessStatus.MILITARY_ENCIRCLED: {"militaryencircled", "me", "encircled", "مطوقعسكريا", "مطوقةعسكريا"},
     AccessStatus.HARD_TO_REACH: {"htr", "hardtoreach", "hardtoreacharea", "يصعبالوصولإليها", "صعبةالوصول"},
     AccessStatus.ACCESSIBLE: {"accessible", "access", "يمكنالوصولإليها", "متاحة"},
 }
-STATUS_BY_WORD = {word: status for status, words in STATUS_WORDS.items() for word in words}
+# Arabic short vowels and tatweel are dropped, and letter variants folded, so "مطوقة عسكرياً" and
+# "يصعب الوصول اليها" read as the words above.
+ARABIC_MARKS = re.compile("[\u064b-\u0652\u0640]")
+ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
+
+
+def _status_key(text: str) -> str:
+    key = re.sub(r"[\s\-_./]", "", text.strip().lower())
+    return ARABIC_MARKS.sub("", key).translate(ARABIC_LETTERS)
+
+
+STATUS_BY_WORD = {_status_key(word): status for status, words in STATUS_WORDS.items() for word in words}
 
 
 def status_of(text: str) -> str | None:
     """The access status a cell means, in English or Arabic; None when it means none we know."""
-    key = re.sub(r"[\s\-_./]", "", text.strip().lower())
-    return STATUS_BY_WORD.get(key)
+    return STATUS_BY_WORD.get(_status_key(text))
 
 
 @dataclass

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 
 from aidtrack.exchange.kinds import table_kind
 from aidtrack.exchange.runs import run_table_import
+from aidtrack.exchange.tabular import PREVIEW_ROWS
 from aidtrack.geo.importers.columns import parse_mapping
 from aidtrack.geo.importers.report import ImportFailed
 from aidtrack.geo.management.commands._importing import ImportCommand
@@ -39,12 +40,10 @@ class TableImportCommand(ImportCommand):
         except ImportFailed as error:
             raise CommandError(str(error)) from error
         keys = ("organization", "map", "mapping", "save_mapping", "sheet", "dry_run")
-        self.run_import(
-            source=options["source"],
-            options={k: options[k] for k in keys},
-            by=by,
-            dry_run=options["dry_run"],
-            run=lambda record: run_table_import(
+        show_rows = options["dry_run"] or options["verbosity"] > 1
+
+        def run(record):
+            report = run_table_import(
                 self.kind,
                 options["source"],
                 organization=organization,
@@ -57,5 +56,23 @@ class TableImportCommand(ImportCommand):
                 max_bytes=options["max_bytes"],
                 stdout=self.stdout,
                 record=record,
-            ),
+            )
+            if show_rows:
+                self.print_rows(record.preview or [])
+            return report
+
+        self.run_import(
+            source=options["source"],
+            options={k: options[k] for k in keys},
+            by=by,
+            dry_run=options["dry_run"],
+            run=run,
         )
+
+    def print_rows(self, rows: list[dict]) -> None:
+        """What each row will do (or did), as the staff page's row-by-row table shows it."""
+        for row in rows:
+            if row["action"] and row["action"] != "error":
+                self.stdout.write(f"  row {row['row']}: {row['action']}: {row['description']}")
+        if len(rows) == PREVIEW_ROWS:
+            self.stdout.write(f"  (the first {PREVIEW_ROWS} rows; the counts below cover them all)")

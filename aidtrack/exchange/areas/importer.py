@@ -1,0 +1,179 @@
+"""The import of a table of areas: read and check every row, plan every area, then write all of it or nothing."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from aidtrack.areas.models import Area
+from aidtrack.areas.services import (
+    area_create,
+    area_set_status,
+    area_update_details,
+    area_update_population,
+    check_may_update,
+    status_period_add,
+)
+from aidtrack.exchange import tabular
+from aidtrack.exchange.areas import history
+from aidtrack.exchange.areas.columns import AREA_FIELDS, COLUMNS, FIELDS
+from aidtrack.exchange.areas.plans import AreaPlanner, AreaWrite
+from aidtrack.exchange.areas.register import Register
+from aidtrack.exchange.areas.rows import RowReader
+from aidtrack.exchange.tabular import DONE, PLANNED, TableImport, headers_of
+from aidtrack.geo.importers.report import ImportFailed, ImportReport
+from aidtrack.geo.importers.sources import open_source
+from aidtrack.geo.importers.tables import iter_table
+from aidtrack.geo.models import AdminArea
+from aidtrack.orgs.models import Party
+
+PROGRESS_EVERY = 2000  # rows between two progress reports
+
+
+def import_areas(
+    path_or_url: str,
+    *,
+    organization,
+    by,
+    dry_run: bool = False,
+    mapping: dict | None = None,
+    saved_mapping: dict | None = None,
+    sheet: str | None = None,
+    max_bytes: int | None = None,
+    display: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    chunk_rows: int = 20000,
+) -> TableImport:
+    """Check every row of a table of areas and their status periods and, unless ``dry_run``, write all or none.
+
+    Raises ImportFailed (with the report) when the file cannot be read or any
+    row has an error; the report lists every problem by row and column.
+    """
+    display = display or path_or_url
+    report = ImportReport(source=display, dry_run=dry_run)
+    try:
+        check_may_update(by, organization)
+    except PermissionDenied as error:
+        raise ImportFailed(
+            f"{by} may not import besieged areas for {organization.short_name}: only its reporters and reviewers may."
+        ) from error
+    result = TableImport(report=report)
+    rows_read = 0
+    with open_source(path_or_url, max_bytes=max_bytes) as source:
+        reader = None
+        for table in iter_table(source.path, display, sheet=sheet, chunk_rows=chunk_rows):
+            if reader is None:
+                result.columns = tabular.resolve_columns(
+                    COLUMNS,
+                    table.hashtags,
+                    explicit=mapping or {},
+                    saved=saved_mapping or {},
+                    what="a table of besieged areas",
+                )
+                _require_columns(result.columns, table, display)
+                register = Register()
+                reader = RowReader(report=report, columns=result.columns, register=register)
+                if table.encoding not in ("utf-8-sig", "xlsx"):
+                    report.notes.append(f"Read as {table.encoding} (not UTF-8).")
+            frame = table.frame[list(result.columns.values())]
+            for index, cells in enumerate(frame.itertuples(index=False, name=None)):
+                reader.read(table.row_number(index), dict(zip(result.columns, cells, strict=True)))
+                rows_read += 1
+                if progress and rows_read % PROGRESS_EVERY == 0:
+                    progress("checked", rows_read)
+            if progress:
+                progress("checked", rows_read)
+    if reader is None:
+        raise ImportFailed(f"{display} has a header but no data rows.", report)
+    planner = AreaPlanner(report=report, columns=result.columns, register=register)
+    result.plans, writes = planner.plan(reader.groups, reader.duplicates)
+    result.count(PLANNED)
+    _count_writes(report, writes, created="areas to create", periods="status periods to record")
+    result.refuse_if_errors(display)
+    if not dry_run:
+        _write(writes, report, organization=organization, by=by, progress=progress)
+        report.counts.clear()
+        result.count(DONE)
+        _count_writes(report, writes, created="areas created", periods="status periods recorded")
+    return result
+
+
+def _count_writes(report: ImportReport, writes: list[AreaWrite], *, created: str, periods: str) -> None:
+    report.counts[created] = sum(1 for write in writes if write.create is not None)
+    report.counts[periods] = sum(len(write.periods) for write in writes)
+
+
+def _require_columns(columns: dict, table, display: str) -> None:
+    headers = headers_of(table)
+    for field_name, looked_for, example in (
+        ("status", "'status', 'access status' or the HXL tag #status", "status"),
+        ("start_date", "'start', 'from', 'since' or #date+start", "start_date"),
+        ("source", "'source' or #meta+source", "source"),
+    ):
+        if field_name not in columns:
+            raise ImportFailed(
+                f"{display}: no {FIELDS[field_name].label} column (looked for {looked_for}); every row is a status "
+                f"period, which needs one. Its columns are: {headers}. Map it, e.g. --map {example}=YOUR_COLUMN."
+            )
+    if not set(AREA_FIELDS) & set(columns):
+        raise ImportFailed(
+            f"{display}: no column says which area a row is about (looked for 'name', 'key', 'area id', "
+            f"'communities', #loc+name, #adm4+code). Its columns are: {headers}. "
+            "Map one, e.g. --map name_en=YOUR_COLUMN."
+        )
+
+
+@transaction.atomic
+def _write(writes: list[AreaWrite], report: ImportReport, *, organization, by, progress) -> None:
+    """Write every area through the register's services, in one transaction: all of it, or nothing."""
+    who = {"by": by, "organization": organization}
+    if progress:
+        progress("written", 0)
+    rows_written = 0
+    for write in writes:
+        try:
+            if write.create is not None:
+                fields = dict(write.create)
+                communities = AdminArea.objects.filter(pk__in=fields.pop("communities"))
+                parties = Party.objects.filter(pk__in=fields.pop("besieging_parties"))
+                area = area_create(by=by, communities=list(communities), besieging_parties=list(parties), **fields)
+            else:
+                area = Area.objects.get(pk=write.area_id)
+                if write.details:
+                    details = dict(write.details)
+                    if "communities" in details:
+                        details["communities"] = list(AdminArea.objects.filter(pk__in=details["communities"]))
+                    if "besieging_parties" in details:
+                        details["besieging_parties"] = list(Party.objects.filter(pk__in=details["besieging_parties"]))
+                    area = area_update_details(area=area, **who, **details)
+            for period, operation in write.periods:
+                if operation == history.ADD:
+                    status_period_add(
+                        area=area,
+                        status=period.status,
+                        start_date=period.start,
+                        end_date=period.until,
+                        source=period.source,
+                        note=period.note,
+                        **who,
+                    )
+                else:
+                    area_set_status(
+                        area=area,
+                        status=period.status,
+                        start_date=period.start,
+                        source=period.source,
+                        note=period.note,
+                        **who,
+                    )
+            if write.population is not None:
+                value, day, source = write.population
+                area_update_population(
+                    area=area, population=value, population_date=day, population_source=source, **who
+                )
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(error.messages if isinstance(error, ValidationError) else [str(error)]).rstrip(".")
+            raise ImportFailed(f"{report.source}: {write.name}: {reason}; nothing was written.", report) from error
+        rows_written += write.rows
+        if progress and (rows_written // 500 != (rows_written - write.rows) // 500 or write is writes[-1]):
+            progress("written", rows_written)
