@@ -188,3 +188,12 @@ def test_every_run_is_recorded_with_counts_and_progress(tmp_path, geography, org
     assert record.status == ImportStatus.SUCCEEDED and record.kind == "incidents"
     assert record.counts["created"] == 1 and record.rows_done == 1
     assert record.started_by == reporter
+
+
+def test_arabic_headers_are_recognised(tmp_path, geography, org_a, reporter):
+    header = "التاريخ,الفئة,الملخص,خط العرض,خط الطول,قتلى\n"
+    path = write(tmp_path, header + "19/09/2016,5,قصف قافلة,33.69,36.09,20\n")
+    result = run(path, org_a, reporter)
+    incident = Incident.objects.get()
+    assert result.columns["latitude"] == "خط العرض" and incident.people_killed == 20
+    assert incident.occurred_on == datetime.date(2016, 9, 19) and incident.public_summary == "قصف قافلة"

@@ -2,8 +2,9 @@
 
 Real files vary: ADM1_PCODE, admin1Pcode, Admin1_Pcode and Admin1Pcode all
 mean the same thing. Names are compared after lower-casing and dropping
-everything but letters and digits; HXL hashtags are compared as written,
-without attributes order mattering.
+everything but letters and digits, of any script (Arabic headers such as
+"خط العرض" keep their letters, less short vowels and tatweel); HXL hashtags
+are compared as written, without attributes order mattering.
 """
 
 import re
@@ -12,7 +13,7 @@ from aidtrack.geo.importers.report import ImportFailed
 
 
 def normalise(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+    return re.sub(r"[\W_\u0640]", "", str(name).lower())
 
 
 def pcode_names(level: int) -> set[str]:
