@@ -374,3 +374,18 @@ def test_the_command_checks_then_imports(tmp_path, places, org_a, reporter):
 def test_a_file_without_a_reference_column_is_refused_with_its_columns(tmp_path, places, org_a, reporter):
     with pytest.raises(ImportFailed, match="no reference column .* Its columns are: origin, destination"):
         run(write(tmp_path, "origin,destination\nDamascus,C2450\n"), org_a, reporter)
+
+
+def test_a_workbook_with_real_dates_and_numbers_is_read(tmp_path, places, org_a, reporter):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Reference", "Origin", "Status", "Requested date", "Plan month", "Destination", "Planned", "Trucks"])
+    sheet.append(["CV-X1", "Damascus", "Submitted", datetime.datetime(2016, 9, 5), "Sep 2016", "Madaya", 38000, 12])
+    path = tmp_path / "convoys.xlsx"
+    workbook.save(path)
+    run(path, org_a, reporter)
+    convoy = ConvoyRequest.objects.get()
+    assert convoy.requested_date == datetime.date(2016, 9, 5) and convoy.plan_month == datetime.date(2016, 9, 1)
+    assert convoy.trucks == 12 and convoy.destinations.get().planned_beneficiaries == 38000
