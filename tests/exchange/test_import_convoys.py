@@ -389,3 +389,14 @@ def test_a_workbook_with_real_dates_and_numbers_is_read(tmp_path, places, org_a,
     convoy = ConvoyRequest.objects.get()
     assert convoy.requested_date == datetime.date(2016, 9, 5) and convoy.plan_month == datetime.date(2016, 9, 1)
     assert convoy.trucks == 12 and convoy.destinations.get().planned_beneficiaries == 38000
+
+
+def test_arabic_headers_are_recognised(tmp_path, places, org_a, reporter):
+    text = (
+        "المرجع,المنشأ,الوجهة,المستفيدون,الحالة,تاريخ الطلب,عدد الشاحنات\nCV-AR1,دمشق,مضايا,38000,مقدم,2016-09-05,12\n"
+    )
+    result = run(write(tmp_path, text), org_a, reporter)
+    assert result.columns["reference"] == "المرجع" and result.columns["trucks"] == "عدد الشاحنات"
+    convoy = ConvoyRequest.objects.get()
+    assert (convoy.reference, convoy.status, convoy.trucks) == ("CV-AR1", S.SUBMITTED, 12)
+    assert convoy.destinations.get().planned_beneficiaries == 38000
