@@ -13,7 +13,7 @@ from aidtrack.exchange.convoys import import_convoys
 from aidtrack.exchange.convoys.walk import lifecycle_path
 from aidtrack.geo.importers.report import ImportFailed
 from aidtrack.geo.models import ImportRun, ImportStatus
-from aidtrack.orgs.models import Role
+from aidtrack.orgs.models import Membership, Role
 from tests.factories import AreaFactory, OrganizationFactory, community, make_convoy, member
 
 S = ConvoyStatus
@@ -270,8 +270,6 @@ def test_a_reference_of_a_convoy_the_user_may_not_change_is_an_error(tmp_path, p
 
 
 def test_a_member_of_two_organizations_may_import_convoys_led_by_either(tmp_path, places, org_a, org_b, reporter):
-    from aidtrack.orgs.models import Membership
-
     Membership.objects.create(user=reporter, organization=org_b, role=Role.REPORTER)
     run(write(tmp_path, HEADER + SUBMITTED.replace("Bqine,,", "Bqine,Beta Aid,")), org_a, reporter)
     assert ConvoyRequest.objects.get().lead_organization == org_b
@@ -400,3 +398,71 @@ def test_arabic_headers_are_recognised(tmp_path, places, org_a, reporter):
     convoy = ConvoyRequest.objects.get()
     assert (convoy.reference, convoy.status, convoy.trucks) == ("CV-AR1", S.SUBMITTED, 12)
     assert convoy.destinations.get().planned_beneficiaries == 38000
+
+
+def test_incomplete_cargo_and_a_destination_with_two_figures_are_errors(tmp_path, places, org_a, reporter):
+    text = (
+        "reference,origin,status,requested date,destination,planned,sector,item,quantity,unit\n"
+        "CV-C,Damascus,submitted,2016-09-05,Madaya,38000,food,Flour,,tonnes\n"
+        "CV-C,Damascus,submitted,2016-09-05,Madaya,30000,,,,\n"
+    )
+    with pytest.raises(ImportFailed) as failure:
+        run(write(tmp_path, text), org_a, reporter)
+    found = messages(failure)
+    assert "row 2, column 'quantity': the cargo line has no quantity: give sector, item, quantity and unit" in found
+    assert "row 3, column 'planned': found '30000': row 2 gives 38,000 planned beneficiaries at Madaya" in found
+
+
+def test_a_repeated_cargo_line_is_counted_once_and_the_lead_is_not_its_own_partner(
+    tmp_path, places, partners, org_a, reporter
+):
+    text = (
+        "reference,origin,partners,destination,planned,sector,item,quantity,unit\n"
+        "CV-R,Damascus,ALPHA; WFP,Madaya,38000,food,Flour,10,tonnes\n"
+        "CV-R,Damascus,ALPHA; WFP,C2429,750,food,Flour,10,tonnes\n"
+    )
+    result = run(write(tmp_path, text), org_a, reporter)
+    warnings = "\n".join(str(w) for w in result.report.warnings)
+    assert "row 3, column 'item': this row repeats the cargo line of row 2 (10 tonnes Flour)" in warnings
+    assert "ALPHA leads convoy CV-R, so it is not recorded as a partner as well" in warnings
+    convoy = ConvoyRequest.objects.get()
+    assert convoy.cargo_lines.count() == 1 and convoy.destinations.count() == 2
+    assert list(convoy.partner_organizations.values_list("acronym", flat=True)) == ["WFP"]
+
+
+def test_dates_of_recorded_steps_are_compared_not_changed_and_a_delivery_count_is_fixed(
+    tmp_path, places, partners, org_a, reporter
+):
+    run(write(tmp_path, HEADER + DELIVERED), org_a, reporter)
+    moved = DELIVERED.replace("15/09/2016", "16/09/2016")
+    result = run(write(tmp_path, HEADER + moved), org_a, reporter)
+    assert result.report.counts["unchanged (skipped)"] == 1
+    assert any(
+        "row 2, column 'approval date': found 2016-09-16, but convoy CV-2016-09-005 is recorded as approved on "
+        "2016-09-15; an import does not change recorded steps" in str(w)
+        for w in result.report.warnings
+    )
+    with pytest.raises(ImportFailed) as failure:
+        run(write(tmp_path, HEADER + DELIVERED.replace(",36500,", ",36000,")), org_a, reporter)
+    assert "recorded as delivered with 36,500 people reached there" in messages(failure)
+
+
+def test_dates_of_steps_without_a_status_are_an_error(tmp_path, places, org_a, reporter):
+    text = "reference,origin,destination,requested date,dispatch date\nCV-S,Damascus,Madaya,2016-09-05,2016-09-09\n"
+    with pytest.raises(ImportFailed) as failure:
+        run(write(tmp_path, text), org_a, reporter)
+    assert "row 2, column 'dispatch date': found '2016-09-09': give convoy CV-S's status too" in messages(failure)
+
+
+def test_references_match_whatever_their_case_and_a_lead_of_another_organization_is_named(
+    tmp_path, places, org_a, org_b, reporter
+):
+    run(write(tmp_path, HEADER + SUBMITTED), org_a, reporter)
+    result = run(write(tmp_path, HEADER + SUBMITTED.replace("CV-", "cv-")), org_a, reporter)
+    assert result.plans[0].action == "unchanged" and result.plans[0].key == "CV-2016-09-007"
+    member(org_b, Role.REPORTER, username="both")
+    both = Membership.objects.get(user__username="both").user
+    Membership.objects.create(user=both, organization=org_a, role=Role.REPORTER)
+    with pytest.raises(ImportFailed) as failure:
+        run(write(tmp_path, HEADER + SUBMITTED), org_b, both)
+    assert "convoy CV-2016-09-007 is led by ALPHA, not BETA: import it for ALPHA" in messages(failure)
