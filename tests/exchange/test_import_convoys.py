@@ -460,8 +460,7 @@ def test_references_match_whatever_their_case_and_a_lead_of_another_organization
     run(write(tmp_path, HEADER + SUBMITTED), org_a, reporter)
     result = run(write(tmp_path, HEADER + SUBMITTED.replace("CV-", "cv-")), org_a, reporter)
     assert result.plans[0].action == "unchanged" and result.plans[0].key == "CV-2016-09-007"
-    member(org_b, Role.REPORTER, username="both")
-    both = Membership.objects.get(user__username="both").user
+    both = member(org_b, Role.REPORTER, username="both")
     Membership.objects.create(user=both, organization=org_a, role=Role.REPORTER)
     with pytest.raises(ImportFailed) as failure:
         run(write(tmp_path, HEADER + SUBMITTED), org_b, both)
