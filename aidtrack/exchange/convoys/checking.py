@@ -81,7 +81,8 @@ class ConvoyChecker(RowReader):
                 .select_related("lead_organization")
                 .prefetch_related(
                     "partner_organizations",
-                    "destinations",
+                    "destinations__area",
+                    "destinations__community",
                     "cargo_lines",
                     Prefetch("events", queryset=ConvoyEvent.objects.order_by("occurred_at", "pk")),
                 )
@@ -459,8 +460,9 @@ class ConvoyChecker(RowReader):
         if stored is not None and stored.status in DELIVERED_STATUSES:
             recorded = {(d.area_id, d.community_id): d.reached_beneficiaries for d in stored.destinations.all()}
             for place, people in reached.items():
-                if recorded.get(place) != people:
-                    before = f"{recorded[place]:,}" if recorded.get(place) is not None else "no count of"
+                # A place the convoy does not go to is reported with its destinations.
+                if place in recorded and recorded[place] != people:
+                    before = f"{recorded[place]:,}" if recorded[place] is not None else "no count of"
                     self.problem(
                         row_of[place],
                         "reached_beneficiaries",
@@ -501,14 +503,17 @@ class ConvoyChecker(RowReader):
         if destinations is not None and Counter((d.place, d.planned) for d in destinations) != Counter(
             ((d.area_id, d.community_id), d.planned_beneficiaries) for d in recorded
         ):
-            if self._editable(stored, first, "destination", "destinations"):
+            recorded_text = "; ".join(f"{_place_label(d)} {d.planned_beneficiaries:,}" for d in recorded)
+            file_text = "; ".join(f"{d.label} {d.planned:,}" for d in destinations)
+            if self._editable(stored, first, "destination", "destinations", recorded_text, file_text):
                 plan.destinations = destinations
                 plan.changes.append("destinations")
             else:
                 refused = True
         stored_cargo = [CargoSpec(c.sector, c.item, c.quantity, c.unit) for c in stored.cargo_lines.all()]
         if cargo is not None and Counter(c.key() for c in cargo) != Counter(c.key() for c in stored_cargo):
-            if self._editable(stored, first, "item", "cargo lines"):
+            recorded_text = "; ".join(str(line) for line in stored_cargo) or "none"
+            if self._editable(stored, first, "item", "cargo lines", recorded_text, "; ".join(map(str, cargo))):
                 plan.cargo = cargo
                 plan.changes.append("cargo lines")
             else:
@@ -520,15 +525,25 @@ class ConvoyChecker(RowReader):
         plan.action = "update" if changed or plan.steps else "unchanged"
         return plan
 
-    def _editable(self, stored, first, field_name, what) -> bool:
+    def _editable(self, stored, first, field_name, what, recorded: str, given: str) -> bool:
         if stored.status == S.DRAFT:
             return True
         self.problem(
             first.row,
             field_name,
             "",
-            f"convoy {stored.reference} is {status_label(stored.status)}: its {what} differ from those recorded, but "
-            "they can only be changed while it is a draft (they are what the parties were asked to approve). Record "
-            "cargo removed at checkpoints on the convoy's page, or create a new request",
+            f"convoy {stored.reference} is {status_label(stored.status)}: its {what} in this file ({given}) differ "
+            f"from those recorded ({recorded}), but they can only be changed while it is a draft (they are what the "
+            "parties were asked to approve). Give the recorded ones, record cargo removed at checkpoints on the "
+            "convoy's page, or create a new request",
         )
         return False
+
+
+def _place_label(destination) -> str:
+    """A recorded destination named as the file's are (see reading.RowReader._destination)."""
+    area = f"{destination.area.name_en} (register area)" if destination.area_id else ""
+    if destination.community_id:
+        community = destination.community
+        return f"{community.name_en} ({community.pcode})" + (f", {area}" if area else "")
+    return area
