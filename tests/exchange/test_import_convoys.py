@@ -279,7 +279,10 @@ def test_destinations_differing_from_a_submitted_convoy_are_an_error_explaining_
     run(write(tmp_path, HEADER + SUBMITTED), org_a, reporter)
     with pytest.raises(ImportFailed) as failure:
         run(write(tmp_path, HEADER + SUBMITTED.replace("C2450,,500", "C2450,,900")), org_a, reporter)
-    assert "can only be changed while it is a draft" in messages(failure)
+    assert (
+        "its destinations in this file (Madaya (C2450) 900) differ from those recorded (Madaya (C2450) 500), but "
+        "they can only be changed while it is a draft" in messages(failure)
+    )
 
 
 def test_a_draft_takes_new_destinations_and_cargo_then_moves_on(tmp_path, places, org_a, reporter):
