@@ -10,6 +10,7 @@ from django.utils import timezone
 from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus
 from aidtrack.convoys.services import convoy_transition
 from aidtrack.exchange.convoys import import_convoys
+from aidtrack.exchange.convoys.checking import ConvoyChecker
 from aidtrack.exchange.convoys.walk import lifecycle_path
 from aidtrack.geo.importers.report import ImportFailed
 from aidtrack.geo.models import ImportRun, ImportStatus
@@ -468,3 +469,22 @@ def test_references_match_whatever_their_case_and_a_lead_of_another_organization
     with pytest.raises(ImportFailed) as failure:
         run(write(tmp_path, HEADER + SUBMITTED), org_b, both)
     assert "convoy CV-2016-09-007 is led by ALPHA, not BETA: import it for ALPHA" in messages(failure)
+
+
+def test_a_convoy_changed_between_check_and_write_stops_the_import_and_nothing_is_written(
+    tmp_path, places, org_a, reporter, monkeypatch
+):
+    run(write(tmp_path, HEADER + SUBMITTED), org_a, reporter)
+    checked = ConvoyChecker.plans
+
+    def plans_then_someone_edits(self):
+        plans = checked(self)
+        ConvoyRequest.objects.filter(reference="CV-2016-09-007").update(version=99)
+        return plans
+
+    monkeypatch.setattr(ConvoyChecker, "plans", plans_then_someone_edits)
+    later = SUBMITTED.replace(",submitted,,", ",approved,2016-09-25,")
+    with pytest.raises(ImportFailed, match=r"row 3 \(convoy CV-2016-09-007\): .*changed by someone else"):
+        run(write(tmp_path, HEADER + DENIED + later), org_a, reporter)
+    assert ConvoyRequest.objects.get().status == S.SUBMITTED
+    assert not ConvoyRequest.objects.filter(reference="CV-2016-09-006").exists()

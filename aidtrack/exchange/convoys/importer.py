@@ -141,10 +141,14 @@ def _write(result: TableImport, *, by, progress) -> None:
             if progress and written % 50 == 0:
                 progress("written", written)
     except (ValidationError, PermissionDenied) as error:
+        # The check ran the services' rules already; this is a change made meanwhile (or a rule it missed).
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         raise ImportFailed(
-            f"{report.source}: convoy {plan.reference}: {' '.join(messages)}; nothing was written.", report
+            f"{report.source}: row {plan.row} (convoy {plan.reference}): {' '.join(messages)} Nothing was written.",
+            report,
         ) from error
+    if progress:
+        progress("written", len(plans))
     report.counts.clear()
     result.count(DONE)
 
