@@ -38,7 +38,7 @@ def test_a_dry_run_lists_each_convoy_at_its_first_row_then_commit_writes(api, ge
             "action": "create",
             "key": "CV-2016-09-006",
             "record": None,
-            "description": "(no title), led by ALPHA; to Madaya (C2450) 1,000; "
+            "description": "CV-2016-09-006: (no title), led by ALPHA; to Madaya (C2450) 1,000; "
             "submitted 2016-09-01 → denied 2016-09-12 (rows 2-3)",
             "problems": [],
         }

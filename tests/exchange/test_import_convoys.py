@@ -1,6 +1,7 @@
 """Importing convoy request tables: grouping rows into convoys, walking the lifecycle, updates, all or nothing."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -76,7 +77,7 @@ def test_a_dry_run_plans_one_convoy_per_reference_and_writes_nothing(tmp_path, p
         (5, "CV-2016-09-007", "create"),
     ]
     described = result.plans[0].describe()
-    assert described.startswith("Madaya and Zabadani, led by ALPHA; to Madaya (register area) 38,000")
+    assert described.startswith("CV-2016-09-005: Madaya and Zabadani, led by ALPHA; to Madaya (register area) 38,000")
     assert "Az-Zabdani (C2429) 750" in described and "2 cargo line(s)" in described
     assert "submitted 2016-09-05 → approved 2016-09-15 → dispatched 2016-09-25 → delivered 2016-09-25" in described
     assert described.endswith("(rows 2-3)")
@@ -129,7 +130,7 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path, places, partners, o
     versions = dict(ConvoyRequest.objects.values_list("reference", "version"))
     result = run(path, org_a, reporter)
     assert result.report.counts["unchanged (skipped)"] == 3 and result.report.counts["updated"] == 0
-    assert result.plans[0].describe() == "delivered, as recorded (rows 2-3)"
+    assert result.plans[0].describe() == "CV-2016-09-005: delivered, as recorded (rows 2-3)"
     assert dict(ConvoyRequest.objects.values_list("reference", "version")) == versions
     assert not result.report.problems
 
@@ -144,7 +145,7 @@ def test_a_later_status_moves_a_recorded_convoy_on_and_changed_fields_are_update
     plan = dry.plans[0]
     assert plan.action == "update" and plan.record_id == ConvoyRequest.objects.get().pk
     assert plan.describe() == (
-        "changes title; submitted → approved 2016-09-25 → dispatched 2016-09-29 → delivered 2016-09-29"
+        "CV-2016-09-007: changes title; submitted → approved 2016-09-25 → dispatched 2016-09-29 → delivered 2016-09-29"
     )
     warnings = [str(w) for w in dry.report.warnings]
     assert any("column 'dispatch date'" in w and "no date for dispatched" in w for w in warnings)
@@ -297,7 +298,7 @@ def test_a_draft_takes_new_destinations_and_cargo_then_moves_on(tmp_path, places
     result = run(write(tmp_path, changed), org_a, reporter)
     assert (
         result.plans[0].describe()
-        == f"changes requested date, destinations, cargo lines; draft → submitted {today:%Y-%m-%d}"
+        == f"CV-D: changes requested date, destinations, cargo lines; draft → submitted {today:%Y-%m-%d}"
     )
     convoy = ConvoyRequest.objects.get()
     assert convoy.status == S.SUBMITTED and convoy.destinations.get().community == places["zabdani"]
@@ -362,7 +363,11 @@ def test_lifecycle_paths_take_the_dates_given_into_account():
 
 def test_the_command_checks_then_imports(tmp_path, places, org_a, reporter):
     path = str(write(tmp_path, HEADER + SUBMITTED))
-    call_command("import_convoys", path, "--organization=ALPHA", f"--user={reporter.username}", "--dry-run")
+    out = io.StringIO()
+    call_command("import_convoys", path, "--organization=ALPHA", f"--user={reporter.username}", "--dry-run", stdout=out)
+    assert "  row 2: create: CV-2016-09-007: Bqine, led by ALPHA; to Madaya (C2450) 500; submitted 2016-09-20" in (
+        out.getvalue()
+    )
     assert not ConvoyRequest.objects.exists()
     call_command("import_convoys", path, "--organization=ALPHA", f"--user={reporter.username}")
     assert ConvoyRequest.objects.get().reference == "CV-2016-09-007"
@@ -488,3 +493,10 @@ def test_a_convoy_changed_between_check_and_write_stops_the_import_and_nothing_i
         run(write(tmp_path, HEADER + DENIED + later), org_a, reporter)
     assert ConvoyRequest.objects.get().status == S.SUBMITTED
     assert not ConvoyRequest.objects.filter(reference="CV-2016-09-006").exists()
+
+
+def test_progress_counts_rows_checked_and_rows_written(tmp_path, places, partners, org_a, reporter):
+    reports = []
+    path = write(tmp_path, HEADER + DELIVERED + DENIED + SUBMITTED)
+    run(path, org_a, reporter, progress=lambda stage, rows: reports.append((stage, rows)))
+    assert reports[0] == ("checked", 4) and reports[-1] == ("written", 4)

@@ -44,6 +44,8 @@ from aidtrack.geo.importers.tables import iter_table
 from aidtrack.geo.models import AdminArea
 from aidtrack.orgs.permissions import can_write_for
 
+PROGRESS_EVERY = 2000  # rows checked between two progress reports
+
 
 def resolve_columns(hashtags: dict, *, explicit: dict, saved: dict) -> dict[str, str]:
     return tabular.resolve_columns(COLUMNS, hashtags, explicit=explicit, saved=saved, what="a convoy request table")
@@ -90,7 +92,9 @@ def import_convoys(
             frame = table.frame[list(result.columns.values())]
             for index, cells in enumerate(frame.itertuples(index=False, name=None)):
                 checker.read(table.row_number(index), dict(zip(result.columns, cells, strict=True)))
-            rows_read += len(frame)
+                rows_read += 1
+                if progress and rows_read % PROGRESS_EVERY == 0:
+                    progress("checked", rows_read)
             if progress:
                 progress("checked", rows_read)
     result.plans = checker.plans()
@@ -135,11 +139,14 @@ def _write(result: TableImport, *, by, progress) -> None:
     )
     if progress:
         progress("written", 0)
+    rows_written = 0
     try:
-        for written, plan in enumerate(plans, start=1):
+        for plan in plans:
             _write_plan(plan, by=by, areas=areas, places=places, source=report.source)
-            if progress and written % 50 == 0:
-                progress("written", written)
+            # Progress counts rows, like the estimate of the file's rows it is shown against.
+            rows_written += len(plan.rows)
+            if progress and rows_written // 500 != (rows_written - len(plan.rows)) // 500:
+                progress("written", rows_written)
     except (ValidationError, PermissionDenied) as error:
         # The check ran the services' rules already; this is a change made meanwhile (or a rule it missed).
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
@@ -148,7 +155,7 @@ def _write(result: TableImport, *, by, progress) -> None:
             report,
         ) from error
     if progress:
-        progress("written", len(plans))
+        progress("written", rows_written)
     report.counts.clear()
     result.count(DONE)
 

@@ -85,7 +85,8 @@ class ConvoyPlan:
             )
         else:
             text = f"{self.summary}, as recorded"
-        return text + rows
+        # Led by the reference, as the command line lists the rows without the "matched by" column.
+        return f"{self.reference}: {text}{rows}"
 
     def reached_by_destination(self, convoy: ConvoyRequest) -> dict[int, int]:
         """People reached, by the id of the convoy's destination at each place."""
