@@ -84,9 +84,7 @@ def import_convoys(
             if checker is None:
                 result.columns = resolve_columns(table.hashtags, explicit=mapping or {}, saved=saved_mapping or {})
                 _require_columns(result.columns, table, display)
-                checker = ConvoyChecker(
-                    organization=organization, by=by, report=report, columns=result.columns, source=display
-                )
+                checker = ConvoyChecker(organization=organization, by=by, report=report, columns=result.columns)
                 if table.encoding not in ("utf-8-sig", "xlsx"):
                     report.notes.append(f"Read as {table.encoding} (not UTF-8).")
             frame = table.frame[list(result.columns.values())]

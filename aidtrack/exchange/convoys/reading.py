@@ -149,12 +149,11 @@ class _RegisterAreas:
 class RowReader:
     """Reads rows one by one into RowReads grouped by reference, reporting every problem by row and column."""
 
-    def __init__(self, *, organization, by, report, columns: dict, source: str):
+    def __init__(self, *, organization, by, report, columns: dict):
         self.organization = organization
         self.by = by
         self.report = report
         self.columns = columns
-        self.source = source
         self.places = PlaceMatcher()
         self.register = _RegisterAreas()
         self.organizations = _Organizations()
