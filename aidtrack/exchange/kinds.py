@@ -31,7 +31,7 @@ class TableKind:
 
 @cache
 def table_kinds() -> dict[str, TableKind]:
-    from aidtrack.exchange import areas, incidents
+    from aidtrack.exchange import areas, convoys, incidents
 
     kinds = [
         TableKind(
@@ -53,6 +53,16 @@ def table_kinds() -> dict[str, TableKind]:
             about="One row per status period of an area (several rows give its history); areas are matched by id, "
             "key, name or community P-code. Periods already recorded are skipped, a later status ends the current "
             "one, an older one fills a gap; a row that would change a stored period is refused.",
+        ),
+        TableKind(
+            name="convoys",
+            noun="convoy requests",
+            columns=tuple(convoys.COLUMNS),
+            importer=convoys.import_convoys,
+            command="import_convoys",
+            example_mapping="reference=Convoy no\ndestination=Location\nstatus=Current status",
+            about="One row per destination (and cargo line) of a convoy; the rows with one reference make one "
+            "convoy request, created or moved on through its lifecycle to the status the file gives.",
         ),
     ]
     return {kind.name: kind for kind in kinds}
