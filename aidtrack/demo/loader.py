@@ -224,7 +224,12 @@ class _Loader:
         for row in self.scenario["convoys"]:
             by = self.users[row["by"]]
             first_event = row["events"][0][1] if row["events"] else None
-            created_at = _moment(first_event) - datetime.timedelta(days=2) if first_event else None
+            # A request is drafted two days before it is sent; a draft not yet sent, on the first day of its plan.
+            created_at = (
+                _moment(first_event) - datetime.timedelta(days=2)
+                if first_event
+                else _moment(f"{row['plan_month']}T09:00")
+            )
             convoy = convoy_create(
                 by=by,
                 reference=row["reference"],

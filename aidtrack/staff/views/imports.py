@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from aidtrack.exchange.kinds import table_kinds
 from aidtrack.exchange.mappings import column_mapping_delete, column_mapping_edit
 from aidtrack.exchange.models import ColumnMapping
+from aidtrack.exchange.tabular import PREVIEW_ROWS
 from aidtrack.exchange.uploads import commit_stored, import_upload, parse_mapping_text, stored_upload
 from aidtrack.geo.importers.report import ImportFailed
 from aidtrack.geo.importers.runs import live_progress
@@ -160,6 +161,7 @@ def import_run(request, pk: int):
             "show": show,
             "filters": FILTERS,
             "working": run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+            "preview_cut": len(run.preview or []) >= PREVIEW_ROWS,
         },
     )
 
