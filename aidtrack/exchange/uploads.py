@@ -105,8 +105,12 @@ def estimate_rows(path: Path) -> int | None:
         else:
             rows = 0
             with path.open("rb") as stream:
+                lines = stream.read(1 << 16).split(b"\n", 2)
+                stream.seek(0)
                 while chunk := stream.read(1 << 20):
                     rows += chunk.count(b"\n")
+            if len(lines) > 2 and lines[1].lstrip(b"\xef\xbb\xbf\"' ").startswith(b"#"):
+                rows -= 1  # an HXL hashtag row under the header
         return max(rows - 1, 0)
     except Exception:  # a broken file is reported by the import itself, with a better message
         return None

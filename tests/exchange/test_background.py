@@ -91,6 +91,9 @@ def test_row_estimates(tmp_path):
     path = tmp_path / "t.csv"
     path.write_bytes(table(42))
     assert estimate_rows(path) == 42
+    hxl = tmp_path / "hxl.csv"
+    hxl.write_bytes(b"id,date\n#event+id,#date+occurred\nA1,2016-09-19\nA2,2016-09-20\n")
+    assert estimate_rows(hxl) == 2
 
 
 def test_the_api_answers_202_and_the_run_url_for_a_background_import(settings, geography, org_a, reporter):
