@@ -8,6 +8,7 @@ progress there; the result is kept on the run. The uploaded file waits under
 committed, so what is written is exactly the file that was checked.
 """
 
+import datetime
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -87,6 +88,28 @@ def stored_upload(run: ImportRun) -> Path | None:
     return matches[0] if matches else None
 
 
+# How long files wait under upload_folder(): a file being imported is minutes old; a checked file waits for its
+# commit this long, then it is checked again by uploading it again.
+UPLOAD_KEEP = datetime.timedelta(days=1)
+CHECKED_KEEP = datetime.timedelta(days=7)
+
+
+def sweep_upload_folder(now: datetime.datetime | None = None) -> int:
+    """Remove files left behind by stopped runs and checked files never committed; returns how many."""
+    now = now or datetime.datetime.now(datetime.UTC)
+    removed = 0
+    for path in upload_folder().glob("*.*"):
+        keep = UPLOAD_KEEP if path.name.startswith("upload-") else CHECKED_KEEP
+        try:
+            age = now - datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.UTC)
+            if age > keep:
+                path.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 def background_threshold() -> int:
     return int(getattr(settings, "AIDTRACK_IMPORT_BACKGROUND_BYTES", 1024 * 1024))
 
@@ -144,6 +167,7 @@ def import_upload(
         return UploadOutcome(None, empty, f"{name}: {suffix or 'no extension'} is not a table; upload CSV or XLSX.")
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
+    sweep_upload_folder()
     path = folder / f"upload-{uuid.uuid4().hex}{suffix}"
     with path.open("wb") as stream:
         for chunk in uploaded.chunks():

@@ -1,6 +1,7 @@
 """Large uploads run in the background: the caller gets the run at once, follows its progress, then its result."""
 
 import datetime
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,7 +10,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from aidtrack.exchange import background
-from aidtrack.exchange.uploads import commit_stored, estimate_rows, import_upload, stored_upload
+from aidtrack.exchange.uploads import (
+    commit_stored,
+    estimate_rows,
+    import_upload,
+    stored_upload,
+    sweep_upload_folder,
+    upload_folder,
+)
 from aidtrack.geo.importers.runs import live_progress, new_run, record_progress
 from aidtrack.geo.models import ImportRun, ImportStatus
 from aidtrack.incidents.models import Incident
@@ -85,6 +93,21 @@ def test_a_run_that_stopped_reporting_is_shown_interrupted(settings, org_a, repo
     seen = live_progress(ImportRun.objects.get(pk=run.pk))
     assert seen.status == ImportStatus.INTERRUPTED and "Nothing of it was written" in seen.summary
     assert ImportRun.objects.get(pk=run.pk).status == ImportStatus.INTERRUPTED
+
+
+def test_files_left_by_stopped_runs_and_never_committed_are_swept(settings):
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    now = datetime.datetime.now(datetime.UTC)
+    files = {name: folder / name for name in ("upload-old.csv", "upload-new.csv", "run-7.csv", "run-8.csv")}
+    for path in files.values():
+        path.write_text("id\n")
+    ages = {"upload-old.csv": 2, "upload-new.csv": 0, "run-7.csv": 8, "run-8.csv": 3}
+    for name, days in ages.items():
+        moment = (now - datetime.timedelta(days=days, minutes=1)).timestamp()
+        os.utime(files[name], (moment, moment))
+    assert sweep_upload_folder(now) == 2
+    assert sorted(p.name for p in folder.glob("*.*")) == ["run-8.csv", "upload-new.csv"]
 
 
 def test_row_estimates(tmp_path):

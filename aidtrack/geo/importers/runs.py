@@ -153,6 +153,7 @@ def live_progress(record: ImportRun) -> ImportRun:
         ImportRun.objects.filter(pk=record.pk, status__in=[ImportStatus.RUNNING, ImportStatus.QUEUED]).update(
             status=record.status, finished_at=record.finished_at, summary=record.summary
         )
+        _progress_file(record.pk).unlink(missing_ok=True)
     return record
 
 
