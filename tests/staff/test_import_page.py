@@ -28,7 +28,8 @@ def test_check_shows_the_report_and_commit_writes_the_checked_rows(client, geogr
     assert Incident.objects.get().stated_area == geography["madaya"]
     final = ImportRun.objects.get(options__checked_by_run=run.pk)
     assert response.url == f"/staff/import/{final.pk}/" and final.status == ImportStatus.SUCCEEDED
-    assert "Import these rows" not in client.get(f"/staff/import/{run.pk}/").content.decode()
+    checked = client.get(f"/staff/import/{run.pk}/").content.decode()
+    assert "Import these rows" not in checked and f"import #{final.pk}</a>: succeeded." in checked
     assert client.post(f"/staff/import/{run.pk}/commit/").status_code == 302
     assert Incident.objects.count() == 1, "a checked file is written once"
 
