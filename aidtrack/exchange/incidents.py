@@ -35,8 +35,6 @@ from aidtrack.exchange.values import (
     parse_time,
 )
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
-from aidtrack.geo.importers.sources import open_source
-from aidtrack.geo.importers.tables import iter_table
 from aidtrack.incidents.models import (
     IMPACT_FIELDS,
     AccessEffect,
@@ -232,7 +230,6 @@ COMPARED = [
 
 
 WRITE_BATCH = 5000
-PROGRESS_EVERY = 2000  # rows between two progress reports
 
 
 @dataclass
@@ -260,10 +257,6 @@ class RowPlan:
         if self.action == "update":
             return f"{self.label}; changes {', '.join(sorted(self.values))}"
         return self.label
-
-
-def resolve_columns(hashtags: dict, *, explicit: dict, saved: dict) -> dict[str, str]:
-    return tabular.resolve_columns(COLUMNS, hashtags, explicit=explicit, saved=saved, what="an incident table")
 
 
 class _Checker:
@@ -487,26 +480,25 @@ def import_incidents(
             f"{by} may not import incidents for {organization.short_name}: only its reporters and reviewers may."
         )
     result = TableImport(report=report)
-    with open_source(path_or_url, max_bytes=max_bytes) as source:
-        checker, rows_read = None, 0
-        for table in iter_table(source.path, display, sheet=sheet, chunk_rows=chunk_rows):
-            if checker is None:
-                result.columns = resolve_columns(table.hashtags, explicit=mapping or {}, saved=saved_mapping or {})
-                _require_columns(result.columns, table, display)
-                checker = _Checker(organization=organization, by=by, report=report, columns=result.columns)
-                if table.encoding not in ("utf-8-sig", "xlsx"):
-                    report.notes.append(f"Read as {table.encoding} (not UTF-8).")
-            frame = table.frame[list(result.columns.values())]
-            for index, cells in enumerate(frame.itertuples(index=False, name=None)):
-                row = table.row_number(index)
-                plan = checker.read(row, dict(zip(result.columns, cells, strict=True)))
-                if plan is not None:
-                    result.plans.append(plan)
-                rows_read += 1
-                if progress and rows_read % PROGRESS_EVERY == 0:
-                    progress("checked", rows_read)
-            if progress:
-                progress("checked", rows_read)
+    with tabular.table_rows(
+        path_or_url,
+        result,
+        columns=COLUMNS,
+        what="an incident table",
+        require=_require_columns,
+        display=display,
+        mapping=mapping,
+        saved_mapping=saved_mapping,
+        sheet=sheet,
+        max_bytes=max_bytes,
+        chunk_rows=chunk_rows,
+        progress=progress,
+    ) as rows:
+        checker = _Checker(organization=organization, by=by, report=report, columns=result.columns)
+        for row, cells in rows:
+            plan = checker.read(row, cells)
+            if plan is not None:
+                result.plans.append(plan)
     _mark_unchanged(result.plans)
     result.count(PLANNED)
     result.refuse_if_errors(display)

@@ -6,12 +6,16 @@ row into a plan (create, update, unchanged, duplicate) and returns a
 ``TableImport``: the report plus the plans, which the dry run's preview shows.
 """
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from aidtrack.geo.importers.columns import find_column
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
+from aidtrack.geo.importers.sources import open_source
+from aidtrack.geo.importers.tables import iter_table
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,57 @@ def resolve_columns(columns: list[Column], hashtags: dict, *, explicit: dict, sa
         if found and found not in resolved.values():
             resolved[spec.field] = found
     return resolved
+
+
+PROGRESS_EVERY = 2000  # rows checked between two progress reports
+
+
+@contextmanager
+def table_rows(
+    path_or_url: str,
+    result: "TableImport",
+    *,
+    columns: list[Column],
+    what: str,
+    require: Callable,
+    display: str,
+    mapping: dict | None = None,
+    saved_mapping: dict | None = None,
+    sheet: str | None = None,
+    max_bytes: int | None = None,
+    chunk_rows: int = 20000,
+    progress: Callable[[str, int], None] | None = None,
+) -> Iterator[Iterator[tuple[int, dict]]]:
+    """Open a table and find its columns (into ``result.columns``); then give its rows as (row number, cells).
+
+    ``require(columns, table, display)`` refuses a table that lacks what the
+    kind needs, before any row is read. The rows are read in chunks of
+    ``chunk_rows``, with progress reported every PROGRESS_EVERY rows and at the
+    end of each chunk.
+    """
+    with open_source(path_or_url, max_bytes=max_bytes) as source:
+        tables = iter_table(source.path, display, sheet=sheet, chunk_rows=chunk_rows)
+        first = next(tables)  # there is always one, or iter_table has refused the file
+        result.columns = resolve_columns(
+            columns, first.hashtags, explicit=mapping or {}, saved=saved_mapping or {}, what=what
+        )
+        require(result.columns, first, display)
+        if first.encoding not in ("utf-8-sig", "xlsx"):
+            result.report.notes.append(f"Read as {first.encoding} (not UTF-8).")
+        yield _rows(itertools.chain([first], tables), result.columns, progress)
+
+
+def _rows(tables, columns: dict, progress) -> Iterator[tuple[int, dict]]:
+    rows_read = 0
+    for table in tables:
+        frame = table.frame[list(columns.values())]
+        for index, cells in enumerate(frame.itertuples(index=False, name=None)):
+            yield table.row_number(index), dict(zip(columns, cells, strict=True))
+            rows_read += 1
+            if progress and rows_read % PROGRESS_EVERY == 0:
+                progress("checked", rows_read)
+        if progress:
+            progress("checked", rows_read)
 
 
 def headers_of(table) -> str:

@@ -22,12 +22,8 @@ from aidtrack.exchange.areas.register import Register
 from aidtrack.exchange.areas.rows import RowReader
 from aidtrack.exchange.tabular import DONE, PLANNED, TableImport, headers_of
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
-from aidtrack.geo.importers.sources import open_source
-from aidtrack.geo.importers.tables import iter_table
 from aidtrack.geo.models import AdminArea
 from aidtrack.orgs.models import Party
-
-PROGRESS_EVERY = 2000  # rows between two progress reports
 
 
 def import_areas(
@@ -58,33 +54,24 @@ def import_areas(
             f"{by} may not import besieged areas for {organization.short_name}: only its reporters and reviewers may."
         ) from error
     result = TableImport(report=report)
-    rows_read = 0
-    with open_source(path_or_url, max_bytes=max_bytes) as source:
-        reader = None
-        for table in iter_table(source.path, display, sheet=sheet, chunk_rows=chunk_rows):
-            if reader is None:
-                result.columns = tabular.resolve_columns(
-                    COLUMNS,
-                    table.hashtags,
-                    explicit=mapping or {},
-                    saved=saved_mapping or {},
-                    what="a table of besieged areas",
-                )
-                _require_columns(result.columns, table, display)
-                register = Register()
-                reader = RowReader(report=report, columns=result.columns, register=register)
-                if table.encoding not in ("utf-8-sig", "xlsx"):
-                    report.notes.append(f"Read as {table.encoding} (not UTF-8).")
-            frame = table.frame[list(result.columns.values())]
-            for index, cells in enumerate(frame.itertuples(index=False, name=None)):
-                reader.read(table.row_number(index), dict(zip(result.columns, cells, strict=True)))
-                rows_read += 1
-                if progress and rows_read % PROGRESS_EVERY == 0:
-                    progress("checked", rows_read)
-            if progress:
-                progress("checked", rows_read)
-    if reader is None:
-        raise ImportFailed(f"{display} has a header but no data rows.", report)
+    with tabular.table_rows(
+        path_or_url,
+        result,
+        columns=COLUMNS,
+        what="a table of besieged areas",
+        require=_require_columns,
+        display=display,
+        mapping=mapping,
+        saved_mapping=saved_mapping,
+        sheet=sheet,
+        max_bytes=max_bytes,
+        chunk_rows=chunk_rows,
+        progress=progress,
+    ) as rows:
+        register = Register()
+        reader = RowReader(report=report, columns=result.columns, register=register)
+        for row, cells in rows:
+            reader.read(row, cells)
     planner = AreaPlanner(report=report, columns=result.columns, register=register)
     result.plans, writes = planner.plan(reader.groups, reader.duplicates)
     result.count(PLANNED)

@@ -39,16 +39,8 @@ from aidtrack.exchange.convoys.columns import COLUMNS
 from aidtrack.exchange.convoys.plans import ConvoyPlan
 from aidtrack.exchange.tabular import DONE, PLANNED, TableImport, headers_of
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
-from aidtrack.geo.importers.sources import open_source
-from aidtrack.geo.importers.tables import iter_table
 from aidtrack.geo.models import AdminArea
 from aidtrack.orgs.permissions import can_write_for
-
-PROGRESS_EVERY = 2000  # rows checked between two progress reports
-
-
-def resolve_columns(hashtags: dict, *, explicit: dict, saved: dict) -> dict[str, str]:
-    return tabular.resolve_columns(COLUMNS, hashtags, explicit=explicit, saved=saved, what="a convoy request table")
 
 
 def import_convoys(
@@ -77,24 +69,23 @@ def import_convoys(
             f"{by} may not import convoy requests for {organization.short_name}: only its reporters and reviewers may."
         )
     result = TableImport(report=report)
-    checker = None
-    rows_read = 0
-    with open_source(path_or_url, max_bytes=max_bytes) as source:
-        for table in iter_table(source.path, display, sheet=sheet, chunk_rows=chunk_rows):
-            if checker is None:
-                result.columns = resolve_columns(table.hashtags, explicit=mapping or {}, saved=saved_mapping or {})
-                _require_columns(result.columns, table, display)
-                checker = ConvoyChecker(organization=organization, by=by, report=report, columns=result.columns)
-                if table.encoding not in ("utf-8-sig", "xlsx"):
-                    report.notes.append(f"Read as {table.encoding} (not UTF-8).")
-            frame = table.frame[list(result.columns.values())]
-            for index, cells in enumerate(frame.itertuples(index=False, name=None)):
-                checker.read(table.row_number(index), dict(zip(result.columns, cells, strict=True)))
-                rows_read += 1
-                if progress and rows_read % PROGRESS_EVERY == 0:
-                    progress("checked", rows_read)
-            if progress:
-                progress("checked", rows_read)
+    with tabular.table_rows(
+        path_or_url,
+        result,
+        columns=COLUMNS,
+        what="a convoy request table",
+        require=_require_columns,
+        display=display,
+        mapping=mapping,
+        saved_mapping=saved_mapping,
+        sheet=sheet,
+        max_bytes=max_bytes,
+        chunk_rows=chunk_rows,
+        progress=progress,
+    ) as rows:
+        checker = ConvoyChecker(organization=organization, by=by, report=report, columns=result.columns)
+        for row, cells in rows:
+            checker.read(row, cells)
     result.plans = checker.plans()
     if checker.rows_read:
         report.notes.append(f"{checker.rows_read} row(s) describe {len(checker.groups)} convoy request(s).")
