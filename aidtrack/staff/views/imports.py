@@ -26,7 +26,7 @@ from aidtrack.geo.importers.report import ImportFailed
 from aidtrack.geo.importers.runs import live_progress
 from aidtrack.geo.models import ImportRun, ImportStatus
 from aidtrack.orgs.models import Organization
-from aidtrack.orgs.permissions import can_write_for
+from aidtrack.staff.selectors import writable_organizations
 
 # Which rows of the preview a filter shows.
 SHOWN = {
@@ -233,7 +233,7 @@ class MappingForm(forms.Form):
 
 
 def _writable(user) -> list[int]:
-    return [org.pk for org in Organization.objects.all() if can_write_for(user, org)]
+    return list(writable_organizations(user).values_list("pk", flat=True))
 
 
 def _moment(text: str):
