@@ -4,8 +4,6 @@ The public part leaves out internal notes, who created the request and
 recorded each event, the event notes and the checkpoints' coordinates.
 """
 
-import datetime
-
 from aidtrack.convoys.models import ConvoyRequest
 from aidtrack.convoys.selectors import end_of_day
 from aidtrack.convoys.services import DELIVERED_STATUSES
@@ -50,8 +48,9 @@ def _org(org):
     return {"id": org.pk, "name": org.name, "acronym": org.acronym}
 
 
-def convoy_row(convoy: ConvoyRequest, audience: Audience, as_of: datetime.date | None = None) -> dict:
-    """The convoy as ``audience`` may see it; with ``as_of``, as it stood at the end of that day."""
+def convoy_row(convoy: ConvoyRequest, audience: Audience) -> dict:
+    """The convoy as ``audience`` may see it; read through ``convoys_as_of``, as it stood at the end of that day."""
+    as_of = getattr(convoy, "as_of", None)
     full = is_full_view(convoy, audience)
     destinations = list(convoy.destinations.all())
     events = list(convoy.events.all())

@@ -101,13 +101,11 @@ class ConvoyViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return point(row["origin_longitude"], row["origin_latitude"])
 
     def list(self, request):
-        filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
         queryset = self.filter_queryset(self.get_queryset())
-        as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_valid() else None
         if self.wants_json:
             page = self.paginate_queryset(queryset)
-            return self.get_paginated_response([convoy_row(c, self.audience, as_of) for c in page])
-        return Response([convoy_row(c, self.audience, as_of) for c in queryset])
+            return self.get_paginated_response([convoy_row(c, self.audience) for c in page])
+        return Response([convoy_row(c, self.audience) for c in queryset])
 
     def _read(self, pk, status_code=status.HTTP_200_OK):
         convoy = get_or_404(self.get_queryset(), pk=as_id(pk))

@@ -9,7 +9,7 @@ event); everyone else sees the public part.
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from aidtrack.convoys.models import CheckpointRemoval, ConvoyEvent, ConvoyRequest
@@ -97,8 +97,11 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 
 
 def convoys_as_of(queryset: QuerySet, day: datetime.date) -> QuerySet:
-    """The convoys requested by the end of ``day``, each annotated with ``status_on``, its status then."""
+    """The convoys requested by the end of ``day``, each annotated with ``status_on``, its status then, and
+    ``as_of``, the day itself (so that whoever shows the rows shows them as of that day)."""
     last = ConvoyEvent.objects.filter(convoy_id=OuterRef("pk"), occurred_at__lt=end_of_day(day)).order_by(
         "-occurred_at", "-pk"
     )
-    return queryset.annotate(status_on=Subquery(last.values("to_status")[:1])).filter(status_on__isnull=False)
+    return queryset.annotate(
+        status_on=Subquery(last.values("to_status")[:1]), as_of=Value(day, output_field=DateField())
+    ).filter(status_on__isnull=False)
