@@ -168,6 +168,12 @@ class TableImport:
 ROW_NUMBER = re.compile(r"row (\d+)")
 
 
+def row_of(where: str) -> int | None:
+    """The row number a problem's ``where`` names ("row 12, column 'date'"), or None."""
+    found = ROW_NUMBER.match(where)
+    return int(found.group(1)) if found else None
+
+
 def preview_rows(plans, problems, limit: int = PREVIEW_ROWS) -> list[dict]:
     """The first ``limit`` rows of the file: what each will do, and its problems (an error row does nothing)."""
     rows = {}

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from aidtrack.exchange.kinds import table_kinds
 from aidtrack.exchange.mappings import column_mapping_delete, column_mapping_edit
 from aidtrack.exchange.models import ColumnMapping
-from aidtrack.exchange.tabular import PREVIEW_ROWS
+from aidtrack.exchange.tabular import PREVIEW_ROWS, row_of
 from aidtrack.exchange.uploads import commit_stored, import_upload, parse_mapping_text, stored_upload
 from aidtrack.geo.importers.report import ImportFailed
 from aidtrack.geo.importers.runs import live_progress
@@ -143,8 +143,8 @@ def import_run(request, pk: int):
     preview = _preview(run, show)
     # Problems not tied to a row of the preview (the file as a whole, or rows past the preview).
     shown_rows = {row["row"] for row in run.preview or []}
-    other_errors = [p for p in errors if _row_of(p) not in shown_rows]
-    other_warnings = [p for p in warnings if _row_of(p) not in shown_rows]
+    other_errors = [p for p in errors if row_of(p.get("where", "")) not in shown_rows]
+    other_warnings = [p for p in warnings if row_of(p.get("where", "")) not in shown_rows]
     return render(
         request,
         "staff/imports/run.html",
@@ -164,15 +164,6 @@ def import_run(request, pk: int):
             "preview_cut": len(run.preview or []) >= PREVIEW_ROWS,
         },
     )
-
-
-def _row_of(problem: dict) -> int | None:
-    where = problem.get("where", "")
-    if where.startswith("row "):
-        number = where[4:].split(",")[0]
-        if number.isdigit():
-            return int(number)
-    return None
 
 
 @login_required
