@@ -118,7 +118,13 @@ def test_the_violence_layer_holds_only_the_convoy_attack_that_domain_md_states(d
 
 
 def test_loading_again_keeps_the_data_and_the_passwords(demo):
-    assert demo.loaded and set(demo.new_passwords) == {"admin", "reporter.sarc", "reporter.ocha", "reviewer", "admin.sarc"}
+    assert demo.loaded and set(demo.new_passwords) == {
+        "admin",
+        "reporter.sarc",
+        "reporter.ocha",
+        "reviewer",
+        "admin.sarc",
+    }
     user = get_user_model().objects.get(username="reviewer")
     password_hash = user.password
     again = load_demo()

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Remove sign-in and download log entries older than AIDTRACK_ACCOUNT_LOG_DAYS (or --days). Run it daily."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, help=f"Keep this many days (default {settings.AIDTRACK_ACCOUNT_LOG_DAYS}).")
+        parser.add_argument(
+            "--days", type=int, help=f"Keep this many days (default {settings.AIDTRACK_ACCOUNT_LOG_DAYS})."
+        )
 
     def handle(self, *args, days=None, **options):
         try:
