@@ -52,18 +52,17 @@ class AccountEventKind(models.TextChoices):
 FAILURE_KINDS = (AccountEventKind.SIGN_IN_FAILED, AccountEventKind.LOCKED_OUT, AccountEventKind.SECOND_FACTOR_FAILED)
 
 
-class AccountEvent(models.Model):
-    """Something that happened to an account's access: a sign-in, a failure, a lockout, a second factor, a token."""
+class ClientEntry(models.Model):
+    """When, which account and from which client: what every log entry holds."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    kind = models.CharField(_("what"), max_length=30, choices=AccountEventKind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="account_events",
+        related_name="%(class)ss",
     )
     username = models.CharField(
         _("username"),
@@ -71,6 +70,18 @@ class AccountEvent(models.Model):
         blank=True,
         help_text=_("The account's username at the time (empty for a username that matches no account)."),
     )
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser or client"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]
+
+
+class AccountEvent(ClientEntry):
+    """Something that happened to an account's access: a sign-in, a failure, a lockout, a second factor, a token."""
+
+    kind = models.CharField(_("what"), max_length=30, choices=AccountEventKind.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("done by"),
@@ -80,12 +91,9 @@ class AccountEvent(models.Model):
         related_name="+",
         help_text=_("Who did it, when not the account itself (e.g. an administrator unlocking it)."),
     )
-    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    user_agent = models.CharField(_("browser or client"), max_length=300, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["-at", "-pk"]
+    class Meta(ClientEntry.Meta):
         verbose_name = _("sign-in log entry")
         verbose_name_plural = _("sign-in log")
         indexes = [models.Index(fields=["user", "-at"], name="account_event_user_at")]
@@ -98,28 +106,15 @@ class AccountEvent(models.Model):
         return self.kind in FAILURE_KINDS
 
 
-class ExportEvent(models.Model):
+class ExportEvent(ClientEntry):
     """One download of records by a signed-in user: what (path, format, filters), how many rows, from where."""
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="export_events",
-    )
-    username = models.CharField(_("username"), max_length=150, blank=True)
-    path = models.CharField(_("address"), max_length=300)
+    path = models.CharField(_("what"), max_length=300, help_text=_("The address of the list downloaded."))
     format = models.CharField(_("format"), max_length=20)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
-    user_agent = models.CharField(_("browser or client"), max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["-at", "-pk"]
+    class Meta(ClientEntry.Meta):
         verbose_name = _("download log entry")
         verbose_name_plural = _("download log")
         indexes = [models.Index(fields=["user", "-at"], name="export_event_user_at")]

@@ -61,6 +61,7 @@ def test_invite_then_choose_a_password_then_sign_in(admin_client, client, org_a)
     assert "Welcome to aidtrack" in form and "lina" in form
     done = client.post(form_url, {"new_password1": "Madaya-2016-road", "new_password2": "Madaya-2016-road"})
     assert done["Location"] == reverse("staff:login")
+    assert "sign in with your username, lina," in client.get(done["Location"]).content.decode()
     assert signed_in(sign_in(client, "lina", "Madaya-2016-road"))
     assert "This invitation link no longer works" in client.get(link, follow=True).content.decode()
 
@@ -104,8 +105,20 @@ def test_an_org_admin_unlocks_a_locked_member(admin_client, client, reporter):
         sign_in(other, "reporter.a", "wrong")
     membership = reporter.memberships.get()
     assert "locked out" in admin_client.get(reverse("staff:people")).content.decode()
-    admin_client.post(reverse("staff:member_unlock", args=[membership.pk]))
+    admin_client.post(reverse("staff:member_account", args=[membership.pk, "unlock"]))
     assert signed_in(sign_in(other, "reporter.a", PASSWORD))
+
+
+def test_deactivating_and_reactivating_from_the_page(admin_client, reporter):
+    membership = reporter.memberships.get()
+    page = admin_client.post(reverse("staff:member_account", args=[membership.pk, "deactivate"]), follow=True)
+    assert "The account is deactivated" in page.content.decode()
+    reporter.refresh_from_db()
+    assert not reporter.is_active
+    admin_client.post(reverse("staff:member_account", args=[membership.pk, "reactivate"]))
+    reporter.refresh_from_db()
+    assert reporter.is_active
+    assert admin_client.post(reverse("staff:member_account", args=[membership.pk, "promote"])).status_code == 404
 
 
 def test_removing_a_member_from_the_page(admin_client, reporter):

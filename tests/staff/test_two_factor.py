@@ -181,7 +181,7 @@ def test_an_org_admin_removes_a_members_lost_authenticator(client, user, org_adm
     enrol(user)
     membership = user.memberships.get()
     client.force_login(saved(org_admin))
-    client.post(reverse("staff:member_two_factor_reset", args=[membership.pk]))
+    client.post(reverse("staff:member_account", args=[membership.pk, "two-factor-reset"]))
     assert not TOTPDevice.objects.filter(user=user).exists()
     event = AccountEvent.objects.get(user=user, kind=AccountEventKind.TWO_FACTOR_DISABLED)
     assert event.by == org_admin

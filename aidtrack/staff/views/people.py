@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aidtrack.accounts.lockout import locked_out_usernames
@@ -166,48 +167,36 @@ def member_remove_view(request, pk):
     return _act(request, pk, call, said, back_to_list=True)
 
 
-@require_POST
-@login_required
-def member_deactivate(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda m: account_deactivate(by=request.user, user=m.user),
-        _("The account is deactivated: it cannot sign in, and its API tokens are revoked."),
-    )
+# What the buttons of a member's "Access" box do: the service to call and what to say once done.
+ACCOUNT_ACTIONS = {
+    "deactivate": (
+        lambda request, user: account_deactivate(by=request.user, user=user),
+        gettext_lazy("The account is deactivated: it cannot sign in, and its API tokens are revoked."),
+    ),
+    "reactivate": (
+        lambda request, user: account_reactivate(by=request.user, user=user),
+        gettext_lazy("The account is active again."),
+    ),
+    "unlock": (
+        lambda request, user: account_unlock(by=request.user, user=user, request=request),
+        gettext_lazy("Signing in is unlocked."),
+    ),
+    "two-factor-reset": (
+        lambda request, user: account_two_factor_reset(by=request.user, user=user, request=request),
+        gettext_lazy(
+            "Two-factor sign-in is removed; the member sets it up again at the next sign-in if their role requires it."
+        ),
+    ),
+}
 
 
 @require_POST
 @login_required
-def member_reactivate(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda m: account_reactivate(by=request.user, user=m.user),
-        _("The account is active again."),
-    )
-
-
-@require_POST
-@login_required
-def member_unlock(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda m: account_unlock(by=request.user, user=m.user, request=request),
-        _("Signing in is unlocked."),
-    )
-
-
-@require_POST
-@login_required
-def member_two_factor_reset(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda m: account_two_factor_reset(by=request.user, user=m.user, request=request),
-        _("Two-factor sign-in is removed; the member sets it up again at the next sign-in if their role requires it."),
-    )
+def member_account_action(request, pk, action):
+    if action not in ACCOUNT_ACTIONS:
+        raise Http404(_("No such action."))
+    call, success = ACCOUNT_ACTIONS[action]
+    return _act(request, pk, lambda membership: call(request, membership.user), str(success))
 
 
 @require_POST

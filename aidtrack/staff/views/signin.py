@@ -168,11 +168,12 @@ class StaffPasswordResetView(PasswordResetView):
 class StaffPasswordResetConfirmView(PasswordResetConfirmView):
     template_name = "staff/auth/password_reset_confirm.html"
     success_url = reverse_lazy("staff:password_reset_complete")
+    event_detail = gettext_lazy("reset by e-mail")
 
     def form_valid(self, form):
         response = super().form_valid(form)
         record_account_event(
-            kind=AccountEventKind.PASSWORD_CHANGED, request=self.request, user=form.user, detail=_("reset by e-mail")
+            kind=AccountEventKind.PASSWORD_CHANGED, request=self.request, user=form.user, detail=self.event_detail
         )
         return response
 
@@ -182,10 +183,15 @@ class InvitationAcceptView(StaffPasswordResetConfirmView):
 
     template_name = "staff/auth/invitation_accept.html"
     success_url = reverse_lazy("staff:login")
+    event_detail = gettext_lazy("invitation accepted")
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, _("Your password is set. Sign in with your username and it."))
+        messages.success(
+            self.request,
+            _("Your password is set: sign in with your username, %(username)s, and your new password.")
+            % {"username": form.user.get_username()},
+        )
         return response
 
     def get_context_data(self, **kwargs):
