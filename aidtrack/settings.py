@@ -13,6 +13,7 @@ Everything that differs between machines comes from the environment:
 - ``ALLOWED_HOSTS``: comma-separated host names.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -91,6 +92,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Sign-in protection (see aidtrack/accounts): lockout after failed passwords, one-time codes.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "aidtrack.geo",
     "aidtrack.orgs",
     "aidtrack.areas",
@@ -103,6 +109,7 @@ INSTALLED_APPS = [
     "aidtrack.api",
     "aidtrack.exchange",
     "aidtrack.violence",
+    "aidtrack.accounts",
 ]
 
 MIDDLEWARE = [
@@ -116,9 +123,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # aidtrack/accounts: request.user.is_verified() (second factor), idle and absolute session expiry, then the
+    # two-factor rules for the staff screens and the admin.
+    "django_otp.middleware.OTPMiddleware",
+    "aidtrack.accounts.middleware.SessionExpiryMiddleware",
+    "aidtrack.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # django-axes turns a lockout into its answer; its documentation asks for it last.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every password attempt (sign-in, HTTP Basic, password checks) before Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "aidtrack.urls"
@@ -208,6 +228,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes reports every sign-in at INFO; failures and lockouts (WARNING) are enough in the server log.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Convoy requests without an answer after this many working days may be
@@ -229,7 +251,7 @@ AIDTRACK_API_CACHE_SECONDS = int(os.environ.get("AIDTRACK_API_CACHE_SECONDS", "6
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "aidtrack.api.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "aidtrack.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": ["aidtrack.api.throttling.AnonymousThrottle"],
@@ -293,3 +315,49 @@ AIDTRACK_IMPORT_BACKGROUND_BYTES = int(os.environ.get("AIDTRACK_IMPORT_BACKGROUN
 AIDTRACK_IMPORT_EXECUTOR = os.environ.get("AIDTRACK_IMPORT_EXECUTOR", "thread")
 # A running import silent for this long is shown as interrupted (its process stopped; nothing was written).
 AIDTRACK_IMPORT_STALE_MINUTES = int(os.environ.get("AIDTRACK_IMPORT_STALE_MINUTES", "10"))
+
+# People and sign-in (aidtrack/accounts; README "Sign-in and security").
+# Behind this many reverse proxies, the client's address is read from X-Forwarded-For (see aidtrack/net.py).
+AIDTRACK_TRUSTED_PROXIES = int(os.environ.get("AIDTRACK_TRUSTED_PROXIES", "0"))
+# Lockout (django-axes) by username and address together: after AIDTRACK_LOCKOUT_FAILURES wrong passwords for one
+# username from one address, that pair waits AIDTRACK_LOCKOUT_MINUTES; an address with AIDTRACK_LOCKOUT_ADDRESS_FAILURES
+# failures over any usernames within that time waits too.
+AIDTRACK_LOCKOUT_FAILURES = int(os.environ.get("AIDTRACK_LOCKOUT_FAILURES", "5"))
+AIDTRACK_LOCKOUT_MINUTES = int(os.environ.get("AIDTRACK_LOCKOUT_MINUTES", "15"))
+AIDTRACK_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("AIDTRACK_LOCKOUT_ADDRESS_FAILURES", "30"))
+AXES_FAILURE_LIMIT = AIDTRACK_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=AIDTRACK_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "aidtrack.net.client_ip"
+AXES_HANDLER = "aidtrack.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "aidtrack.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not move its end, so the time the sign-in page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# aidtrack keeps its own sign-in log (accounts.AccountEvent), which organization admins can read.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "code", "otp"]
+# Password-reset requests: per address, and per e-mail address (beyond which no more mail is sent, silently).
+AIDTRACK_PASSWORD_RESET_RATE = os.environ.get("AIDTRACK_PASSWORD_RESET_RATE", "5/hour")
+AIDTRACK_PASSWORD_RESET_EMAIL_RATE = os.environ.get("AIDTRACK_PASSWORD_RESET_EMAIL_RATE", "3/hour")
+# Requests to /api/v1/tokens/ per address, counted before any password is checked.
+AIDTRACK_TOKEN_ENDPOINT_RATE = os.environ.get("AIDTRACK_TOKEN_ENDPOINT_RATE", "30/minute")
+# API tokens expire: the default lifetime given when none is asked for, and the longest allowed (days).
+AIDTRACK_API_TOKEN_DAYS = int(os.environ.get("AIDTRACK_API_TOKEN_DAYS", "90"))
+AIDTRACK_API_TOKEN_MAX_DAYS = int(os.environ.get("AIDTRACK_API_TOKEN_MAX_DAYS", "365"))
+# Two-factor sign-in (django-otp) is required for these roles: reporter, reviewer, org_admin, site_admin (or "all").
+AIDTRACK_REQUIRE_2FA_FOR = env_list("AIDTRACK_REQUIRE_2FA_FOR", "reviewer,org_admin,site_admin" if PRODUCTION else "")
+_TWO_FACTOR_ROLES = {"reporter", "reviewer", "org_admin", "site_admin", "all"}
+if set(AIDTRACK_REQUIRE_2FA_FOR) - _TWO_FACTOR_ROLES:
+    raise ImproperlyConfigured(
+        f"AIDTRACK_REQUIRE_2FA_FOR={','.join(AIDTRACK_REQUIRE_2FA_FOR)!r}: use roles among "
+        f"{', '.join(sorted(_TWO_FACTOR_ROLES))}, separated by commas."
+    )
+OTP_TOTP_ISSUER = os.environ.get("AIDTRACK_OTP_ISSUER", "aidtrack")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A session ends after this many minutes without a request, and this many hours after signing in.
+AIDTRACK_SESSION_IDLE_MINUTES = int(os.environ.get("AIDTRACK_SESSION_IDLE_MINUTES", "60"))
+AIDTRACK_SESSION_MAX_HOURS = int(os.environ.get("AIDTRACK_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = AIDTRACK_SESSION_MAX_HOURS * 3600
+# The sign-in and download log keeps this many days (`manage.py prune_account_log` removes older entries).
+AIDTRACK_ACCOUNT_LOG_DAYS = int(os.environ.get("AIDTRACK_ACCOUNT_LOG_DAYS", "180"))

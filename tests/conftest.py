@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.orgs.models import Role
@@ -10,6 +11,14 @@ def import_files(settings, tmp_path_factory):
     """Uploaded files and import progress go to a folder of the test's own, never to var/."""
     settings.AIDTRACK_IMPORT_DIR = tmp_path_factory.mktemp("imports")
     settings.AIDTRACK_IMPORT_EXECUTOR = "inline"
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_budgets():
+    """Rate budgets (password reset, token endpoint) live in the cache: every test starts with full ones."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -36,6 +45,12 @@ def reviewer(org_a):
 def outsider(org_b):
     """A reporter of another organization."""
     return member(org_b, Role.REPORTER, username="reporter.b")
+
+
+@pytest.fixture
+def org_admin(org_a):
+    """The organization admin of Alpha Relief."""
+    return member(org_a, Role.ORGANIZATION_ADMIN, username="admin.a", email="admin.a@example.org")
 
 
 @pytest.fixture

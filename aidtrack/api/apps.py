@@ -6,4 +6,7 @@ class ApiConfig(AppConfig):
     verbose_name = "REST API"
 
     def ready(self):
-        from aidtrack.api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+        from aidtrack.api import (
+            schema,  # noqa: F401  (registers the token scheme with drf-spectacular)
+            signals,  # noqa: F401  (revokes tokens when a password changes)
+        )

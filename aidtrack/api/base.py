@@ -1,10 +1,14 @@
 """What every API view shares: the reader's audience, JSON errors whatever the format, export formats."""
 
-from rest_framework import renderers, serializers
+from rest_framework import renderers, serializers, status
 from rest_framework.exceptions import NotFound
 
+from aidtrack.accounts.log import export_filters, record_export
 from aidtrack.api.renderers import LIST_RENDERERS
 from aidtrack.orgs.audience import audience_of
+
+# Formats that make a file; GeoJSON counts when asked for with ?format= (the map reads it by the Accept header).
+EXPORT_FORMATS = {"csv", "xlsx", "gpkg", "geojson"}
 
 
 class ApiViewMixin:
@@ -23,6 +27,29 @@ class ApiViewMixin:
         self.request.accepted_renderer = renderers.JSONRenderer()
         self.request.accepted_media_type = "application/json"
         return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.is_download(request, response):
+            rows = getattr(response, "data", None)
+            record_export(
+                request=request,
+                user=request.user,
+                path=request.path,
+                format=request.accepted_renderer.format,
+                filters=export_filters(request.query_params),
+                rows=len(rows) if isinstance(rows, list) else None,
+            )
+        return response
+
+    def is_download(self, request, response) -> bool:
+        """A list saved as a file by a signed-in user: the download log records who took what (README)."""
+        renderer = getattr(request, "accepted_renderer", None)
+        if renderer is None or renderer.format not in EXPORT_FORMATS or getattr(self, "action", None) != "list":
+            return False
+        if response.status_code != status.HTTP_200_OK or not request.user.is_authenticated:
+            return False
+        return renderer.format != "geojson" or request.query_params.get("format") == "geojson"
 
     @property
     def wants_json(self) -> bool:

@@ -1,5 +1,6 @@
 """Teach drf-spectacular about our token authentication and the ``format`` query parameter."""
 
+from drf_spectacular.authentication import BasicScheme, SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as DefaultAutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -16,6 +17,18 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Send 'Token <key>'. Make a key with POST /api/v1/tokens/ while signed in.",
         }
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """Our session authentication (a write needs the second factor where the account has one) is a session cookie."""
+
+    target_class = "aidtrack.api.authentication.SessionAuthentication"
+
+
+class PasswordScheme(BasicScheme):
+    """HTTP Basic on the token endpoint, counted by the sign-in lockout."""
+
+    target_class = "aidtrack.api.authentication.PasswordAuthentication"
 
 
 class AutoSchema(DefaultAutoSchema):

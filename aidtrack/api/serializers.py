@@ -240,6 +240,25 @@ class AreaStatusSerializer(StrictSerializerMixin, serializers.Serializer):
 
 class TokenCreateSerializer(StrictSerializerMixin, serializers.Serializer):
     name = serializers.CharField(max_length=100, help_text="What the token is for.")
+    days = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="How many days the token works (default AIDTRACK_API_TOKEN_DAYS, 90; at most "
+        "AIDTRACK_API_TOKEN_MAX_DAYS, 365).",
+    )
+    password = serializers.CharField(
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="Your password, when you ask from a signed-in browser session (HTTP Basic already sends it).",
+    )
+    otp = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=20,
+        help_text="With HTTP Basic, for an account with two-factor sign-in: a code from your authenticator app.",
+    )
 
 
 # ---------------------------------------------------------------- output (documentation of the rows)

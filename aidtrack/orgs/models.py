@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -38,9 +39,9 @@ class Organization(models.Model):
 
 
 class Role(models.TextChoices):
-    REPORTER = "reporter", "Reporter"
-    REVIEWER = "reviewer", "Reviewer"
-    ORGANIZATION_ADMIN = "org_admin", "Organization admin"
+    REPORTER = "reporter", _("Reporter")
+    REVIEWER = "reviewer", _("Reviewer")
+    ORGANIZATION_ADMIN = "org_admin", _("Organization admin")
 
 
 class Membership(models.Model):

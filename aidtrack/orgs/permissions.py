@@ -44,3 +44,21 @@ def organization_ids_of(user, roles=None) -> set[int]:
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
     return set(memberships.values_list("organization_id", flat=True))
+
+
+def manages_account(by, user, *, every_organization: bool) -> bool:
+    """Whether ``by`` may act on ``user``'s account as an organization admin.
+
+    ``every_organization``: for what reaches beyond one organization (deactivating the account, removing its
+    second factor), ``by`` must administer every organization the user belongs to; otherwise one is enough
+    (unlocking a sign-in). Only a site admin acts on a site admin's account, or on an account with no organization.
+    """
+    if is_site_admin(by):
+        return True
+    if user.is_superuser or (every_organization and user.pk == getattr(by, "pk", None)):
+        return False
+    theirs = organization_ids_of(user)
+    mine = organization_ids_of(by, MANAGE_ROLES)
+    if not theirs:
+        return False
+    return theirs <= mine if every_organization else bool(theirs & mine)

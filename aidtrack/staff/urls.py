@@ -1,29 +1,28 @@
 """Routes of the staff screens, under /staff/."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from aidtrack.staff.views import account, areas, convoys, dashboard, imports, incidents, lookup, review
+from aidtrack.staff.views import (
+    account,
+    areas,
+    convoys,
+    dashboard,
+    imports,
+    incidents,
+    lookup,
+    people,
+    review,
+    signin,
+)
 
 app_name = "staff"
 
 auth = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="staff/auth/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", signin.StaffLoginView.as_view(), name="login"),
+    path("login/code/", signin.login_verify, name="login_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="staff/auth/password_reset.html",
-            email_template_name="staff/auth/password_reset_email.txt",
-            subject_template_name="staff/auth/password_reset_subject.txt",
-            success_url=reverse_lazy("staff:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("password/reset/", signin.StaffPasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="staff/auth/password_reset_done.html"),
@@ -31,10 +30,7 @@ auth = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="staff/auth/password_reset_confirm.html",
-            success_url=reverse_lazy("staff:password_reset_complete"),
-        ),
+        signin.StaffPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -42,11 +38,32 @@ auth = [
         auth_views.PasswordResetCompleteView.as_view(template_name="staff/auth/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("welcome/<uidb64>/<token>/", signin.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("password/change/", account.StaffPasswordChangeView.as_view(), name="password_change"),
+    path("account/", account.account, name="account"),
+    path("account/two-factor/setup/", account.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/qr.svg", account.two_factor_qr, name="two_factor_qr"),
+    path("account/two-factor/recovery-codes/", account.recovery_codes, name="recovery_codes"),
+    path("account/two-factor/remove/", account.two_factor_remove, name="two_factor_remove"),
+    path("account/tokens/<int:pk>/revoke/", account.token_revoke_view, name="token_revoke"),
+]
+
+people_urls = [
+    path("people/", people.people_list, name="people"),
+    path("people/invite/", people.invite, name="member_invite"),
+    path("people/<int:pk>/", people.member_detail, name="member_detail"),
+    path("people/<int:pk>/role/", people.member_role, name="member_role"),
+    path("people/<int:pk>/remove/", people.member_remove_view, name="member_remove"),
+    path("people/<int:pk>/invitation/", people.member_invitation_resend, name="member_invitation_resend"),
+    path("people/<int:pk>/account/<slug:action>/", people.member_account_action, name="member_account"),
+    path("people/sign-ins/", people.sign_in_log, name="sign_in_log"),
+    path("people/downloads/", people.download_log, name="download_log"),
+    path("people/changes/", people.changes, name="people_changes"),
 ]
 
 urlpatterns = [
     *auth,
+    *people_urls,
     path("", dashboard.dashboard, name="dashboard"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/new/", incidents.incident_create_view, name="incident_create"),

@@ -87,10 +87,12 @@ def test_agreement_compliance_counts_only_what_the_reader_may_see(world, client_
 
 
 def test_a_user_makes_uses_and_revokes_a_token(world, reporter):
-    reporter.refresh_from_db()  # the session is tied to the saved password hash
+    reporter.save(update_fields=["password"])  # the factory sets the password without saving it
     session = APIClient()
     session.force_login(reporter)
-    made = session.post("/api/v1/tokens/", {"name": "HDX script"}, format="json")
+    refused = session.post("/api/v1/tokens/", {"name": "HDX script"}, format="json")
+    assert refused.status_code == 400 and "password" in refused.json()["errors"]
+    made = session.post("/api/v1/tokens/", {"name": "HDX script", "password": "pass-word-123"}, format="json")
     assert made.status_code == 201
     key = made.json()["key"]
     assert key not in str(list(ApiToken.objects.values()))  # only its hash is stored

@@ -14,10 +14,10 @@ def test_the_docs_load_without_other_hosts_and_a_signed_in_user_makes_a_token(pa
     user = member(OrganizationFactory(), Role.REPORTER, username="field.reporter", is_staff=True)
     user.set_password("pass-word-123")
     user.save()
-    page.goto(f"{live_server.url}/admin/login/")
+    page.goto(f"{live_server.url}/admin/login/")  # the admin signs in on the staff sign-in page
     page.fill("#id_username", "field.reporter")
     page.fill("#id_password", "pass-word-123")
-    page.click("input[type=submit]")
+    page.click("button[type=submit]")
 
     page.goto(f"{live_server.url}/api/v1/docs/")
     page.wait_for_selector("text=/api/v1/incidents/")
@@ -31,7 +31,7 @@ def test_the_docs_load_without_other_hosts_and_a_signed_in_user_makes_a_token(pa
             const response = await fetch('/api/v1/tokens/', {
                 method: 'POST',
                 headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf},
-                body: JSON.stringify({name: 'from the docs'}),
+                body: JSON.stringify({name: 'from the docs', password: 'pass-word-123'}),
             });
             return {status: response.status, body: await response.json()};
         }"""

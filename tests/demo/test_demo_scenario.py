@@ -118,7 +118,13 @@ def test_the_violence_layer_holds_only_the_convoy_attack_that_domain_md_states(d
 
 
 def test_loading_again_keeps_the_data_and_the_passwords(demo):
-    assert demo.loaded and set(demo.new_passwords) == {"admin", "reporter.sarc", "reporter.ocha", "reviewer"}
+    assert demo.loaded and set(demo.new_passwords) == {
+        "admin",
+        "reporter.sarc",
+        "reporter.ocha",
+        "reviewer",
+        "admin.sarc",
+    }
     user = get_user_model().objects.get(username="reviewer")
     password_hash = user.password
     again = load_demo()
@@ -135,10 +141,11 @@ def test_the_accounts_roles(demo):
     assert users["admin"].is_superuser
     roles = {
         name: {(m.organization.acronym, m.role) for m in users[name].memberships.all()}
-        for name in ("reporter.sarc", "reporter.ocha", "reviewer")
+        for name in ("reporter.sarc", "reporter.ocha", "reviewer", "admin.sarc")
     }
     assert roles == {
         "reporter.sarc": {("SARC", "reporter")},
         "reporter.ocha": {("OCHA", "reporter")},
         "reviewer": {("OCHA", "reviewer"), ("SARC", "reviewer")},
+        "admin.sarc": {("SARC", "org_admin")},
     }
