@@ -13,6 +13,13 @@ export const INCIDENT_FIELDS = [
   "organization_id",
 ];
 
+// Where a generalised incident is shown, in the words of the popup (the API says which admin level stands in).
+const GENERALISED = {
+  "sub-district": " (shown at its sub-district: the exact place is withheld)",
+  district: " (shown at its district, no sub-district being known: the exact place is withheld)",
+  governorate: " (only its governorate is known: not drawn on the map)",
+};
+
 const IMPACT = [
   ["people_killed", "people killed"],
   ["people_injured", "people injured"],
@@ -40,7 +47,7 @@ function popup(incident, labels) {
       {},
       el("dt", {}, "Where"),
       el("dd", {}, incident.location_name || incident.admin1_name || "—",
-        incident.location_generalised ? " (shown at the sub-district: the exact place is withheld)" : ""),
+        incident.location_generalised ? GENERALISED[incident.location_generalised_to] || GENERALISED.governorate : ""),
       el("dt", {}, "Perpetrator"),
       el("dd", {}, incident.perpetrator_kind ? labels.partyTypes[incident.perpetrator_kind] : "not attributed"),
       el("dt", {}, "Impact"),
