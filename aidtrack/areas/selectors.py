@@ -3,10 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
+from aidtrack.convoys.models import ConvoyRequest
+from aidtrack.orgs.audience import Audience
 
 
 def periods_on(day: datetime.date):
@@ -86,30 +88,41 @@ def siege_start(periods: list[StatusPeriod], day: datetime.date) -> datetime.dat
     return run.start_date
 
 
-def area_figures(area: Area, day: datetime.date | None = None) -> AreaFigures:
-    """What users ask of one area: status, days under siege, last delivery, people reached."""
-    from aidtrack.convoys.models import ConvoyDestination, ConvoyStatus
-    from aidtrack.incidents.models import IncidentKind
+def area_figures(area: Area, day: datetime.date | None = None, *, audience: Audience) -> AreaFigures:
+    """What users ask of one area: status, days under siege, last delivery, people reached.
+
+    Deliveries and people reached count only the convoys and access incidents ``audience`` may see (the
+    same rules as every other reader), so that a figure never reveals a record the reader cannot open.
+    """
+    from aidtrack.convoys.models import ConvoyDestination, ConvoyEvent
+    from aidtrack.convoys.selectors import convoy_visibility_q
+    from aidtrack.convoys.services import DELIVERED_STATUSES
+    from aidtrack.incidents.models import Incident, IncidentKind
+    from aidtrack.incidents.selectors import incident_visibility_q
 
     day = day or timezone.localdate()
     periods = list(area.status_periods.all())
     current = next((p for p in periods if p.covers(day)), None)
     besieged_since = siege_start(periods, day)
 
-    delivered = (ConvoyStatus.DELIVERED, ConvoyStatus.PARTIALLY_DELIVERED)
-    destinations = ConvoyDestination.objects.filter(area=area).select_related("convoy")
-    planned = sum(d.planned_beneficiaries for d in destinations)
-    reached = sum(d.reached_beneficiaries or 0 for d in destinations if d.convoy.status in delivered)
-    deliveries = [
-        timezone.localdate(event.occurred_at)
-        for destination in destinations
-        if destination.convoy.status in delivered
-        for event in destination.convoy.events.filter(to_status__in=delivered)
-    ]
-    deliveries += list(
-        area.incidents.filter(kind=IncidentKind.ACCESS, occurred_on__lte=day).values_list("occurred_on", flat=True)
+    destinations = list(
+        ConvoyDestination.objects.filter(area=area)
+        .filter(Exists(ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk=OuterRef("convoy_id"))))
+        .select_related("convoy")
     )
-    deliveries = [d for d in deliveries if d <= day]
+    planned = sum(d.planned_beneficiaries for d in destinations)
+    delivered_ids = {d.convoy_id for d in destinations if d.convoy.status in DELIVERED_STATUSES}
+    reached = sum(d.reached_beneficiaries or 0 for d in destinations if d.convoy_id in delivered_ids)
+    last_delivery_at = (
+        ConvoyEvent.objects.filter(convoy_id__in=delivered_ids, to_status__in=DELIVERED_STATUSES)
+        .values_list("occurred_at", flat=True)
+        .order_by("-occurred_at")
+    )
+    deliveries = [d for d in (timezone.localdate(moment) for moment in last_delivery_at) if d <= day]
+    access = Incident.objects.filter(
+        incident_visibility_q(audience), area=area, kind=IncidentKind.ACCESS, occurred_on__lte=day
+    )
+    deliveries += list(access.values_list("occurred_on", flat=True))
     last = max(deliveries) if deliveries else None
     return AreaFigures(
         current_status=current.status if current else None,

@@ -12,6 +12,7 @@ from aidtrack.areas.models import AccessStatus
 from aidtrack.areas.selectors import area_figures, periods_on
 from aidtrack.areas.services import area_set_status, area_update_population
 from aidtrack.errors import StaleEditError
+from aidtrack.orgs.audience import audience_of
 from aidtrack.staff.forms.areas import AreaPopulationForm, AreaStatusForm
 from aidtrack.staff.history import changes_since, record_history
 from aidtrack.staff.selectors import areas_for_staff, writable_organizations
@@ -37,7 +38,7 @@ def area_list(request):
 
 def _context(request, area, status_form=None, population_form=None, changed_meanwhile=None):
     may_write = writable_organizations(request.user).exists()
-    figures = area_figures(area)
+    figures = area_figures(area, audience=audience_of(request.user))
     return {
         "area": area,
         "figures": figures,
