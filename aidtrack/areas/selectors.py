@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.convoys.models import ConvoyRequest
@@ -133,3 +134,24 @@ def area_figures(area: Area, day: datetime.date | None = None, *, audience: Audi
         planned_beneficiaries=planned,
         reached_beneficiaries=reached,
     )
+
+
+def area_change_author(row, audience: Audience) -> str:
+    """Who saved a row of an area's history, as ``audience`` may know it.
+
+    The register is shared by every organization, but who works for which
+    organization is not: the user name is shown to members of the
+    organization the change was recorded for (and to site admins); others
+    read which organization it was, or that a site administrator made it.
+    """
+    user = row.history_user
+    if user is None:
+        return _("system")
+    organization = row.history_organization
+    if audience.is_site_admin or (organization is not None and organization.pk in audience.organization_ids):
+        return user.get_username()
+    if organization is not None:
+        return _("a member of %(organization)s") % {"organization": organization.short_name}
+    if user.is_superuser:
+        return _("a site administrator")
+    return _("a member of staff")

@@ -40,6 +40,11 @@ def convoy_published_q() -> Q:
     return Q(visibility=Visibility.PUBLIC) & ~Q(status=ConvoyStatus.DRAFT)
 
 
+def convoy_seen_in_full(convoy: ConvoyRequest, audience: Audience) -> bool:
+    """Whether ``audience`` sees ``convoy`` in full: its notes, event notes and who recorded each step."""
+    return ConvoyRequest.objects.filter(convoy_full_view_q(audience), pk=convoy.pk).exists()
+
+
 def convoy_visibility_q(audience: Audience, historical: bool = False) -> Q:
     """Convoys ``audience`` may see; ``historical`` applies the rule to history rows (lead organization only)."""
     if audience.is_site_admin:
