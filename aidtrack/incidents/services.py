@@ -12,6 +12,7 @@ from aidtrack.errors import check_version
 from aidtrack.geo.bulk import Target
 from aidtrack.geo.services import Placement, place_point, placement_of_area
 from aidtrack.incidents.models import Incident, IncidentSource, VerificationStatus
+from aidtrack.orgs.models import Visibility
 from aidtrack.orgs.permissions import can_review_for, can_write_for
 
 # Fields a caller may not set directly: they are assigned by the services.
@@ -35,6 +36,11 @@ SERVICE_FIELDS = frozenset(
     }
 )
 REVIEW_OUTCOMES = (VerificationStatus.VERIFIED, VerificationStatus.DISPUTED, VerificationStatus.REJECTED)
+# What a review does not vouch for: the reporting organization's own identifier for the record.
+UNVOUCHED_FIELDS = frozenset({"external_id"})
+# Who may see a record, narrowest first: withdrawing it from readers needs no new review, showing it to more does.
+VISIBILITY_WIDTH = [Visibility.RESTRICTED, Visibility.PARTNERS, Visibility.PUBLIC]
+SENT_BACK = "Edited after review: sent back for review ({fields})."
 
 
 @dataclass(frozen=True)
@@ -120,30 +126,52 @@ def incident_update(
 ) -> Incident:
     """Apply ``changes`` (and add ``add_sources``); refused if someone saved the incident since ``expected_version``.
 
-    An edit by anyone who may not review the incident sends a reviewed record
-    back to "reported", because what was verified is no longer what is shown.
+    A reviewed incident whose edit changes anything the review vouched for
+    (every field the public reads, the place, the internal account, the
+    sources; not the organization's own identifier, nor a narrower
+    visibility) goes back to "reported", whoever edits it: what was verified
+    is no longer what would be shown, so it leaves the public view until a
+    reviewer who did not report it verifies it again. The history row says so.
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     check_version(incident, expected_version)
     if not can_write_for(by, incident.organization_id):
         raise PermissionDenied(f"{by} may not edit incidents of {incident.organization.short_name}.")
     _check_fields(changes)
+    before = {name: getattr(incident, name) for name in changes}
     for name, value in changes.items():
         setattr(incident, name, value)
     if "perpetrator" in changes and "perpetrator_kind" not in changes:
         incident.perpetrator_kind = ""
     incident.full_clean()
     _derive(incident)
-    if incident.verification_status != VerificationStatus.REPORTED and not can_review_for(by, incident.organization_id):
+    vouched = _vouched_changes(incident, before, add_sources)
+    if incident.verification_status != VerificationStatus.REPORTED and vouched:
         incident.verification_status = VerificationStatus.REPORTED
         incident.verified_by = None
         incident.verified_at = None
         incident.verification_note = ""
+        incident._change_reason = SENT_BACK.format(fields=", ".join(vouched))
     incident.version += 1
     incident._history_user = by
     incident.save()
     _add_sources(incident, add_sources, by)
     return incident
+
+
+def _vouched_changes(incident: Incident, before: dict, add_sources) -> list[str]:
+    """The names of what a review vouched for that this edit changes."""
+    changed = []
+    for name, old in before.items():
+        new = getattr(incident, name)
+        if name in UNVOUCHED_FIELDS or new == old:
+            continue
+        if name == "visibility" and VISIBILITY_WIDTH.index(new) < VISIBILITY_WIDTH.index(old):
+            continue
+        changed.append(str(Incident._meta.get_field(name).verbose_name))
+    if add_sources:
+        changed.append("sources")
+    return changed
 
 
 # Columns a bulk import may not fill from a file (the import checks them against existing rows).

@@ -25,6 +25,7 @@ class HistoryEntry:
     action: str
     changes: list[Change] = field(default_factory=list)
     version: int | None = None
+    reason: str = ""
 
 
 def _display(model, name: str, value, cache: dict) -> str:
@@ -125,6 +126,7 @@ def record_history(record, author: Callable = username) -> list[HistoryEntry]:
             who=author(row),
             action=action,
             version=getattr(row, "version", None),
+            reason=row.history_change_reason or "",
         )
         if previous is not None:
             entry.changes = changes_between(model, previous, row, cache)

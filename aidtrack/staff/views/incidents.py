@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aidtrack.errors import StaleEditError
@@ -135,6 +136,7 @@ def incident_edit(request, pk):
         form = IncidentForm(request.POST, instance=incident, user=request.user)
         sources = SourceFormSet(request.POST, prefix="sources")
         if form.is_valid() and sources.is_valid():
+            reviewed_before = incident.verification_status != VerificationStatus.REPORTED
             try:
                 incident = incident_update(
                     incident=incident,
@@ -157,6 +159,15 @@ def incident_edit(request, pk):
                 add_service_error(form, error)
             else:
                 messages.success(request, f"Incident {incident.reference} is saved (version {incident.version}).")
+                if reviewed_before and incident.verification_status == VerificationStatus.REPORTED:
+                    messages.warning(
+                        request,
+                        _(
+                            "The change sent %(reference)s back to “reported”: it is not public until a reviewer "
+                            "who did not report it verifies it again."
+                        )
+                        % {"reference": incident.reference},
+                    )
                 return redirect("staff:incident_detail", pk=incident.pk)
     else:
         form = IncidentForm(instance=incident, user=request.user)
