@@ -198,13 +198,6 @@ class ConvoyCreateSerializer(StrictSerializerMixin, serializers.ModelSerializer)
             self.fields["lead_organization"].read_only = True
             self.fields["version"] = serializers.IntegerField(min_value=1, help_text="The version you read.")
 
-    def validate_reference(self, value):
-        # Said here rather than left to the database so that the message says how to fix it.
-        others = ConvoyRequest.objects.exclude(pk=self.instance.pk) if self.instance else ConvoyRequest.objects
-        if others.filter(reference=value).exists():
-            raise serializers.ValidationError(f"A convoy request {value} already exists: choose another reference.")
-        return value
-
 
 class TransitionSerializer(StrictSerializerMixin, serializers.Serializer):
     to_status = serializers.ChoiceField(choices=ConvoyStatus.choices)

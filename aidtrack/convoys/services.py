@@ -94,6 +94,24 @@ def _check_may_write(convoy: ConvoyRequest, by) -> None:
         )
 
 
+def _check_reference_free(convoy: ConvoyRequest) -> None:
+    """A lead organization gives each of its requests its own reference (in any case: CV-1 and cv-1 are one).
+
+    Only the lead's own requests are compared, which its writers may all see: nothing is said of others'.
+    """
+    taken = ConvoyRequest.objects.filter(
+        lead_organization_id=convoy.lead_organization_id, reference__iexact=convoy.reference
+    ).exclude(pk=convoy.pk)
+    existing = taken.values_list("reference", flat=True).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "reference": f"{convoy.lead_organization.short_name} already has a convoy request "
+                f"{existing}: choose another reference."
+            }
+        )
+
+
 def _status_before_hold(convoy: ConvoyRequest) -> str | None:
     hold = convoy.events.filter(to_status=S.ON_HOLD).order_by("-occurred_at", "-pk").first()
     return hold.from_status if hold else None
@@ -251,6 +269,8 @@ def convoy_update(
         )
     for name, value in fields.items():
         setattr(convoy, name, value)
+    if "reference" in fields:
+        _check_reference_free(convoy)
     convoy.full_clean()
     convoy.version += 1
     convoy._history_user = by
@@ -276,6 +296,7 @@ def convoy_register_new(*, convoy: ConvoyRequest, by, created_at: datetime.datet
         )
     convoy.status = S.DRAFT
     convoy.created_by = by
+    _check_reference_free(convoy)
     convoy.full_clean()
     convoy._history_user = by
     convoy.save()

@@ -51,7 +51,10 @@ def test_creating_a_convoy_with_bad_lines_saves_nothing(world, client_for, org_a
 def test_convoy_reference_must_be_new(world, client_for, org_a):
     body = {"reference": "CV-PUBLIC", "lead_organization": org_a.pk, "origin_name": "Damascus"}
     response = client_for("reporter_a").post("/api/v1/convoys/", body, format="json")
-    assert response.status_code == 400 and "already exists" in response.json()["errors"]["reference"][0]
+    assert (
+        response.status_code == 400
+        and "ALPHA already has a convoy request CV-PUBLIC" in response.json()["errors"]["reference"][0]
+    )
 
 
 def test_the_register_as_of_a_date(world, client_for):

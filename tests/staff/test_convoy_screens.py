@@ -91,7 +91,7 @@ def test_a_duplicate_reference_says_so(client, reporter, org_a, geography):
     make_convoy(reporter, org_a, reference="CV-2016-09-101")
     login(client, reporter)
     page = client.post(reverse("staff:convoy_create"), convoy_data(org_a, area)).content.decode()
-    assert "Convoy request with this Reference already exists." in page
+    assert "The lead organization already has a convoy request with this reference: choose another" in page
 
 
 def buttons(page: str) -> set[str]:

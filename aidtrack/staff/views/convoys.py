@@ -66,9 +66,14 @@ def convoy_list(request):
     )
 
 
-def suggested_reference(today: datetime.date) -> str:
+def suggested_reference(today: datetime.date, organizations) -> str:
+    """The month's next free number among the requests of ``organizations`` (references are unique per lead)."""
     prefix = f"CV-{today:%Y-%m}-"
-    taken = set(ConvoyRequest.objects.filter(reference__startswith=prefix).values_list("reference", flat=True))
+    taken = set(
+        ConvoyRequest.objects.filter(lead_organization__in=organizations, reference__startswith=prefix).values_list(
+            "reference", flat=True
+        )
+    )
     number = 1
     while f"{prefix}{number:03d}" in taken:
         number += 1
@@ -104,7 +109,7 @@ def convoy_create_view(request):
         form = ConvoyForm(
             user=request.user,
             initial={
-                "reference": suggested_reference(today),
+                "reference": suggested_reference(today, writable_organizations(request.user)),
                 "plan_month": today.replace(day=1),
                 "visibility": Visibility.PARTNERS,
             },
