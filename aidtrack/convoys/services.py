@@ -25,6 +25,7 @@ from aidtrack.convoys.models import (
 )
 from aidtrack.errors import check_version
 from aidtrack.geo.bulk import Target
+from aidtrack.geo.models import AdminLevel
 from aidtrack.geo.services import place_point
 from aidtrack.orgs.permissions import can_write_for
 
@@ -127,7 +128,6 @@ def allowed_transitions(convoy: ConvoyRequest) -> list[str]:
     return [status for status in S.values if status in allowed]
 
 
-@transaction.atomic
 def destination_point(destination: ConvoyDestination) -> tuple[float, float] | None:
     """A destination is where its register area's point is, or else its community's."""
     area, community = destination.area, destination.community
@@ -136,6 +136,18 @@ def destination_point(destination: ConvoyDestination) -> tuple[float, float] | N
     if community is not None and community.centroid_lat is not None:
         return community.centroid_lat, community.centroid_lon
     return None
+
+
+def destination_register_area(community):
+    """The register area a community belongs to, when exactly one area covers it (else None).
+
+    A destination given as a community counts for that area (its last delivery, people reached). A
+    community split between areas (a city divided by a front line) is left to the user to choose.
+    """
+    if community is None or community.level != AdminLevel.COMMUNITY:
+        return None
+    covering = list(community.register_areas.all()[:2])
+    return covering[0] if len(covering) == 1 else None
 
 
 def destination_assign_admin_areas(destination: ConvoyDestination) -> None:
@@ -164,6 +176,7 @@ def destination_placement_target() -> Target:
     )
 
 
+@transaction.atomic
 def convoy_create(
     *,
     by,
@@ -194,7 +207,7 @@ def _add_destinations(convoy: ConvoyRequest, destinations) -> None:
     for destination in destinations:
         row = ConvoyDestination(
             convoy=convoy,
-            area=destination.area,
+            area=destination.area or destination_register_area(destination.community),
             community=destination.community,
             planned_beneficiaries=destination.planned_beneficiaries,
         )
