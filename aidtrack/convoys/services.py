@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from aidtrack.convoys.models import (
     CargoLine,
@@ -445,7 +446,7 @@ def checkpoint_removal_record(
     longitude: float | None = None,
 ) -> CheckpointRemoval:
     """Record cargo removed at a checkpoint, and the obstruction incident it amounts to."""
-    from aidtrack.incidents.models import AccessEffect, Category, IncidentKind
+    from aidtrack.incidents.models import AccessEffect, Category, Incident, IncidentKind
     from aidtrack.incidents.services import incident_create
 
     convoy = ConvoyRequest.objects.select_for_update().select_related("lead_organization").get(pk=convoy.pk)
@@ -497,7 +498,10 @@ def checkpoint_removal_record(
         organization=convoy.lead_organization,
         kind=IncidentKind.OBSTRUCTION,
         category=Category.INTERFERENCE,
-        title=f"{cargo_line.item} removed from convoy {convoy} at {place_name}",
+        # An item and a checkpoint may each take 200 characters; the title holds 200 (the summary has it all).
+        title=Truncator(f"{cargo_line.item} removed from convoy {convoy} at {place_name}").chars(
+            Incident._meta.get_field("title").max_length
+        ),
         occurred_on=removed_on,
         location_name=place_name,
         latitude=latitude,

@@ -93,6 +93,18 @@ def incident_placement_target() -> Target:
     )
 
 
+def _check_not_in_future(incident: Incident) -> None:
+    """An incident has happened: its date is today at the latest (in the site's time zone)."""
+    today = timezone.localdate()
+    if incident.occurred_on is not None and incident.occurred_on > today:
+        raise ValidationError(
+            {
+                "occurred_on": f"{incident.occurred_on:%Y-%m-%d} is in the future (today is {today:%Y-%m-%d}): "
+                "give the day it happened."
+            }
+        )
+
+
 def _derive(incident: Incident) -> None:
     if incident.perpetrator_id and not incident.perpetrator_kind:
         incident.perpetrator_kind = incident.perpetrator.kind
@@ -110,6 +122,7 @@ def incident_create(*, by, organization, sources: list[SourceInput] = (), **fiel
     fields.setdefault("reported_at", timezone.now())
     incident = Incident(organization=organization, reported_by=by, **fields)
     incident.full_clean()
+    _check_not_in_future(incident)
     _derive(incident)
     incident._history_user = by
     incident.save()
@@ -144,6 +157,8 @@ def incident_update(
     if "perpetrator" in changes and "perpetrator_kind" not in changes:
         incident.perpetrator_kind = ""
     incident.full_clean()
+    if "occurred_on" in changes:
+        _check_not_in_future(incident)
     _derive(incident)
     vouched = _vouched_changes(incident, before, add_sources)
     if incident.verification_status != VerificationStatus.REPORTED and vouched:
@@ -189,6 +204,7 @@ def incident_check(*, organization, by, **fields) -> Incident:
     fields.setdefault("reported_at", timezone.now())
     incident = Incident(organization=organization, reported_by=by, **fields)
     incident.full_clean(exclude=BULK_UNCHECKED, validate_unique=False, validate_constraints=False)
+    _check_not_in_future(incident)
     return incident
 
 
