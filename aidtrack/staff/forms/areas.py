@@ -9,9 +9,7 @@ from aidtrack.staff.selectors import writable_organizations
 
 
 class _AreaUpdateForm(forms.Form):
-    organization = forms.ModelChoiceField(
-        queryset=None, empty_label=None, help_text=_("Who records this: its name is published with the change.")
-    )
+    organization = forms.ModelChoiceField(queryset=None, empty_label=None, help_text=_("Who records this."))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, area, **kwargs):
@@ -31,6 +29,10 @@ class AreaStatusForm(_AreaUpdateForm):
     )
 
     field_order = ["status", "start_date", "source", "note", "organization"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].help_text = _("Who records this: its name is published with the status.")
 
 
 class AreaPopulationForm(_AreaUpdateForm):

@@ -34,11 +34,8 @@ class ConvoyForm(forms.ModelForm):
         model = ConvoyRequest
         fields = CONVOY_FIELDS
         help_texts = {
-            "origin_name": _("Published with a public convoy once submitted: e.g. Damascus warehouse."),
-            "origin_latitude": _(
-                "Published with a public convoy once submitted (the map draws the route from it): give the hub "
-                "or town, never a place that must stay confidential."
-            ),
+            "origin_name": _("Published with a public convoy: e.g. Damascus warehouse."),
+            "origin_latitude": _("Published with a public convoy: the hub or town, never a confidential place."),
             "notes": _("Never published: seen by your organization and the partners."),
             "visibility": _(
                 "Public: everyone sees the request once submitted (never while a draft). Partners only: your "
