@@ -40,7 +40,8 @@ REVIEW_OUTCOMES = (VerificationStatus.VERIFIED, VerificationStatus.DISPUTED, Ver
 UNVOUCHED_FIELDS = frozenset({"external_id"})
 # Who may see a record, narrowest first: withdrawing it from readers needs no new review, showing it to more does.
 VISIBILITY_WIDTH = [Visibility.RESTRICTED, Visibility.PARTNERS, Visibility.PUBLIC]
-SENT_BACK = "Edited after review: sent back for review ({fields})."
+# Kept in the history row (at most 100 characters there); the history's table lists the fields changed.
+SENT_BACK = "Edited after review: sent back for review."
 
 
 @dataclass(frozen=True)
@@ -160,13 +161,13 @@ def incident_update(
     if "occurred_on" in changes:
         _check_not_in_future(incident)
     _derive(incident)
-    vouched = _vouched_changes(incident, before, add_sources)
-    if incident.verification_status != VerificationStatus.REPORTED and vouched:
+    reviewed = incident.verification_status != VerificationStatus.REPORTED
+    if reviewed and _changes_what_was_vouched_for(incident, before, add_sources):
         incident.verification_status = VerificationStatus.REPORTED
         incident.verified_by = None
         incident.verified_at = None
         incident.verification_note = ""
-        incident._change_reason = SENT_BACK.format(fields=", ".join(vouched))
+        incident._change_reason = SENT_BACK
     incident.version += 1
     incident._history_user = by
     incident.save()
@@ -174,19 +175,18 @@ def incident_update(
     return incident
 
 
-def _vouched_changes(incident: Incident, before: dict, add_sources) -> list[str]:
-    """The names of what a review vouched for that this edit changes."""
-    changed = []
+def _changes_what_was_vouched_for(incident: Incident, before: dict, add_sources) -> bool:
+    """Whether this edit changes anything a review vouched for (``before``: the edited fields' old values)."""
+    if add_sources:
+        return True
     for name, old in before.items():
         new = getattr(incident, name)
         if name in UNVOUCHED_FIELDS or new == old:
             continue
         if name == "visibility" and VISIBILITY_WIDTH.index(new) < VISIBILITY_WIDTH.index(old):
             continue
-        changed.append(str(Incident._meta.get_field(name).verbose_name))
-    if add_sources:
-        changed.append("sources")
-    return changed
+        return True
+    return False
 
 
 # Columns a bulk import may not fill from a file (the import checks them against existing rows).
