@@ -206,7 +206,7 @@ class ConvoyFilter(AudienceFilterSet):
         return queryset.filter(Q(lead_organization_id=value) | Q(partner_organizations=value)).distinct()
 
     def filter_as_of(self, queryset, name, value):
-        queryset = convoys_as_of(queryset, value)
+        queryset = convoys_as_of(queryset, value, audience=self.audience)
         wanted = self.form.cleaned_data.get("status")
         return queryset.filter(status_on__in=wanted) if wanted else queryset
 

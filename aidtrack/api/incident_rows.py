@@ -3,12 +3,13 @@
 Rows come from ``QuerySet.values()`` so that a list of 50,000 incidents is two
 queries and no model instances. The public part leaves out reporter identity,
 internal description, source contacts and every field that would place a
-generalised incident more precisely than its sub-district.
+generalised incident more precisely than its sub-district. A generalised row
+says which admin level it is shown at (``location_generalised_to``); one known
+only to its governorate has no point.
 """
 
 from aidtrack.incidents.models import IMPACT_FIELDS, Category, IncidentSource
 from aidtrack.orgs.audience import Audience
-from aidtrack.orgs.models import Visibility
 
 VALUES = (
     "id",
@@ -22,6 +23,7 @@ VALUES = (
     "location_name",
     "shown_lat",
     "shown_lon",
+    "generalised_to",
     "geo_precision",
     "publish_exact_location",
     "stated_area__pcode",
@@ -37,7 +39,7 @@ VALUES = (
     "area__name_en",
     "convoy_id",
     "convoy__reference",
-    "convoy__visibility",
+    "convoy_shown",
     "organization_id",
     "organization__name",
     "organization__acronym",
@@ -79,6 +81,7 @@ PUBLIC_COLUMNS = [
     ("longitude", "#geo+lon"),
     ("geo_precision", "#geo+precision"),
     ("location_generalised", "#geo+generalised"),
+    ("location_generalised_to", "#geo+generalised+level"),
     ("admin1_pcode", "#adm1+code"),
     ("admin1_name", "#adm1+name"),
     ("admin2_pcode", "#adm2+code"),
@@ -144,7 +147,7 @@ def incident_row(values: dict, audience: Audience, sources: list | None = None) 
         location_name = values["location_name"]
     else:
         location_name = values["admin3__name_en"] or values["admin2__name_en"] or values["admin1__name_en"] or ""
-    convoy_shown = full or values["convoy__visibility"] == Visibility.PUBLIC
+    convoy_shown = values["convoy_shown"]
     row = {
         "id": values["id"],
         "reference": values["reference"],
@@ -160,6 +163,8 @@ def incident_row(values: dict, audience: Audience, sources: list | None = None) 
         "longitude": _round(values["shown_lon"]),
         "geo_precision": values["geo_precision"] if exact else 3,
         "location_generalised": not exact,
+        # The admin level the shown point stands for: sub-district or district; governorate (no point).
+        "location_generalised_to": None if exact else values["generalised_to"],
         "admin1_pcode": values["admin1__pcode"],
         "admin1_name": values["admin1__name_en"],
         "admin2_pcode": values["admin2__pcode"],

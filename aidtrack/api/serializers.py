@@ -198,13 +198,6 @@ class ConvoyCreateSerializer(StrictSerializerMixin, serializers.ModelSerializer)
             self.fields["lead_organization"].read_only = True
             self.fields["version"] = serializers.IntegerField(min_value=1, help_text="The version you read.")
 
-    def validate_reference(self, value):
-        # Said here rather than left to the database so that the message says how to fix it.
-        others = ConvoyRequest.objects.exclude(pk=self.instance.pk) if self.instance else ConvoyRequest.objects
-        if others.filter(reference=value).exists():
-            raise serializers.ValidationError(f"A convoy request {value} already exists: choose another reference.")
-        return value
-
 
 class TransitionSerializer(StrictSerializerMixin, serializers.Serializer):
     to_status = serializers.ChoiceField(choices=ConvoyStatus.choices)
@@ -328,10 +321,19 @@ IncidentReadSerializer = _doc(
         "occurred_time": serializers.TimeField(help_text="Time, when known.", allow_null=True),
         "date_precision": _c(DatePrecision.choices, "How precise the date is."),
         "location_name": _s("Place name; the sub-district's name when the location is generalised."),
-        "latitude": _f("Latitude (WGS 84) as shown: the sub-district's point when generalised."),
-        "longitude": _f("Longitude (WGS 84) as shown: the sub-district's point when generalised."),
+        "latitude": _f(
+            "Latitude (WGS 84) as shown: when generalised, the point of the area location_generalised_to names; "
+            "null when only the governorate is known."
+        ),
+        "longitude": _f("Longitude (WGS 84) as shown; see latitude."),
         "geo_precision": _c(GeoPrecision.choices, "1 exact, 2 near, 3 admin area only (always 3 when generalised)."),
-        "location_generalised": _b("True when the exact point is withheld and the sub-district is shown."),
+        "location_generalised": _b("True when the exact point is withheld and an admin area is shown instead."),
+        "location_generalised_to": serializers.ChoiceField(
+            choices=["sub-district", "district", "governorate"],
+            allow_null=True,
+            help_text="When generalised, the admin area the place is shown as: the sub-district, the district when "
+            "no sub-district is known, or the governorate (then without a point). Null when not generalised.",
+        ),
         "admin1_pcode": _s("Governorate P-code."),
         "admin1_name": _s("Governorate name."),
         "admin2_pcode": _s("District P-code."),

@@ -16,6 +16,27 @@ class AccessStatus(models.TextChoices):
     ACCESSIBLE = "accessible", "Accessible"
 
 
+class RecordedForOrganization(models.Model):
+    """What an area's history row adds: the organization the change was recorded for.
+
+    The register is shared, so an area's history is read by every member of
+    staff; who made a change is shown only to members of the organization it
+    was recorded for (see areas.selectors.area_change_author).
+    """
+
+    history_organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The organization this change was recorded for; blank for a site admin's change.",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Area(models.Model):
     """A place in the register: one or more communities that share an access status.
 
@@ -73,7 +94,7 @@ class Area(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[besieging_parties, communities])
+    history = HistoricalRecords(m2m_fields=[besieging_parties, communities], bases=[RecordedForOrganization])
 
     class Meta:
         ordering = ["name_en"]

@@ -3,10 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
+from aidtrack.convoys.models import ConvoyRequest
+from aidtrack.orgs.audience import Audience
 
 
 def periods_on(day: datetime.date):
@@ -86,30 +89,41 @@ def siege_start(periods: list[StatusPeriod], day: datetime.date) -> datetime.dat
     return run.start_date
 
 
-def area_figures(area: Area, day: datetime.date | None = None) -> AreaFigures:
-    """What users ask of one area: status, days under siege, last delivery, people reached."""
-    from aidtrack.convoys.models import ConvoyDestination, ConvoyStatus
-    from aidtrack.incidents.models import IncidentKind
+def area_figures(area: Area, day: datetime.date | None = None, *, audience: Audience) -> AreaFigures:
+    """What users ask of one area: status, days under siege, last delivery, people reached.
+
+    Deliveries and people reached count only the convoys and access incidents ``audience`` may see (the
+    same rules as every other reader), so that a figure never reveals a record the reader cannot open.
+    """
+    from aidtrack.convoys.models import ConvoyDestination, ConvoyEvent
+    from aidtrack.convoys.selectors import convoy_visibility_q
+    from aidtrack.convoys.services import DELIVERED_STATUSES
+    from aidtrack.incidents.models import Incident, IncidentKind
+    from aidtrack.incidents.selectors import incident_visibility_q
 
     day = day or timezone.localdate()
     periods = list(area.status_periods.all())
     current = next((p for p in periods if p.covers(day)), None)
     besieged_since = siege_start(periods, day)
 
-    delivered = (ConvoyStatus.DELIVERED, ConvoyStatus.PARTIALLY_DELIVERED)
-    destinations = ConvoyDestination.objects.filter(area=area).select_related("convoy")
-    planned = sum(d.planned_beneficiaries for d in destinations)
-    reached = sum(d.reached_beneficiaries or 0 for d in destinations if d.convoy.status in delivered)
-    deliveries = [
-        timezone.localdate(event.occurred_at)
-        for destination in destinations
-        if destination.convoy.status in delivered
-        for event in destination.convoy.events.filter(to_status__in=delivered)
-    ]
-    deliveries += list(
-        area.incidents.filter(kind=IncidentKind.ACCESS, occurred_on__lte=day).values_list("occurred_on", flat=True)
+    destinations = list(
+        ConvoyDestination.objects.filter(area=area)
+        .filter(Exists(ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk=OuterRef("convoy_id"))))
+        .select_related("convoy")
     )
-    deliveries = [d for d in deliveries if d <= day]
+    planned = sum(d.planned_beneficiaries for d in destinations)
+    delivered_ids = {d.convoy_id for d in destinations if d.convoy.status in DELIVERED_STATUSES}
+    reached = sum(d.reached_beneficiaries or 0 for d in destinations if d.convoy_id in delivered_ids)
+    last_delivery_at = (
+        ConvoyEvent.objects.filter(convoy_id__in=delivered_ids, to_status__in=DELIVERED_STATUSES)
+        .values_list("occurred_at", flat=True)
+        .order_by("-occurred_at")
+    )
+    deliveries = [d for d in (timezone.localdate(moment) for moment in last_delivery_at) if d <= day]
+    access = Incident.objects.filter(
+        incident_visibility_q(audience), area=area, kind=IncidentKind.ACCESS, occurred_on__lte=day
+    )
+    deliveries += list(access.values_list("occurred_on", flat=True))
     last = max(deliveries) if deliveries else None
     return AreaFigures(
         current_status=current.status if current else None,
@@ -120,3 +134,24 @@ def area_figures(area: Area, day: datetime.date | None = None) -> AreaFigures:
         planned_beneficiaries=planned,
         reached_beneficiaries=reached,
     )
+
+
+def area_change_author(row, audience: Audience) -> str:
+    """Who saved a row of an area's history, as ``audience`` may know it.
+
+    The register is shared by every organization, but who works for which
+    organization is not: the user name is shown to members of the
+    organization the change was recorded for (and to site admins); others
+    read which organization it was, or that a site administrator made it.
+    """
+    user = row.history_user
+    if user is None:
+        return _("system")
+    organization = row.history_organization
+    if audience.is_site_admin or (organization is not None and organization.pk in audience.organization_ids):
+        return user.get_username()
+    if organization is not None:
+        return _("a member of %(organization)s") % {"organization": organization.short_name}
+    if user.is_superuser:
+        return _("a site administrator")
+    return _("a member of staff")

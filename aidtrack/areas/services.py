@@ -53,13 +53,15 @@ def area_placement_target() -> Target:
 
 
 @transaction.atomic
-def area_create(*, by, communities=(), besieging_parties=(), **fields) -> Area:
-    """Add a place to the register (its status periods are recorded separately)."""
+def area_create(*, by, organization=None, communities=(), besieging_parties=(), **fields) -> Area:
+    """Add a place to the register for ``organization`` (its status periods are recorded separately)."""
+    check_may_update(by, organization)
     area = Area(**fields)
     area_assign_admin_areas(area)
     area.full_clean()
     _check_communities(communities)
     area._history_user = by
+    area._history_organization = organization
     area.save()
     area.communities.set(communities)
     area.besieging_parties.set(besieging_parties)
@@ -104,7 +106,7 @@ def area_update_details(
         area.communities.set(communities)
     if besieging_parties is not None:
         area.besieging_parties.set(besieging_parties)
-    _touch(area, by)
+    _touch(area, by, organization)
     return area
 
 
@@ -180,7 +182,7 @@ def area_set_status(
     period.full_clean()
     period._history_user = by
     period.save()
-    _touch(area, by)
+    _touch(area, by, organization)
     return period
 
 
@@ -212,7 +214,7 @@ def status_period_add(
     period.full_clean()
     period._history_user = by
     period.save()
-    _touch(area, by)
+    _touch(area, by, organization)
     return period
 
 
@@ -238,11 +240,12 @@ def area_update_population(
     area.population_date = population_date
     area.population_source = population_source.strip()
     area.full_clean()
-    _touch(area, by)
+    _touch(area, by, organization)
     return area
 
 
-def _touch(area: Area, by) -> None:
+def _touch(area: Area, by, organization) -> None:
     area.version += 1
     area._history_user = by
+    area._history_organization = organization
     area.save()

@@ -45,7 +45,11 @@ class Sector(models.TextChoices):
 
 
 class ConvoyRequest(models.Model):
-    reference = models.CharField(max_length=40, unique=True, help_text="e.g. CV-2016-09-014.")
+    reference = models.CharField(
+        max_length=40,
+        db_index=True,
+        help_text="e.g. CV-2016-09-014; unique within the lead organization (each numbers its own requests).",
+    )
     title = models.CharField(max_length=200, blank=True)
     lead_organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="led_convoys")
     partner_organizations = models.ManyToManyField("orgs.Organization", related_name="partner_convoys", blank=True)
@@ -82,6 +86,14 @@ class ConvoyRequest(models.Model):
         ordering = ["-plan_month", "reference"]
         indexes = [models.Index(fields=["status", "plan_month"], name="convoy_status_month_idx")]
         constraints = [
+            # Unique per lead organization, not across them: a form or file refused for a reference another
+            # organization uses would tell its user that a convoy they may not see exists.
+            models.UniqueConstraint(
+                fields=["lead_organization", "reference"],
+                name="convoy_reference_unique_per_lead",
+                violation_error_message="The lead organization already has a convoy request with this reference: "
+                "choose another reference.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(origin_latitude__isnull=True)
                 | models.Q(origin_latitude__gte=-90, origin_latitude__lte=90),

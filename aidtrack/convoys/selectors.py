@@ -1,10 +1,12 @@
 """Reading convoy requests: who may see which, with everything a list needs in a fixed number of queries.
 
-Public convoys are seen by everyone; "partners only" convoys by members of
-the lead organization and of the convoy's partner organizations; restricted
-ones by members of the lead organization only. Those who see a non-public
-convoy, and site admins, see it in full (internal notes, who recorded each
-event); everyone else sees the public part.
+Public convoys are seen by everyone once submitted; "partners only" convoys
+by members of the lead organization and of the convoy's partner
+organizations; restricted ones by members of the lead organization only. A
+draft is the lead organization's working copy: whatever its visibility, only
+those who see the convoy in full see it (on every surface, as of any day).
+Those who see a non-public convoy, and site admins, see it in full (internal
+notes, who recorded each event); everyone else sees the public part.
 """
 
 import datetime
@@ -12,7 +14,7 @@ import datetime
 from django.db.models import DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
-from aidtrack.convoys.models import CheckpointRemoval, ConvoyEvent, ConvoyRequest
+from aidtrack.convoys.models import CheckpointRemoval, ConvoyEvent, ConvoyRequest, ConvoyStatus
 from aidtrack.orgs.audience import ALWAYS, NEVER, Audience
 from aidtrack.orgs.models import Visibility
 
@@ -33,11 +35,21 @@ def convoy_full_view_q(audience: Audience) -> Q:
     return lead | (_partner_q(audience) & ~Q(visibility=Visibility.RESTRICTED))
 
 
+def convoy_published_q() -> Q:
+    """Convoys everyone may see: public ones, once they are more than a draft."""
+    return Q(visibility=Visibility.PUBLIC) & ~Q(status=ConvoyStatus.DRAFT)
+
+
+def convoy_seen_in_full(convoy: ConvoyRequest, audience: Audience) -> bool:
+    """Whether ``audience`` sees ``convoy`` in full: its notes, event notes and who recorded each step."""
+    return ConvoyRequest.objects.filter(convoy_full_view_q(audience), pk=convoy.pk).exists()
+
+
 def convoy_visibility_q(audience: Audience, historical: bool = False) -> Q:
     """Convoys ``audience`` may see; ``historical`` applies the rule to history rows (lead organization only)."""
     if audience.is_site_admin:
         return ALWAYS
-    q = Q(visibility=Visibility.PUBLIC)
+    q = convoy_published_q()
     if audience.is_public:
         return q
     if historical:
@@ -96,12 +108,18 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
-def convoys_as_of(queryset: QuerySet, day: datetime.date) -> QuerySet:
+def convoys_as_of(queryset: QuerySet, day: datetime.date, *, audience: Audience | None = None) -> QuerySet:
     """The convoys requested by the end of ``day``, each annotated with ``status_on``, its status then, and
-    ``as_of``, the day itself (so that whoever shows the rows shows them as of that day)."""
+    ``as_of``, the day itself (so that whoever shows the rows shows them as of that day).
+
+    A convoy that was still a draft on that day is left out unless ``audience`` sees it in full: a draft
+    is never published, not even in a replay of the past (without an audience, drafts are left out).
+    """
     last = ConvoyEvent.objects.filter(convoy_id=OuterRef("pk"), occurred_at__lt=end_of_day(day)).order_by(
         "-occurred_at", "-pk"
     )
-    return queryset.annotate(
+    rows = queryset.annotate(
         status_on=Subquery(last.values("to_status")[:1]), as_of=Value(day, output_field=DateField())
     ).filter(status_on__isnull=False)
+    drafts_shown = convoy_full_view_q(audience) if audience is not None else NEVER
+    return rows.filter(~Q(status_on=ConvoyStatus.DRAFT) | drafts_shown)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from aidtrack.convoys.models import (
     CargoLine,
@@ -25,6 +26,7 @@ from aidtrack.convoys.models import (
 )
 from aidtrack.errors import check_version
 from aidtrack.geo.bulk import Target
+from aidtrack.geo.models import AdminLevel
 from aidtrack.geo.services import place_point
 from aidtrack.orgs.permissions import can_write_for
 
@@ -94,6 +96,24 @@ def _check_may_write(convoy: ConvoyRequest, by) -> None:
         )
 
 
+def _check_reference_free(convoy: ConvoyRequest) -> None:
+    """A lead organization gives each of its requests its own reference (in any case: CV-1 and cv-1 are one).
+
+    Only the lead's own requests are compared, which its writers may all see: nothing is said of others'.
+    """
+    taken = ConvoyRequest.objects.filter(
+        lead_organization_id=convoy.lead_organization_id, reference__iexact=convoy.reference
+    ).exclude(pk=convoy.pk)
+    existing = taken.values_list("reference", flat=True).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "reference": f"{convoy.lead_organization.short_name} already has a convoy request "
+                f"{existing}: choose another reference."
+            }
+        )
+
+
 def _status_before_hold(convoy: ConvoyRequest) -> str | None:
     hold = convoy.events.filter(to_status=S.ON_HOLD).order_by("-occurred_at", "-pk").first()
     return hold.from_status if hold else None
@@ -109,7 +129,6 @@ def allowed_transitions(convoy: ConvoyRequest) -> list[str]:
     return [status for status in S.values if status in allowed]
 
 
-@transaction.atomic
 def destination_point(destination: ConvoyDestination) -> tuple[float, float] | None:
     """A destination is where its register area's point is, or else its community's."""
     area, community = destination.area, destination.community
@@ -118,6 +137,18 @@ def destination_point(destination: ConvoyDestination) -> tuple[float, float] | N
     if community is not None and community.centroid_lat is not None:
         return community.centroid_lat, community.centroid_lon
     return None
+
+
+def destination_register_area(community):
+    """The register area a community belongs to, when exactly one area covers it (else None).
+
+    A destination given as a community counts for that area (its last delivery, people reached). A
+    community split between areas (a city divided by a front line) is left to the user to choose.
+    """
+    if community is None or community.level != AdminLevel.COMMUNITY:
+        return None
+    covering = list(community.register_areas.all()[:2])
+    return covering[0] if len(covering) == 1 else None
 
 
 def destination_assign_admin_areas(destination: ConvoyDestination) -> None:
@@ -146,6 +177,7 @@ def destination_placement_target() -> Target:
     )
 
 
+@transaction.atomic
 def convoy_create(
     *,
     by,
@@ -176,7 +208,7 @@ def _add_destinations(convoy: ConvoyRequest, destinations) -> None:
     for destination in destinations:
         row = ConvoyDestination(
             convoy=convoy,
-            area=destination.area,
+            area=destination.area or destination_register_area(destination.community),
             community=destination.community,
             planned_beneficiaries=destination.planned_beneficiaries,
         )
@@ -251,6 +283,8 @@ def convoy_update(
         )
     for name, value in fields.items():
         setattr(convoy, name, value)
+    if "reference" in fields:
+        _check_reference_free(convoy)
     convoy.full_clean()
     convoy.version += 1
     convoy._history_user = by
@@ -276,6 +310,7 @@ def convoy_register_new(*, convoy: ConvoyRequest, by, created_at: datetime.datet
         )
     convoy.status = S.DRAFT
     convoy.created_by = by
+    _check_reference_free(convoy)
     convoy.full_clean()
     convoy._history_user = by
     convoy.save()
@@ -411,7 +446,7 @@ def checkpoint_removal_record(
     longitude: float | None = None,
 ) -> CheckpointRemoval:
     """Record cargo removed at a checkpoint, and the obstruction incident it amounts to."""
-    from aidtrack.incidents.models import AccessEffect, Category, IncidentKind
+    from aidtrack.incidents.models import AccessEffect, Category, Incident, IncidentKind
     from aidtrack.incidents.services import incident_create
 
     convoy = ConvoyRequest.objects.select_for_update().select_related("lead_organization").get(pk=convoy.pk)
@@ -463,7 +498,10 @@ def checkpoint_removal_record(
         organization=convoy.lead_organization,
         kind=IncidentKind.OBSTRUCTION,
         category=Category.INTERFERENCE,
-        title=f"{cargo_line.item} removed from convoy {convoy} at {place_name}",
+        # An item and a checkpoint may each take 200 characters; the title holds 200 (the summary has it all).
+        title=Truncator(f"{cargo_line.item} removed from convoy {convoy} at {place_name}").chars(
+            Incident._meta.get_field("title").max_length
+        ),
         occurred_on=removed_on,
         location_name=place_name,
         latitude=latitude,

@@ -4,18 +4,26 @@ The public (anonymous clients, and signed-in members of other organizations)
 sees only verified records whose visibility is public, without reporter
 identity, internal description or source contacts, and with the location
 generalised to the sub-district unless the record says its exact point is safe
-to publish. "Partners only" and restricted incidents are seen only by members
-of the reporting organization (an incident has no partner organizations), who
-see everything of their own organization's records, as site admins do.
+to publish. Where no sub-district is known the district stands in, and says
+so; a record placed in no finer area than its governorate is given no point at
+all (a governorate's centre can lie a hundred kilometres from the place). A
+linked convoy is named only to readers who may see that convoy. "Partners
+only" and restricted incidents are seen only by members of the reporting
+organization (an incident has no partner organizations), who see everything of
+their own organization's records, as site admins do.
 Every reader of incidents (API lists in every format, filters, statistics,
 staff screens) goes through these functions so the rule is applied once.
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Case, F, FloatField, Q, QuerySet, When
+from django.db.models import Case, CharField, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
+from aidtrack.convoys.models import ConvoyRequest
+from aidtrack.convoys.selectors import convoy_visibility_q
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.models import Incident, VerificationStatus
 from aidtrack.orgs.audience import ALWAYS, NEVER, Audience
@@ -50,26 +58,117 @@ def _coalesce(*fields):
     return Coalesce(*[F(name) for name in fields], output_field=FloatField())
 
 
-def incidents_visible_to(audience: Audience) -> QuerySet:
-    """Incidents the audience may see, annotated with the coordinates it may see (``shown_lat``/``shown_lon``).
+# The admin level a generalised incident is shown at, finest first; the governorate is named but given no point.
+GENERALISED_LEVELS = {"sub-district": _("sub-district"), "district": _("district"), "governorate": _("governorate")}
 
-    The shown point is the exact point (or the stated area) where the audience
-    may see it, and otherwise the sub-district's representative point, falling
-    back to the district and the governorate.
+
+def incidents_visible_to(audience: Audience) -> QuerySet:
+    """Incidents the audience may see, annotated with what it may see of their place.
+
+    ``shown_lat``/``shown_lon``: the exact point (or the stated area) where
+    the audience may see it, and otherwise the sub-district's representative
+    point, or the district's when no sub-district is known; none when only
+    the governorate is known. ``generalised_to``: None where the place is
+    shown as recorded, else "sub-district", "district" or "governorate" (the
+    finest area the place is given by). ``convoy_shown``: whether the
+    audience may see the linked convoy.
     """
     exact_q = incident_exact_location_q(audience)
-    general_lat = _coalesce("admin3__centroid_lat", "admin2__centroid_lat", "admin1__centroid_lat")
-    general_lon = _coalesce("admin3__centroid_lon", "admin2__centroid_lon", "admin1__centroid_lon")
+    general_lat = _coalesce("admin3__centroid_lat", "admin2__centroid_lat")
+    general_lon = _coalesce("admin3__centroid_lon", "admin2__centroid_lon")
     exact_lat = _coalesce("latitude", "stated_area__centroid_lat", "admin3__centroid_lat", "admin2__centroid_lat")
     exact_lon = _coalesce("longitude", "stated_area__centroid_lon", "admin3__centroid_lon", "admin2__centroid_lon")
+    generalised_to = Case(
+        When(exact_q, then=Value(None)),
+        When(admin3__isnull=False, then=Value("sub-district")),
+        When(admin2__isnull=False, then=Value("district")),
+        When(admin1__isnull=False, then=Value("governorate")),
+        default=Value(None),
+        output_field=CharField(),
+    )
+    convoys_seen = ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk=OuterRef("convoy_id"))
     return (
         Incident.objects.filter(incident_visibility_q(audience))
         .annotate(
             shown_lat=Case(When(exact_q, then=exact_lat), default=general_lat, output_field=FloatField()),
             shown_lon=Case(When(exact_q, then=exact_lon), default=general_lon, output_field=FloatField()),
+            generalised_to=generalised_to,
+            convoy_shown=Exists(convoys_seen),
         )
         .order_by("-pk")
     )
+
+
+def incidents_with_shown_place(queryset: QuerySet, audience: Audience) -> QuerySet:
+    """Annotate ``shown_place``: the community where the audience may see the exact place, else the finest
+    admin area (sub-district, district, governorate) it is generalised to."""
+    exact = Coalesce(F("community__name_en"), F("stated_area__name_en"), F("admin3__name_en"), F("admin2__name_en"))
+    general = Coalesce(F("admin3__name_en"), F("admin2__name_en"), F("admin1__name_en"))
+    return queryset.annotate(
+        shown_place=Case(
+            When(incident_exact_location_q(audience), then=Coalesce(exact, F("admin1__name_en"))),
+            default=general,
+            output_field=CharField(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class IncidentAsRead:
+    """One incident as one reader may read it: the whole record, or the part the public API shows.
+
+    Read from ``incidents_visible_to`` (whose annotations it uses). Pages
+    show these properties instead of the record's own fields, so that a
+    template cannot show more of a place than the reader may see.
+    """
+
+    incident: Incident
+    full: bool
+    exact: bool
+
+    @property
+    def place_name(self) -> str:
+        if self.exact:
+            return self.incident.location_name
+        incident = self.incident
+        area = incident.admin3 or incident.admin2 or incident.admin1
+        return area.name_en if area else ""
+
+    @property
+    def generalised_to(self) -> str | None:
+        """The word for the admin level the place is generalised to, or None when it is shown as recorded."""
+        level = getattr(self.incident, "generalised_to", None)
+        return GENERALISED_LEVELS.get(level) if not self.exact else None
+
+    @property
+    def latitude(self) -> float | None:
+        return self.incident.latitude if self.exact else getattr(self.incident, "shown_lat", None)
+
+    @property
+    def longitude(self) -> float | None:
+        return self.incident.longitude if self.exact else getattr(self.incident, "shown_lon", None)
+
+    @property
+    def community(self):
+        return self.incident.community if self.exact else None
+
+    @property
+    def area(self):
+        return self.incident.area if self.exact else None
+
+    @property
+    def stated_area(self):
+        return self.incident.stated_area if self.full else None
+
+    @property
+    def convoy(self):
+        return self.incident.convoy if getattr(self.incident, "convoy_shown", False) else None
+
+
+def incident_as_read(incident: Incident, audience: Audience) -> IncidentAsRead:
+    """``incident`` (read through ``incidents_visible_to(audience)``) as ``audience`` may read it."""
+    full = audience.member_of(incident.organization_id)
+    return IncidentAsRead(incident=incident, full=full, exact=full or incident.publish_exact_location)
 
 
 def incidents_matching_pcode(queryset: QuerySet, audience: Audience, area: AdminArea) -> QuerySet:

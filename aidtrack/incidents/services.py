@@ -12,6 +12,7 @@ from aidtrack.errors import check_version
 from aidtrack.geo.bulk import Target
 from aidtrack.geo.services import Placement, place_point, placement_of_area
 from aidtrack.incidents.models import Incident, IncidentSource, VerificationStatus
+from aidtrack.orgs.models import Visibility
 from aidtrack.orgs.permissions import can_review_for, can_write_for
 
 # Fields a caller may not set directly: they are assigned by the services.
@@ -35,6 +36,12 @@ SERVICE_FIELDS = frozenset(
     }
 )
 REVIEW_OUTCOMES = (VerificationStatus.VERIFIED, VerificationStatus.DISPUTED, VerificationStatus.REJECTED)
+# What a review does not vouch for: the reporting organization's own identifier for the record.
+UNVOUCHED_FIELDS = frozenset({"external_id"})
+# Who may see a record, narrowest first: withdrawing it from readers needs no new review, showing it to more does.
+VISIBILITY_WIDTH = [Visibility.RESTRICTED, Visibility.PARTNERS, Visibility.PUBLIC]
+# Kept in the history row (at most 100 characters there); the history's table lists the fields changed.
+SENT_BACK = "Edited after review: sent back for review."
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,18 @@ def incident_placement_target() -> Target:
     )
 
 
+def _check_not_in_future(incident: Incident) -> None:
+    """An incident has happened: its date is today at the latest (in the site's time zone)."""
+    today = timezone.localdate()
+    if incident.occurred_on is not None and incident.occurred_on > today:
+        raise ValidationError(
+            {
+                "occurred_on": f"{incident.occurred_on:%Y-%m-%d} is in the future (today is {today:%Y-%m-%d}): "
+                "give the day it happened."
+            }
+        )
+
+
 def _derive(incident: Incident) -> None:
     if incident.perpetrator_id and not incident.perpetrator_kind:
         incident.perpetrator_kind = incident.perpetrator.kind
@@ -104,6 +123,7 @@ def incident_create(*, by, organization, sources: list[SourceInput] = (), **fiel
     fields.setdefault("reported_at", timezone.now())
     incident = Incident(organization=organization, reported_by=by, **fields)
     incident.full_clean()
+    _check_not_in_future(incident)
     _derive(incident)
     incident._history_user = by
     incident.save()
@@ -120,30 +140,53 @@ def incident_update(
 ) -> Incident:
     """Apply ``changes`` (and add ``add_sources``); refused if someone saved the incident since ``expected_version``.
 
-    An edit by anyone who may not review the incident sends a reviewed record
-    back to "reported", because what was verified is no longer what is shown.
+    A reviewed incident whose edit changes anything the review vouched for
+    (every field the public reads, the place, the internal account, the
+    sources; not the organization's own identifier, nor a narrower
+    visibility) goes back to "reported", whoever edits it: what was verified
+    is no longer what would be shown, so it leaves the public view until a
+    reviewer who did not report it verifies it again. The history row says so.
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     check_version(incident, expected_version)
     if not can_write_for(by, incident.organization_id):
         raise PermissionDenied(f"{by} may not edit incidents of {incident.organization.short_name}.")
     _check_fields(changes)
+    before = {name: getattr(incident, name) for name in changes}
     for name, value in changes.items():
         setattr(incident, name, value)
     if "perpetrator" in changes and "perpetrator_kind" not in changes:
         incident.perpetrator_kind = ""
     incident.full_clean()
+    if "occurred_on" in changes:
+        _check_not_in_future(incident)
     _derive(incident)
-    if incident.verification_status != VerificationStatus.REPORTED and not can_review_for(by, incident.organization_id):
+    reviewed = incident.verification_status != VerificationStatus.REPORTED
+    if reviewed and _changes_what_was_vouched_for(incident, before, add_sources):
         incident.verification_status = VerificationStatus.REPORTED
         incident.verified_by = None
         incident.verified_at = None
         incident.verification_note = ""
+        incident._change_reason = SENT_BACK
     incident.version += 1
     incident._history_user = by
     incident.save()
     _add_sources(incident, add_sources, by)
     return incident
+
+
+def _changes_what_was_vouched_for(incident: Incident, before: dict, add_sources) -> bool:
+    """Whether this edit changes anything a review vouched for (``before``: the edited fields' old values)."""
+    if add_sources:
+        return True
+    for name, old in before.items():
+        new = getattr(incident, name)
+        if name in UNVOUCHED_FIELDS or new == old:
+            continue
+        if name == "visibility" and VISIBILITY_WIDTH.index(new) < VISIBILITY_WIDTH.index(old):
+            continue
+        return True
+    return False
 
 
 # Columns a bulk import may not fill from a file (the import checks them against existing rows).
@@ -161,6 +204,7 @@ def incident_check(*, organization, by, **fields) -> Incident:
     fields.setdefault("reported_at", timezone.now())
     incident = Incident(organization=organization, reported_by=by, **fields)
     incident.full_clean(exclude=BULK_UNCHECKED, validate_unique=False, validate_constraints=False)
+    _check_not_in_future(incident)
     return incident
 
 

@@ -1,6 +1,7 @@
 """A record's change history (django-simple-history) as people read it: who, when, field, old, new."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -24,6 +25,7 @@ class HistoryEntry:
     action: str
     changes: list[Change] = field(default_factory=list)
     version: int | None = None
+    reason: str = ""
 
 
 def _display(model, name: str, value, cache: dict) -> str:
@@ -96,19 +98,35 @@ def changes_between(model, older, newer, cache: dict | None = None) -> list[Chan
     return changes
 
 
-def record_history(record) -> list[HistoryEntry]:
-    """Every saved version of ``record``, newest first, with what changed from the one before."""
+def _rows(record) -> list:
+    history = record.history.select_related("history_user")
+    if any(f.name == "history_organization" for f in history.model._meta.fields):
+        history = history.select_related("history_organization")
+    return list(history.order_by("history_date", "history_id"))
+
+
+def username(row) -> str:
+    """Who saved a history row, by user name: for readers who may know it."""
+    return row.history_user.get_username() if row.history_user else "system"
+
+
+def record_history(record, author: Callable = username) -> list[HistoryEntry]:
+    """Every saved version of ``record``, newest first, with what changed from the one before.
+
+    ``author`` names who saved each row, as the reader may know it (by default, the user name).
+    """
     model = type(record)
-    rows = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    rows = _rows(record)
     cache: dict = {}
     entries, previous = [], None
     for row in rows:
         action = {"+": "created", "~": "changed", "-": "deleted"}[row.history_type]
         entry = HistoryEntry(
             when=row.history_date,
-            who=row.history_user.get_username() if row.history_user else "system",
+            who=author(row),
             action=action,
             version=getattr(row, "version", None),
+            reason=row.history_change_reason or "",
         )
         if previous is not None:
             entry.changes = changes_between(model, previous, row, cache)
@@ -117,10 +135,10 @@ def record_history(record) -> list[HistoryEntry]:
     return list(reversed(entries))
 
 
-def changes_since(record, version: int) -> list[HistoryEntry]:
+def changes_since(record, version: int, author: Callable = username) -> list[HistoryEntry]:
     """What was saved after ``version`` of a versioned record: shown when a stale edit is refused."""
     model = type(record)
-    rows = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    rows = _rows(record)
     base = next((r for r in reversed(rows) if getattr(r, "version", None) == version), None)
     cache: dict = {}
     entries, previous = [], base
@@ -129,7 +147,7 @@ def changes_since(record, version: int) -> list[HistoryEntry]:
             continue
         entry = HistoryEntry(
             when=row.history_date,
-            who=row.history_user.get_username() if row.history_user else "system",
+            who=author(row),
             action="changed",
             version=row.version,
             changes=changes_between(model, previous, row, cache) if previous is not None else [],

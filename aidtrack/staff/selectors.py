@@ -21,17 +21,24 @@ from aidtrack.areas.models import Area
 from aidtrack.convoys.models import ConvoyEvent, ConvoyRequest, ConvoyStatus
 from aidtrack.convoys.selectors import convoy_visibility_q
 from aidtrack.convoys.services import working_days_between
+from aidtrack.incidents import selectors as incident_selectors
 from aidtrack.incidents.models import Incident, VerificationStatus
-from aidtrack.incidents.selectors import incident_visibility_q
 from aidtrack.orgs.audience import audience_of
 from aidtrack.orgs.models import Organization
 from aidtrack.orgs.permissions import REVIEW_ROLES, WRITE_ROLES, is_site_admin, organization_ids_of
 
 
 def incidents_visible_to(user) -> QuerySet[Incident]:
-    """The same rule as every other reader (incidents.selectors), for a signed-in member of staff."""
-    incidents = Incident.objects.select_related("organization", "admin1", "community", "reported_by")
-    return incidents.filter(incident_visibility_q(audience_of(user)))
+    """The same rule as every other reader (incidents.selectors), for a signed-in member of staff.
+
+    Each incident carries what the reader may see of its place (``shown_place``, ``shown_lat``...): pages
+    show those, never the record's own place fields, for records the reader does not see in full.
+    """
+    audience = audience_of(user)
+    incidents = incident_selectors.incidents_visible_to(audience).select_related(
+        "organization", "admin1", "admin2", "admin3", "community", "stated_area", "area", "convoy", "reported_by"
+    )
+    return incident_selectors.incidents_with_shown_place(incidents, audience)
 
 
 def convoys_visible_to(user) -> QuerySet[ConvoyRequest]:
@@ -72,7 +79,10 @@ class QueueFilters:
 def verification_queue(user, filters: QueueFilters = QueueFilters()) -> QuerySet[Incident]:
     """Incidents of the organizations the user reviews, oldest report first."""
     orgs = reviewable_organization_ids(user)
-    incidents = Incident.objects.select_related("organization", "reported_by", "admin1", "community", "perpetrator")
+    audience = audience_of(user)
+    incidents = incident_selectors.incidents_with_shown_place(
+        Incident.objects.select_related("organization", "reported_by", "perpetrator"), audience
+    )
     if orgs is not None:
         incidents = incidents.filter(organization_id__in=orgs)
     if filters.status:
@@ -88,11 +98,7 @@ def verification_queue(user, filters: QueueFilters = QueueFilters()) -> QuerySet
     if filters.occurred_to:
         incidents = incidents.filter(occurred_on__lte=filters.occurred_to)
     if filters.text:
-        incidents = incidents.filter(
-            Q(title__icontains=filters.text)
-            | Q(reference__icontains=filters.text)
-            | Q(location_name__icontains=filters.text)
-        )
+        incidents = incident_selectors.incidents_matching_text(incidents, audience, filters.text)
     return incidents.order_by("reported_at", "pk")
 
 
@@ -152,12 +158,15 @@ def dashboard_for(user, today: datetime.date | None = None) -> Dashboard:
         to_verify=list(queue[:8]),
         to_verify_count=queue.count(),
         my_unverified=list(
-            Incident.objects.filter(reported_by=user, verification_status=VerificationStatus.REPORTED)
+            incidents_visible_to(user)
+            .filter(reported_by=user, verification_status=VerificationStatus.REPORTED)
             .select_related("organization")
             .order_by("-reported_at")[:8]
         ),
         my_drafts=list(
-            ConvoyRequest.objects.filter(created_by=user, status=ConvoyStatus.DRAFT)
+            # Only while the user may still see them (a member who left an organization no longer does).
+            convoys_visible_to(user)
+            .filter(created_by=user, status=ConvoyStatus.DRAFT)
             .select_related("lead_organization")
             .order_by("-updated_at")
         ),

@@ -8,8 +8,10 @@ from django.db.models import Count
 from aidtrack.areas.models import AccessStatus
 from aidtrack.areas.selectors import people_by_status_on, register_on
 from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus
-from aidtrack.incidents.models import Category, Incident, VerificationStatus
-from aidtrack.orgs.models import Visibility
+from aidtrack.convoys.selectors import convoy_visibility_q
+from aidtrack.incidents.models import Category, Incident
+from aidtrack.incidents.selectors import incident_visibility_q
+from aidtrack.orgs.audience import PUBLIC
 
 
 @dataclass
@@ -23,7 +25,7 @@ class Overview:
 
 
 def public_incidents():
-    return Incident.objects.filter(verification_status=VerificationStatus.VERIFIED, visibility=Visibility.PUBLIC)
+    return Incident.objects.filter(incident_visibility_q(PUBLIC))
 
 
 def public_overview(day: datetime.date) -> Overview:
@@ -31,7 +33,7 @@ def public_overview(day: datetime.date) -> Overview:
     register = [e for e in register_on(day) if e.status and e.status != AccessStatus.ACCESSIBLE]
     register.sort(key=lambda e: (list(AccessStatus.values).index(e.status), -(e.area.population or 0)))
     convoy_counts = dict(
-        ConvoyRequest.objects.filter(visibility=Visibility.PUBLIC).values_list("status").annotate(n=Count("pk"))
+        ConvoyRequest.objects.filter(convoy_visibility_q(PUBLIC)).values_list("status").annotate(n=Count("pk"))
     )
     incidents = public_incidents().filter(occurred_on__lte=day)
     category_counts = dict(incidents.values_list("category").annotate(n=Count("pk")))

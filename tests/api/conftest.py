@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from aidtrack.agreements.models import Agreement, AgreementCondition, ConditionKind
 from aidtrack.api import cache as api_cache
 from aidtrack.areas.services import area_set_status
+from aidtrack.convoys.services import convoy_transition
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.services import SourceInput, incident_create, incident_review
 from aidtrack.orgs.models import Visibility
@@ -109,6 +110,9 @@ def world(org_a, org_b, reporter, reviewer, outsider, site_admin):
     restricted = verified("RESTRICTED-ONLY", Visibility.RESTRICTED)
     unverified = report(reporter, org_a, "UNVERIFIED-ONLY")
     convoy = make_convoy(reporter, org_a, reference="CV-PUBLIC", area=area, notes="SECRET-INTERNAL convoy notes")
+    # Submitted, so that it is published (a draft never is).
+    convoy_transition(convoy=convoy, to_status="submitted", by=reporter, note="SECRET-INTERNAL event note")
+    convoy.refresh_from_db()
     restricted_convoy = make_convoy(
         reporter, org_a, reference="CV-RESTRICTED", area=area, visibility=Visibility.RESTRICTED
     )

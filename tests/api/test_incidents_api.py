@@ -28,6 +28,7 @@ def test_the_public_sees_a_generalised_location_in_every_format(world, client_fo
     assert (row["longitude"], row["latitude"]) == centre
     assert row["location_name"] == "Damascus sub-district"
     assert row["location_generalised"] is True and row["geo_precision"] == 3
+    assert row["location_generalised_to"] == "sub-district"
     assert row["community_pcode"] is None and row["area_id"] is None
     assert "internal_description" not in row and "reported_by" not in row
     assert row["sources"] == [{"kind": "own_staff", "name": "Field team", "reference": "", "reliability": "unknown"}]
@@ -44,10 +45,30 @@ def test_the_public_sees_a_generalised_location_in_every_format(world, client_fo
     assert "internal_description" not in header
 
 
+def test_a_place_known_only_to_its_governorate_is_named_but_never_drawn(world, client_for, reporter, reviewer, org_a):
+    """Its governorate's centre could lie a hundred kilometres away, in the desert: it gets no point at all."""
+    from aidtrack.incidents.services import incident_review
+    from tests.api.conftest import report
+
+    outside = report(reporter, org_a, "GOVERNORATE-ONLY", latitude=33.9, longitude=36.9)  # outside the district
+    incident_review(incident=outside, by=reviewer, outcome="verified")
+    client = client_for("anonymous")
+    row = client.get(f"/api/v1/incidents/{outside.pk}/").json()
+    assert (row["latitude"], row["longitude"], row["location_generalised_to"]) == (None, None, "governorate")
+    assert row["location_name"] == "Damascus" and row["admin1_pcode"] == "SY01"
+    features = client.get("/api/v1/incidents/?format=geojson").json()["features"]
+    assert next(f for f in features if f["id"] == outside.pk)["geometry"] is None
+    lines = list(csv.reader(io.StringIO(client.get("/api/v1/incidents/?format=csv").content.decode())))
+    record = next(dict(zip(lines[0], line, strict=True)) for line in lines[2:] if line[0] == str(outside.pk))
+    assert (record["latitude"], record["location_generalised_to"]) == ("", "governorate")
+    assert lines[1][lines[0].index("location_generalised_to")] == "#geo+generalised+level"
+
+
 def test_an_exact_location_is_published_only_where_the_record_allows_it(world, client_for):
     row = client_for("anonymous").get(f"/api/v1/incidents/{world.exact.pk}/").json()
     assert (row["latitude"], row["longitude"]) == (33.2, 36.2)
     assert row["location_name"] == "Bridge crossing" and row["location_generalised"] is False
+    assert row["location_generalised_to"] is None
 
 
 def test_members_of_the_reporting_organization_see_the_full_record(world, client_for):

@@ -158,7 +158,7 @@ CASES = [
         "transition convoy",
         "post",
         lambda w: f"/api/v1/convoys/{w.convoy.pk}/transition/",
-        lambda w: {"to_status": "submitted", "version": w.convoy.version},
+        lambda w: {"to_status": "approved", "version": w.convoy.version},
         writers(OK),
     ),
     (

@@ -38,14 +38,65 @@ def test_every_layer_draws_the_demo_with_no_errors_and_no_other_host(page, live_
     assert page.locator(".area-marker").count() == 14
     assert page.locator("path.convoy-line").count() == 13
     assert page.locator(".convoy-badge").count() == 9
-    # Incidents are clustered: every incident is a marker or counted in a cluster.
+    # Incidents are clustered: every incident is a marker, counted in a cluster, or (known only by its
+    # governorate: the demo loads no sub-districts) counted in its governorate's badge.
     singles = page.locator(".incident-marker:not(.legend-marker)").count()
     clustered = sum(int(text) for text in page.locator(".marker-cluster span").all_inner_texts())
-    assert singles + clustered == 17
+    assert singles + clustered + in_badges(page) == 17
+    assert in_badges(page) == 15
     assert page.locator(".gov-label").count() == 14
     screenshot(page, "map-september-2016")
     assert page.console_errors == []
     assert page.hosts == {live_server.url.split("/")[2]}
+
+
+def in_badges(page) -> int:
+    return sum(int(text) for text in page.locator(".leaflet-marker-icon.incident-area-badge").all_inner_texts())
+
+
+def test_a_generalised_incident_says_where_it_is_shown_and_a_governorate_one_is_not_a_point(page, live_server):
+    from django.utils import timezone
+
+    from aidtrack.geo.models import AdminArea, AdminLevel
+    from aidtrack.incidents.models import Incident
+    from tests.factories import square
+
+    load_demo()
+    governorate = AdminArea.objects.get(pcode="SY03")
+    district = AdminArea.objects.create(
+        pcode="SY0307",
+        level=AdminLevel.DISTRICT,
+        name_en="Az-Zabdani",
+        parent=governorate,
+        geometry=square(36, 33.6, 0.2),
+    )
+    sub = AdminArea.objects.create(
+        pcode="SY030703",
+        level=AdminLevel.SUBDISTRICT,
+        name_en="Madaya",
+        parent=district,
+        geometry=square(36, 33.6, 0.2),
+    )
+    evacuation = Incident.objects.get(title="Medical evacuation from Madaya not allowed")
+    Incident.objects.filter(pk=evacuation.pk).update(admin2=district, admin3=sub, updated_at=timezone.now())
+    open_map(
+        page, f"{live_server.url}/?from=2016-09-01&to=2016-09-30&as_of=2016-09-30&layers=incidents&map=11/33.7/36.1"
+    )
+    page.locator(".incident-marker[title^='Medical evacuation from Madaya']").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.get_by_text("Perpetrator").wait_for()
+    assert "Madaya (shown at its sub-district: the exact place is withheld)" in popup.inner_text()
+    screenshot(page, "map-generalised-popup")
+    # Known only by its governorate: Aleppo's badge lists them, drawn beside the name, not at a place.
+    page.goto(f"{live_server.url}/?from=2016-09-01&to=2016-09-30&as_of=2016-09-30&layers=incidents")
+    page.wait_for_selector("#map-app[data-ready=true]")
+    badge = page.locator(".leaflet-marker-icon.incident-area-badge[title*='Aleppo governorate']")
+    badge.click()
+    text = page.locator(".leaflet-popup-content").inner_text()
+    assert "known only to be in Aleppo governorate" in text and "Air strikes on eastern Aleppo" in text
+    assert "Not drawn at a place" in text
+    screenshot(page, "map-governorate-badge")
+    assert page.console_errors == []
 
 
 def test_popups_tell_the_besieging_parties_and_the_convoy_pipeline(page, live_server):

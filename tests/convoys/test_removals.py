@@ -58,3 +58,33 @@ def test_nothing_is_removed_from_a_convoy_not_yet_dispatched(reporter, org_a):
     with pytest.raises(ValidationError, match="only be removed from a convoy that has been dispatched"):
         remove(convoy, reporter, 1)
     assert not Incident.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_long_item_and_checkpoint_make_a_shortened_title_not_an_error(client, reporter, org_a):
+    """Each may take 200 characters: the incident's title (200 at most) is cut, its summary keeps both."""
+    from django.urls import reverse
+
+    from aidtrack.convoys.services import CargoInput, DestinationInput, convoy_create
+    from tests.staff.conftest import login
+
+    area = AreaFactory()
+    area.communities.add(community("C2499", 33.4592, 36.1918))
+    item, place = "Surgical kit " + "x" * 187, "Checkpoint " + "y" * 189
+    convoy = convoy_create(
+        by=reporter,
+        reference="CV-LONG",
+        lead_organization=org_a,
+        origin_name="Damascus",
+        destinations=[DestinationInput(area=area, planned_beneficiaries=10)],
+        cargo_lines=[CargoInput("health", item, 10, "kits")],
+    )
+    for status in (ConvoyStatus.SUBMITTED, ConvoyStatus.APPROVED, ConvoyStatus.DISPATCHED):
+        convoy_transition(convoy=convoy, to_status=status, by=reporter)
+    login(client, reporter)
+    data = {"cargo_line": convoy.cargo_lines.get().pk, "quantity_removed": "1", "removed_on": "2016-09-19"}
+    response = client.post(reverse("staff:convoy_removal", args=[convoy.pk]), {**data, "place_name": place})
+    assert response.status_code == 302
+    incident = convoy.removals.get().incident
+    assert len(incident.title) == 200 and incident.title.startswith("Surgical kit") and incident.title.endswith("…")
+    assert item in incident.public_summary and place in incident.public_summary

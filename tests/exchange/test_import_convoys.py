@@ -264,11 +264,14 @@ def test_a_reporter_of_another_organization_may_not_import_or_lead_it(tmp_path, 
     assert "may not record convoy requests for ALPHA" in messages(failure)
 
 
-def test_a_reference_of_a_convoy_the_user_may_not_change_is_an_error(tmp_path, places, org_a, org_b, outsider):
-    make_convoy(member(org_a, Role.REPORTER), org_a, reference="CV-2016-09-007")
-    with pytest.raises(ImportFailed) as failure:
-        run(write(tmp_path, HEADER + SUBMITTED), org_b, outsider)
-    assert "already used by another organization's convoy request, which you may not change" in messages(failure)
+def test_a_reference_another_organization_uses_is_a_new_convoy_of_ones_own(tmp_path, places, org_a, org_b, outsider):
+    """References are unique per lead organization: the file learns nothing of another's convoy."""
+    theirs = make_convoy(member(org_a, Role.REPORTER), org_a, reference="CV-2016-09-007")
+    result = run(write(tmp_path, HEADER + SUBMITTED), org_b, outsider)
+    assert [(plan.action, plan.lead) for plan in result.plans] == [("create", org_b)]
+    assert ConvoyRequest.objects.get(reference="CV-2016-09-007", lead_organization=org_b).status == S.SUBMITTED
+    theirs.refresh_from_db()
+    assert (theirs.status, theirs.version) == (S.DRAFT, 1)
 
 
 def test_a_member_of_two_organizations_may_import_convoys_led_by_either(tmp_path, places, org_a, org_b, reporter):
@@ -282,7 +285,8 @@ def test_destinations_differing_from_a_submitted_convoy_are_an_error_explaining_
     with pytest.raises(ImportFailed) as failure:
         run(write(tmp_path, HEADER + SUBMITTED.replace("C2450,,500", "C2450,,900")), org_a, reporter)
     assert (
-        "its destinations in this file (Madaya (C2450) 900) differ from those recorded (Madaya (C2450) 500), but "
+        "its destinations in this file (Madaya (C2450), Madaya (register area) 900) differ from those recorded "
+        "(Madaya (C2450), Madaya (register area) 500), but "
         "they can only be changed while it is a draft" in messages(failure)
     )
 
@@ -365,9 +369,11 @@ def test_the_command_checks_then_imports(tmp_path, places, org_a, reporter):
     path = str(write(tmp_path, HEADER + SUBMITTED))
     out = io.StringIO()
     call_command("import_convoys", path, "--organization=ALPHA", f"--user={reporter.username}", "--dry-run", stdout=out)
-    assert "  row 2: create: CV-2016-09-007: Bqine, led by ALPHA; to Madaya (C2450) 500; submitted 2016-09-20" in (
-        out.getvalue()
-    )
+    # C2450 is covered by the register area Madaya, which the destination is recorded for.
+    assert (
+        "  row 2: create: CV-2016-09-007: Bqine, led by ALPHA; to Madaya (C2450), Madaya (register area) 500; "
+        "submitted 2016-09-20"
+    ) in (out.getvalue())
     assert not ConvoyRequest.objects.exists()
     call_command("import_convoys", path, "--organization=ALPHA", f"--user={reporter.username}")
     assert ConvoyRequest.objects.get().reference == "CV-2016-09-007"
@@ -463,17 +469,16 @@ def test_dates_of_steps_without_a_status_are_an_error(tmp_path, places, org_a, r
     assert "row 2, column 'dispatch date': found '2016-09-09': give convoy CV-S's status too" in messages(failure)
 
 
-def test_references_match_whatever_their_case_and_a_lead_of_another_organization_is_named(
-    tmp_path, places, org_a, org_b, reporter
-):
+def test_references_match_whatever_their_case_within_their_lead_organization(tmp_path, places, org_a, org_b, reporter):
     run(write(tmp_path, HEADER + SUBMITTED), org_a, reporter)
     result = run(write(tmp_path, HEADER + SUBMITTED.replace("CV-", "cv-")), org_a, reporter)
     assert result.plans[0].action == "unchanged" and result.plans[0].key == "CV-2016-09-007"
     both = member(org_b, Role.REPORTER, username="both")
     Membership.objects.create(user=both, organization=org_a, role=Role.REPORTER)
-    with pytest.raises(ImportFailed) as failure:
-        run(write(tmp_path, HEADER + SUBMITTED), org_b, both)
-    assert "convoy CV-2016-09-007 is led by ALPHA, not BETA: import it for ALPHA" in messages(failure)
+    # Imported for BETA without a lead column, the rows are BETA's convoy; led by ALPHA, they update ALPHA's.
+    assert run(write(tmp_path, HEADER + SUBMITTED), org_b, both).plans[0].action == "create"
+    led_by_a = SUBMITTED.replace("Bqine,,", "Bqine,ALPHA,")
+    assert run(write(tmp_path, HEADER + led_by_a), org_b, both).plans[0].action == "unchanged"
 
 
 def test_a_convoy_changed_between_check_and_write_stops_the_import_and_nothing_is_written(

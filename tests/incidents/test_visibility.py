@@ -2,6 +2,7 @@
 
 import pytest
 
+from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.selectors import incidents_visible_to
 from aidtrack.incidents.services import incident_review
 from aidtrack.orgs.audience import PUBLIC, audience_of
@@ -42,9 +43,21 @@ def test_each_reader_sees_what_the_rules_allow(incidents, reporter, outsider, si
 
 @pytest.mark.django_db
 def test_the_public_point_is_the_admin_area_unless_the_exact_point_may_be_published(incidents, reporter):
-    shown = {row.pk: (row.shown_lat, row.shown_lon) for row in incidents_visible_to(PUBLIC)}
-    assert shown[incidents["exact"].pk] == (33.9, 36.9)
-    # No district or sub-district here: the governorate's inner point stands in for it.
-    assert shown[incidents["public"].pk] == (33.5, 36.5)
+    shown = {row.pk: (row.shown_lat, row.shown_lon, row.generalised_to) for row in incidents_visible_to(PUBLIC)}
+    assert shown[incidents["exact"].pk] == (33.9, 36.9, None)
+    # No district or sub-district here: the governorate's centre could lie far from the place, so no point.
+    assert shown[incidents["public"].pk] == (None, None, "governorate")
     own = {row.pk: (row.shown_lat, row.shown_lon) for row in incidents_visible_to(audience_of(reporter))}
     assert own[incidents["public"].pk] == (33.9, 36.9)
+
+
+@pytest.mark.django_db
+def test_without_a_sub_district_the_district_stands_in_and_says_so(incidents, reporter, reviewer, org_a):
+    governorate = AdminArea.objects.get(pcode="SY03")
+    AdminArea.objects.create(
+        pcode="SY0301", level=AdminLevel.DISTRICT, name_en="Duma", parent=governorate, geometry=square(36.8, 33.8, 0.2)
+    )
+    incident = report(reporter, org_a, visibility="public", latitude=33.95, longitude=36.95)
+    incident_review(incident=incident, by=reviewer, outcome="verified")
+    row = incidents_visible_to(PUBLIC).get(pk=incident.pk)
+    assert (row.shown_lat, row.shown_lon, row.generalised_to) == (33.9, 36.9, "district")

@@ -91,7 +91,7 @@ def test_a_duplicate_reference_says_so(client, reporter, org_a, geography):
     make_convoy(reporter, org_a, reference="CV-2016-09-101")
     login(client, reporter)
     page = client.post(reverse("staff:convoy_create"), convoy_data(org_a, area)).content.decode()
-    assert "Convoy request with this Reference already exists." in page
+    assert "The lead organization already has a convoy request with this reference: choose another" in page
 
 
 def buttons(page: str) -> set[str]:
@@ -228,14 +228,22 @@ def test_a_checkpoint_removal_creates_the_obstruction_incident(client, reporter,
     assert convoy.removals.count() == 1
 
 
+def submitted_convoy(by, organization, **fields):
+    """A convoy request past its draft, so that others may see it when it is public."""
+    convoy = make_convoy(by, organization, **fields)
+    convoy_transition(convoy=convoy, to_status=ConvoyStatus.SUBMITTED, by=by)
+    convoy.refresh_from_db()
+    return convoy
+
+
 def test_another_organization_cannot_move_a_convoy(client, reporter, outsider, org_a):
-    convoy = make_convoy(reporter, org_a, visibility=Visibility.PUBLIC)
+    convoy = submitted_convoy(reporter, org_a, visibility=Visibility.PUBLIC)
     login(client, outsider)
     page = client.get(reverse("staff:convoy_detail", args=[convoy.pk])).content.decode()
     assert buttons(page) == set()
-    response = client.post(reverse("staff:convoy_transition", args=[convoy.pk]), {"to_status": "submitted"})
+    response = client.post(reverse("staff:convoy_transition", args=[convoy.pk]), {"to_status": "approved"})
     assert response.status_code == HTTPStatus.FORBIDDEN
-    assert ConvoyRequest.objects.get(pk=convoy.pk).status == ConvoyStatus.DRAFT
+    assert ConvoyRequest.objects.get(pk=convoy.pk).status == ConvoyStatus.SUBMITTED
 
 
 @pytest.mark.parametrize(
@@ -253,7 +261,7 @@ def test_convoy_visibility_for_outsiders_and_partners(
 
     partner_org = OrganizationFactory(name="Gamma", acronym="GAMMA")
     partner = member(partner_org, username="partner.g")
-    convoy = make_convoy(reporter, org_a, visibility=visibility, partner_organizations=[partner_org])
+    convoy = submitted_convoy(reporter, org_a, visibility=visibility, partner_organizations=[partner_org])
     for user, sees in ((outsider, outsider_sees), (partner, partner_sees), (reporter, True)):
         login(client, user)
         listed = convoy.reference in client.get(reverse("staff:convoy_list")).content.decode()
@@ -308,6 +316,6 @@ def test_the_lead_organization_cannot_be_changed_by_an_edit(client, reporter, or
 
 
 def test_another_organization_cannot_open_the_edit_form(client, reporter, outsider, org_a):
-    convoy = make_convoy(reporter, org_a, visibility=Visibility.PUBLIC)
+    convoy = submitted_convoy(reporter, org_a, visibility=Visibility.PUBLIC)
     login(client, outsider)
     assert client.get(reverse("staff:convoy_edit", args=[convoy.pk])).status_code == HTTPStatus.FORBIDDEN

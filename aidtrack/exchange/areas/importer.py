@@ -123,7 +123,7 @@ def _write(writes: list[AreaWrite], report: ImportReport, *, organization, by, p
                 fields = dict(write.create)
                 communities = AdminArea.objects.filter(pk__in=fields.pop("communities"))
                 parties = Party.objects.filter(pk__in=fields.pop("besieging_parties"))
-                area = area_create(by=by, communities=list(communities), besieging_parties=list(parties), **fields)
+                area = area_create(**who, communities=list(communities), besieging_parties=list(parties), **fields)
             else:
                 area = Area.objects.get(pk=write.area_id)
                 if write.details:

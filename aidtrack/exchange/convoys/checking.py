@@ -67,12 +67,13 @@ class ConvoyChecker(RowReader):
         stored = self._stored(list(self.groups))
         plans = []
         for key, rows in self.groups.items():
-            plan = self._check(rows, stored.get(key))
+            plan = self._check(key, rows, stored)
             if plan is not None:
                 plans.append(plan)
         return sorted(plans, key=lambda plan: plan.row)
 
-    def _stored(self, keys: list[str]) -> dict[str, ConvoyRequest]:
+    def _stored(self, keys: list[str]) -> dict[tuple[int, str], ConvoyRequest]:
+        """Recorded convoys by (lead organization id, reference in capitals): references are unique per lead."""
         found = {}
         for start in range(0, len(keys), 500):
             convoys = (
@@ -87,19 +88,23 @@ class ConvoyChecker(RowReader):
                     Prefetch("events", queryset=ConvoyEvent.objects.order_by("occurred_at", "pk")),
                 )
             )
-            found.update({convoy.key: convoy for convoy in convoys})
+            found.update({(convoy.lead_organization_id, convoy.key): convoy for convoy in convoys})
         return found
 
-    def _check(self, rows: list[RowRead], stored: ConvoyRequest | None) -> ConvoyPlan | None:
+    def _check(self, key: str, rows: list[RowRead], stored_convoys: dict) -> ConvoyPlan | None:
         errors_before = self.error_count
         first = rows[0]
+        given = self._merge(rows, first.reference)
+        lead = given["lead_organization"][0] if "lead_organization" in given else self.organization
+        # Only the lead's own request with this reference is this convoy: another organization's is another
+        # convoy, whose existence the file is never told.
+        stored = stored_convoys.get((lead.pk, key))
         reference = stored.reference if stored else first.reference
-        given = self._merge(rows, reference)
 
         def at(name: str) -> int:
             return given[name][2] if name in given else first.row
 
-        lead = self._lead(first, given, stored, reference, at)
+        lead = self._lead(given, lead, at)
         if lead is None and stored is not None:
             return None  # nothing more is said about a recorded convoy the user may not change
         partners = self._partners(given, lead, reference, at)
@@ -162,50 +167,19 @@ class ConvoyChecker(RowReader):
                     )
         return merged
 
-    def _lead(self, first, given, stored, reference, at) -> Organization | None:
-        lead = given["lead_organization"][0] if "lead_organization" in given else self.organization
-        if stored is not None:
-            stored_lead = stored.lead_organization
-            if not self.may_write(stored_lead.pk):
-                self.problem(
-                    first.row,
-                    "reference",
-                    first.reference,
-                    "this reference is already used by another organization's convoy request, which you may not "
-                    "change: give this convoy its own reference",
-                )
-                return None
-            if stored_lead.pk != lead.pk:
-                if "lead_organization" in given:
-                    self.problem(
-                        at("lead_organization"),
-                        "lead_organization",
-                        given["lead_organization"][1],
-                        f"convoy {reference} is led by {stored_lead.short_name}, and the lead organization is fixed "
-                        "when a request is created",
-                    )
-                else:
-                    self.problem(
-                        first.row,
-                        "reference",
-                        first.reference,
-                        f"convoy {reference} is led by {stored_lead.short_name}, not {self.organization.short_name}: "
-                        f"import it for {stored_lead.short_name}, or give {stored_lead.short_name} as its lead "
-                        "organization",
-                    )
-                return None
-            return stored_lead
-        if not self.may_write(lead.pk):
-            self.problem(
-                at("lead_organization"),
-                "lead_organization",
-                given.get("lead_organization", (None, lead.short_name))[1],
-                f"{self.by} may not record convoy requests for {lead.short_name}: give an organization you report "
-                f"for (this import is for {self.organization.short_name}), or ask an organization admin of "
-                f"{lead.short_name} for the reporter role",
-            )
-            return None
-        return lead
+    def _lead(self, given, lead, at) -> Organization | None:
+        """The lead organization, if the user may record convoy requests for it."""
+        if self.may_write(lead.pk):
+            return lead
+        self.problem(
+            at("lead_organization"),
+            "lead_organization",
+            given.get("lead_organization", (None, lead.short_name))[1],
+            f"{self.by} may not record convoy requests for {lead.short_name}: give an organization you report "
+            f"for (this import is for {self.organization.short_name}), or ask an organization admin of "
+            f"{lead.short_name} for the reporter role",
+        )
+        return None
 
     def _partners(self, given, lead, reference, at) -> list[Organization] | None:
         if "partner_organizations" not in given:
@@ -306,7 +280,10 @@ class ConvoyChecker(RowReader):
         for name, value in fields.items():
             setattr(candidate, name, value)
         try:
-            candidate.full_clean(exclude=["created_by", "origin_name"], validate_unique=False)
+            # The reference was matched above (a recorded one is this convoy); its ranges are field validators.
+            candidate.full_clean(
+                exclude=["created_by", "origin_name"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 column_field = FILE_FIELDS.get(name, "origin_latitude")

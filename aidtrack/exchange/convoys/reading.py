@@ -132,6 +132,12 @@ class _RegisterAreas:
             for name in (name_en, name_ar):
                 if name:
                     self.names.setdefault(normalise(name), []).append(pk)
+        # A community destination counts for the one register area covering it (convoys.services'
+        # destination_register_area), so that a file names the destination as it will be recorded.
+        areas_of: dict[int, set[int]] = {}
+        for area_id, community_id in Area.communities.through.objects.values_list("area_id", "adminarea_id"):
+            areas_of.setdefault(community_id, set()).add(area_id)
+        self.covering = {community: next(iter(areas)) for community, areas in areas_of.items() if len(areas) == 1}
 
     def exact(self, text: str) -> int | None:
         found = set(self.names.get(normalise(text), []))
@@ -247,7 +253,7 @@ class RowReader:
                 return
             if not self._may_be_destination(row, column, code, pk):
                 return
-            area_id = self.register.exact(name) if name else None
+            area_id = (self.register.exact(name) if name else None) or self.register.covering.get(pk)
             read.place = (area_id, pk)
             read.place_label = self.places.labels[pk] + (f", {self.register.labels[area_id]}" if area_id else "")
             return
@@ -258,13 +264,13 @@ class RowReader:
         match = self.places.name(name)
         if match.area_id is not None and match.score >= 1:
             if self._may_be_destination(row, "destination", name, match.area_id):
-                read.place, read.place_label = (None, match.area_id), match.label
+                read.place, read.place_label = self._community_place(match.area_id), match.label
             return
         closest_area, area_score = self.register.closest(name)
         if match.area_id is not None and match.score > area_score:
             if not self._may_be_destination(row, "destination", name, match.area_id):
                 return
-            read.place, read.place_label, score = (None, match.area_id), match.label, match.score
+            read.place, read.place_label, score = self._community_place(match.area_id), match.label, match.score
         elif closest_area is not None and area_score >= ACCEPTED_SCORE:
             read.place, read.place_label, score = (closest_area, None), self.register.labels[closest_area], area_score
         else:
@@ -278,6 +284,10 @@ class RowReader:
             "destination",
             f"{name!r} was matched to {read.place_label} (confidence {score:.0%}); give the P-code if this is wrong.",
         )
+
+    def _community_place(self, pk: int) -> tuple[int | None, int]:
+        """(register area, community) of a destination given as a community."""
+        return (self.register.covering.get(pk), pk)
 
     def _may_be_destination(self, row: int, field_name: str, text: str, pk: int) -> bool:
         if self.places.levels[pk] >= AdminLevel.SUBDISTRICT:

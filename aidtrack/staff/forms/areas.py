@@ -1,6 +1,7 @@
 """Register updates: a new status period, and a new population estimate."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aidtrack.areas.models import AccessStatus
 from aidtrack.staff.forms import DateInput
@@ -8,7 +9,7 @@ from aidtrack.staff.selectors import writable_organizations
 
 
 class _AreaUpdateForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=None, empty_label=None, help_text="Who records this.")
+    organization = forms.ModelChoiceField(queryset=None, empty_label=None, help_text=_("Who records this."))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, area, **kwargs):
@@ -20,10 +21,18 @@ class _AreaUpdateForm(forms.Form):
 class AreaStatusForm(_AreaUpdateForm):
     status = forms.ChoiceField(choices=AccessStatus.choices)
     start_date = forms.DateField(label="From", widget=DateInput(), help_text="The current period ends on this day.")
-    source = forms.CharField(max_length=300, help_text="e.g. OCHA besieged list, 31 October 2016.")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    source = forms.CharField(max_length=300, help_text=_("Published. e.g. OCHA besieged list, 31 October 2016."))
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Published on the public map and API with the status: write nothing confidential."),
+    )
 
     field_order = ["status", "start_date", "source", "note", "organization"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].help_text = _("Who records this: its name is published with the status.")
 
 
 class AreaPopulationForm(_AreaUpdateForm):

@@ -1,6 +1,7 @@
 """Convoy request forms: the request with destinations and cargo, status changes, checkpoint removals."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus, Sector
 from aidtrack.convoys.services import DELIVERED_STATUSES, NOTE_REQUIRED, CargoInput, DestinationInput
@@ -32,6 +33,15 @@ class ConvoyForm(forms.ModelForm):
     class Meta:
         model = ConvoyRequest
         fields = CONVOY_FIELDS
+        help_texts = {
+            "origin_name": _("Published with a public convoy: e.g. Damascus warehouse."),
+            "origin_latitude": _("Published with a public convoy: the hub or town, never a confidential place."),
+            "notes": _("Never published: seen by your organization and the partners."),
+            "visibility": _(
+                "Public: everyone sees the request once submitted (never while a draft). Partners only: your "
+                "organization and the partners. Restricted: your organization only."
+            ),
+        }
         widgets = {
             "partner_organizations": forms.CheckboxSelectMultiple,
             "planned_date": DateInput(),
@@ -179,7 +189,11 @@ class RemovalForm(forms.Form):
     cargo_line = forms.ModelChoiceField(queryset=None, empty_label=None)
     quantity_removed = forms.DecimalField(min_value=0.01, max_digits=14, decimal_places=2)
     removed_on = forms.DateField(widget=DateInput())
-    place_name = forms.CharField(label="Checkpoint", max_length=200)
+    place_name = forms.CharField(
+        label="Checkpoint",
+        max_length=200,
+        help_text=_("Published with a public convoy, as is the removal; the checkpoint's point is not."),
+    )
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.NumberInput({"step": "any"}))
     longitude = forms.FloatField(
         required=False, min_value=-180, max_value=180, widget=forms.NumberInput({"step": "any"})

@@ -1,6 +1,7 @@
 """Incident report and edit forms; saving goes through aidtrack.incidents.services."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aidtrack.incidents.models import IMPACT_FIELDS, Incident, Reliability, SourceType, VerificationStatus
 from aidtrack.incidents.services import SourceInput
@@ -55,6 +56,12 @@ class IncidentForm(forms.ModelForm):
             "internal_description": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"latitude": "Latitude (N)", "longitude": "Longitude (E)", "area": "Register area"}
+        help_texts = {
+            "location_name": _(
+                "Published only with the exact point (when it is marked safe to publish); otherwise the public "
+                "reads the sub-district."
+            ),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

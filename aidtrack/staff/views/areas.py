@@ -9,13 +9,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aidtrack.areas.models import AccessStatus
-from aidtrack.areas.selectors import area_figures, periods_on
+from aidtrack.areas.selectors import area_change_author, area_figures, periods_on
 from aidtrack.areas.services import area_set_status, area_update_population
 from aidtrack.errors import StaleEditError
+from aidtrack.orgs.audience import audience_of
 from aidtrack.staff.forms.areas import AreaPopulationForm, AreaStatusForm
 from aidtrack.staff.history import changes_since, record_history
 from aidtrack.staff.selectors import areas_for_staff, writable_organizations
 from aidtrack.staff.views.common import add_service_error, stale_message
+
+
+def _author(request):
+    audience = audience_of(request.user)
+    return lambda row: area_change_author(row, audience)
 
 
 @login_required
@@ -37,7 +43,7 @@ def area_list(request):
 
 def _context(request, area, status_form=None, population_form=None, changed_meanwhile=None):
     may_write = writable_organizations(request.user).exists()
-    figures = area_figures(area)
+    figures = area_figures(area, audience=audience_of(request.user))
     return {
         "area": area,
         "figures": figures,
@@ -65,7 +71,7 @@ def _update(request, pk, form_class, service, success, context_key):
             service(area=area, by=request.user, **form.cleaned_data)
         except StaleEditError as error:
             area.refresh_from_db()
-            changed_meanwhile = changes_since(area, error.expected_version)
+            changed_meanwhile = changes_since(area, error.expected_version, _author(request))
             data = request.POST.copy()
             data["expected_version"] = str(area.version)
             form = form_class(data, user=request.user, area=area)
@@ -113,5 +119,5 @@ def area_history(request, pk):
     return render(
         request,
         "staff/history.html",
-        {"record": area, "entries": record_history(area), "tab": "history", "kind": "area"},
+        {"record": area, "entries": record_history(area, _author(request)), "tab": "history", "kind": "area"},
     )

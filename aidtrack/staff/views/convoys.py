@@ -5,13 +5,14 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus
+from aidtrack.convoys.selectors import convoy_seen_in_full
 from aidtrack.convoys.services import (
     AFTER_DISPATCH,
     allowed_transitions,
@@ -21,8 +22,11 @@ from aidtrack.convoys.services import (
     convoy_update,
 )
 from aidtrack.errors import StaleEditError
+from aidtrack.incidents.models import Incident
+from aidtrack.incidents.selectors import incident_visibility_q
+from aidtrack.orgs.audience import audience_of
 from aidtrack.orgs.models import Visibility
-from aidtrack.orgs.permissions import can_write_for, is_site_admin, organization_ids_of
+from aidtrack.orgs.permissions import can_write_for
 from aidtrack.staff.forms.convoys import CargoFormSet, ConvoyForm, DestinationFormSet, RemovalForm, TransitionForm
 from aidtrack.staff.history import changes_since, record_history
 from aidtrack.staff.selectors import convoys_visible_to, writable_organizations
@@ -34,10 +38,8 @@ def _visible_convoy(user, pk) -> ConvoyRequest:
 
 
 def _is_insider(user, convoy) -> bool:
-    if is_site_admin(user):
-        return True
-    own = organization_ids_of(user)
-    return convoy.lead_organization_id in own or convoy.partner_organizations.filter(pk__in=own).exists()
+    """Who sees the convoy in full (its lead, its partners unless restricted, site admins): the API's rule."""
+    return convoy_seen_in_full(convoy, audience_of(user))
 
 
 @login_required
@@ -64,9 +66,14 @@ def convoy_list(request):
     )
 
 
-def suggested_reference(today: datetime.date) -> str:
+def suggested_reference(today: datetime.date, organizations) -> str:
+    """The month's next free number among the requests of ``organizations`` (references are unique per lead)."""
     prefix = f"CV-{today:%Y-%m}-"
-    taken = set(ConvoyRequest.objects.filter(reference__startswith=prefix).values_list("reference", flat=True))
+    taken = set(
+        ConvoyRequest.objects.filter(lead_organization__in=organizations, reference__startswith=prefix).values_list(
+            "reference", flat=True
+        )
+    )
     number = 1
     while f"{prefix}{number:03d}" in taken:
         number += 1
@@ -102,7 +109,7 @@ def convoy_create_view(request):
         form = ConvoyForm(
             user=request.user,
             initial={
-                "reference": suggested_reference(today),
+                "reference": suggested_reference(today, writable_organizations(request.user)),
                 "plan_month": today.replace(day=1),
                 "visibility": Visibility.PARTNERS,
             },
@@ -202,7 +209,12 @@ def _detail_context(request, convoy, transition_form=None, removal_form=None, ch
         "destinations": convoy.destinations.select_related("area", "community"),
         "cargo_lines": cargo_lines,
         "events": convoy.events.select_related("recorded_by"),
-        "removals": convoy.removals.select_related("cargo_line", "party", "incident"),
+        # A removal's incident is linked only where the reader may open it (an unverified one is not public).
+        "removals": convoy.removals.select_related("cargo_line", "party", "incident").annotate(
+            incident_shown=Exists(
+                Incident.objects.filter(incident_visibility_q(audience_of(request.user)), pk=OuterRef("incident_id"))
+            )
+        ),
         "changed_meanwhile": changed_meanwhile,
         "tab": "detail",
     }

@@ -3,17 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aidtrack.errors import StaleEditError
 from aidtrack.geo.services import place_point
 from aidtrack.incidents.models import Category, Incident, VerificationStatus
+from aidtrack.incidents.selectors import incident_as_read, incidents_matching_text
 from aidtrack.incidents.services import incident_create, incident_review, incident_update
+from aidtrack.orgs.audience import audience_of
 from aidtrack.orgs.models import Visibility
-from aidtrack.orgs.permissions import can_review_for, can_write_for, is_site_admin, organization_ids_of
+from aidtrack.orgs.permissions import can_review_for, can_write_for, organization_ids_of
 from aidtrack.staff.forms.incidents import IncidentForm, ReviewForm, SourceFormSet
 from aidtrack.staff.history import changes_since, record_history
 from aidtrack.staff.selectors import incidents_visible_to, writable_organizations
@@ -26,7 +28,7 @@ def _visible_incident(user, pk) -> Incident:
 
 def is_insider(user, incident) -> bool:
     """Members of the reporting organization see its internal text, sources' contacts and history."""
-    return is_site_admin(user) or incident.organization_id in organization_ids_of(user)
+    return incident_as_read(incident, audience_of(user)).full
 
 
 @login_required
@@ -34,9 +36,7 @@ def incident_list(request):
     incidents = incidents_visible_to(request.user)
     text = request.GET.get("q", "").strip()
     if text:
-        incidents = incidents.filter(
-            Q(title__icontains=text) | Q(reference__icontains=text) | Q(location_name__icontains=text)
-        )
+        incidents = incidents_matching_text(incidents, audience_of(request.user), text)
     status = request.GET.get("status", "")
     if status in VerificationStatus.values:
         incidents = incidents.filter(verification_status=status)
@@ -107,13 +107,15 @@ def incident_create_view(request):
 @login_required
 def incident_detail(request, pk):
     incident = _visible_incident(request.user, pk)
-    insider = is_insider(request.user, incident)
+    seen = incident_as_read(incident, audience_of(request.user))
+    insider = seen.full
     may_review = can_review_for(request.user, incident.organization_id) and incident.reported_by_id != request.user.pk
     return render(
         request,
         "staff/incidents/detail.html",
         {
             "incident": incident,
+            "seen": seen,
             "insider": insider,
             "may_edit": can_write_for(request.user, incident.organization_id),
             "may_review": may_review,
@@ -134,6 +136,7 @@ def incident_edit(request, pk):
         form = IncidentForm(request.POST, instance=incident, user=request.user)
         sources = SourceFormSet(request.POST, prefix="sources")
         if form.is_valid() and sources.is_valid():
+            reviewed_before = incident.verification_status != VerificationStatus.REPORTED
             try:
                 incident = incident_update(
                     incident=incident,
@@ -156,6 +159,15 @@ def incident_edit(request, pk):
                 add_service_error(form, error)
             else:
                 messages.success(request, f"Incident {incident.reference} is saved (version {incident.version}).")
+                if reviewed_before and incident.verification_status == VerificationStatus.REPORTED:
+                    messages.warning(
+                        request,
+                        _(
+                            "The change sent %(reference)s back to “reported”: it is not public until a reviewer "
+                            "who did not report it verifies it again."
+                        )
+                        % {"reference": incident.reference},
+                    )
                 return redirect("staff:incident_detail", pk=incident.pk)
     else:
         form = IncidentForm(instance=incident, user=request.user)

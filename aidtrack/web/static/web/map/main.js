@@ -80,6 +80,7 @@ class MapApp {
       getAllPages(`${api.agreements}?page_size=100`).catch(() => []),
     ]);
     this.data = { areas, convoys, incidents };
+    this.layers.incidents.placeGovernorates(this.base.governorates);
     // Milliseconds since navigation, for the benchmark: when the data had arrived, and when all was drawn.
     this.app.dataset.dataAtMs = String(Math.round(performance.now()));
     this.areasById = new Map(areas.map((area) => [area.id, area]));

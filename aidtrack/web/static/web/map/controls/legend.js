@@ -4,6 +4,11 @@
 import { el, formatNumber } from "../dom.js";
 import { AREA_STYLE, CONFLICT_SIZES, CONVOY_GROUPS, INCIDENT_GROUPS, areaSize, crossSVG, shapeSVG } from "../style.js";
 
+const LABELS = {
+  governorateOnly: "incidents known only by their governorate, beside its name: not drawn at a place, as the " +
+    "governorate's centre could lie far from it.",
+};
+
 function svg(markup) {
   const holder = el("span", { class: "swatch" });
   holder.innerHTML = markup; // built from our own constants only
@@ -33,7 +38,9 @@ export class Legend {
     }
     if (state.layers.has("incidents")) {
       parts.push(el("h4", {}, "Incidents (numbers on circles: how many are grouped)"), el("ul", {},
-        INCIDENT_GROUPS.map((group) => el("li", {}, el("span", { class: `incident-marker legend-marker ${group.cls}` }, el("span", {}, group.text)), " ", group.label))));
+        INCIDENT_GROUPS.map((group) => el("li", {}, el("span", { class: `incident-marker legend-marker ${group.cls}` }, el("span", {}, group.text)), " ", group.label))),
+      el("p", { class: "note" }, el("span", { class: "incident-area-badge legend-marker" }, el("span", {}, "3")), " ",
+        LABELS.governorateOnly));
     }
     if (state.layers.has("conflict")) {
       parts.push(el("h4", {}, "Conflict events (ACLED format; not access incidents)"), el("ul", { class: "conflict-legend" },

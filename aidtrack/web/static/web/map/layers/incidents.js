@@ -1,5 +1,7 @@
 // Incidents as markers by category, clustered at low zoom (Leaflet.markercluster). Markers are built once and
-// reused, so a change of filter or date only swaps which of them are in the cluster group.
+// reused, so a change of filter or date only swaps which of them are in the cluster group. An incident the public
+// knows only by its governorate has no point (its centre could lie far from the place): it is drawn as the area,
+// one dashed badge per governorate, beside the governorate's name, counting them and listing them when opened.
 
 import { L } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
@@ -12,6 +14,17 @@ export const INCIDENT_FIELDS = [
   "id", "kind", "category", "title", "occurred_on", "latitude", "longitude", "admin1_pcode", "admin2_pcode",
   "organization_id",
 ];
+
+// Where a generalised incident is shown, in the words of the popup (the API says which admin level stands in).
+const GENERALISED = {
+  "sub-district": " (shown at its sub-district: the exact place is withheld)",
+  district: " (shown at its district, no sub-district being known: the exact place is withheld)",
+  governorate: " (only its governorate is known: not drawn at a place)",
+};
+const LABELS = {
+  inGovernorate: (n, name) => `${n} incident${n === 1 ? "" : "s"} known only to be in ${name} governorate`,
+  notAPlace: "Not drawn at a place: the public record gives no place finer than the governorate.",
+};
 
 const IMPACT = [
   ["people_killed", "people killed"],
@@ -40,7 +53,7 @@ function popup(incident, labels) {
       {},
       el("dt", {}, "Where"),
       el("dd", {}, incident.location_name || incident.admin1_name || "—",
-        incident.location_generalised ? " (shown at the sub-district: the exact place is withheld)" : ""),
+        incident.location_generalised ? GENERALISED[incident.location_generalised_to] || GENERALISED.governorate : ""),
       el("dt", {}, "Perpetrator"),
       el("dd", {}, incident.perpetrator_kind ? labels.partyTypes[incident.perpetrator_kind] : "not attributed"),
       el("dt", {}, "Impact"),
@@ -59,7 +72,9 @@ export class IncidentsLayer {
     this.markers = new Map();
     this.drawn = Promise.resolve();
     this.finish = null;
-    this.group = L.markerClusterGroup({
+    this.governorates = new Map();
+    this.badges = L.layerGroup();
+    this.points = L.markerClusterGroup({
       // Clustering runs in chunks so that the page stays responsive; `drawn` settles when the last is done.
       chunkProgress: (processed, total) => {
         if (processed === total && this.finish) {
@@ -73,6 +88,30 @@ export class IncidentsLayer {
       chunkedLoading: true,
       chunkInterval: 100,
     });
+    this.group = L.layerGroup([this.points, this.badges]);
+  }
+
+  // Where each governorate's badge goes: beside its name on the base map (the same point as the name's label).
+  placeGovernorates(shapes) {
+    shapes?.eachLayer((shape) => {
+      const { pcode, name_en: name } = shape.feature.properties;
+      this.governorates.set(pcode, { at: shape.getCenter(), name });
+    });
+  }
+
+  badge(pcode, incidents) {
+    const { at, name } = this.governorates.get(pcode);
+    const text = LABELS.inGovernorate(incidents.length, name);
+    const marker = L.marker(at, {
+      icon: L.divIcon({ className: "incident-area-badge", html: el("span", {}, String(incidents.length)), iconSize: [26, 20], iconAnchor: [13, -8] }),
+      title: text,
+      alt: text,
+      keyboard: true,
+    });
+    marker.bindPopup(() => el("div", { class: "popup" }, el("h3", {}, text), el("p", { class: "meta" }, LABELS.notAPlace),
+      el("ul", {}, incidents.map((incident) => el("li", {}, formatDay(incident.occurred_on), ": ", incident.title)))),
+    { maxWidth: 320 });
+    return marker;
   }
 
   marker(incident) {
@@ -108,15 +147,27 @@ export class IncidentsLayer {
     return holder;
   }
 
+  // Returns how many incidents are drawn: as points, or within their governorate's badge.
   draw(visible, shown) {
     if (this.finish) this.finish();
-    this.drawn = shown && visible.length ? new Promise((resolve) => (this.finish = resolve)) : Promise.resolve();
     const markers = [];
+    const byGovernorate = new Map();
     for (const incident of visible) {
       if (incident.latitude !== null && incident.longitude !== null) markers.push(this.marker(incident));
+      else if (this.governorates.has(incident.admin1_pcode)) {
+        if (!byGovernorate.has(incident.admin1_pcode)) byGovernorate.set(incident.admin1_pcode, []);
+        byGovernorate.get(incident.admin1_pcode).push(incident);
+      }
     }
-    this.group.clearLayers();
-    this.group.addLayers(markers);
-    return markers.length;
+    this.drawn = shown && markers.length ? new Promise((resolve) => (this.finish = resolve)) : Promise.resolve();
+    this.points.clearLayers();
+    this.points.addLayers(markers);
+    this.badges.clearLayers();
+    let inBadges = 0;
+    for (const [pcode, incidents] of byGovernorate) {
+      this.badges.addLayer(this.badge(pcode, incidents));
+      inBadges += incidents.length;
+    }
+    return markers.length + inBadges;
   }
 }
