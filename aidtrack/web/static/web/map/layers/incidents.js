@@ -1,7 +1,7 @@
 // Incidents as markers by category, clustered at low zoom (Leaflet.markercluster). Markers are built once and
 // reused, so a change of filter or date only swaps which of them are in the cluster group.
 
-import { L } from "../leaflet.js";
+import { L, nodeIcon } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
 import { incidentGlyph } from "../style.js";
 import { getJSON } from "../api.js";
@@ -81,7 +81,7 @@ export class IncidentsLayer {
       const glyph = incidentGlyph(incident);
       const label = incident.kind === "access" ? "Access achieved" : incident.category_label || "Obstruction";
       marker = L.marker([incident.latitude, incident.longitude], {
-        icon: L.divIcon({ className: `incident-marker ${glyph.cls}`, html: `<span>${glyph.text}</span>`, iconSize: [22, 22] }),
+        icon: nodeIcon({ className: `incident-marker ${glyph.cls}`, content: () => el("span", {}, glyph.text), iconSize: [22, 22] }),
         title: `${incident.title} (${label}, ${incident.occurred_on})`,
         alt: `${incident.title}: ${label}`,
         keyboard: true,
