@@ -1,7 +1,9 @@
 """Rules every template and script of the project keeps, checked on the source so that a new file cannot slip by.
 
 Text from records reaches the DOM as text: no script parses a string as HTML and no template switches off
-escaping. The browser tests (tests/browser/test_hostile_names.py) show the same with hostile names on every page.
+escaping. Nothing needs the Content-Security-Policy loosened: no inline script or handler, no style attribute
+or <style> block. The browser tests show the same on every page (tests/browser/test_hostile_names.py and
+test_content_security_policy.py).
 """
 
 import re
@@ -11,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "aidtrack"
 SCRIPTS = sorted(ROOT.glob("*/static/**/*.js"))
-TEMPLATES = sorted(ROOT.glob("*/templates/**/*.html"))
+TEMPLATES = sorted([*ROOT.glob("*/templates/**/*.html"), *ROOT.glob("templates/**/*.html")])
 PYTHON = sorted(path for path in ROOT.rglob("*.py") if "migrations" not in path.parts)
 
 
@@ -52,6 +54,28 @@ def test_leaflet_tooltips_and_popups_get_nodes_not_strings(path):
         assert re.match(r"el\(|document\.createTextNode\(|popup\(|\(\)\s*=>|content\b", argument), (
             f"{relative(path)}: {call.group(0)!r} may give Leaflet a string, which it reads as HTML"
         )
+
+
+# An inline script (a <script> without src; JSON data blocks from json_script are written by the filter, not here),
+# an on…= handler attribute, a style attribute, a <style> block.
+TEMPLATE_INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|<style\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=relative)
+def test_no_template_needs_inline_script_or_style(path):
+    assert offending_lines(path, TEMPLATE_INLINE) == []
+
+
+# A style given as text (a style attribute, or el()'s style option as a string) is refused by the policy: scripts set
+# styles through the CSSOM (element.style, el(…, { style: { … } })).
+SCRIPT_STYLE_TEXT = re.compile(
+    r"setAttribute\(\s*[\"']style|\bstyle\s*:\s*[`'\"]|\.style\.cssText|\beval\(|new Function\("
+)
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=relative)
+def test_no_script_sets_styles_as_text_or_evaluates_strings(path):
+    assert offending_lines(path, SCRIPT_STYLE_TEXT) == []
 
 
 TEMPLATE_UNESCAPED = re.compile(r"\|\s*safe\b|autoescape\s+off|\|\s*safeseq\b")
