@@ -43,7 +43,7 @@ def _cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "; ".join(_cell(item) for item in value)
+        return "; ".join(str(_cell(item)) for item in value)
     if isinstance(value, dict):
         return value.get("name") or value.get("pcode") or value.get("reference") or json.dumps(value, cls=JSONEncoder)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
