@@ -208,10 +208,10 @@ def test_hostile_names_are_text_on_the_public_map(watched, live_server, hostile_
     open_map(page, f"{live_server.url}{MAP}&layers=incidents,conflict&map=12/33.65/36.65")
     page.locator(".incident-marker:not(.legend-marker)").first.click()
     # The popup reads the whole record from the API.
-    page.wait_for_function("document.querySelector('.leaflet-popup-content dl') !== null")
+    page.wait_for_selector(".leaflet-popup-content dl")
     assert_inert(page, INCIDENT)
     page.locator(".conflict-marker").first.click()
-    page.wait_for_function("document.querySelector('.conflict-popup') !== null")
+    page.wait_for_selector(".conflict-popup")
     assert_inert(page, CONFLICT)
 
     # District labels from zoom 8.
@@ -256,7 +256,7 @@ def test_hostile_names_are_text_in_the_map_picker_and_the_community_search(watch
     assert page.locator("#map-picker .leaflet-tooltip").text_content() == GOVERNORATE
     # A click sets the point and looks up its admin areas and nearest community.
     page.locator("#map-picker path.leaflet-interactive").first.click()
-    page.wait_for_function("document.querySelector('#placement [data-level=admin1]').textContent.includes('SY01')")
+    page.locator("#placement [data-level=admin1]", has_text="SY01").wait_for()
     assert_inert(page, GOVERNORATE, DISTRICT)
     page.fill("#id_stated_area", "C0001")
     page.wait_for_selector(".suggestions li[role=option]")
