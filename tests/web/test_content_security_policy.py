@@ -117,3 +117,13 @@ def test_the_map_page_with_a_tile_server_allows_its_tiles(client, db, settings):
 def test_violations_are_reported_where_the_setting_says(client, db, settings):
     settings.CONTENT_SECURITY_POLICY = content_security_policy(report_uri="https://reports.example.org/csp")
     assert policy(client.get("/"))["report-uri"] == "https://reports.example.org/csp"
+
+
+def test_a_refused_form_gets_a_page_of_ours_under_the_policy(db):
+    """Django's own CSRF failure page carries an inline <style>, which the policy would refuse."""
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/staff/login/", {"username": "x", "password": "y"})
+    page = response.content.decode()
+    assert response.status_code == 403 and "Your form could not be sent" in page
+    assert "<style" not in page and policy(response) == STRICT
