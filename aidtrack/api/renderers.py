@@ -58,7 +58,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 
 def _escape_line(line: str) -> str:
     # Quotes and spaces aside: a reader that splits a quoted field's lines itself may unquote what follows.
-    body = line.splitlines()[0].lstrip(' "') if line.strip("\r\n") else ""
+    body = next(iter(line.splitlines()), "").lstrip(' "')
     if body.startswith(FORMULA_STARTS):
         try:
             float(body)

@@ -73,7 +73,6 @@ def test_agreements_download_as_csv_xlsx_and_geopackage(agreement_with_everythin
     assert names == ["Cessation of hostilities"]
 
 
-@pytest.mark.parametrize("value", ["%", "SY%", "SY0_", "\\", "SY01\\", "%25", "'; --", "\x00"])
 @pytest.mark.parametrize(
     "path,field",
     [
@@ -85,10 +84,12 @@ def test_agreements_download_as_csv_xlsx_and_geopackage(agreement_with_everythin
         ("/api/v1/statistics/conflict-events-by-governorate/", "pcode"),
     ],
 )
-def test_a_wildcard_or_backslash_in_a_pcode_filter_is_a_clear_400(world, client_for, path, field, value):
-    body = assert_clear_400(client_for("anonymous").get(path, {field: value}), field)
-    if value != "\x00":
-        assert "P-code" in body["errors"][field][0]
+def test_a_wildcard_or_backslash_in_a_pcode_filter_is_a_clear_400(world, client_for, path, field):
+    client = client_for("anonymous")
+    for value in ["%", "SY%", "SY0_", "\\", "SY01\\", "%25", "'; --", "\x00"]:
+        body = assert_clear_400(client.get(path, {field: value}), field)
+        if value != "\x00":
+            assert "P-code" in body["errors"][field][0], value
 
 
 @pytest.mark.parametrize("value", ["%", "SY_", "\\", "SY01%"])
@@ -99,30 +100,31 @@ def test_wildcards_in_admin_area_filters_match_only_themselves(world, client_for
     assert response.json()["results"] == []
 
 
-@pytest.mark.parametrize(
-    "path,params,field",
-    [
-        ("/api/v1/incidents/", {"organization": HUGE}, "organization"),
-        ("/api/v1/incidents/", {"party": BIGINT_OVERFLOW}, "party"),
-        ("/api/v1/incidents/", {"organization": "-1"}, "organization"),
-        ("/api/v1/incidents/", {"organization": "1.5"}, "organization"),
-        ("/api/v1/convoys/", {"organization": HUGE}, "organization"),
-        ("/api/v1/convoys/", {"area": HUGE}, "area"),
-        ("/api/v1/areas/", {"party": HUGE}, "party"),
-        ("/api/v1/conflict-events/", {"min_fatalities": HUGE}, "min_fatalities"),
-        ("/api/v1/statistics/incidents-by-month/", {"organization": HUGE}, "organization"),
-        ("/api/v1/statistics/convoys-by-month/", {"area": HUGE}, "area"),
-        ("/api/v1/admin-areas/", {"level": HUGE}, "level"),
-        ("/api/v1/incidents/", {"page_size": HUGE}, "page_size"),
-        ("/api/v1/incidents/", {"bbox": f"{HUGE},1,2,3"}, "bbox"),
-        ("/api/v1/incidents/", {"bbox": "1e400,1,2,3"}, "bbox"),
-        ("/api/v1/incidents/", {"date_from": "99999-01-01"}, "date_from"),
-        ("/api/v1/incidents/", {"updated_since": "9999-12-31T25:00:00"}, "updated_since"),
-    ],
-)
-def test_numbers_too_large_or_malformed_in_filters_are_a_clear_400(world, client_for, path, params, field):
-    for role in ("anonymous", "admin"):
-        assert_clear_400(client_for(role).get(path, params), field)
+TOO_LARGE_OR_MALFORMED = [
+    ("/api/v1/incidents/", {"organization": HUGE}, "organization"),
+    ("/api/v1/incidents/", {"party": BIGINT_OVERFLOW}, "party"),
+    ("/api/v1/incidents/", {"organization": "-1"}, "organization"),
+    ("/api/v1/incidents/", {"organization": "1.5"}, "organization"),
+    ("/api/v1/convoys/", {"organization": HUGE}, "organization"),
+    ("/api/v1/convoys/", {"area": HUGE}, "area"),
+    ("/api/v1/areas/", {"party": HUGE}, "party"),
+    ("/api/v1/conflict-events/", {"min_fatalities": HUGE}, "min_fatalities"),
+    ("/api/v1/statistics/incidents-by-month/", {"organization": HUGE}, "organization"),
+    ("/api/v1/statistics/convoys-by-month/", {"area": HUGE}, "area"),
+    ("/api/v1/admin-areas/", {"level": HUGE}, "level"),
+    ("/api/v1/incidents/", {"page_size": HUGE}, "page_size"),
+    ("/api/v1/incidents/", {"bbox": f"{HUGE},1,2,3"}, "bbox"),
+    ("/api/v1/incidents/", {"bbox": "1e400,1,2,3"}, "bbox"),
+    ("/api/v1/incidents/", {"date_from": "99999-01-01"}, "date_from"),
+    ("/api/v1/incidents/", {"updated_since": "9999-12-31T25:00:00"}, "updated_since"),
+]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "admin"])
+def test_numbers_too_large_or_malformed_in_filters_are_a_clear_400(world, client_for, role):
+    client = client_for(role)
+    for path, params, field in TOO_LARGE_OR_MALFORMED:
+        assert_clear_400(client.get(path, params), field)
 
 
 @pytest.mark.parametrize(
