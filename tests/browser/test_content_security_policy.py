@@ -182,3 +182,16 @@ def _request_for(username):
     request = RequestFactory().get("/admin/")
     request.user = get_user_model().objects.get(username=username)
     return request
+
+
+def test_a_configured_tile_server_loads_under_the_policy(policed, live_server, settings):
+    """Tiles from another origin (here the same server under another name) are allowed, and nothing else is."""
+    from aidtrack.web.content_policy import content_security_policy
+
+    load_demo()
+    port = live_server.url.rsplit(":", 1)[1]
+    settings.AIDTRACK_MAP_TILE_URL = f"http://127.0.0.1:{port}/static/web/favicon.svg?tile={{z}}/{{x}}/{{y}}"
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(tile_url=settings.AIDTRACK_MAP_TILE_URL)
+    visit(policed, f"{live_server.url}/?as_of=2016-09-19", "#map-app[data-ready=true]")
+    policed.wait_for_selector("img.leaflet-tile-loaded")
+    assert policed.hosts == {live_server.url.split("/")[2], f"127.0.0.1:{port}"}
