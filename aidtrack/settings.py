@@ -23,6 +23,8 @@ import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 
+from aidtrack.web.content_policy import content_security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("AIDTRACK_VAR_DIR", BASE_DIR / "var"))
 
@@ -114,6 +116,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The map reads whole GeoJSON lists: compressed (with Django's BREACH mitigation), and with an ETag so that a
     # reload revalidates (304) instead of downloading them again.
@@ -147,7 +150,8 @@ WSGI_APPLICATION = "aidtrack.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of third-party templates (see each file for why).
+        "DIRS": [BASE_DIR / "aidtrack" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -258,7 +262,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "aidtrack.api.schema.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["aidtrack.api.filters.FilterBackend"],
     "EXCEPTION_HANDLER": "aidtrack.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -303,6 +307,12 @@ if PRODUCTION:
 # layer by giving its URL template (e.g. https://tiles.example.org/{z}/{x}/{y}.png) and the attribution it requires.
 AIDTRACK_MAP_TILE_URL = os.environ.get("AIDTRACK_MAP_TILE_URL", "")
 AIDTRACK_MAP_TILE_ATTRIBUTION = os.environ.get("AIDTRACK_MAP_TILE_ATTRIBUTION", "")
+
+# Content-Security-Policy (django-csp) on every response: see aidtrack/web/content_policy.py. Browsers send a report
+# of each blocked resource to AIDTRACK_CSP_REPORT_URI when it is set (any collector that takes CSP reports).
+CONTENT_SECURITY_POLICY = content_security_policy(
+    tile_url=AIDTRACK_MAP_TILE_URL, report_uri=os.environ.get("AIDTRACK_CSP_REPORT_URI", "")
+)
 
 AIDTRACK_NEAREST_COMMUNITY_KM = float(os.environ.get("AIDTRACK_NEAREST_COMMUNITY_KM", "5"))
 # Importers refuse files larger than this (bytes); a command can raise it with --max-bytes.

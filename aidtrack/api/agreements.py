@@ -86,6 +86,23 @@ ComplianceSerializer = doc_serializer(
 )
 
 
+# Downloads (CSV, XLSX, GeoPackage): one row per agreement, its conditions as their descriptions.
+COLUMNS = [
+    ("id", "#meta+id"),
+    ("name", "#event+name"),
+    ("starts_at", "#date+start"),
+    ("ends_at", "#date+end"),
+    ("announced_on", "#date+announced"),
+    ("brokers", "#org+name+broker"),
+    ("summary", "#description"),
+    ("source", "#meta+source"),
+    ("area_ids", "#loc+id"),
+    ("governorate_pcodes", "#adm1+code"),
+    ("excluded_party_ids", "#group+id+excluded"),
+    ("conditions", "#indicator+condition"),
+]
+
+
 @extend_schema_view(
     list=extend_schema(summary="Agreements (cessations of hostilities)"),
     retrieve=extend_schema(summary="One agreement with its conditions"),
@@ -104,6 +121,16 @@ class AgreementViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def paginate_queryset(self, queryset):
         return super().paginate_queryset(queryset) if self.wants_json else None
+
+    def export_columns(self):
+        return COLUMNS
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if not self.wants_json:
+            for row in response.data:
+                row["conditions"] = [condition["description"] for condition in row["conditions"]]
+        return response
 
     @extend_schema(
         summary="Day by day: did each condition hold? Counted from the records you may see",

@@ -9,10 +9,13 @@ field therefore cannot reveal a hidden record.
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django_filters.fields import MultipleChoiceField
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
 
 from aidtrack.areas.models import AccessStatus, Area
 from aidtrack.convoys.models import ConvoyStatus, Modality
@@ -23,6 +26,37 @@ from aidtrack.incidents.selectors import incidents_matching_pcode, incidents_mat
 from aidtrack.orgs.audience import audience_of
 from aidtrack.orgs.models import OrganizationType, PartyType, Visibility
 from aidtrack.violence.selectors import PLACED_LEVELS, conflict_events_in_area, conflict_events_matching_text
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, with the form's own error messages.
+
+    django-filter formats every message again with ``%`` (``translate_validation``), so a message quoting the
+    value given (``No admin area has the P-code 'SY%'``) raised TypeError: a 500 for a % in a filter. Django has
+    already formatted them; they are passed on as they are.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise exceptions.ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
+        return filterset.qs
+
+
+# Ids are 64-bit in the database: a larger number (or a negative one) is an input error, not a query to run.
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    field_class = IdField
 
 
 class BBoxField(forms.CharField):
@@ -95,6 +129,12 @@ class AnyTextMultipleField(MultipleChoiceField):
     def valid_value(self, value):
         return True
 
+    def validate(self, value):
+        super().validate(value)
+        # As for every text field: PostgreSQL cannot compare text holding a NUL character.
+        for item in value:
+            ProhibitNullCharactersValidator()(item)
+
 
 @extend_schema_field(OpenApiTypes.STR)
 class AnyTextMultipleFilter(filters.MultipleChoiceFilter):
@@ -117,8 +157,8 @@ class IncidentFilter(AudienceFilterSet):
     pcode = PcodeFilter(method="filter_pcode", help_text="P-code at any level; a governorate matches all inside it.")
     kind = filters.ChoiceFilter(choices=IncidentKind.choices)
     category = filters.MultipleChoiceFilter(choices=Category.choices, help_text="Repeat for several categories.")
-    organization = filters.NumberFilter(field_name="organization_id", help_text="Reporting organization id.")
-    party = filters.NumberFilter(field_name="perpetrator_id", help_text="Perpetrator (party) id.")
+    organization = IdFilter(field_name="organization_id", help_text="Reporting organization id.")
+    party = IdFilter(field_name="perpetrator_id", help_text="Perpetrator (party) id.")
     verification = filters.ChoiceFilter(field_name="verification_status", choices=VerificationStatus.choices)
     visibility = filters.ChoiceFilter(choices=Visibility.choices)
     search = filters.CharFilter(method="filter_search", help_text="Words in the title, summary or reference.")
@@ -194,11 +234,11 @@ class ConvoyFilter(AudienceFilterSet):
         "events and removals up to then (people reached only once delivered).",
     )
     modality = filters.ChoiceFilter(choices=Modality.choices)
-    organization = filters.NumberFilter(method="filter_organization", help_text="Lead or partner organization id.")
+    organization = IdFilter(method="filter_organization", help_text="Lead or partner organization id.")
     month_from = filters.DateFilter(field_name="plan_month", lookup_expr="gte", help_text="Plan month on or after.")
     month_to = filters.DateFilter(field_name="plan_month", lookup_expr="lte", help_text="Plan month on or before.")
     pcode = PcodeFilter(method="filter_pcode", help_text="Destination community or area in this admin area.")
-    area = filters.NumberFilter(field_name="destinations__area", distinct=True, help_text="Destination area id.")
+    area = IdFilter(field_name="destinations__area", distinct=True, help_text="Destination area id.")
     search = filters.CharFilter(method="filter_search", help_text="Words in the reference, title or origin.")
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
@@ -235,7 +275,7 @@ class AreaFilter(filters.FilterSet):
         choices=AccessStatus.choices, method="filter_noop", help_text="Status on the as_of date (default today)."
     )
     governorate = PcodeFilter(field_name="governorate", help_text="Governorate P-code.")
-    party = filters.NumberFilter(field_name="besieging_parties", distinct=True, help_text="Besieging party id.")
+    party = IdFilter(field_name="besieging_parties", distinct=True, help_text="Besieging party id.")
     search = filters.CharFilter(field_name="name_en", lookup_expr="icontains")
     as_of = filters.DateFilter(method="filter_noop", help_text="Show the register as it stood on this date.")
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import orjson
 from django.utils.functional import Promise
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -42,7 +43,7 @@ def _cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "; ".join(_cell(item) for item in value)
+        return "; ".join(str(_cell(item)) for item in value)
     if isinstance(value, dict):
         return value.get("name") or value.get("pcode") or value.get("reference") or json.dumps(value, cls=JSONEncoder)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
@@ -55,14 +56,26 @@ def _cell(value):
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-def escape_formula(value):
-    """Text that a spreadsheet would run as a formula, made inert by a leading apostrophe; numbers unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+def _escape_line(line: str) -> str:
+    # Quotes and spaces aside: a reader that splits a quoted field's lines itself may unquote what follows.
+    body = next(iter(line.splitlines()), "").lstrip(' "')
+    if body.startswith(FORMULA_STARTS):
         try:
-            float(value)
+            float(body)
         except ValueError:
-            return "'" + value
-    return value
+            return "'" + line
+    return line
+
+
+def escape_formula(value):
+    """Text that a spreadsheet would run as a formula, made inert by a leading apostrophe; numbers unchanged.
+
+    Every line of the text is checked, not only the first: after a carriage return or a newline inside a field,
+    a reader that splits lines itself (or a spreadsheet told to) starts a new row with that line.
+    """
+    if not isinstance(value, str):
+        return value
+    return "".join(_escape_line(line) for line in value.splitlines(keepends=True))
 
 
 def _columns(view, rows):
@@ -110,7 +123,9 @@ class CSVRenderer(renderers.BaseRenderer):
         rows, _ = _rows(data)
         columns = _columns(view, rows)
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        # RFC 4180's CRLF rows: the csv module then quotes every field holding a carriage return or a newline
+        # (with "\n" rows, Python before 3.12 leaves a field with a bare "\r" unquoted, and readers split it).
+        writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow([key for key, _ in columns])
         writer.writerow([hxl for _, hxl in columns])
         for row in rows:
@@ -151,6 +166,9 @@ def _xlsx_cell(value):
     value = escape_formula(_cell(value))
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        # Control characters that a workbook cannot hold (openpyxl refuses them) are shown as replaced.
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return value
 
 

@@ -1,13 +1,14 @@
 """URL routes of the REST API, version 1, and its documentation."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from aidtrack.api.agreements import AgreementViewSet
 from aidtrack.api.areas import AreaViewSet
 from aidtrack.api.conflict_events import ConflictEventViewSet
 from aidtrack.api.convoys import ConvoyViewSet
+from aidtrack.api.docs import RedocView, SwaggerView
 from aidtrack.api.imports import ImportRunView, IncidentImportView, TableImportView
 from aidtrack.api.incidents import IncidentViewSet
 from aidtrack.api.reference import AdminAreaViewSet, OrganizationViewSet, PartyViewSet
@@ -32,8 +33,8 @@ router.register("tokens", TokenViewSet, basename="token")
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),
-    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("v1/docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("v1/imports/incidents/", IncidentImportView.as_view(), name="incident-import"),
     *[
         path(f"v1/imports/{kind}/", TableImportView.as_view(kind=kind), name=f"{kind}-import")

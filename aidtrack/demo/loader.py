@@ -42,6 +42,10 @@ GEOMETRY_SOURCE = (
 )
 
 
+# Where the register's figures come from, as a reader can look it up: the public reporting itself.
+POPULATION_SOURCE = "OCHA besieged list, autumn 2016 (public reporting)"
+
+
 @dataclass
 class LoadResult:
     loaded: bool
@@ -203,7 +207,7 @@ class _Loader:
                 longitude=row["lon"],
                 population=row["population"],
                 population_date=datetime.date(2016, 10, 31),
-                population_source="OCHA, autumn 2016 (as listed in DOMAIN.md)",
+                population_source=row.get("population_source", POPULATION_SOURCE),
                 notes=row.get("notes", ""),
                 communities=[self.places[p] for p in row["communities"]],
                 besieging_parties=[self.parties[p] for p in row["besieged_by"]],
@@ -351,6 +355,6 @@ class _Loader:
                 condition.areas.set([self.areas[a] for a in spec.get("areas", [])])
 
     def load_conflict_events(self):
-        """The violence layer: only events that DOMAIN.md states, labelled as a demonstration (see fixtures/)."""
+        """The violence layer: only events the public reporting states, labelled as a demonstration (see fixtures/)."""
         events = [{**row, "event_date": _day(row["event_date"])} for row in self.scenario.get("conflict_events", [])]
         conflict_events_save(events=events)

@@ -1,5 +1,6 @@
 """The public map in headless Chromium, on the September 2016 demo data."""
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -181,6 +182,32 @@ def test_a_filter_changes_the_summary_and_the_downloads(page, live_server):
     assert page.console_errors == []
 
 
+def convoy_summary(page):
+    rows = page.locator("#summary .convoy-summary tr")
+    return {rows.nth(i).get_attribute("data-key"): int(rows.nth(i).locator(".num").inner_text()) for i in range(4)}
+
+
+def test_the_convoy_summary_counts_the_steps_between_from_and_as_of(page, live_server):
+    load_demo()
+    open_map(page, f"{live_server.url}/?from=2016-09-01&to=2016-09-30&as_of=2016-09-30")
+    assert convoy_summary(page) == {"requested": 9, "approved": 6, "delivered": 3, "stopped": 4}
+    # From 20 September: every request was made before; CV-2016-09-011 was approved again after its hold and
+    # delivered, CV-2016-09-001 blocked. Earlier deliveries, denials and the attack are not counted.
+    open_map(page, f"{live_server.url}/?from=2016-09-20&to=2016-09-30&as_of=2016-09-30")
+    assert convoy_summary(page) == {"requested": 0, "approved": 1, "delivered": 1, "stopped": 1}
+    assert "20 September 2016 – 30 September 2016" in page.locator("#summary").inner_text()
+    screenshot(page, "map-convoy-summary-from-20-september")
+
+
+def test_the_summary_shows_nothing_for_a_layer_that_is_off(page, live_server):
+    load_demo()
+    open_map(page, f"{live_server.url}/?from=2016-09-01&to=2016-09-30&as_of=2016-09-30")
+    summary = page.locator("#summary").inner_text()
+    assert "null" not in summary and "undefined" not in summary
+    assert summary.rstrip().endswith(page.locator("#summary .incident-summary tr").last.inner_text().strip())
+    assert page.console_errors == []
+
+
 def test_a_permalink_restores_the_view(page, live_server, browser):
     load_demo()
     open_map(page, f"{live_server.url}/?from=2016-09-01&to=2016-09-30&as_of=2016-09-19")
@@ -189,7 +216,7 @@ def test_a_permalink_restores_the_view(page, live_server, browser):
     page.locator("input[name=layer][value=incidents]").uncheck()
     page.locator("#map").focus()
     page.keyboard.press("+")
-    page.wait_for_function("new URLSearchParams(location.search).has('map')")
+    page.wait_for_url(re.compile(r"[?&]map="))
     link = page.url
     other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     other.goto(link)

@@ -80,7 +80,7 @@ def test_the_layer_is_off_and_unread_until_turned_on_then_follows_the_dates(watc
     page.locator("input[name=layer][value=conflict]").check()
     page.wait_for_selector("#map-app[data-conflict='3']")
     assert drawn(app)["incidents"] == 17, "the incidents layer is unchanged"
-    page.wait_for_function("document.querySelectorAll('#map .conflict-marker, #map .conflict-cluster').length > 0")
+    page.locator("#map .conflict-marker, #map .conflict-cluster").first.wait_for()
     assert markers_shown(page) == 3  # the demo's event and two test events; the August one is outside the range
     assert "conflict" in parse_qs(urlparse(page.url).query)["layers"][0].split(",")
     assert page.locator("#summary .conflict-total").inner_text() == "3"

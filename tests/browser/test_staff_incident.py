@@ -28,7 +28,7 @@ def test_report_an_incident_by_clicking_the_map(page, live_server):
     sign_in(page, live_server, "reporter.sarc")
     screenshot(page, "staff-dashboard")
     page.click("text=Report an incident")
-    page.wait_for_function("document.getElementById('map-picker').picker !== undefined")
+    page.wait_for_selector("#map-picker.leaflet-container")  # the picker is kept on the element as the map starts
     page.wait_for_selector("#map-picker path.leaflet-interactive")  # governorate outlines drawn
     page.evaluate(f"document.getElementById('map-picker').picker.map.setView([{MADAYA[0]}, {MADAYA[1]}], 10)")
     x, y = page.evaluate(
@@ -39,7 +39,7 @@ def test_report_an_incident_by_clicking_the_map(page, live_server):
     )
     page.locator("#map-picker").click(position={"x": x, "y": y})
 
-    page.wait_for_function("document.querySelector('#placement [data-level=admin1]').textContent.includes('SY03')")
+    page.locator("#placement [data-level=admin1]", has_text="SY03").wait_for()
     assert page.locator("#placement [data-level=admin1]").inner_text().startswith("Rural Damascus (SY03)")
     assert page.locator("#placement [data-level=community]").inner_text().startswith("Madaya (C2450)")
     assert abs(float(page.input_value("#id_latitude")) - MADAYA[0]) < 0.01
@@ -71,7 +71,7 @@ def test_community_search_suggests_madaya_for_a_variant_spelling(page, live_serv
     assert page.locator(".suggestions li").first.inner_text().startswith("Madaya (C2450)")
     page.locator(".suggestions li").first.dispatch_event("mousedown")
     assert page.input_value("#id_stated_area") == "Madaya (C2450)"
-    page.wait_for_function("document.querySelector('#placement [data-level=community]').textContent.includes('C2450')")
+    page.locator("#placement [data-level=community]", has_text="C2450").wait_for()
     assert page.locator("#placement [data-level=admin1]").inner_text().startswith("Rural Damascus (SY03)")
     screenshot(page, "staff-community-search")
     assert page.console_errors == []

@@ -149,3 +149,20 @@ def test_the_accounts_roles(demo):
         "reviewer": {("OCHA", "reviewer"), ("SARC", "reviewer")},
         "admin.sarc": {("SARC", "org_admin")},
     }
+
+
+def test_every_source_the_demo_gives_cites_public_reporting_not_a_file_readers_do_not_have(demo):
+    from django.apps import apps
+
+    texts = []
+    for model in apps.get_models():
+        if not model._meta.app_label.startswith(("areas", "convoys", "incidents", "agreements", "violence", "geo")):
+            continue
+        fields = [f.name for f in model._meta.get_fields() if f.get_internal_type() in {"CharField", "TextField"}]
+        for row in model.objects.values(*fields):
+            texts += [value for value in row.values() if isinstance(value, str)]
+    assert texts
+    assert [text for text in texts if ".md" in text or "DOMAIN" in text] == []
+    sources = {area.name_en: area.population_source for area in Area.objects.all()}
+    assert sources["Madaya"] == "OCHA besieged list, autumn 2016 (public reporting)"
+    assert sources["Urum al-Kubra and surroundings"].startswith("UN and SARC statements on the convoy")

@@ -49,7 +49,9 @@ export class MapPicker {
     const outlines = await response.json();
     L.geoJSON(outlines, {
       style: { color: "#5b6474", weight: 1, fillColor: "#dfe4ec", fillOpacity: 0.5 },
-      onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name_en, { sticky: true }),
+      // A text node, not a string: Leaflet reads a string as HTML, and the names come from boundary files.
+      onEachFeature: (feature, layer) =>
+        layer.bindTooltip(document.createTextNode(feature.properties.name_en), { sticky: true }),
     })
       .on("click", (event) => this.pick(event.latlng.lat, event.latlng.lng))
       .addTo(this.map);

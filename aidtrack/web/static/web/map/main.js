@@ -182,7 +182,7 @@ class MapApp {
     await this.layers.incidents.drawn;
     this.timeline.show(state);
     this.filters.show(state);
-    this.summary.show(summarize(shown, state.asOf), state);
+    this.summary.show(summarize(shown, state), state);
     this.legend.show(state, choropleth);
     this.downloads.show(state);
     for (const [name, n] of Object.entries(counts)) this.app.dataset[name] = String(n);

@@ -27,16 +27,21 @@ const STAGES = [
   ["ended", ["delivered", "partially_delivered", "blocked", "attacked", "denied", "no_response", "cancelled"]],
 ];
 
-export function convoyPipeline(convoy, day) {
+// The first event of each stage up to `day` (from `from` on, when given).
+export function convoyPipeline(convoy, day, from = null) {
   const stages = {};
   for (const event of convoy.events) {
-    if (dayOf(event.occurred_at) > day) continue;
+    const when = dayOf(event.occurred_at);
+    if (when > day || (from && when < from)) continue;
     for (const [stage, statuses] of STAGES) {
       if (statuses.includes(event.to_status) && !stages[stage]) stages[stage] = event;
     }
   }
   return stages;
 }
+
+const DELIVERED = ["delivered", "partially_delivered"];
+const STOPPED = ["denied", "no_response", "blocked", "attacked"];
 
 export function convoyGovernorates(convoy, areasById) {
   const codes = new Set();
@@ -103,16 +108,17 @@ export function visibleConflictEvents(events, state) {
   );
 }
 
-export function summarize({ areas, convoys, incidents, conflict }, day) {
+// People by status on the "as of" day; the convoy steps and incidents from the first day to that day.
+export function summarize({ areas, convoys, incidents, conflict }, { from, asOf }) {
   const people = {};
   for (const { area, status } of areas) people[status] = (people[status] || 0) + (area.population || 0);
   const convoyCounts = { requested: 0, approved: 0, delivered: 0, stopped: 0 };
-  for (const { convoy, status } of convoys) {
-    const stages = convoyPipeline(convoy, day);
+  for (const { convoy } of convoys) {
+    const stages = convoyPipeline(convoy, asOf, from);
     if (stages.requested) convoyCounts.requested += 1;
     if (stages.approved) convoyCounts.approved += 1;
-    if (status === "delivered" || status === "partially_delivered") convoyCounts.delivered += 1;
-    if (["denied", "no_response", "blocked", "attacked"].includes(status)) convoyCounts.stopped += 1;
+    if (stages.ended && DELIVERED.includes(stages.ended.to_status)) convoyCounts.delivered += 1;
+    if (stages.ended && STOPPED.includes(stages.ended.to_status)) convoyCounts.stopped += 1;
   }
   const byCategory = new Map();
   for (const incident of incidents) {

@@ -1,6 +1,8 @@
 // How each status and category looks. Colours are from the Okabe-Ito palette, which stays distinct for the
 // common forms of colour blindness, and every status also has its own shape, line pattern and letter, so that
-// nothing is told by colour alone.
+// nothing is told by colour alone. Shapes are built as SVG nodes, never as markup strings.
+
+import { svg } from "./dom.js";
 
 export const AREA_STYLE = {
   besieged: { colour: "#D55E00", shape: "square", letter: "B" },
@@ -58,13 +60,13 @@ export function shapeSVG(shape, size, colour) {
   const s = size;
   const h = s / 2;
   const body = {
-    square: `<rect x="2" y="2" width="${s - 4}" height="${s - 4}"/>`,
-    diamond: `<polygon points="${h},1 ${s - 1},${h} ${h},${s - 1} 1,${h}"/>`,
-    triangle: `<polygon points="${h},1 ${s - 1},${s - 2} 1,${s - 2}"/>`,
-    circle: `<circle cx="${h}" cy="${h}" r="${h - 2}"/>`,
-  }[shape];
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${s}" height="${s}" viewBox="0 0 ${s} ${s}" aria-hidden="true">`
-    + `<g fill="${colour}" fill-opacity="0.55" stroke="${colour}" stroke-width="2">${body}</g></svg>`;
+    square: () => svg("rect", { x: 2, y: 2, width: s - 4, height: s - 4 }),
+    diamond: () => svg("polygon", { points: `${h},1 ${s - 1},${h} ${h},${s - 1} 1,${h}` }),
+    triangle: () => svg("polygon", { points: `${h},1 ${s - 1},${s - 2} 1,${s - 2}` }),
+    circle: () => svg("circle", { cx: h, cy: h, r: h - 2 }),
+  }[shape]();
+  return svg("svg", { width: s, height: s, viewBox: `0 0 ${s} ${s}`, "aria-hidden": "true" },
+    svg("g", { fill: colour, "fill-opacity": "0.55", stroke: colour, "stroke-width": 2 }, body));
 }
 
 // Conflict events (the ACLED violence layer) are crosses in near-black with a white halo: no colour, no letter and
@@ -85,9 +87,15 @@ export function conflictSize(fatalities) {
 export function crossSVG(size) {
   const a = 2.5;
   const b = size - 2.5;
-  const path = `M${a} ${a}L${b} ${b}M${b} ${a}L${a} ${b}`;
+  const d = `M${a} ${a}L${b} ${b}M${b} ${a}L${a} ${b}`;
   const width = size >= 20 ? 3.5 : 2.5;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" aria-hidden="true">`
-    + `<path d="${path}" stroke="#fff" stroke-width="${width + 2.5}" stroke-linecap="round"/>`
-    + `<path d="${path}" stroke="#1f2328" stroke-width="${width}" stroke-linecap="round"/></svg>`;
+  return svg("svg", { width: size, height: size, viewBox: `0 0 ${size} ${size}`, "aria-hidden": "true" },
+    svg("path", { d, stroke: "#fff", "stroke-width": width + 2.5, "stroke-linecap": "round" }),
+    svg("path", { d, stroke: "#1f2328", "stroke-width": width, "stroke-linecap": "round" }));
+}
+
+// A stretch of a convoy line, with the status group's colour and dash pattern, for the legend.
+export function lineSVG(group) {
+  return svg("svg", { width: 34, height: 10, "aria-hidden": "true" },
+    svg("line", { x1: 0, y1: 5, x2: 34, y2: 5, stroke: group.colour, "stroke-width": 4, "stroke-dasharray": group.dashArray }));
 }

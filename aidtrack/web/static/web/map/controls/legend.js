@@ -2,18 +2,16 @@
 // shading.
 
 import { el, formatNumber } from "../dom.js";
-import { AREA_STYLE, CONFLICT_SIZES, CONVOY_GROUPS, INCIDENT_GROUPS, areaSize, crossSVG, shapeSVG } from "../style.js";
+import {
+  AREA_STYLE, CONFLICT_SIZES, CONVOY_GROUPS, INCIDENT_GROUPS, areaSize, crossSVG, lineSVG, shapeSVG,
+} from "../style.js";
 
 const LABELS = {
   governorateOnly: "incidents known only by their governorate, beside its name: not drawn at a place, as the " +
     "governorate's centre could lie far from it.",
 };
 
-function svg(markup) {
-  const holder = el("span", { class: "swatch" });
-  holder.innerHTML = markup; // built from our own constants only
-  return holder;
-}
+const swatch = (drawing) => el("span", { class: "swatch" }, drawing);
 
 export class Legend {
   constructor(root, { labels }) {
@@ -26,14 +24,14 @@ export class Legend {
     if (state.layers.has("areas")) {
       parts.push(el("h4", {}, "Areas (size: population)"), el("ul", {},
         Object.entries(AREA_STYLE).map(([status, style]) =>
-          el("li", {}, svg(shapeSVG(style.shape, 18, style.colour)), el("b", {}, style.letter), " ", this.labels.areaStatuses[status]))),
+          el("li", {}, swatch(shapeSVG(style.shape, 18, style.colour)), el("b", {}, style.letter), " ", this.labels.areaStatuses[status]))),
       el("p", { class: "sizes" }, [10000, 100000, 300000].map((n) =>
-        el("span", {}, svg(shapeSVG("circle", areaSize(n), "#777")), formatNumber(n)))));
+        el("span", {}, swatch(shapeSVG("circle", areaSize(n), "#777")), formatNumber(n)))));
     }
     if (state.layers.has("convoys")) {
       parts.push(el("h4", {}, "Convoys (line from origin)"), el("ul", {},
         CONVOY_GROUPS.map((group) => el("li", {},
-          svg(`<svg width="34" height="10" aria-hidden="true"><line x1="0" y1="5" x2="34" y2="5" stroke="${group.colour}" stroke-width="4" ${group.dashArray ? `stroke-dasharray="${group.dashArray}"` : ""}/></svg>`),
+          swatch(lineSVG(group)),
           el("b", {}, group.letter), " ", group.group))));
     }
     if (state.layers.has("incidents")) {
@@ -44,7 +42,7 @@ export class Legend {
     }
     if (state.layers.has("conflict")) {
       parts.push(el("h4", {}, "Conflict events (ACLED format; not access incidents)"), el("ul", { class: "conflict-legend" },
-        CONFLICT_SIZES.map((step) => el("li", {}, svg(crossSVG(step.size)), step.label)),
+        CONFLICT_SIZES.map((step) => el("li", {}, swatch(crossSVG(step.size)), step.label)),
         el("li", {}, el("span", { class: "conflict-cluster legend-marker" }, el("span", {}, el("b", {}, "4"))),
           "grouped conflict events (how many)")));
     }
@@ -52,7 +50,7 @@ export class Legend {
       let lower = 1;
       parts.push(el("h4", {}, choropleth.title), choropleth.bounds.length
         ? el("ul", {}, choropleth.bounds.map((bound, i) => {
-          const item = el("li", {}, el("span", { class: "box", style: `background:${choropleth.colours[i]}` }),
+          const item = el("li", {}, el("span", { class: "box", style: { background: choropleth.colours[i] } }),
             `${formatNumber(lower)} – ${formatNumber(bound)}`);
           lower = bound + 1;
           return item;

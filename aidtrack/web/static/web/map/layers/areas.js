@@ -1,7 +1,7 @@
 // Register areas: a shape per status (with its letter), sized by population, the besieging parties in the popup.
 // Markers are focusable: Tab reaches them and Enter opens the popup.
 
-import { L } from "../leaflet.js";
+import { L, nodeIcon } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
 import { AREA_STYLE, areaSize, shapeSVG } from "../style.js";
 import { daysBetween } from "../dates.js";
@@ -61,9 +61,9 @@ export class AreasLayer {
     for (const { area, status } of sorted) {
       const style = AREA_STYLE[status];
       const size = areaSize(area.population);
-      const icon = L.divIcon({
+      const icon = nodeIcon({
         className: `area-marker area-${status}`,
-        html: `${shapeSVG(style.shape, size, style.colour)}<b class="area-letter">${style.letter}</b>`,
+        content: () => [shapeSVG(style.shape, size, style.colour), el("b", { class: "area-letter" }, style.letter)],
         iconSize: [size, size],
       });
       const marker = L.marker([area.latitude, area.longitude], {

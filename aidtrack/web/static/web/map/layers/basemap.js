@@ -3,6 +3,7 @@
 
 import { L } from "../leaflet.js";
 import { getJSON } from "../api.js";
+import { el } from "../dom.js";
 
 const DISTRICT_ZOOM = 8;
 
@@ -32,8 +33,9 @@ export class BaseMap {
         pane: "boundaries",
         interactive: false,
         style: { color: "#8a93a3", weight: 1, fill: !country, fillColor: "#f3f1ea", fillOpacity: 1 },
+        // Names come from boundary files: a node, since Leaflet reads a string as HTML.
         onEachFeature: (feature, layer) =>
-          layer.bindTooltip(feature.properties.name_en, {
+          layer.bindTooltip(el("span", {}, feature.properties.name_en), {
             permanent: true,
             direction: "center",
             className: "gov-label",
@@ -67,7 +69,7 @@ export class BaseMap {
         interactive: false,
         style: { color: "#b3b9c4", weight: 0.8, dashArray: "3 3", fill: false },
         onEachFeature: (feature, layer) =>
-          layer.bindTooltip(feature.properties.name_en, {
+          layer.bindTooltip(el("span", {}, feature.properties.name_en), {
             permanent: true,
             direction: "center",
             className: "district-label",

@@ -1,7 +1,7 @@
 // A choropleth of incidents or people besieged per governorate or district, for the date range shown.
 
 import { L } from "../leaflet.js";
-import { formatNumber } from "../dom.js";
+import { el, formatNumber } from "../dom.js";
 import { CHOROPLETH_COLOURS } from "../style.js";
 
 export const MEASURES = {
@@ -64,7 +64,9 @@ export class ChoroplethLayer {
       },
       onEachFeature: (feature, path) => {
         const value = values.get(feature.properties.pcode) || 0;
-        path.bindTooltip(`${feature.properties.name_en}: ${formatNumber(value)} ${measure.what === "people" ? "people besieged" : "incidents"}`, { sticky: true });
+        const what = measure.what === "people" ? "people besieged" : "incidents";
+        // A node, not a string: Leaflet would read a string as HTML, and the name comes from a boundary file.
+        path.bindTooltip(el("span", {}, `${feature.properties.name_en}: ${formatNumber(value)} ${what}`), { sticky: true });
         path.options.className = "choropleth-area";
       },
     });

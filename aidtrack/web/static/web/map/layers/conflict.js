@@ -2,7 +2,7 @@
 // it on, so a first visit never reads them; then the events of the date range are read once per range (the "as of"
 // slider only filters what was read), drawn as crosses sized by fatalities and clustered in their own dark groups.
 
-import { L } from "../leaflet.js";
+import { L, nodeIcon } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
 import { conflictSize, crossSVG } from "../style.js";
 import { getFeatures, getJSON } from "../api.js";
@@ -44,9 +44,9 @@ function clusterIcon(cluster) {
   const markers = cluster.getAllChildMarkers();
   const fatalities = markers.reduce((sum, marker) => sum + (marker.options.fatalities || 0), 0);
   const count = markers.length;
-  return L.divIcon({
+  return nodeIcon({
     className: "conflict-cluster",
-    html: `<span title="${count} conflict events, ${killed(fatalities)}"><b>${count}</b></span>`,
+    content: () => el("span", { title: `${count} conflict events, ${killed(fatalities)}` }, el("b", {}, count)),
     iconSize: [28, 28],
   });
 }
@@ -89,7 +89,7 @@ export class ConflictLayer {
       const size = conflictSize(event.fatalities);
       const label = `${event.event_type}${event.sub_event_type ? ` (${event.sub_event_type})` : ""}`;
       marker = L.marker([event.latitude, event.longitude], {
-        icon: L.divIcon({ className: "conflict-marker", html: crossSVG(size), iconSize: [size, size] }),
+        icon: nodeIcon({ className: "conflict-marker", content: () => crossSVG(size), iconSize: [size, size] }),
         pane: "conflict",
         title: `Conflict event: ${label}, ${event.location || "place not named"}, ${event.event_date}, ${killed(event.fatalities)}`,
         alt: `Conflict event: ${label}`,

@@ -1,7 +1,7 @@
 // Convoy requests: a line from the origin to each destination, coloured and patterned by status as of the date,
 // with a lettered marker halfway that Tab can reach. The popup shows the pipeline, beneficiaries and removals.
 
-import { L } from "../leaflet.js";
+import { L, nodeIcon } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
 import { CONVOY_STYLE } from "../style.js";
 import { convoyPipeline } from "../model.js";
@@ -48,7 +48,7 @@ function popup(convoy, status, day, labels) {
     "div",
     { class: "popup" },
     el("h3", {}, convoy.reference, " ", el("small", {}, convoy.title)),
-    el("p", { class: "status-chip convoy-chip", style: `border-color:${style.colour}` },
+    el("p", { class: "status-chip convoy-chip", style: { borderColor: style.colour } },
       `${style.letter} · ${labels[status]} (${style.group})`),
     pipeline(convoy, day, labels),
     el(
@@ -119,9 +119,9 @@ export class ConvoysLayer {
       }
       if (!badgeAt) continue;
       const badge = L.marker(badgeAt, {
-        icon: L.divIcon({
+        icon: nodeIcon({
           className: `convoy-badge convoy-${status}`,
-          html: `<span style="border-color:${style.colour}">${style.letter}</span>`,
+          content: () => el("span", { style: { borderColor: style.colour } }, style.letter),
           iconSize: [22, 22],
         }),
         title: `Convoy ${convoy.reference}: ${this.labels[status]}`,

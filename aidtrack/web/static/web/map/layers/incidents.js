@@ -3,7 +3,7 @@
 // knows only by its governorate has no point (its centre could lie far from the place): it is drawn as the area,
 // one dashed badge per governorate, beside the governorate's name, counting them and listing them when opened.
 
-import { L } from "../leaflet.js";
+import { L, nodeIcon } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
 import { incidentGlyph } from "../style.js";
 import { getJSON } from "../api.js";
@@ -120,7 +120,7 @@ export class IncidentsLayer {
       const glyph = incidentGlyph(incident);
       const label = incident.kind === "access" ? "Access achieved" : incident.category_label || "Obstruction";
       marker = L.marker([incident.latitude, incident.longitude], {
-        icon: L.divIcon({ className: `incident-marker ${glyph.cls}`, html: `<span>${glyph.text}</span>`, iconSize: [22, 22] }),
+        icon: nodeIcon({ className: `incident-marker ${glyph.cls}`, content: () => el("span", {}, glyph.text), iconSize: [22, 22] }),
         title: `${incident.title} (${label}, ${incident.occurred_on})`,
         alt: `${incident.title}: ${label}`,
         keyboard: true,
