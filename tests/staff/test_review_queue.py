@@ -102,3 +102,18 @@ def test_a_bulk_review_on_an_out_of_date_row_is_refused(client, reporter, review
     assert "was changed by someone else" in response.content.decode()
     incident.refresh_from_db()
     assert incident.verification_status == VerificationStatus.REPORTED
+
+
+def test_an_id_that_is_no_number_or_too_large_filters_nothing_and_breaks_nothing(
+    client, reporter, reviewer, org_a, geography
+):
+    report(reporter, org_a, geography, title="Still listed")
+    login(client, reviewer)
+    url = reverse("staff:review_queue")
+    for value in ("9" * 30, "²", "-1", "1e3"):
+        response = client.get(url, {"organization": value})
+        assert response.status_code == HTTPStatus.OK, value
+        assert "Still listed" in response.content.decode(), value
+    response = client.post(url, {"outcome": "verified", "incident": ["9" * 30, "²"]}, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    assert "Tick the incidents to review first." in response.content.decode()

@@ -5,6 +5,17 @@ from django.core.paginator import Paginator
 from django.forms import Form
 
 PAGE_SIZE = 50
+# The largest id a database column holds (a signed 64-bit integer); a larger number names no record.
+LARGEST_ID = 2**63 - 1
+
+
+def id_param(value: str | None) -> int | None:
+    """A record id typed in a query or form, or None when the text is not one (letters, "²", 30 digits)."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= LARGEST_ID else None
 
 
 def add_service_error(form: Form, error: ValidationError | PermissionDenied) -> None:

@@ -36,7 +36,7 @@ from aidtrack.orgs.services import (
     member_set_role,
 )
 from aidtrack.staff.forms.people import InviteForm, LogFilterForm, RoleForm
-from aidtrack.staff.views.common import add_service_error, paginate, query_without_page
+from aidtrack.staff.views.common import add_service_error, id_param, paginate, query_without_page
 
 
 def _require_manager(request) -> None:
@@ -45,8 +45,7 @@ def _require_manager(request) -> None:
 
 
 def _organization_filter(request) -> int | None:
-    value = request.GET.get("organization", "")
-    return int(value) if value.isdigit() else None
+    return id_param(request.GET.get("organization"))
 
 
 @login_required

@@ -11,7 +11,7 @@ from aidtrack.incidents.models import Category, IncidentKind, VerificationStatus
 from aidtrack.incidents.services import incident_review
 from aidtrack.orgs.models import Organization
 from aidtrack.staff.selectors import QueueFilters, reviewable_organization_ids, verification_queue
-from aidtrack.staff.views.common import paginate, query_without_page
+from aidtrack.staff.views.common import id_param, paginate, query_without_page
 
 OUTCOMES = {
     "verified": VerificationStatus.VERIFIED,
@@ -35,7 +35,7 @@ def _filters(params, errors: list) -> QueueFilters:
     organization = params.get("organization", "")
     return QueueFilters(
         status=status if status in VerificationStatus.values else "",
-        organization=int(organization) if organization.isdigit() else None,
+        organization=id_param(organization),
         category=params.get("category", "") if params.get("category") in Category.values else "",
         kind=params.get("kind", "") if params.get("kind") in IncidentKind.values else "",
         occurred_from=_date(params.get("from", ""), "From", errors),
@@ -80,7 +80,7 @@ def _bulk_review(request):
     back = request.POST.get("next") or ""
     target = f"{request.path}?{back}" if back else request.path
     outcome = OUTCOMES.get(request.POST.get("outcome", ""))
-    ids = [int(i) for i in request.POST.getlist("incident") if i.isdigit()]
+    ids = [pk for pk in map(id_param, request.POST.getlist("incident")) if pk is not None]
     note = request.POST.get("note", "")
     if outcome is None:
         messages.error(request, "Choose verify, dispute or reject.")
@@ -103,7 +103,7 @@ def _bulk_review(request):
                 by=request.user,
                 outcome=outcome,
                 note=note,
-                expected_version=int(version) if version.isdigit() else None,
+                expected_version=id_param(version),
             )
         except (ValidationError, PermissionDenied) as error:
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
