@@ -123,9 +123,14 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of each request (README, "Translations"): the cookie set by the language switch, else the
+    # browser's Accept-Language; after sessions, before CommonMiddleware as Django asks.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ?lang=ar on any address, and a signed-in account's own language in a browser that has not chosen one.
+    "aidtrack.web.i18n.ChosenLanguageMiddleware",
     # aidtrack/accounts: request.user.is_verified() (second factor), idle and absolute session expiry, then the
     # two-factor rules for the staff screens and the admin.
     "django_otp.middleware.OTPMiddleware",
@@ -156,6 +161,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -191,6 +197,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Each language names itself in the switch, so a reader finds theirs whatever the page's language.
+LANGUAGES = [("en", "English"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language (aidtrack/formats): Western digits in both, deliberately (README, "Translations").
+FORMAT_MODULE_PATH = ["aidtrack.formats"]
+# The language cookie lasts a year: a field office's shared laptop keeps its choice.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Damascus"
 USE_I18N = True
 USE_TZ = True
@@ -299,6 +313,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", True)

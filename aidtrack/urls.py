@@ -2,11 +2,15 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
-admin.site.site_header = "aidtrack administration"
+from aidtrack.web.i18n import set_language
+
+admin.site.site_header = _("aidtrack administration")
 admin.site.site_title = "aidtrack"
-admin.site.index_title = "Records and reference data"
+admin.site.index_title = _("Records and reference data")
 
 urlpatterns = [
     # The admin signs in and changes passwords through the staff pages, the one door with lockout, two-factor
@@ -14,6 +18,10 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="staff:login", query_string=True)),
     path("admin/password_change/", RedirectView.as_view(pattern_name="staff:password_change")),
     path("admin/", admin.site.urls),
+    # The language switch of every page, and the JavaScript strings of the map, the picker and the staff scripts
+    # (gettext() in JS), for the request's language.
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("staff/", include("aidtrack.staff.urls")),
     path("geo/", include("aidtrack.geo.urls")),
     path("api/", include("aidtrack.api.urls")),

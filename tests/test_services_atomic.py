@@ -328,6 +328,9 @@ WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
     "aidtrack.accounts.services.account_two_factor_reset": lambda w: (
         lambda: account_services.account_two_factor_reset(by=w.reviewer, user=w.reviewer)
     ),
+    "aidtrack.accounts.services.profile_set_language": lambda w: (
+        lambda: account_services.profile_set_language(user=w.reporter, language="ar")
+    ),
     "aidtrack.orgs.services.member_invite": lambda w: (
         lambda: org_services.member_invite(
             by=w.org_admin, organization=w.org_a, email="new.member@example.org", role=Role.REPORTER
