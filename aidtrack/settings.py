@@ -112,11 +112,18 @@ INSTALLED_APPS = [
     "aidtrack.exchange",
     "aidtrack.violence",
     "aidtrack.accounts",
+    "aidtrack.ops",
+    "aidtrack.jobs",
+    # The job queue: Django's tasks interface (django-tasks) with its database backend (django-tasks-db).
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # While the database is out of reach: a 503 page or JSON with Retry-After, logged once (aidtrack/ops).
+    "aidtrack.ops.middleware.OutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The map reads whole GeoJSON lists: compressed (with Django's BREACH mitigation), and with an ETag so that a
     # reload revalidates (304) instead of downloading them again.
@@ -321,8 +328,19 @@ AIDTRACK_IMPORT_MAX_BYTES = int(os.environ.get("AIDTRACK_IMPORT_MAX_BYTES", str(
 AIDTRACK_IMPORT_DIR = Path(os.environ.get("AIDTRACK_IMPORT_DIR", VAR_DIR / "imports"))
 # Uploads larger than this (bytes) are imported in the background: the page or API answers at once with the run.
 AIDTRACK_IMPORT_BACKGROUND_BYTES = int(os.environ.get("AIDTRACK_IMPORT_BACKGROUND_BYTES", str(1024 * 1024)))
-# "thread" runs background imports in a thread of the web process; "inline" runs them at once (tests).
-AIDTRACK_IMPORT_EXECUTOR = os.environ.get("AIDTRACK_IMPORT_EXECUTOR", "thread")
+# The job queue (aidtrack/jobs): "database" keeps it in the application's database (`manage.py jobs_worker` runs it),
+# "immediate" runs each task at once in the caller (tests); or the dotted path of another django-tasks backend.
+AIDTRACK_TASKS_BACKEND = os.environ.get("AIDTRACK_TASKS_BACKEND", "database").strip()
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }.get(AIDTRACK_TASKS_BACKEND, AIDTRACK_TASKS_BACKEND)
+    }
+}
+# A task whose database went away waits this long for it to come back, to record its run as failed.
+AIDTRACK_JOBS_DATABASE_WAIT_SECONDS = int(os.environ.get("AIDTRACK_JOBS_DATABASE_WAIT_SECONDS", "600"))
 # A running import silent for this long is shown as interrupted (its process stopped; nothing was written).
 AIDTRACK_IMPORT_STALE_MINUTES = int(os.environ.get("AIDTRACK_IMPORT_STALE_MINUTES", "10"))
 

@@ -12,3 +12,6 @@ STORAGES = {
 
 # whitenoise warns about a missing STATIC_ROOT before the first collectstatic.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Tasks run at once, in the test's own transaction.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
