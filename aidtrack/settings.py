@@ -23,6 +23,7 @@ import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 
+from aidtrack.ops.caches import cache_from_url
 from aidtrack.web.content_policy import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -247,14 +248,10 @@ LOGGING = {
 # recorded as "no response" (the inter-agency convention in Syria, 2016).
 AIDTRACK_NO_RESPONSE_WORKING_DAYS = int(os.environ.get("AIDTRACK_NO_RESPONSE_WORKING_DAYS", "7"))
 
-# Per-process cache: rendered public API lists and throttle counters.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "aidtrack",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    }
-}
+# The shared cache (aidtrack/ops/caches.py): public lists, map layers, throttle counters, import progress.
+# Redis (django-redis) with CACHE_URL=redis://host:6379/0; by default files under var/cache, which every process of
+# this machine shares and which need no server.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "") or (VAR_DIR / "cache").as_uri())}
 
 # The REST API (aidtrack/api): see README.md, "REST API".
 AIDTRACK_API_ANON_RATE = os.environ.get("AIDTRACK_API_ANON_RATE", "120/minute")
