@@ -6,13 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
+from aidtrack.ops import views as ops
 from aidtrack.web.i18n import set_language
 
 admin.site.site_header = _("aidtrack administration")
 admin.site.site_title = "aidtrack"
 admin.site.index_title = _("Records and reference data")
 
+# An unreachable database answers 503 (page or JSON), and the API's other failures answer JSON.
+handler500 = "aidtrack.ops.views.server_error"
+
 urlpatterns = [
+    # Liveness (the process answers) and readiness (database, cache and job queue answer) for load balancers.
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
     # The admin signs in and changes passwords through the staff pages, the one door with lockout, two-factor
     # sign-in and the sign-in log (README, "Sign-in and security").
     path("admin/login/", RedirectView.as_view(pattern_name="staff:login", query_string=True)),
