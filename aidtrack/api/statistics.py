@@ -82,6 +82,17 @@ ConflictGovernorateSerializer = _figures(
         "fatalities": serializers.IntegerField(help_text="Reported fatalities in them."),
     },
 )
+AccessReportSerializer = doc_serializer(
+    "AccessReport",
+    {
+        "from": serializers.DateField(help_text="First day of the period."),
+        "to": serializers.DateField(help_text="Last day of the period."),
+        "governorate": serializers.CharField(allow_null=True, help_text="Governorate P-code, or null for all."),
+        "tables": serializers.DictField(
+            help_text="totals, categories, impact, perpetrators, governorates, events: each a list of rows."
+        ),
+    },
+)
 
 
 class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
@@ -184,6 +195,39 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
                 }
                 for r in rows
             ]
+        )
+
+    @extend_schema(
+        summary="The monthly access report's figures (the same as /reports/access/ and its CSV downloads)",
+        parameters=[
+            OpenApiParameter("month", OpenApiTypes.STR, description="A month, YYYY-MM (default this month)."),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="Or any period: its first day…"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="…and its last day."),
+            OpenApiParameter("gov", OpenApiTypes.STR, description="Only this governorate (P-code, e.g. SY02)."),
+        ],
+        responses={200: AccessReportSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"], url_path="access-report")
+    def access_report(self, request):
+        from aidtrack.reports.access import GovernorateError, access_report, governorate_from
+        from aidtrack.reports.periods import PeriodError, period_from
+
+        try:
+            period = period_from(request.query_params)
+        except PeriodError as error:
+            raise ValidationError({"month": [str(error)]}) from error
+        try:
+            governorate = governorate_from(request.query_params.get("gov", ""))
+        except GovernorateError as error:
+            raise ValidationError({"gov": [str(error)]}) from error
+        report = access_report(audience=self.audience, period=period, governorate=governorate)
+        return Response(
+            {
+                "from": period.start,
+                "to": period.end,
+                "governorate": governorate.pcode if governorate else None,
+                "tables": {name: table.rows for name, table in report.tables().items()},
+            }
         )
 
     def _conflict_events(self, request):

@@ -49,3 +49,27 @@ def restricted_delivery(demo):
         )
     convoy.by = by
     return convoy
+
+
+def more_incidents(n: int, day: str = "2016-09-16"):
+    """``n`` more verified, public, deadly incidents (so they are key events too)."""
+    from django.contrib.auth import get_user_model
+
+    from aidtrack.incidents.services import incident_create, incident_review
+    from aidtrack.orgs.models import Organization
+
+    users = get_user_model().objects
+    by, reviewer = users.get(username="reporter.ocha"), users.get(username="reviewer")
+    for number in range(n):
+        incident = incident_create(
+            by=by,
+            organization=Organization.objects.get(acronym="OCHA"),
+            category="7",
+            title=f"Strike {number}",
+            occurred_on=datetime.date.fromisoformat(day),
+            latitude=36.2,
+            longitude=37.1,
+            public_summary="Strike",
+            people_killed=1,
+        )
+        incident_review(incident=incident, by=reviewer, outcome="verified")
