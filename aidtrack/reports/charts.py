@@ -60,20 +60,30 @@ class Bar:
     y: float
     width: float
     shown: str
+    x: float = 124
     css: str = ""
 
+    @property
+    def label_x(self) -> float:
+        return self.x - 6
 
-def bars(rows, *, height: int = 22, width: int = 300, css=lambda label: "") -> list[Bar]:
-    """Horizontal bars scaled to the largest value: rows are (label, value[, shown text])."""
+    @property
+    def value_x(self) -> float:
+        return self.x + self.width + 4
+
+
+def bars(rows, *, height: int = 22, width: int = 300, left: int = 124) -> list[Bar]:
+    """Horizontal bars scaled to the largest value: rows are (label, value[, shown text[, css class]])."""
     largest = max((row[1] for row in rows), default=0) or 1
     return [
         Bar(
-            row[0],
-            row[1],
-            index * height,
-            width * row[1] / largest,
-            row[2] if len(row) > 2 else str(row[1]),
-            css(row[0]),
+            label=row[0],
+            value=row[1],
+            y=index * height,
+            width=round(width * row[1] / largest, 1),
+            shown=row[2] if len(row) > 2 else str(row[1]),
+            x=left,
+            css=row[3] if len(row) > 3 else "",
         )
         for index, row in enumerate(rows)
     ]

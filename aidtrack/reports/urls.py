@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aidtrack.reports.views import access, agreements
+from aidtrack.reports.views import access, agreements, convoys
 
 app_name = "reports"
 
@@ -13,4 +13,9 @@ urlpatterns = [
 urlpatterns += [
     path("reports/access/", access.access_report_page, name="access_report"),
     path("reports/access/<str:table>.csv", access.access_report_csv, name="access_report_csv"),
+]
+
+urlpatterns += [
+    path("reports/convoys/", convoys.convoy_funnel_page, name="convoy_funnel"),
+    path("reports/convoys/<str:table>.csv", convoys.convoy_funnel_csv, name="convoy_funnel_csv"),
 ]

@@ -15,6 +15,7 @@ PAGES = {
     "agreement": "/agreements/{agreement}/",
     "agreement-day": "/agreements/{agreement}/days/2016-09-16/",
     "access-report": "/reports/access/?month=2016-09",
+    "convoy-funnel": "/reports/convoys/?from=2016-09-01&to=2016-09-30",
 }
 
 

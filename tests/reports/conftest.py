@@ -73,3 +73,32 @@ def more_incidents(n: int, day: str = "2016-09-16"):
             people_killed=1,
         )
         incident_review(incident=incident, by=reviewer, outcome="verified")
+
+
+def more_convoys(n: int):
+    """``n`` more public convoys submitted, approved, dispatched and delivered in September 2016."""
+    from django.contrib.auth import get_user_model
+
+    from aidtrack.areas.models import Area
+    from aidtrack.orgs.models import Organization
+
+    by = get_user_model().objects.get(username="reporter.ocha")
+    for number in range(n):
+        convoy = convoy_create(
+            by=by,
+            reference=f"CV-MORE-{number}",
+            lead_organization=Organization.objects.get(acronym="OCHA"),
+            origin_name="Damascus",
+            plan_month=datetime.date(2016, 9, 1),
+            destinations=[DestinationInput(area=Area.objects.get(name_en="Madaya"), planned_beneficiaries=100)],
+            created_at=moment("2016-09-01"),
+        )
+        for status, day in [("submitted", "2016-09-02"), ("approved", "2016-09-05"), ("dispatched", "2016-09-06")]:
+            convoy_transition(convoy=convoy, to_status=status, by=by, occurred_at=moment(day))
+        convoy_transition(
+            convoy=convoy,
+            to_status="delivered",
+            by=by,
+            occurred_at=moment("2016-09-07"),
+            reached_beneficiaries={convoy.destinations.get().pk: 90},
+        )

@@ -55,8 +55,13 @@ def access_report_page(request):
 
 
 def access_report_csv(request, table: str):
+    return tables_csv(request, table, _report, "access")
+
+
+def tables_csv(request, table: str, build, prefix: str):
+    """One table of a report (``build(request)``) as a CSV download."""
     try:
-        report = _report(request)
+        report = build(request)
     except BadRequest as error:
         return problem(request, str(error))
     tables = report.tables()
@@ -67,7 +72,7 @@ def access_report_csv(request, table: str):
             status=404,
         )
     response = HttpResponse(table_csv(tables[table]), content_type="text/csv; charset=utf-8")
-    name = f"aidtrack-access-{report.period.start:%Y-%m-%d}-{report.period.end:%Y-%m-%d}-{table}.csv"
+    name = f"aidtrack-{prefix}-{report.period.start:%Y-%m-%d}-{report.period.end:%Y-%m-%d}-{table}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
