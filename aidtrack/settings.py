@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "aidtrack.incidents",
     "aidtrack.agreements",
     "aidtrack.demo",
+    "aidtrack.reports",
     "aidtrack.web",
     "aidtrack.staff",
     "aidtrack.api",

@@ -32,5 +32,6 @@ urlpatterns = [
     path("staff/", include("aidtrack.staff.urls")),
     path("geo/", include("aidtrack.geo.urls")),
     path("api/", include("aidtrack.api.urls")),
+    path("", include("aidtrack.reports.urls")),
     path("", include("aidtrack.web.urls")),
 ]
