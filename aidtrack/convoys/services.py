@@ -370,7 +370,13 @@ def convoy_transition(
     if occurred_at > now + CLOCK_SKEW:
         raise ValidationError({"occurred_at": f"{occurred_at:%Y-%m-%d %H:%M} is in the future."})
     last = convoy.events.order_by("-occurred_at", "-pk").first()
-    if last and occurred_at < last.occurred_at:
+    if last and last.from_status == "" and occurred_at < last.occurred_at:
+        # A request entered after the fact: typing the draft in today does not date the steps the
+        # parties saw last week. The draft existed by its first step, so its moment moves back to it;
+        # when it was typed in stays as its recorded_at, and the timeline shows both.
+        last.occurred_at = occurred_at
+        last.save(update_fields=["occurred_at"])
+    elif last and occurred_at < last.occurred_at:
         raise ValidationError(
             {
                 "occurred_at": f"The previous event ({last.get_to_status_display().lower()}) happened at "

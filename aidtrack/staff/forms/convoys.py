@@ -150,7 +150,13 @@ class TransitionForm(forms.Form):
         + ".",
     )
     occurred_at = forms.DateTimeField(
-        label="When", required=False, widget=DateTimeInput(), help_text="Leave blank for now."
+        label=_("When it happened"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_(
+            "Leave blank for now. Entering it later? Give the day it really happened: not before the previous "
+            "step, not in the future (the timeline also shows when it was recorded)."
+        ),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
