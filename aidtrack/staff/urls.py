@@ -11,6 +11,7 @@ from aidtrack.staff.views import (
     imports,
     incidents,
     lookup,
+    outbox,
     people,
     review,
     signin,
@@ -94,4 +95,6 @@ urlpatterns = [
     path("import/mappings/<int:pk>/delete/", imports.mapping_delete, name="import_mapping_delete"),
     path("lookup/place/", lookup.place, name="lookup_place"),
     path("lookup/communities/", lookup.communities, name="lookup_communities"),
+    path("outbox/", outbox.outbox_status, name="outbox"),
+    path("outbox/incidents/", outbox.outbox_incident, name="outbox_incident"),
 ]
