@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from aidtrack.staff.views.app import service_worker
+
 admin.site.site_header = "aidtrack administration"
 admin.site.site_title = "aidtrack"
 admin.site.index_title = "Records and reference data"
@@ -14,6 +16,8 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="staff:login", query_string=True)),
     path("admin/password_change/", RedirectView.as_view(pattern_name="staff:password_change")),
     path("admin/", admin.site.urls),
+    # The staff app's service worker: at the root, so that its scope may cover /staff/.
+    path("sw.js", service_worker, name="service-worker"),
     path("staff/", include("aidtrack.staff.urls")),
     path("geo/", include("aidtrack.geo.urls")),
     path("api/", include("aidtrack.api.urls")),

@@ -5,6 +5,7 @@ id the device gave it (``client_key``): a report sent twice, because the first a
 answered as if it had just been created and is stored once.
 """
 
+from django.contrib import messages
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -33,13 +34,13 @@ def _errors(form, sources) -> list[dict]:
     """Every reason for a refusal, with the field (its name in the form and its label) it concerns."""
     found = []
     for bound, prefix in [(form, ""), *((f, f.prefix + "-") for f in sources.forms)]:
-        for name, messages in bound.errors.items():
+        for name, reasons in bound.errors.items():
             field = bound.fields.get(name)
             found.append(
                 {
                     "field": f"{prefix}{name}" if name != "__all__" else "",
                     "label": str(field.label or name) if field else "",
-                    "messages": list(messages),
+                    "messages": list(reasons),
                 }
             )
     found += (
@@ -65,6 +66,12 @@ def outbox_incident(request):
             status=400,
         )
     sent_before = getattr(incident, "sent_before", False)
+    if request.headers.get("X-Outbox-Form"):
+        if sent_before:
+            message = _("Incident %(reference)s was sent before; it is recorded once.")
+        else:
+            message = _("Incident %(reference)s is reported; a reviewer will verify it.")
+        messages.success(request, message % {"reference": incident.reference})
     return JsonResponse(
         {
             "reference": incident.reference,

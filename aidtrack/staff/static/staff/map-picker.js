@@ -4,9 +4,12 @@
 // tiles from the internet, only the governorate layer from our own server
 // (the geo app's /geo/layers/adm1.geojson, revalidated by ETag).
 
+import { addContext } from "./map-context.js";
+
 const L = window.L;
 const SYRIA = [[32.3, 35.6], [37.4, 42.4]];
 const DIGITS = 5;
+const TEXT = JSON.parse(document.getElementById("staff-app-text")?.textContent || "{}");
 
 function showArea(cell, area) {
   if (!area) {
@@ -91,12 +94,23 @@ export class MapPicker {
       }
       this.community.setLatLng([lat, lon]);
     }
-    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 10));
+    // Close enough to read the communities' names around it.
+    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 13));
   }
 
   async lookUp(query) {
     this.placement.setAttribute("aria-busy", "true");
-    const response = await fetch(`${this.placeUrl}?${new URLSearchParams(query)}`, { credentials: "same-origin" });
+    let response;
+    try {
+      response = await fetch(`${this.placeUrl}?${new URLSearchParams(query)}`, { credentials: "same-origin" });
+    } catch (error) {
+      // No connection: the server places the point when the report is sent.
+      this.placement.removeAttribute("aria-busy");
+      for (const cell of this.placement.querySelectorAll("[data-level]")) cell.textContent = "—";
+      const problem = this.placement.parentElement.querySelector(".placement-problem");
+      if (problem) problem.textContent = TEXT.offlinePlacement || "";
+      return;
+    }
     this.placement.removeAttribute("aria-busy");
     const found = response.ok ? await response.json() : {};
     for (const cell of this.placement.querySelectorAll("[data-level]")) {
@@ -116,6 +130,7 @@ if (element && L) {
     lonInput: form.querySelector("[name=longitude]"),
     placement: document.getElementById("placement"),
   });
+  addContext(picker.map, element.dataset);
   // A community chosen from the search shows where it is and its admin areas.
   form.addEventListener("place-chosen", (event) => {
     const { lat, lon, pcode } = event.detail;
