@@ -5,6 +5,7 @@ these functions, so the rules below hold however a convoy is changed.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -334,15 +335,21 @@ def convoy_transition(
     occurred_at: datetime.datetime | None = None,
     reached_beneficiaries: dict[int, int] | None = None,
     expected_version: int | None = None,
+    client_key: uuid.UUID | None = None,
 ) -> ConvoyEvent:
     """Move a convoy to ``to_status`` if the lifecycle allows it, and record the event.
 
     ``reached_beneficiaries`` maps destination ids to people reached; it is
-    accepted with a delivery only.
+    accepted with a delivery only. ``client_key`` is the id a device gave a step
+    in its outbox: sent again (the first answer was lost), the step recorded the
+    first time is returned, marked ``sent_before``, and nothing else changes.
     """
     # Lock the row so that two people answering the same request at once are
     # served one after the other, the second seeing the first one's status.
     convoy = ConvoyRequest.objects.select_for_update().select_related("lead_organization").get(pk=convoy.pk)
+    sent_before = convoy_step_sent_before(convoy=convoy, client_key=client_key, by=by)
+    if sent_before is not None:
+        return sent_before
     check_version(convoy, expected_version)
     _check_may_write(convoy, by)
 
@@ -398,6 +405,7 @@ def convoy_transition(
         occurred_at=occurred_at,
         recorded_by=by,
         note=note,
+        client_key=client_key,
     )
     if to_status == S.SUBMITTED and convoy.requested_date is None:
         convoy.requested_date = timezone.localdate(occurred_at)
@@ -408,6 +416,24 @@ def convoy_transition(
     convoy._history_user = by
     convoy.save()
     return event
+
+
+def convoy_step_sent_before(*, convoy: ConvoyRequest, client_key, by) -> ConvoyEvent | None:
+    """The step a device already sent under ``client_key`` for this convoy and user (else None).
+
+    A key used for another convoy or by another user is refused without saying which.
+    """
+    if client_key is None:
+        return None
+    existing = ConvoyEvent.objects.filter(client_key=client_key).first()
+    if existing is None:
+        return None
+    if existing.convoy_id != convoy.pk or existing.recorded_by_id != by.pk:
+        raise ValidationError(
+            {"client_key": "This step's device id belongs to another record: record the step again as a new one."}
+        )
+    existing.sent_before = True
+    return existing
 
 
 def _check_answer_overdue(convoy: ConvoyRequest, occurred_at: datetime.datetime) -> None:

@@ -99,4 +99,5 @@ urlpatterns = [
     path("manifest.webmanifest", app.manifest, name="manifest"),
     path("outbox/", outbox.outbox_status, name="outbox"),
     path("outbox/incidents/", outbox.outbox_incident, name="outbox_incident"),
+    path("outbox/convoys/<int:pk>/status/", outbox.outbox_convoy_step, name="outbox_convoy_step"),
 ]

@@ -160,3 +160,31 @@ def test_signing_out_clears_the_outbox_and_the_kept_pages(phone, live_server):
     assert "Reports not yet sent on this device: 1" in warnings[0]
     assert page.evaluate("() => Object.keys(localStorage).filter((key) => key.startsWith('aidtrack:'))") == []
     assert page.evaluate("() => caches.keys()") == []
+
+
+def test_a_convoy_step_recorded_offline_is_dated_when_it_was_made_and_sent_when_back_online(phone, live_server):
+    from aidtrack.convoys.models import ConvoyRequest
+    from aidtrack.orgs.models import Organization
+    from tests.factories import make_convoy
+
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    reporter = get_user_model().objects.get(username="reporter.sarc")
+    convoy = make_convoy(reporter, Organization.objects.get(acronym="SARC"), reference="CV-OFFLINE-1")
+    kept_offline(page, live_server)
+    page.goto(f"{live_server.url}/staff/convoys/{convoy.pk}/")  # opened once online, so kept for later
+
+    context.set_offline(True)
+    page.reload()
+    page.click("button[value=submitted]")
+    page.locator(".outbox-notice", has_text="status step is saved on this device").wait_for()
+    assert page.locator("button[value=cancelled]").is_disabled()
+    page.locator("#outbox li", has_text="CV-OFFLINE-1").wait_for()
+    screenshot(page, "field-convoy-step-waiting-phone")
+    assert ConvoyRequest.objects.get(pk=convoy.pk).status == "draft"
+
+    context.set_offline(False)
+    page.locator(".cstatus.big", has_text="Submitted").wait_for(timeout=30000)
+    convoy.refresh_from_db()
+    assert convoy.status == "submitted" and convoy.events.filter(to_status="submitted").count() == 1

@@ -70,3 +70,54 @@ def test_the_status_names_the_account_so_a_device_sends_only_its_own_reports(cli
 def test_a_report_without_a_device_id_is_refused(client, reporter, org_a, geography):
     login(client, reporter)
     assert client.post(SEND, form_data(org_a)).status_code == 400
+
+
+def step_data(convoy, **changes):
+    return {
+        "to_status": "submitted",
+        "note": "",
+        "occurred_at": "2016-09-05T10:00",
+        "expected_version": str(convoy.version),
+        "client_key": str(uuid.uuid4()),
+        **changes,
+    }
+
+
+def test_a_convoy_step_sent_twice_is_recorded_once(client, reporter, org_a):
+    from tests.factories import make_convoy
+
+    convoy = make_convoy(reporter, org_a)
+    login(client, reporter)
+    url = reverse("staff:outbox_convoy_step", args=[convoy.pk])
+    data = step_data(convoy)
+    first, again = client.post(url, data), client.post(url, data)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["sent_before"] is True
+    convoy.refresh_from_db()
+    assert convoy.status == "submitted" and convoy.events.filter(to_status="submitted").count() == 1
+
+
+def test_a_convoy_step_made_on_an_out_of_date_page_comes_back_refused(client, reporter, org_a):
+    from aidtrack.convoys.services import convoy_transition
+    from tests.factories import make_convoy
+
+    convoy = make_convoy(reporter, org_a)
+    data = step_data(convoy, to_status="cancelled", note="Called off")
+    convoy_transition(convoy=convoy, to_status="submitted", by=reporter)  # someone else, meanwhile
+    login(client, reporter)
+    response = client.post(reverse("staff:outbox_convoy_step", args=[convoy.pk]), data)
+    assert response.status_code == 400
+    assert "changed by someone else" in " ".join(m for e in response.json()["errors"] for m in e["messages"])
+    convoy.refresh_from_db()
+    assert convoy.status == "submitted"
+
+
+def test_another_organizations_convoy_cannot_be_moved_from_an_outbox(client, reporter, outsider, org_a):
+    from tests.factories import make_convoy
+
+    convoy = make_convoy(reporter, org_a, visibility="public")
+    login(client, outsider)
+    response = client.post(reverse("staff:outbox_convoy_step", args=[convoy.pk]), step_data(convoy))
+    assert response.status_code in (403, 404)
+    convoy.refresh_from_db()
+    assert convoy.status == "draft"

@@ -159,6 +159,8 @@ class TransitionForm(forms.Form):
         ),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Filled in on the device (staff/outbox.js), so that a step sent twice is recorded once.
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, convoy, allowed, **kwargs):
         super().__init__(*args, **kwargs)

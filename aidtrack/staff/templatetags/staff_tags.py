@@ -44,6 +44,10 @@ def app_text() -> dict:
             "No connection: the report is saved on this device, waiting to send. It is sent by itself when the "
             "connection returns; you can report another meanwhile."
         ),
+        "stepWaiting": _(
+            "No connection: this status step is saved on this device, waiting to send. The next step can be "
+            "recorded once it is sent."
+        ),
         "saved": _("saved"),
         "open": _("Open"),
         "discard": _("Discard"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from aidtrack.staff.views.convoys import _visible_convoy, check_may_move, step_from_post
 from aidtrack.staff.views.incidents import report_from_post
 
 
@@ -30,10 +31,10 @@ def outbox_status(request):
     return JsonResponse({"user": request.user.pk, "csrf": get_token(request)})
 
 
-def _errors(form, sources) -> list[dict]:
+def _errors(form, sources=None) -> list[dict]:
     """Every reason for a refusal, with the field (its name in the form and its label) it concerns."""
     found = []
-    for bound, prefix in [(form, ""), *((f, f.prefix + "-") for f in sources.forms)]:
+    for bound, prefix in [(form, ""), *((f, f.prefix + "-") for f in (sources.forms if sources else ()))]:
         for name, reasons in bound.errors.items():
             field = bound.fields.get(name)
             found.append(
@@ -43,9 +44,8 @@ def _errors(form, sources) -> list[dict]:
                     "messages": list(reasons),
                 }
             )
-    found += (
-        [{"field": "", "label": "", "messages": list(sources.non_form_errors())}] if sources.non_form_errors() else []
-    )
+    if sources is not None and sources.non_form_errors():
+        found.append({"field": "", "label": "", "messages": list(sources.non_form_errors())})
     return found
 
 
@@ -76,6 +76,46 @@ def outbox_incident(request):
         {
             "reference": incident.reference,
             "url": reverse("staff:incident_detail", args=[incident.pk]),
+            "sent_before": sent_before,
+        },
+        status=200 if sent_before else 201,
+    )
+
+
+@require_POST
+def outbox_convoy_step(request, pk):
+    """Record a convoy's status step sent from a device's outbox, through the convoy page's form and service.
+
+    A step made on a page that was out of date when it was sent (someone moved the convoy meanwhile) is
+    refused with what changed, like any stale edit, and stays on the device for its author to decide.
+    """
+    if not request.user.is_authenticated:
+        return _signed_out()
+    if not request.POST.get("client_key"):
+        return JsonResponse({"error": _("A step from the outbox carries its device id (client_key).")}, status=400)
+    convoy = _visible_convoy(request.user, pk)
+    check_may_move(request.user, convoy)
+    event, form, _changed = step_from_post(request, convoy)
+    if event is None:
+        return JsonResponse(
+            {
+                "error": _("The step was refused: nothing was saved. Open it, check what is marked and send it again."),
+                "errors": _errors(form),
+            },
+            status=400,
+        )
+    sent_before = getattr(event, "sent_before", False)
+    if request.headers.get("X-Outbox-Form"):
+        messages.success(
+            request,
+            _("Convoy %(reference)s is now %(status)s.")
+            % {"reference": convoy.reference, "status": event.get_to_status_display().lower()},
+        )
+    return JsonResponse(
+        {
+            "reference": convoy.reference,
+            "status": event.to_status,
+            "url": reverse("staff:convoy_detail", args=[convoy.pk]),
             "sent_before": sent_before,
         },
         status=200 if sent_before else 201,

@@ -121,7 +121,29 @@ class OutboxForm {
     window.addEventListener("hashchange", () => this.openFromHash());
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.submit();
+      this.submit(event.submitter);
+    });
+    if (this.isConvoyStep && this.stepWaiting()) this.holdSteps();
+  }
+
+  get isConvoyStep() {
+    return this.form.dataset.outbox === "convoy-step";
+  }
+
+  get page() {
+    return this.form.dataset.outboxPage || location.pathname;
+  }
+
+  stepWaiting() {
+    return this.outbox.items().some((item) => item.formUrl === this.page && item.state === WAITING);
+  }
+
+  // A convoy's next step is made from the status its last one leaves: one waits to be sent at a time.
+  holdSteps() {
+    for (const button of this.form.querySelectorAll("button[type=submit]")) button.disabled = true;
+    this.say(text.stepWaiting);
+    this.outbox.addEventListener("change", () => {
+      if (!this.stepWaiting()) location.reload();
     });
   }
 
@@ -176,19 +198,33 @@ class OutboxForm {
     this.say([item.error || text.refusedHelp, ...general].join(" "), { problem: true });
   }
 
-  fields() {
-    return [...new FormData(this.form)].filter(([, value]) => typeof value === "string");
+  fields(submitter) {
+    const fields = [...new FormData(this.form, submitter)].filter(([, value]) => typeof value === "string");
+    // A step recorded with no connection happened now, not when it reaches the server.
+    const when = fields.find(([name]) => name === "occurred_at");
+    if (when && !when[1]) {
+      const now = new Date();
+      when[1] = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    }
+    return fields;
   }
 
-  async submit() {
-    const button = this.form.querySelector("button[type=submit]");
+  title(submitter) {
+    if (this.form.dataset.outboxTitle) {
+      return `${this.form.dataset.outboxTitle}: ${submitter?.textContent.trim() || ""}`;
+    }
+    return this.form.elements.title?.value.trim() || "";
+  }
+
+  async submit(submitter) {
+    const button = submitter || this.form.querySelector("button[type=submit]");
     const item = {
       key: this.keyInput.value || newKey(),
       kind: this.form.dataset.outbox,
       sendUrl: this.form.dataset.outboxUrl,
-      formUrl: location.pathname,
-      title: this.form.elements.title?.value.trim() || "",
-      fields: this.fields(),
+      formUrl: this.page,
+      title: this.title(submitter),
+      fields: this.fields(submitter),
     };
     // Saved on the device first: whatever happens to the connection now, the report is not lost.
     this.outbox.put({ ...item, state: WAITING, error: "", errors: [] });
@@ -222,8 +258,9 @@ class OutboxForm {
     for (const old of this.form.querySelectorAll(".outbox-error")) old.remove();
     this.keyInput.value = newKey();
     history.replaceState(null, "", location.pathname);
-    this.say(text.savedOffline);
     this.outbox.schedule();
+    if (this.isConvoyStep) return this.holdSteps();
+    this.say(text.savedOffline);
   }
 }
 
