@@ -205,6 +205,16 @@ def convoy_create(
     return convoy
 
 
+def _place_origin(convoy: ConvoyRequest) -> None:
+    """An origin given as an admin area (a community, a town's sub-district) and no point is drawn at the area's
+    centre, so that every convoy with a known origin draws its route; a point given stays as it is."""
+    area = convoy.origin_area
+    if area is not None and convoy.origin_latitude is None and area.centroid_lat is not None:
+        convoy.origin_latitude, convoy.origin_longitude = area.centroid_lat, area.centroid_lon
+    if area is not None and not convoy.origin_name:
+        convoy.origin_name = area.name_en
+
+
 def _add_destinations(convoy: ConvoyRequest, destinations) -> None:
     for destination in destinations:
         row = ConvoyDestination(
@@ -286,6 +296,7 @@ def convoy_update(
         setattr(convoy, name, value)
     if "reference" in fields:
         _check_reference_free(convoy)
+    _place_origin(convoy)
     convoy.full_clean()
     convoy.version += 1
     convoy._history_user = by
@@ -312,6 +323,7 @@ def convoy_register_new(*, convoy: ConvoyRequest, by, created_at: datetime.datet
     convoy.status = S.DRAFT
     convoy.created_by = by
     _check_reference_free(convoy)
+    _place_origin(convoy)
     convoy.full_clean()
     convoy._history_user = by
     convoy.save()

@@ -6,7 +6,7 @@ const L = window.L;
 const COMMUNITY_ZOOM = 11;
 const MOST_LABELS = 400;
 // Smallest town named at each zoom: the largest towns first, then smaller ones as the map closes in.
-const TOWN_POPULATION = { 6: 200000, 7: 100000, 8: 30000, 9: 10000, 10: 0 };
+const TOWN_POPULATION = { 6: 500000, 7: 100000, 8: 30000, 9: 10000, 10: 0 };
 
 function label(row, arabic) {
   return (arabic && row.name_ar) || row.name_en;

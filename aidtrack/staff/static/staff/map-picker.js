@@ -99,6 +99,7 @@ export class MapPicker {
   }
 
   async lookUp(query) {
+    if (!this.placement || !this.placeUrl) return; // a picker for a point only (a convoy's origin)
     this.placement.setAttribute("aria-busy", "true");
     let response;
     try {
@@ -125,16 +126,20 @@ export class MapPicker {
 const element = document.getElementById("map-picker");
 if (element && L) {
   const form = element.closest("form");
+  const latName = element.dataset.latName || "latitude";
+  const lonName = element.dataset.lonName || "longitude";
   const picker = new MapPicker(element, {
-    latInput: form.querySelector("[name=latitude]"),
-    lonInput: form.querySelector("[name=longitude]"),
+    latInput: form.querySelector(`[name=${latName}]`),
+    lonInput: form.querySelector(`[name=${lonName}]`),
     placement: document.getElementById("placement"),
   });
   addContext(picker.map, element.dataset);
   // A community chosen from the search shows where it is and its admin areas.
+  const placeName = element.dataset.placeName || "stated_area";
   form.addEventListener("place-chosen", (event) => {
+    if (event.target.name !== placeName) return; // e.g. a convoy's destination, not its origin
     const { lat, lon, pcode } = event.detail;
     if (lat != null && lon != null) picker.showArea(lat, lon);
-    if (!form.querySelector("[name=latitude]").value) picker.lookUp({ pcode });
+    if (!form.querySelector(`[name=${latName}]`).value) picker.lookUp({ pcode });
   });
 }
