@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from aidtrack.ops import views as ops
+from aidtrack.staff.views.app import service_worker
 from aidtrack.web.i18n import set_language
 
 admin.site.site_header = _("aidtrack administration")
@@ -29,6 +30,8 @@ urlpatterns = [
     # (gettext() in JS), for the request's language.
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The staff app's service worker: at the root, so that its scope may cover /staff/.
+    path("sw.js", service_worker, name="service-worker"),
     path("staff/", include("aidtrack.staff.urls")),
     path("geo/", include("aidtrack.geo.urls")),
     path("api/", include("aidtrack.api.urls")),
