@@ -17,5 +17,6 @@ urlpatterns = [
     path("staff/", include("aidtrack.staff.urls")),
     path("geo/", include("aidtrack.geo.urls")),
     path("api/", include("aidtrack.api.urls")),
+    path("alerts/", include("aidtrack.alerts.urls")),
     path("", include("aidtrack.web.urls")),
 ]
