@@ -334,7 +334,7 @@ def _scan_waiting(today: datetime.date, thresholds: set[int]) -> int:
                 event = event_record(
                     event_type=EventType.CONVOY_WAITING,
                     dedup_key=f"convoy.waiting:{convoy_id}:{row.pk}:{days}",
-                    occurred_at=timezone.now(),
+                    occurred_at=row.occurred_at,
                     convoy_id=convoy_id,
                     details={"working_days": days, "waited": waited, "day": today.isoformat()},
                 )

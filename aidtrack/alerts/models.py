@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aidtrack.convoys.models import ConvoyStatus
+from aidtrack.incidents.models import Category
 
 
 class AlertKind(models.TextChoices):
@@ -118,7 +119,11 @@ class Subscription(models.Model):
         ]
 
     def __str__(self):
-        return self.name or f"{self.get_kind_display()} ({self.user})"
+        return self.name or str(self.get_kind_display())
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [str(Category(value).label) for value in self.categories if value in Category.values]
 
 
 class AlertEvent(models.Model):
@@ -209,6 +214,10 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.url
+
+    @property
+    def event_type_labels(self) -> list[str]:
+        return [str(EventType(value).label) for value in self.event_types if value in EventType.values]
 
 
 class DeliveryStatus(models.TextChoices):

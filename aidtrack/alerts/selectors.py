@@ -223,7 +223,8 @@ def _convoy_item(event: AlertEvent, audience: Audience) -> AlertItem | None:
     lines = [
         _("Lead organization: %(organization)s") % words,
         _("Current status: %(status)s") % {"status": convoy.get_status_display()},
-        _("Since: %(date)s") % {"date": _date(timezone.localdate(event.occurred_at))},
+        (_("Submitted on: %(date)s") if event.event_type == EventType.CONVOY_WAITING else _("On: %(date)s"))
+        % {"date": _date(timezone.localdate(event.occurred_at))},
     ]
     return AlertItem(
         event_type=event.event_type,

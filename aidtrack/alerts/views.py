@@ -23,10 +23,6 @@ SECRET_KEY = "alerts.webhook_secret"
 
 @login_required
 def alert_list(request):
-    if request.method == "POST":
-        count = services.notifications_mark_read(user=request.user)
-        messages.success(request, _("%(count)d alerts marked as read.") % {"count": count})
-        return redirect("staff:alerts")
     page = paginate(request, selectors.notifications_of(request.user))
     rows = selectors.notification_items(page, request.user)
     unread_ids = [n.pk for n, _item in rows if n.read_at is None]
