@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aidtrack.alerts import webhooks
 from aidtrack.alerts.emails import alert_message
@@ -158,9 +158,16 @@ def notifications_email(notification_ids: list[int]) -> int:
     return sent
 
 
-def digest_send(subscription_id: int, now: datetime.datetime | None = None) -> int:
+def digests_send(subscription_ids: list[int]) -> int:
+    """The digests of several subscriptions; readers with the same audience share each item built."""
+    cache: dict = {}
+    return sum(digest_send(pk, cache=cache) for pk in subscription_ids)
+
+
+def digest_send(subscription_id: int, now: datetime.datetime | None = None, cache: dict | None = None) -> int:
     """One e-mail with what the subscription gathered since its last digest (what is still visible)."""
     now = now or timezone.now()
+    cache = {} if cache is None else cache
     subscription = Subscription.objects.select_related("user").get(pk=subscription_id)
     if not Subscription.objects.filter(pk=subscription.pk, last_digest_at=subscription.last_digest_at).update(
         last_digest_at=now
@@ -176,7 +183,11 @@ def digest_send(subscription_id: int, now: datetime.datetime | None = None) -> i
         audience = audiences_of([subscription.user])[subscription.user_id]
         items, withheld = [], []
         for row in rows:
-            item = alert_item(row.event, audience)
+            key = (row.event_id, audience.cache_key, subscription.language)
+            if key not in cache:
+                with translation.override(subscription.language or settings.LANGUAGE_CODE):
+                    cache[key] = alert_item(row.event, audience)
+            item = cache[key]
             (items.append(item) if item else withheld.append(row.pk))
         Notification.objects.filter(pk__in=withheld).update(email_status=EmailStatus.WITHHELD)
     if not items or not subscription.user.email:
@@ -393,7 +404,7 @@ def digests_due(now: datetime.datetime) -> list[int]:
 def tick(today: datetime.date | None = None) -> dict:
     """The periodic pass (``manage.py alerts_tick``, e.g. every few minutes from cron): queue what was left,
     scan for time-based events as of ``today``, send due digests, retry due webhooks."""
-    from aidtrack.alerts.tasks import digest, event_fan_out, notifications_email
+    from aidtrack.alerts.tasks import digests, event_fan_out, notifications_email
     from aidtrack.alerts.tasks import webhook_deliver as deliver_task
 
     now = timezone.now()
@@ -410,8 +421,8 @@ def tick(today: datetime.date | None = None) -> dict:
     for start in range(0, len(stuck), EMAIL_BATCH):
         enqueue_after_commit(notifications_email, stuck[start : start + EMAIL_BATCH])
     due_digests = digests_due(now)
-    for subscription_id in due_digests:
-        enqueue_after_commit(digest, subscription_id)
+    for start in range(0, len(due_digests), EMAIL_BATCH):
+        enqueue_after_commit(digests, due_digests[start : start + EMAIL_BATCH])
     due_deliveries = list(
         WebhookDelivery.objects.filter(
             status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING],

@@ -16,8 +16,8 @@ def notifications_email(notification_ids: list[int]) -> int:
 
 
 @task()
-def digest(subscription_id: int) -> int:
-    return delivery.digest_send(subscription_id)
+def digests(subscription_ids: list[int]) -> int:
+    return delivery.digests_send(subscription_ids)
 
 
 @task()
