@@ -18,6 +18,7 @@ from aidtrack.alerts import webhooks
 from aidtrack.alerts.emails import alert_message
 from aidtrack.alerts.events import enqueue_after_commit, event_record
 from aidtrack.alerts.models import (
+    AGREEMENT_EVENT_TYPES,
     AlertEvent,
     AlertKind,
     DeliveryStatus,
@@ -31,13 +32,17 @@ from aidtrack.alerts.models import (
     WebhookEndpoint,
 )
 from aidtrack.alerts.selectors import (
+    WEBHOOK_NO_DELIVERY_DAYS,
     AlertItem,
+    agreement_changes,
+    agreement_compliance_for,
     alert_item,
     awaiting_verification,
     endpoint_audience,
     notification_topic,
     subscription_matches,
     subscriptions_for_event,
+    webhook_threshold,
 )
 from aidtrack.areas.models import AccessStatus, Area
 from aidtrack.areas.selectors import area_figures
@@ -74,7 +79,7 @@ def event_fan_out(event_id: int) -> int:
     """Tell every matching subscriber who may see it, and queue the webhooks; returns the notifications made."""
     if not AlertEvent.objects.filter(pk=event_id, fanned_out_at__isnull=True).update(fanned_out_at=timezone.now()):
         return 0  # another worker has it, or it was done
-    event = AlertEvent.objects.select_related("incident", "convoy", "area").get(pk=event_id)
+    event = AlertEvent.objects.select_related("incident", "convoy", "area", "condition__agreement").get(pk=event_id)
     subscriptions = list(subscriptions_for_event(event))
     audiences = audiences_of({s.user for s in subscriptions})
     topic = notification_topic(event)
@@ -120,6 +125,8 @@ def _webhook_deliveries(event: AlertEvent) -> list[int]:
         )
         if event.event_type in endpoint.event_types
     ]
+    if not webhook_threshold(event):
+        return []
     made = []
     for endpoint in endpoints:
         if alert_item(event, endpoint_audience(endpoint)) is None:
@@ -316,19 +323,39 @@ def _schedule_retry(delivery_id: int, due: datetime.datetime) -> None:
 
 def scan(today: datetime.date) -> int:
     """Record the events that time alone brings, as of ``today``: convoys waiting past a subscriber's number of
-    working days, areas without delivery for a subscriber's number of days. Returns the events recorded."""
-    recorded = 0
+    working days, areas without delivery for a subscriber's number of days, agreement conditions broken or met
+    for a subscriber's number of days in a row (webhooks get the agreed thresholds). Returns the events recorded."""
     subscriptions = list(Subscription.objects.filter(is_active=True, user__is_active=True).select_related("user"))
-    waiting_days = {
-        s.waiting_days
-        for s in subscriptions
-        if s.kind == AlertKind.CONVOYS and EventType.CONVOY_WAITING in s.event_types
-    }
+    endpoints = list(WebhookEndpoint.objects.filter(is_active=True, organization__is_active=True))
+    audiences = audiences_of({s.user for s in subscriptions})
+
+    def wanting(kind, event_type):
+        return [s for s in subscriptions if s.kind == kind and event_type in s.event_types]
+
+    def endpoint_audiences(event_type):
+        return [endpoint_audience(e) for e in endpoints if event_type in e.event_types]
+
+    recorded = 0
+    waiting_days = {s.waiting_days for s in wanting(AlertKind.CONVOYS, EventType.CONVOY_WAITING)}
+    if endpoint_audiences(EventType.CONVOY_WAITING):
+        waiting_days.add(settings.AIDTRACK_NO_RESPONSE_WORKING_DAYS)
     if waiting_days:
         recorded += _scan_waiting(today, waiting_days)
-    wanted = [s for s in subscriptions if s.kind == AlertKind.AREAS and EventType.AREA_NO_DELIVERY in s.event_types]
-    if wanted:
-        recorded += _scan_no_delivery(today, wanted)
+    no_delivery = {
+        (s.no_delivery_days, s.area_id, audiences[s.user_id])
+        for s in wanting(AlertKind.AREAS, EventType.AREA_NO_DELIVERY)
+    }
+    no_delivery |= {(WEBHOOK_NO_DELIVERY_DAYS, None, a) for a in endpoint_audiences(EventType.AREA_NO_DELIVERY)}
+    if no_delivery:
+        recorded += _scan_no_delivery(today, no_delivery)
+    agreement_readers = {
+        (s.agreement_id, audiences[s.user_id], s.run_days if EventType.AGREEMENT_RUN in s.event_types else None)
+        for s in subscriptions
+        if s.kind == AlertKind.AGREEMENTS
+    }
+    agreement_readers |= {(None, a, "own") for t in AGREEMENT_EVENT_TYPES for a in endpoint_audiences(t)}
+    if agreement_readers:
+        recorded += _scan_agreements(today, agreement_readers)
     return recorded
 
 
@@ -353,14 +380,10 @@ def _scan_waiting(today: datetime.date, thresholds: set[int]) -> int:
     return recorded
 
 
-def _scan_no_delivery(today: datetime.date, subscriptions: list[Subscription]) -> int:
+def _scan_no_delivery(today: datetime.date, readers: set[tuple]) -> int:
     """Per reader group: the last delivery counts only what that reader may see, as on the area's page."""
     recorded = 0
-    audiences = audiences_of({s.user for s in subscriptions})
-    wanted: dict[tuple, Audience] = {}
-    for s in subscriptions:
-        audience = audiences[s.user_id]
-        wanted[(s.no_delivery_days, s.area_id, audience.cache_key)] = audience
+    wanted: dict[tuple, Audience] = {(days, area_id, a.cache_key): a for days, area_id, a in readers}
     areas = {
         area.pk: area
         for area in Area.objects.filter(status_periods__end_date__isnull=True)
@@ -385,6 +408,52 @@ def _scan_no_delivery(today: datetime.date, subscriptions: list[Subscription]) -
                 details={"days": days, "last_delivery": last, "day": today.isoformat()},
             )
             recorded += event is not None
+    return recorded
+
+
+# Breaks and runs are looked for over the last few days, so that a pass missed for a day or two loses nothing.
+AGREEMENT_WINDOW_DAYS = 3
+
+
+def _scan_agreements(today: datetime.date, readers: set[tuple]) -> int:
+    """Per reader group, each agreement in force: conditions broken, and runs reaching a reader's number of days."""
+    from aidtrack.agreements.models import Agreement
+
+    since = today - datetime.timedelta(days=AGREEMENT_WINDOW_DAYS - 1)
+    agreements = list(
+        Agreement.objects.filter(starts_at__date__lte=today)
+        .exclude(ends_at__date__lt=since)
+        .prefetch_related("conditions")
+    )
+    recorded = 0
+    computed: dict[tuple, list] = {}
+    for agreement_id, audience, run_days in readers:
+        for agreement in agreements:
+            if agreement_id and agreement.pk != agreement_id:
+                continue
+            key = (agreement.pk, audience.cache_key)
+            if key not in computed:
+                computed[key] = agreement_compliance_for(agreement, today, audience)
+            for compliance in computed[key]:
+                condition = compliance.condition
+                wanted_run = condition.required_consecutive_days if run_days == "own" else run_days
+                for change, day, length in agreement_changes(compliance, since):
+                    if change == "broken":
+                        kind, dedup, details = EventType.AGREEMENT_BROKEN, f"agreement.broken:{condition.pk}:{day}", {}
+                    elif wanted_run and length == wanted_run:
+                        kind = EventType.AGREEMENT_RUN
+                        dedup = f"agreement.run:{condition.pk}:{length}:{day}"
+                        details = {"days": length}
+                    else:
+                        continue
+                    event = event_record(
+                        event_type=kind,
+                        dedup_key=dedup,
+                        occurred_at=timezone.now(),
+                        condition=condition,
+                        details={**details, "day": day.isoformat()},
+                    )
+                    recorded += event is not None
     return recorded
 
 

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aidtrack.agreements.models import Agreement
 from aidtrack.alerts.models import (
+    AGREEMENT_EVENT_TYPES,
     AREA_EVENT_TYPES,
     CONVOY_EVENT_TYPES,
     WEBHOOK_EVENT_TYPES,
@@ -55,6 +57,13 @@ class SubscriptionForm(forms.Form):
     )
     waiting_days = forms.IntegerField(label=_("Working days without an answer"), min_value=1, max_value=90, initial=7)
     no_delivery_days = forms.IntegerField(label=_("Days without a delivery"), min_value=1, max_value=365, initial=30)
+    agreement = forms.ModelChoiceField(
+        label=_("Agreement"),
+        queryset=Agreement.objects.order_by("-starts_at"),
+        required=False,
+        empty_label=_("every agreement"),
+    )
+    run_days = forms.IntegerField(label=_("Days in a row"), min_value=1, max_value=365, initial=7)
     frequency = forms.ChoiceField(label=_("How often"), choices=Frequency.choices, initial=Frequency.IMMEDIATE)
     email = forms.BooleanField(label=_("Also by e-mail"), required=False, initial=True)
 
@@ -72,6 +81,7 @@ class SubscriptionForm(forms.Form):
         ],
         AlertKind.CONVOYS: ["name", "event_types", "waiting_days", "organization", "frequency", "email"],
         AlertKind.AREAS: ["name", "area", "event_types", "no_delivery_days", "frequency", "email"],
+        AlertKind.AGREEMENTS: ["name", "agreement", "event_types", "run_days", "frequency", "email"],
         AlertKind.REVIEW: ["name"],
     }
 
@@ -82,7 +92,11 @@ class SubscriptionForm(forms.Form):
             if name not in self.FIELDS[kind]:
                 del self.fields[name]
         if "event_types" in self.fields:
-            types = CONVOY_EVENT_TYPES if kind == AlertKind.CONVOYS else AREA_EVENT_TYPES
+            types = {
+                AlertKind.CONVOYS: CONVOY_EVENT_TYPES,
+                AlertKind.AREAS: AREA_EVENT_TYPES,
+                AlertKind.AGREEMENTS: AGREEMENT_EVENT_TYPES,
+            }[kind]
             self.fields["event_types"].choices = _choices(types)
             self.fields["event_types"].required = True
             self.fields["event_types"].initial = [t.value for t in types]

@@ -21,6 +21,7 @@ class AlertKind(models.TextChoices):
     INCIDENTS = "incidents", _("New incidents matching a filter")
     CONVOYS = "convoys", _("Convoy requests of my organizations")
     AREAS = "areas", _("Register areas")
+    AGREEMENTS = "agreements", _("Agreements and their conditions")
     REVIEW = "review", _("Reviewer digest: what awaits verification")
 
 
@@ -33,6 +34,8 @@ class EventType(models.TextChoices):
     CONVOY_DELIVERED = "convoy.delivered", _("Convoy delivered")
     AREA_STATUS = "area.status", _("Area status changed")
     AREA_NO_DELIVERY = "area.no_delivery", _("No delivery to an area")
+    AGREEMENT_BROKEN = "agreement.condition_broken", _("Agreement condition broken")
+    AGREEMENT_RUN = "agreement.run_reached", _("Agreement condition met for N days in a row")
     REVIEW_DIGEST = "review.digest", _("Incidents awaiting verification")
     PING = "ping", _("Test delivery")
 
@@ -53,8 +56,9 @@ CONVOY_EVENT_TYPES = [
     EventType.CONVOY_DELIVERED,
 ]
 AREA_EVENT_TYPES = [EventType.AREA_STATUS, EventType.AREA_NO_DELIVERY]
+AGREEMENT_EVENT_TYPES = [EventType.AGREEMENT_BROKEN, EventType.AGREEMENT_RUN]
 # What a webhook endpoint may ask for.
-WEBHOOK_EVENT_TYPES = [EventType.INCIDENT_NEW, *CONVOY_EVENT_TYPES, *AREA_EVENT_TYPES]
+WEBHOOK_EVENT_TYPES = [EventType.INCIDENT_NEW, *CONVOY_EVENT_TYPES, *AREA_EVENT_TYPES, *AGREEMENT_EVENT_TYPES]
 
 
 class Frequency(models.TextChoices):
@@ -93,13 +97,24 @@ class Subscription(models.Model):
     area = models.ForeignKey(
         "areas.Area", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("area")
     )
-    # Convoy and area events wanted.
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreement"),
+    )
+    # Convoy, area and agreement events wanted.
     event_types = models.JSONField(_("events"), default=list, blank=True)
     waiting_days = models.PositiveSmallIntegerField(
         _("working days without an answer"), default=7, help_text=_("Tell me when a request has waited this long.")
     )
     no_delivery_days = models.PositiveSmallIntegerField(
         _("days without a delivery"), default=30, help_text=_("Tell me when an area has had no delivery this long.")
+    )
+    run_days = models.PositiveSmallIntegerField(
+        _("days in a row"), default=7, help_text=_("Tell me when a condition has held this many days in a row.")
     )
     frequency = models.CharField(_("how often"), max_length=20, choices=Frequency.choices, default=Frequency.IMMEDIATE)
     email = models.BooleanField(_("by e-mail"), default=True)
@@ -116,6 +131,7 @@ class Subscription(models.Model):
             models.CheckConstraint(
                 condition=models.Q(no_delivery_days__gte=1), name="subscription_no_delivery_days_positive"
             ),
+            models.CheckConstraint(condition=models.Q(run_days__gte=1), name="subscription_run_days_positive"),
         ]
 
     def __str__(self):
@@ -136,6 +152,7 @@ class AlertEvent(models.Model):
     convoy_event = models.ForeignKey("convoys.ConvoyEvent", on_delete=models.CASCADE, null=True, blank=True)
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, null=True, blank=True)
     status_period = models.ForeignKey("areas.StatusPeriod", on_delete=models.CASCADE, null=True, blank=True)
+    condition = models.ForeignKey("agreements.AgreementCondition", on_delete=models.CASCADE, null=True, blank=True)
     # Figures the event is about (working days waited, days without delivery...), never record text.
     details = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField()

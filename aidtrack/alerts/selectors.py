@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aidtrack.agreements.selectors import agreement_compliance
 from aidtrack.alerts.models import (
     AlertEvent,
     AlertKind,
@@ -95,12 +96,37 @@ def subscriptions_for_event(event: AlertEvent) -> QuerySet[Subscription]:
         if event.event_type == EventType.CONVOY_WAITING:
             subs = subs.filter(waiting_days=event.details["working_days"])
         return subs
+    if event.event_type.startswith("agreement."):
+        agreement_id = event.condition.agreement_id
+        subs = subs.filter(kind=AlertKind.AGREEMENTS).filter(Q(agreement__isnull=True) | Q(agreement_id=agreement_id))
+        if event.event_type == EventType.AGREEMENT_RUN:
+            subs = subs.filter(run_days=event.details["days"])
+        return subs
     return subs.none()
+
+
+# Thresholds a webhook endpoint gets (a subscriber chooses their own).
+def webhook_threshold(event: AlertEvent) -> bool:
+    """Whether an event with a threshold is the one webhooks receive: the agreed waiting period for convoys,
+    30 days without delivery, the condition's own number of days for agreements."""
+    if event.event_type == EventType.CONVOY_WAITING:
+        return event.details["working_days"] == settings.AIDTRACK_NO_RESPONSE_WORKING_DAYS
+    if event.event_type == EventType.AREA_NO_DELIVERY:
+        return event.details["days"] == WEBHOOK_NO_DELIVERY_DAYS
+    if event.event_type == EventType.AGREEMENT_RUN:
+        return event.details["days"] == event.condition.required_consecutive_days
+    return True
+
+
+WEBHOOK_NO_DELIVERY_DAYS = 30
 
 
 def subscription_matches(subscription: Subscription, event: AlertEvent, audience: Audience) -> bool:
     """What SQL could not filter: lists in JSON, the reader's organizations, and whether the reader sees the record."""
-    if event.event_type.startswith(("convoy.", "area.")) and event.event_type not in subscription.event_types:
+    if (
+        event.event_type.startswith(("convoy.", "area.", "agreement."))
+        and event.event_type not in subscription.event_types
+    ):
         return False
     if event.event_type == EventType.INCIDENT_NEW:
         incident = event.incident
@@ -123,7 +149,51 @@ def subscription_matches(subscription: Subscription, event: AlertEvent, audience
         return ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk=convoy.pk).exists()
     if event.event_type == EventType.AREA_NO_DELIVERY:
         return _no_delivery_holds(event, audience)
+    if event.event_type.startswith("agreement."):
+        return _agreement_holds(event, audience)
     return event.event_type == EventType.AREA_STATUS
+
+
+def agreement_compliance_for(agreement, day: datetime.date, audience: Audience):
+    """The agreement's compliance up to ``day`` counting only what the reader may see (as the API does)."""
+    return agreement_compliance(
+        agreement,
+        until=day,
+        verified_only=audience.is_public,
+        incidents=Incident.objects.filter(incident_visibility_q(audience)),
+        convoys=ConvoyRequest.objects.filter(convoy_visibility_q(audience)),
+    )
+
+
+def agreement_changes(compliance, since: datetime.date) -> list[tuple[str, datetime.date, int]]:
+    """Breaks (a day not met after a day met) and runs (days met in a row, with the day each length was reached)
+    from ``since`` on: ("broken", day, 0) and ("run", day, length)."""
+    changes = []
+    run = 0
+    previous_met = None
+    for result in compliance.days:
+        run = run + 1 if result.met else 0
+        if result.day >= since:
+            if previous_met and not result.met:
+                changes.append(("broken", result.day, 0))
+            if result.met:
+                changes.append(("run", result.day, run))
+        previous_met = result.met
+    return changes
+
+
+def _agreement_holds(event: AlertEvent, audience: Audience) -> bool:
+    """Whether the reader, counting only what it may see, finds the break or the run the event tells of."""
+    condition = event.condition
+    day = datetime.date.fromisoformat(event.details["day"])
+    results = agreement_compliance_for(condition.agreement, day, audience)
+    compliance = next((c for c in results if c.condition.pk == condition.pk), None)
+    if compliance is None:
+        return False
+    wanted = (
+        ("broken", day, 0) if event.event_type == EventType.AGREEMENT_BROKEN else ("run", day, event.details["days"])
+    )
+    return wanted in agreement_changes(compliance, day)
 
 
 def _no_delivery_holds(event: AlertEvent, audience: Audience) -> bool:
@@ -148,6 +218,8 @@ def alert_item(event: AlertEvent, audience: Audience) -> AlertItem | None:
         EventType.INCIDENT_NEW: _incident_item,
         EventType.AREA_STATUS: _area_status_item,
         EventType.AREA_NO_DELIVERY: _no_delivery_item,
+        EventType.AGREEMENT_BROKEN: _agreement_item,
+        EventType.AGREEMENT_RUN: _agreement_item,
     }.get(event.event_type, _convoy_item if event.event_type.startswith("convoy.") else None)
     return builder(event, audience) if builder else None
 
@@ -274,6 +346,36 @@ def _no_delivery_item(event: AlertEvent, audience: Audience) -> AlertItem | None
             "name": area.name_en,
             "days_without_delivery": event.details["days"],
             "last_delivery": last,
+        },
+    )
+
+
+def _agreement_item(event: AlertEvent, audience: Audience) -> AlertItem | None:
+    condition = event.condition
+    if condition is None or not _agreement_holds(event, audience):
+        return None
+    words = {
+        "agreement": condition.agreement.name,
+        "condition": condition.get_kind_display(),
+        "days": event.details.get("days"),
+        "date": event.details["day"],
+    }
+    if event.event_type == EventType.AGREEMENT_BROKEN:
+        title = _("%(agreement)s: %(condition)s not met on %(date)s") % words
+    else:
+        title = _("%(agreement)s: %(condition)s met %(days)s days in a row") % words
+    return AlertItem(
+        event_type=event.event_type,
+        title=title,
+        lines=[condition.description, _("Day: %(date)s") % words],
+        path=f"/api/v1/agreements/{condition.agreement_id}/compliance/",
+        data={
+            "agreement_id": condition.agreement_id,
+            "agreement": condition.agreement.name,
+            "condition_id": condition.pk,
+            "condition_kind": condition.kind,
+            "day": event.details["day"],
+            "days_in_a_row": event.details.get("days"),
         },
     )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from aidtrack.alerts.events import enqueue_after_commit
 from aidtrack.alerts.models import (
+    AGREEMENT_EVENT_TYPES,
     AREA_EVENT_TYPES,
     CONVOY_EVENT_TYPES,
     WEBHOOK_EVENT_TYPES,
@@ -31,9 +32,11 @@ SUBSCRIPTION_FIELDS = (
     "party",
     "organization",
     "area",
+    "agreement",
     "event_types",
     "waiting_days",
     "no_delivery_days",
+    "run_days",
     "frequency",
     "email",
     "language",
@@ -42,8 +45,12 @@ SUBSCRIPTION_FIELDS = (
 
 def _check_subscription(subscription: Subscription) -> None:
     user = subscription.user
-    allowed = {AlertKind.CONVOYS: CONVOY_EVENT_TYPES, AlertKind.AREAS: AREA_EVENT_TYPES}.get(subscription.kind, [])
-    if subscription.kind in (AlertKind.CONVOYS, AlertKind.AREAS):
+    allowed = {
+        AlertKind.CONVOYS: CONVOY_EVENT_TYPES,
+        AlertKind.AREAS: AREA_EVENT_TYPES,
+        AlertKind.AGREEMENTS: AGREEMENT_EVENT_TYPES,
+    }.get(subscription.kind, [])
+    if allowed:
         if not subscription.event_types:
             raise ValidationError({"event_types": _("Choose at least one event.")})
         if set(subscription.event_types) - set(allowed):

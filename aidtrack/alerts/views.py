@@ -43,7 +43,7 @@ def alert_list(request):
 
 
 def _kinds_for(user):
-    kinds = [AlertKind.INCIDENTS, AlertKind.CONVOYS, AlertKind.AREAS]
+    kinds = [AlertKind.INCIDENTS, AlertKind.CONVOYS, AlertKind.AREAS, AlertKind.AGREEMENTS]
     if is_site_admin(user) or organization_ids_of(user, REVIEW_ROLES):
         kinds.append(AlertKind.REVIEW)
     return kinds

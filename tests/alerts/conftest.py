@@ -48,7 +48,7 @@ def report(by, organization, title, **fields):
         organization=organization,
         category=fields.pop("category", "4"),
         title=title,
-        occurred_on=datetime.date(2016, 9, 19),
+        occurred_on=fields.pop("occurred_on", datetime.date(2016, 9, 19)),
         latitude=33.6901,
         longitude=36.0963,
         public_summary=fields.pop("public_summary", "Checkpoint closed."),
