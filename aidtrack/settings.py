@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     # The job queue: Django's tasks interface (django-tasks) with its database backend (django-tasks-db).
     "django_tasks",
     "django_tasks_db",
+    "aidtrack.alerts",
 ]
 
 MIDDLEWARE = [
@@ -402,3 +403,23 @@ AIDTRACK_SESSION_MAX_HOURS = int(os.environ.get("AIDTRACK_SESSION_MAX_HOURS", "1
 SESSION_COOKIE_AGE = AIDTRACK_SESSION_MAX_HOURS * 3600
 # The sign-in and download log keeps this many days (`manage.py prune_account_log` removes older entries).
 AIDTRACK_ACCOUNT_LOG_DAYS = int(os.environ.get("AIDTRACK_ACCOUNT_LOG_DAYS", "180"))
+
+# Alerts and webhooks (aidtrack/alerts; README "Alerts and webhooks").
+# Background tasks (django-tasks): alert fan-out, e-mails and webhook deliveries are queued after the change commits.
+# The immediate backend runs a task as soon as it is queued (in the process that queued it); a deployment sets the
+# database backend and runs a worker (see README).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("AIDTRACK_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+    }
+}
+# Links in alert e-mails and webhook payloads start with this address.
+AIDTRACK_SITE_URL = os.environ.get("AIDTRACK_SITE_URL", "http://127.0.0.1:8000")
+# Webhooks: timeouts (seconds), attempts per delivery, first retry delay (then x5 each time), consecutive failed
+# attempts after which an endpoint is paused, and whether private or loopback addresses may receive them.
+AIDTRACK_WEBHOOK_CONNECT_TIMEOUT = float(os.environ.get("AIDTRACK_WEBHOOK_CONNECT_TIMEOUT", "5"))
+AIDTRACK_WEBHOOK_READ_TIMEOUT = float(os.environ.get("AIDTRACK_WEBHOOK_READ_TIMEOUT", "10"))
+AIDTRACK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("AIDTRACK_WEBHOOK_MAX_ATTEMPTS", "6"))
+AIDTRACK_WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("AIDTRACK_WEBHOOK_BACKOFF_SECONDS", "60"))
+AIDTRACK_WEBHOOK_PAUSE_AFTER = int(os.environ.get("AIDTRACK_WEBHOOK_PAUSE_AFTER", "15"))
+AIDTRACK_WEBHOOK_ALLOW_PRIVATE = env_flag("AIDTRACK_WEBHOOK_ALLOW_PRIVATE", default=False)

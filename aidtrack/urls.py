@@ -36,5 +36,6 @@ urlpatterns = [
     path("geo/", include("aidtrack.geo.urls")),
     path("api/", include("aidtrack.api.urls")),
     path("", include("aidtrack.reports.urls")),
+    path("alerts/", include("aidtrack.alerts.urls")),
     path("", include("aidtrack.web.urls")),
 ]
