@@ -405,14 +405,8 @@ SESSION_COOKIE_AGE = AIDTRACK_SESSION_MAX_HOURS * 3600
 AIDTRACK_ACCOUNT_LOG_DAYS = int(os.environ.get("AIDTRACK_ACCOUNT_LOG_DAYS", "180"))
 
 # Alerts and webhooks (aidtrack/alerts; README "Alerts and webhooks").
-# Background tasks (django-tasks): alert fan-out, e-mails and webhook deliveries are queued after the change commits.
-# The immediate backend runs a task as soon as it is queued (in the process that queued it); a deployment sets the
-# database backend and runs a worker (see README).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("AIDTRACK_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
-    }
-}
+# Alert fan-out, e-mails and webhook deliveries are tasks on the job queue (TASKS above), queued after the change
+# commits.
 # Links in alert e-mails and webhook payloads start with this address.
 AIDTRACK_SITE_URL = os.environ.get("AIDTRACK_SITE_URL", "http://127.0.0.1:8000")
 # Webhooks: timeouts (seconds), attempts per delivery, first retry delay (then x5 each time), consecutive failed
