@@ -316,6 +316,14 @@ WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
             incident=w.incident, by=w.reviewer, outcome="verified", expected_version=w.incident.version
         )
     ),
+    "aidtrack.incidents.services.incident_draft_save": lambda w: (
+        lambda: incident_services.incident_draft_save(by=w.reporter, data={"title": ["Unfinished"]})
+    ),
+    "aidtrack.incidents.services.incident_draft_delete": lambda w: (
+        lambda: incident_services.incident_draft_delete(
+            draft=incident_services.incident_draft_save(by=w.reporter, data={"title": ["Given up"]}), by=w.reporter
+        )
+    ),
     "aidtrack.incidents.services.incident_delete": lambda w: (
         lambda: incident_services.incident_delete(incident=w.incident, by=w.reviewer)
     ),

@@ -2,7 +2,7 @@
 // form through it (so a report typed with no connection is kept), and clears the device on sign-out.
 // Text comes from the page (#staff-app-text, translated on the server); data reaches the DOM as text.
 
-import { Outbox, REFUSED, WAITING, newKey } from "./outbox.js";
+import { DRAFT, Outbox, REFUSED, WAITING, newKey } from "./outbox.js";
 
 const body = document.body;
 const text = JSON.parse(document.getElementById("staff-app-text")?.textContent || "{}");
@@ -82,10 +82,8 @@ class OutboxPanel {
   }
 
   row(item) {
-    const state =
-      item.state === REFUSED
-        ? el("span", { className: "outbox-state refused", textContent: text.refused })
-        : el("span", { className: "outbox-state waiting", textContent: this.outbox.sending ? text.sending : text.waiting });
+    const words = { [REFUSED]: text.refused, [DRAFT]: text.draft, [WAITING]: this.outbox.sending ? text.sending : text.waiting };
+    const state = el("span", { className: `outbox-state ${item.state}`, textContent: words[item.state] || "" });
     const saved = new Date(item.savedAt);
     const open = el("a", { href: `${item.formUrl}#outbox=${item.key}`, textContent: text.open });
     const discard = el("button", { type: "button", className: "link", textContent: text.discard });
@@ -120,8 +118,15 @@ class OutboxForm {
     // "Open" in the outbox list of this same page changes only the address's #outbox=… part.
     window.addEventListener("hashchange", () => this.openFromHash());
     form.addEventListener("submit", (event) => {
+      const submitter = event.submitter;
+      if (submitter?.name === "save_draft") {
+        if (navigator.onLine) return; // the server keeps the draft
+        event.preventDefault();
+        this.keepDraft(submitter);
+        return;
+      }
       event.preventDefault();
-      this.submit(event.submitter);
+      this.submit(submitter);
     });
     if (this.isConvoyStep && this.stepWaiting()) this.holdSteps();
   }
@@ -250,6 +255,23 @@ class OutboxForm {
     } finally {
       button.disabled = false;
     }
+  }
+
+  // "Save as a draft" with no connection: kept on this device, not sent, until it is reported.
+  keepDraft(submitter) {
+    const key = this.keyInput.value || newKey();
+    this.keyInput.value = key;
+    this.outbox.put({
+      key,
+      kind: this.form.dataset.outbox,
+      sendUrl: this.form.dataset.outboxUrl,
+      formUrl: this.page,
+      title: this.title(submitter),
+      fields: this.fields().filter(([name]) => name !== "save_draft"),
+      state: DRAFT,
+      savedAt: new Date().toISOString(),
+    });
+    this.say(text.draftOnDevice);
   }
 
   keptForLater() {
