@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from aidtrack.alerts.urls import staff_urlpatterns as alert_urls
 from aidtrack.staff.views import (
     account,
     app,
@@ -66,6 +67,7 @@ people_urls = [
 urlpatterns = [
     *auth,
     *people_urls,
+    *alert_urls,
     path("", dashboard.dashboard, name="dashboard"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/new/", incidents.incident_create_view, name="incident_create"),
