@@ -67,8 +67,14 @@ def test_a_report_typed_offline_waits_on_the_device_and_is_sent_once_when_back_o
     cdp.detach()
 
     context.set_offline(True)
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
     page.goto(f"{live_server.url}/staff/incidents/new/")
     page.locator("#offline-banner").wait_for()
+    page.locator("#map-picker path.leaflet-interactive").first.wait_for()  # boundaries drawn from the kept copy
+    # Every script, style, translation and map layer the page needs comes from what the device kept.
+    kept = ("/static/", "/jsi18n/", "/geo/layers/")
+    assert [url for url in failed if any(part in url for part in kept)] == []
     # The community search answers from the gazetteer kept on the device.
     page.fill("#id_stated_area", "Madaya")
     page.locator(".suggestions li", has_text="Madaya").first.wait_for()

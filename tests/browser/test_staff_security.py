@@ -17,7 +17,7 @@ def sign_in(page, base):
     page.goto(f"{base}/staff/login/")
     page.fill("#id_username", "field.reviewer")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
 
 @pytest.mark.parametrize(

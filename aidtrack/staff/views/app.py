@@ -40,9 +40,9 @@ def shell_pages() -> list[str]:
 
 
 def shell_data() -> list[str]:
-    """Data the offline picker reads: governorate, district and sub-district lines, and the gazetteer."""
+    """Data the offline pages read: the boundaries, gazetteer and towns, and the scripts' translations."""
     layers = [reverse("geo:admin-layer", args=[level]) for level in (1, 2, 3)]
-    return [*layers, reverse("geo:communities"), reverse("geo:towns")]
+    return [*layers, reverse("geo:communities"), reverse("geo:towns"), reverse("javascript-catalog")]
 
 
 @require_GET

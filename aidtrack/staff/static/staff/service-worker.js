@@ -50,7 +50,7 @@ function keepable(response) {
 }
 
 async function fromCacheFirst(request) {
-  const cached = await caches.match(request);
+  const cached = await caches.match(request, { ignoreVary: true });
   if (cached) return cached;
   const response = await fetch(request);
   if (keepable(response)) (await caches.open(STATIC_CACHE)).put(request, response.clone());
@@ -59,7 +59,8 @@ async function fromCacheFirst(request) {
 
 async function fromNetworkFirst(request, { navigation }) {
   const pages = await caches.open(PAGES_CACHE);
-  const cached = await pages.match(request, { ignoreSearch: navigation });
+  // Vary (Cookie, Accept-Language) is ignored: the kept pages are this account's alone, in its last language.
+  const cached = await pages.match(request, { ignoreSearch: navigation, ignoreVary: true });
   const network = fetch(request).then(async (response) => {
     if (keepable(response) && !request.url.includes("?")) await pages.put(request, response.clone());
     return response;
@@ -82,7 +83,7 @@ async function fromNetworkFirst(request, { navigation }) {
 
 async function offlinePage() {
   // A page never opened online: the dashboard is shown (it lists the outbox) rather than the browser's error.
-  const dashboard = await caches.match(SHELL.pages[0]);
+  const dashboard = await caches.match(SHELL.pages[0], { ignoreVary: true });
   return dashboard || Response.error();
 }
 
