@@ -41,6 +41,13 @@ function registerWorker() {
   navigator.serviceWorker
     .register(body.dataset.serviceWorker, { scope: body.dataset.serviceWorkerScope })
     .catch(() => {}); // No worker (a private window, an old browser): the pages still work online.
+  // Another language chosen: the pages kept for offline use are fetched again in it.
+  const language = document.documentElement.lang;
+  const kept = localStorage.getItem("aidtrack:language");
+  if (kept !== language) {
+    localStorage.setItem("aidtrack:language", language);
+    if (kept) navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage("keep-pages"));
+  }
 }
 
 // Another account signed in on this device (the last one's session ended without signing out): no page

@@ -17,22 +17,26 @@ self.addEventListener("install", (event) => {
     (async () => {
       const statics = await caches.open(STATIC_CACHE);
       await statics.addAll(SHELL.static);
-      // Pages need the signed-in session; one that redirects to the sign-in page is not kept.
-      const pages = await caches.open(PAGES_CACHE);
-      await Promise.all(
-        [...SHELL.pages, ...SHELL.data].map(async (url) => {
-          try {
-            const response = await fetch(url, { credentials: "same-origin" });
-            if (keepable(response)) await pages.put(url, response);
-          } catch (error) {
-            // Offline while installing: the page is kept the next time it is opened.
-          }
-        }),
-      );
+      await keepPages();
       await self.skipWaiting();
     })(),
   );
 });
+
+// Pages need the signed-in session; one that redirects to the sign-in page is not kept.
+async function keepPages() {
+  const pages = await caches.open(PAGES_CACHE);
+  await Promise.all(
+    [...SHELL.pages, ...SHELL.data].map(async (url) => {
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (keepable(response)) await pages.put(url, response);
+      } catch (error) {
+        // Offline: the page is kept the next time it is opened.
+      }
+    }),
+  );
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -104,4 +108,6 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("message", (event) => {
   // Sent by the pages when the account on this device changes or signs out: no page of the last one stays.
   if (event.data === "forget-pages") event.waitUntil(caches.delete(PAGES_CACHE));
+  // The language changed: the kept pages are fetched again in the new one.
+  if (event.data === "keep-pages") event.waitUntil(keepPages());
 });
