@@ -212,12 +212,10 @@ class OutboxForm {
 
   fields(submitter) {
     const fields = [...new FormData(this.form, submitter)].filter(([, value]) => typeof value === "string");
-    // A step recorded with no connection happened now, not when it reaches the server.
+    // A step recorded with no connection happened now, not when it reaches the server. Sent in UTC with its
+    // offset ("…Z"), so that a device set to another time zone than the server's still says when it was.
     const when = fields.find(([name]) => name === "occurred_at");
-    if (when && !when[1]) {
-      const now = new Date();
-      when[1] = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-    }
+    if (when && !when[1]) when[1] = new Date().toISOString();
     return fields;
   }
 
