@@ -20,6 +20,7 @@ from aidtrack.incidents.models import Category, IncidentKind
 from aidtrack.incidents.selectors import incidents_visible_to
 from aidtrack.orgs.audience import Audience
 from aidtrack.orgs.models import PartyType
+from aidtrack.reports.people import people_series, people_table
 from aidtrack.reports.periods import Period
 from aidtrack.reports.tables import Column, Table
 
@@ -109,6 +110,7 @@ class AccessReport:
     perpetrators: list[tuple[str, str, int, float]] = field(default_factory=list)  # type, label, n, share
     governorates: list[tuple[AdminArea, int]] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    people: list = field(default_factory=list)  # [(day, {status: people})], from the register
 
     def tables(self) -> dict[str, Table]:
         return {
@@ -186,6 +188,7 @@ class AccessReport:
                 ],
                 self.events,
             ),
+            "people": people_table(self.people),
         }
 
 
@@ -274,6 +277,7 @@ def access_report(*, audience: Audience, period: Period, governorate: AdminArea 
         governorates = governorates.filter(pk=governorate.pk)
     report.governorates = [(g, by_governorate.get(g.pk, 0)) for g in governorates]
     report.events = key_events(incidents, convoys, period)
+    report.people = people_series(period)
     return report
 
 

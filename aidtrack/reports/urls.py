@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aidtrack.reports.views import access, agreements, convoys
+from aidtrack.reports.views import access, agreements, convoys, people
 
 app_name = "reports"
 
@@ -19,3 +19,5 @@ urlpatterns += [
     path("reports/convoys/", convoys.convoy_funnel_page, name="convoy_funnel"),
     path("reports/convoys/<str:table>.csv", convoys.convoy_funnel_csv, name="convoy_funnel_csv"),
 ]
+
+urlpatterns += [path("reports/people.svg", people.people_svg, name="people_svg")]

@@ -15,6 +15,7 @@ import { ChoroplethLayer, MEASURES, valuesBy } from "./layers/choropleth.js";
 import { Timeline } from "./controls/timeline.js";
 import { Filters } from "./controls/filters.js";
 import { Summary } from "./controls/summary.js";
+import { PeopleChart } from "./controls/people.js";
 import { Legend } from "./controls/legend.js";
 import { Downloads } from "./controls/downloads.js";
 
@@ -101,6 +102,7 @@ class MapApp {
     this.summary = new Summary(document.getElementById("summary"), { labels: this.labels });
     this.legend = new Legend(document.getElementById("legend"), { labels: this.labels });
     this.downloads = new Downloads(document.getElementById("downloads"), { api, today: this.config.today });
+    this.people = new PeopleChart(document.getElementById("people-chart"), this.config.reports);
     if (this.state.view) this.map.setView([this.state.view.lat, this.state.view.lon], this.state.view.zoom);
     this.map.on("moveend", () => {
       const centre = this.map.getCenter();
@@ -185,6 +187,7 @@ class MapApp {
     this.summary.show(summarize(shown, state), state);
     this.legend.show(state, choropleth);
     this.downloads.show(state);
+    this.people.show(state);
     for (const [name, n] of Object.entries(counts)) this.app.dataset[name] = String(n);
     this.app.dataset.renderMs = String(Math.round(performance.now() - started));
   }
