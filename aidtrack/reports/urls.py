@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aidtrack.reports.views import access, agreements, convoys, people
+from aidtrack.reports.views import access, agreements, areas, convoys, people
 
 app_name = "reports"
 
@@ -21,3 +21,8 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("reports/people.svg", people.people_svg, name="people_svg")]
+
+urlpatterns += [
+    path("areas/", areas.area_list, name="area_list"),
+    path("areas/<int:pk>/", areas.area_detail, name="area_detail"),
+]

@@ -56,7 +56,7 @@ class MapApp {
     this.map.fitBounds(SYRIA);
     this.base = new BaseMap(this.map, { layersUrl: config.layers, tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
     this.layers = {
-      areas: new AreasLayer(this.map, { labels: this.labels.areaStatuses }),
+      areas: new AreasLayer(this.map, { labels: this.labels.areaStatuses, pages: this.config.reports.areaPages }),
       convoys: new ConvoysLayer(this.map, { labels: this.labels.convoyStatuses }),
       incidents: new IncidentsLayer(this.map, {
         labels: this.labels,
