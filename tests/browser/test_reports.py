@@ -16,6 +16,7 @@ PAGES = {
     "agreement-day": "/agreements/{agreement}/days/2016-09-16/",
     "access-report": "/reports/access/?month=2016-09",
     "convoy-funnel": "/reports/convoys/?from=2016-09-01&to=2016-09-30",
+    "access-profile": "/reports/access-profile/?month=2016-09",
     "areas": "/areas/?as_of=2016-09-19",
     "area": "/areas/{area}/?as_of=2016-09-30",
 }
