@@ -335,7 +335,7 @@ def agreement_day_evidence(agreement: Agreement, day: datetime.date, audience) -
     from aidtrack.convoys.selectors import convoy_visibility_q
     from aidtrack.incidents.selectors import incident_as_read, incident_visibility_q, incidents_visible_to
 
-    if day not in agreement_days(agreement, day) or day < timezone.localdate(agreement.starts_at):
+    if day > timezone.localdate() or day not in agreement_days(agreement, day):
         return None
     visible = Incident.objects.filter(incident_visibility_q(audience))
     convoys = ConvoyRequest.objects.filter(convoy_visibility_q(audience))

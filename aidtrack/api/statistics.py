@@ -238,6 +238,18 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self._report_tables(request, access_report)
 
     @extend_schema(
+        summary="The access profile by governorate after ACAPS's nine indicators (the same as "
+        "/reports/access-profile/); computed from recorded incidents, not an ACAPS assessment",
+        parameters=REPORT_PARAMETERS,
+        responses={200: ReportSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"], url_path="access-profile")
+    def access_profile(self, request):
+        from aidtrack.reports.profile import access_profile
+
+        return self._report_tables(request, access_profile)
+
+    @extend_schema(
         summary="The convoy funnel, days per stage, approval rate by month and removals ledger "
         "(the same as /reports/convoys/); default period: this year",
         parameters=REPORT_PARAMETERS,

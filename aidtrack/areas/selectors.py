@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,11 +52,31 @@ def register_on(day: datetime.date, statuses=None) -> list[RegisterEntry]:
 
 def people_by_status_on(day: datetime.date) -> dict[str, int]:
     """People living in areas of each status on ``day`` (current population estimates)."""
-    totals = dict.fromkeys(AccessStatus.values, 0)
-    rows = periods_on(day).values("status").annotate(people=Sum("area__population"))
-    for row in rows:
-        totals[row["status"]] = row["people"] or 0
-    return totals
+    return people_by_status_series(day, day)[0][1]
+
+
+def people_by_status_series(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, dict[str, int]]]:
+    """People living in areas of each status on every day from ``start`` to ``end`` (current population
+    estimates), from the register's status periods: one query, whatever the number of days."""
+    days = (end - start).days + 1
+    changes = {status: [0] * (days + 1) for status in AccessStatus.values}
+    overlapping = (
+        StatusPeriod.objects.filter(start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
+        .values_list("status", "start_date", "end_date", "area__population")
+    )
+    for status, first, stop, population in overlapping:
+        if not population or status not in changes:
+            continue
+        changes[status][max((first - start).days, 0)] += population
+        changes[status][min((stop - start).days, days) if stop else days] -= population
+    series = []
+    running = dict.fromkeys(AccessStatus.values, 0)
+    for offset in range(days):
+        for status in AccessStatus.values:
+            running[status] += changes[status][offset]
+        series.append((start + datetime.timedelta(days=offset), dict(running)))
+    return series
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from aidtrack.convoys.models import ConvoyDestination, ConvoyEvent, ConvoyRequest, ConvoyStatus
 from aidtrack.convoys.selectors import convoy_visibility_q, end_of_day
 from aidtrack.geo.models import AdminArea
-from aidtrack.incidents.models import Category, IncidentKind
-from aidtrack.incidents.selectors import incidents_visible_to
+from aidtrack.incidents.models import Category, Incident, IncidentKind
+from aidtrack.incidents.selectors import incident_visibility_q
 from aidtrack.orgs.audience import Audience
 from aidtrack.orgs.models import PartyType
+from aidtrack.reports.people import people_series, people_table
 from aidtrack.reports.periods import Period
 from aidtrack.reports.tables import Column, Table
 
@@ -57,7 +58,9 @@ def governorate_from(pcode: str) -> AdminArea | None:
 
 
 def period_incidents(audience: Audience, governorate: AdminArea | None = None):
-    incidents = incidents_visible_to(audience).order_by()
+    """The incidents ``audience`` may see, without the place annotations of ``incidents_visible_to``: counts and
+    the key events' governorate (which every reader may see) need none, and aggregates stay plain GROUP BYs."""
+    incidents = Incident.objects.filter(incident_visibility_q(audience)).order_by()
     if governorate is not None:
         incidents = incidents.filter(admin1=governorate)
     return incidents
@@ -109,6 +112,7 @@ class AccessReport:
     perpetrators: list[tuple[str, str, int, float]] = field(default_factory=list)  # type, label, n, share
     governorates: list[tuple[AdminArea, int]] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    people: list = field(default_factory=list)  # [(day, {status: people})], from the register
 
     def tables(self) -> dict[str, Table]:
         return {
@@ -186,6 +190,7 @@ class AccessReport:
                 ],
                 self.events,
             ),
+            "people": people_table(self.people),
         }
 
 
@@ -274,6 +279,7 @@ def access_report(*, audience: Audience, period: Period, governorate: AdminArea 
         governorates = governorates.filter(pk=governorate.pk)
     report.governorates = [(g, by_governorate.get(g.pk, 0)) for g in governorates]
     report.events = key_events(incidents, convoys, period)
+    report.people = people_series(period)
     return report
 
 

@@ -117,3 +117,72 @@ def projector(bounds: tuple[float, float, float, float], width: float):
         return (lon - min_lon) * stretch * scale, (max_lat - lat) * scale
 
     return project, height
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    label: str
+    points: str  # SVG polyline points
+    last_x: float
+    last_y: float
+    last_value: int
+    label_y: float = 0
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float
+    text: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+    lines: list[Line]
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.plot_height
+
+    @property
+    def right(self) -> int:
+        return self.left + self.plot_width
+
+
+def step_lines(series, keys, *, labels, width=640, height=220, number=str, day_text=str) -> LineChart:
+    """Step lines (a value holds until the next day) for ``keys`` of ``series``: [(day, {key: value})]."""
+    left, top, right_margin, bottom_margin = 78, 10, 150, 26
+    plot_width, plot_height = width - left - right_margin, height - top - bottom_margin
+    largest = max((values[key] for _day, values in series for key in keys), default=0) or 1
+    count = max(len(series), 1)
+    step = plot_width / count
+
+    def y_of(value):
+        return round(top + plot_height - plot_height * value / largest, 1)
+
+    lines = []
+    for key in keys:
+        points = []
+        for index, (_day, values) in enumerate(series):
+            y = y_of(values[key])
+            points += [f"{round(left + index * step, 1)},{y}", f"{round(left + (index + 1) * step, 1)},{y}"]
+        last = series[-1][1][key] if series else 0
+        lines.append(Line(key, labels[key], " ".join(points), left + plot_width, y_of(last), last))
+    # Labels at the lines' ends, moved apart where lines end close together.
+    placed, previous = {}, None
+    for line in sorted(lines, key=lambda line: line.last_y):
+        y = line.last_y if previous is None else max(line.last_y, previous + 13)
+        placed[line.key], previous = y, y
+    lines = [Line(**{**line.__dict__, "label_y": placed[line.key]}) for line in lines]
+    y_ticks = [Tick(y_of(largest * share), number(round(largest * share))) for share in (0, 0.5, 1)]
+    picks = sorted({0, (count - 1) // 2, count - 1}) if series else []
+    x_ticks = [Tick(round(left + (index + 0.5) * step, 1), day_text(series[index][0])) for index in picks]
+    return LineChart(width, height, left, top, plot_width, plot_height, lines, y_ticks, x_ticks)

@@ -27,6 +27,11 @@ def map_config(day: datetime.date) -> dict:
             "conflict": reverse("api:conflict-event-list"),
         },
         "layers": reverse("geo:layers"),
+        "reports": {
+            "chartUrl": reverse("reports:people_svg"),
+            "reportUrl": reverse("reports:access_report"),
+            "areaPages": reverse("reports:area_list"),
+        },
         "tileUrl": settings.AIDTRACK_MAP_TILE_URL,
         "tileAttribution": settings.AIDTRACK_MAP_TILE_ATTRIBUTION,
         "today": timezone.localdate().isoformat(),

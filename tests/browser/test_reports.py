@@ -16,14 +16,19 @@ PAGES = {
     "agreement-day": "/agreements/{agreement}/days/2016-09-16/",
     "access-report": "/reports/access/?month=2016-09",
     "convoy-funnel": "/reports/convoys/?from=2016-09-01&to=2016-09-30",
+    "access-profile": "/reports/access-profile/?month=2016-09",
+    "areas": "/areas/?as_of=2016-09-19",
+    "area": "/areas/{area}/?as_of=2016-09-30",
 }
 
 
 def test_every_answer_page_draws_on_a_desktop_and_a_phone(browser, live_server):
     from aidtrack.agreements.models import Agreement
+    from aidtrack.areas.models import Area
 
     load_demo()
     agreement = Agreement.objects.get().pk
+    area = Area.objects.get(name_en="Madaya").pk
     for size, viewport in (("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
@@ -31,8 +36,11 @@ def test_every_answer_page_draws_on_a_desktop_and_a_phone(browser, live_server):
         page.on("console", lambda message, errors=errors: message.type == "error" and errors.append(message.text))
         page.on("request", lambda request, hosts=hosts: hosts.add(request.url.split("/")[2]))
         for name, path in PAGES.items():
-            page.goto(live_server.url + path.format(agreement=agreement))
+            page.goto(live_server.url + path.format(agreement=agreement, area=area))
             assert page.locator("main h2").first.is_visible()
+            if name == "area":
+                page.wait_for_selector("#area-map[data-ready=true]")
+                assert page.locator("#area-map path.leaflet-interactive, #area-map path").count() >= 14
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{name} is wider than a {size} screen"
             screenshot(page, f"answers-{name}-{size}")

@@ -128,3 +128,12 @@ def test_queries_do_not_grow_with_the_records(client, demo):
         incident_review(incident=incident, by=reviewer, outcome="verified")
     after = (queries("agreement_detail", cessation().pk), queries("agreement_day", cessation().pk, "2016-09-16"))
     assert after == before
+
+
+def test_the_api_gives_the_same_runs_as_the_page(client, demo):
+    body = client.get(f"/api/v1/agreements/{cessation().pk}/compliance/").json()
+    violence, access = body["conditions"]
+    assert (violence["longest_run"], violence["current_run"], violence["baseline_per_day"]) == (4, 0, 0.0)
+    assert access["longest_run"] == 0 and access["baseline_per_day"] is None
+    future = client.get(reverse("reports:agreement_day", args=[cessation().pk, "2016-09-20"]))
+    assert future.status_code == 404

@@ -9,6 +9,7 @@ from aidtrack.orgs.audience import audience_of
 from aidtrack.reports.access import GovernorateError, access_report, governorate_from
 from aidtrack.reports.charts import bars
 from aidtrack.reports.maps import shaded
+from aidtrack.reports.people import people_chart
 from aidtrack.reports.periods import PeriodError, period_from
 from aidtrack.reports.tables import table_csv
 from aidtrack.reports.views.common import problem
@@ -49,6 +50,8 @@ def access_report_page(request):
         "shapes": shapes,
         "map_height": map_height,
         "steps": steps,
+        "people_chart": people_chart(report.people),
+        "people_table": report.tables()["people"],
         "governorates": AdminArea.objects.filter(level=AdminLevel.GOVERNORATE).defer("geometry").order_by("name_en"),
     }
     return render(request, "reports/access_report.html", context)

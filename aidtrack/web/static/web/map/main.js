@@ -15,6 +15,7 @@ import { ChoroplethLayer, MEASURES, valuesBy } from "./layers/choropleth.js";
 import { Timeline } from "./controls/timeline.js";
 import { Filters } from "./controls/filters.js";
 import { Summary } from "./controls/summary.js";
+import { PeopleChart } from "./controls/people.js";
 import { Legend } from "./controls/legend.js";
 import { Downloads } from "./controls/downloads.js";
 import { addContext } from "../../staff/map-context.js";
@@ -62,7 +63,7 @@ class MapApp {
     this.map.fitBounds(SYRIA);
     this.base = new BaseMap(this.map, { layersUrl: config.layers, tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
     this.layers = {
-      areas: new AreasLayer(this.map, { labels: this.labels.areaStatuses }),
+      areas: new AreasLayer(this.map, { labels: this.labels.areaStatuses, pages: this.config.reports.areaPages }),
       convoys: new ConvoysLayer(this.map, { labels: this.labels.convoyStatuses }),
       incidents: new IncidentsLayer(this.map, {
         labels: this.labels,
@@ -108,6 +109,7 @@ class MapApp {
     this.summary = new Summary(document.getElementById("summary"), { labels: this.labels });
     this.legend = new Legend(document.getElementById("legend"), { labels: this.labels });
     this.downloads = new Downloads(document.getElementById("downloads"), { api, today: this.config.today });
+    this.people = new PeopleChart(document.getElementById("people-chart"), this.config.reports);
     if (this.state.view) this.map.setView([this.state.view.lat, this.state.view.lon], this.state.view.zoom);
     this.map.on("moveend", () => {
       const centre = this.map.getCenter();
@@ -195,6 +197,7 @@ class MapApp {
     this.summary.show(summarize(shown, state), state);
     this.legend.show(state, choropleth);
     this.downloads.show(state);
+    this.people.show(state);
     for (const [name, n] of Object.entries(counts)) this.app.dataset[name] = String(n);
     this.app.dataset.renderMs = String(Math.round(performance.now() - started));
   }

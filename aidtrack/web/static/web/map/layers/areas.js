@@ -20,7 +20,7 @@ function siegeStart(area, day) {
   return start;
 }
 
-function popup(area, status, day, labels) {
+function popup(area, status, day, labels, pages) {
   const parties = area.besieging_parties.map((party) => party.name);
   const since = siegeStart(area, day);
   const period = area.status_periods.find((p) => p.start_date <= day && (p.end_date === null || day < p.end_date));
@@ -43,13 +43,16 @@ function popup(area, status, day, labels) {
     ),
     el("p", { class: "source" }, `Population: ${area.population_source || "no source given"}. Status: `,
       period ? period.source : "—"),
+    pages ? el("p", {}, el("a", { href: `${pages}${area.id}/?as_of=${day}` },
+      "The area's page: history, deliveries, incidents")) : null,
   );
 }
 
 export class AreasLayer {
-  constructor(map, { labels }) {
+  constructor(map, { labels, pages = "" }) {
     this.map = map;
     this.labels = labels;
+    this.pages = pages;
     this.group = L.layerGroup();
     map.createPane("areas").style.zIndex = 640;
   }
@@ -74,7 +77,7 @@ export class AreasLayer {
         keyboard: true,
         riseOnHover: true,
       });
-      marker.bindPopup(() => popup(area, status, day, this.labels), { maxWidth: 320 });
+      marker.bindPopup(() => popup(area, status, day, this.labels, this.pages), { maxWidth: 320 });
       marker.addTo(this.group);
     }
     return sorted.length;
