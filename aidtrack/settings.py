@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "aidtrack.incidents",
     "aidtrack.agreements",
     "aidtrack.demo",
+    "aidtrack.reports",
     "aidtrack.web",
     "aidtrack.staff",
     "aidtrack.api",
@@ -118,6 +119,7 @@ INSTALLED_APPS = [
     # The job queue: Django's tasks interface (django-tasks) with its database backend (django-tasks-db).
     "django_tasks",
     "django_tasks_db",
+    "aidtrack.alerts",
 ]
 
 MIDDLEWARE = [
@@ -133,9 +135,14 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of each request (README, "Translations"): the cookie set by the language switch, else the
+    # browser's Accept-Language; after sessions, before CommonMiddleware as Django asks.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ?lang=ar on any address, and a signed-in account's own language in a browser that has not chosen one.
+    "aidtrack.web.i18n.ChosenLanguageMiddleware",
     # aidtrack/accounts: request.user.is_verified() (second factor), idle and absolute session expiry, then the
     # two-factor rules for the staff screens and the admin.
     "django_otp.middleware.OTPMiddleware",
@@ -166,6 +173,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -201,6 +209,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Each language names itself in the switch, so a reader finds theirs whatever the page's language.
+LANGUAGES = [("en", "English"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language (aidtrack/formats): Western digits in both, deliberately (README, "Translations").
+FORMAT_MODULE_PATH = ["aidtrack.formats"]
+# The language cookie lasts a year: a field office's shared laptop keeps its choice.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Damascus"
 USE_I18N = True
 USE_TZ = True
@@ -325,6 +341,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", True)
@@ -408,3 +425,17 @@ AIDTRACK_SESSION_MAX_HOURS = int(os.environ.get("AIDTRACK_SESSION_MAX_HOURS", "1
 SESSION_COOKIE_AGE = AIDTRACK_SESSION_MAX_HOURS * 3600
 # The sign-in and download log keeps this many days (`manage.py prune_account_log` removes older entries).
 AIDTRACK_ACCOUNT_LOG_DAYS = int(os.environ.get("AIDTRACK_ACCOUNT_LOG_DAYS", "180"))
+
+# Alerts and webhooks (aidtrack/alerts; README "Alerts and webhooks").
+# Alert fan-out, e-mails and webhook deliveries are tasks on the job queue (TASKS above), queued after the change
+# commits.
+# Links in alert e-mails and webhook payloads start with this address.
+AIDTRACK_SITE_URL = os.environ.get("AIDTRACK_SITE_URL", "http://127.0.0.1:8000")
+# Webhooks: timeouts (seconds), attempts per delivery, first retry delay (then x5 each time), consecutive failed
+# attempts after which an endpoint is paused, and whether private or loopback addresses may receive them.
+AIDTRACK_WEBHOOK_CONNECT_TIMEOUT = float(os.environ.get("AIDTRACK_WEBHOOK_CONNECT_TIMEOUT", "5"))
+AIDTRACK_WEBHOOK_READ_TIMEOUT = float(os.environ.get("AIDTRACK_WEBHOOK_READ_TIMEOUT", "10"))
+AIDTRACK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("AIDTRACK_WEBHOOK_MAX_ATTEMPTS", "6"))
+AIDTRACK_WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("AIDTRACK_WEBHOOK_BACKOFF_SECONDS", "60"))
+AIDTRACK_WEBHOOK_PAUSE_AFTER = int(os.environ.get("AIDTRACK_WEBHOOK_PAUSE_AFTER", "15"))
+AIDTRACK_WEBHOOK_ALLOW_PRIVATE = env_flag("AIDTRACK_WEBHOOK_ALLOW_PRIVATE", default=False)
