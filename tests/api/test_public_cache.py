@@ -97,3 +97,17 @@ def test_the_anonymous_budget_holds_for_cached_lists_too(world, steady, settings
     settings.AIDTRACK_API_ANON_RATE = "3/minute"
     codes = [Client().get(AREAS).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_fields_narrow_the_query_itself(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("reporter_a")
+    with CaptureQueriesContext(connection) as queries:
+        rows = client.get("/api/v1/incidents/?fields=title,occurred_on").json()["results"]
+    assert rows and set(rows[0]) == {"id", "title", "occurred_on"}
+    listing = next(q["sql"] for q in queries.captured_queries if "public_summary" in q["sql"] or "title" in q["sql"])
+    assert "internal_description" not in listing and "username" not in listing, "unasked columns are not read"
+    full = client.get("/api/v1/incidents/?fields=title,location_name,convoy_reference").json()["results"]
+    assert {row["location_name"] for row in full} and all("convoy_reference" in row for row in full)
