@@ -10,7 +10,7 @@ WORKERS ?= 3
 PYTEST_WORKERS ?= auto
 
 .PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean \
-	import-ocha bench-geo bench-map bench-bulk
+	import-ocha bench-geo bench-map bench-bulk cluster
 
 # Set up everything and serve the app with the demo data on http://$(HOST):$(PORT).
 run: install migrate demo static serve
@@ -45,6 +45,11 @@ serve: install
 # Threads per gunicorn worker, timeouts and recycling: README, "Serving many people".
 GUNICORN_ARGS ?= --workers $(WORKERS) --worker-class gthread --threads 4 --timeout 30 --graceful-timeout 20 \
 	--keep-alive 5 --max-requests 2000 --max-requests-jitter 200
+
+CLUSTER_PORT ?= 8120
+# Two app servers, a job worker, PostgreSQL (local, database aidtrack_cluster) and Redis behind one port (README).
+cluster: install
+	$(PY) deploy/cluster.py --port $(CLUSTER_PORT)
 
 # Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install
