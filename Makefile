@@ -18,11 +18,14 @@ run: install migrate demo static serve
 # Create the virtualenv and install the pinned requirements (only when requirements.txt changed).
 install: $(VENV)/.installed
 
+# Nothing is installed when every pin is already met (a shared virtualenv is never reinstalled by surprise); a
+# virtualenv that is a link to another checkout's is never installed into: the missing pins are listed instead.
 $(VENV)/.installed: requirements.txt
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
-	touch $@
+	@if test -x $(PY) && $(PY) deploy/requirements_met.py requirements.txt; then touch $@; \
+	elif test -L $(VENV); then echo "$(VENV) is a shared virtualenv: install the pins above by hand" \
+	  "($(PIP) install -r requirements.txt) if its other users agree."; exit 1; \
+	else test -x $(PY) || python3 -m venv $(VENV); $(PIP) install --quiet --upgrade pip && \
+	  $(PIP) install --quiet -r requirements.txt && touch $@; fi
 
 # Create or update the database schema (SQLite under var/ unless DATABASE_URL is set).
 migrate: install
