@@ -10,7 +10,7 @@ WORKERS ?= 3
 PYTEST_WORKERS ?= auto
 
 .PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean \
-	import-ocha bench-geo bench-map bench-bulk cluster
+	import-ocha bench-geo bench-map bench-bulk bench-load bench-faults cluster
 
 # Set up everything and serve the app with the demo data on http://$(HOST):$(PORT).
 run: install migrate demo static serve
@@ -104,3 +104,11 @@ bench-map: install
 # Benchmark the incident import: 100,000 synthetic rows against a bare pandas read + bulk insert (prints figures).
 bench-bulk: install
 	$(PY) bench/bulk_bench.py
+
+# Load-test the public lists with wrk beside a static file of the same bytes (prints figures; needs Debian's wrk).
+bench-load: install
+	$(PY) bench/load_bench.py $(BENCH_ARGS)
+
+# Stop the database, kill workers, mid-load and mid-import, and print what each fault did (own PostgreSQL instance).
+bench-faults: install
+	$(PY) bench/faults.py $(BENCH_ARGS)

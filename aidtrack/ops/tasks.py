@@ -31,6 +31,14 @@ def map_urls() -> list[tuple[str, str]]:
     return urls
 
 
+def own_host() -> str:
+    """A host name this site answers to (the lists' links, e.g. a page's "next", name it)."""
+    for host in settings.ALLOWED_HOSTS:
+        if host and "*" not in host:
+            return host.lstrip(".")
+    return "localhost"
+
+
 @task()
 def precompute_public_lists(*, version: str) -> int:
     """Render the map's lists for data version ``version`` into the shared cache; returns how many were stored."""
@@ -41,10 +49,11 @@ def precompute_public_lists(*, version: str) -> int:
 
     stored = 0
     client = Client(enforce_csrf_checks=True)
+    host = own_host()
     for url, accept in map_urls():
         if versions.data_version() != version:
             return stored  # newer data: its own task renders it
-        response = client.get(url, HTTP_ACCEPT=accept, HTTP_ACCEPT_ENCODING="gzip", **{WARMING: True})
+        response = client.get(url, HTTP_ACCEPT=accept, HTTP_ACCEPT_ENCODING="gzip", HTTP_HOST=host, **{WARMING: True})
         stored += response.status_code == 200
     logger.info("Precomputed %s public lists for data version %s", stored, version)
     return stored
