@@ -277,6 +277,9 @@ AIDTRACK_DATA_CHECK_SECONDS = float(os.environ.get("AIDTRACK_DATA_CHECK_SECONDS"
 AIDTRACK_PRECOMPUTE_PUBLIC_LISTS = env_flag("AIDTRACK_PRECOMPUTE_PUBLIC_LISTS", default=True)
 # How long an anonymous public list is kept (it is keyed by the data version, so it is never served stale).
 AIDTRACK_PUBLIC_CACHE_SECONDS = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_SECONDS", "86400"))
+# Each process also keeps the public lists it served last, up to this many bytes (gzipped): never stale, since a
+# list's key names the data version; it spares reading the same bytes from the shared cache on every request.
+AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024)))
 # The incident fields the public map asks for (aidtrack/web/static/web/map/layers/incidents.js, INCIDENT_FIELDS).
 AIDTRACK_MAP_INCIDENT_FIELDS = [
     "id",

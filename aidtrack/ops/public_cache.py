@@ -17,6 +17,8 @@ change does not wait for them either.
 import gzip
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,6 +38,47 @@ CACHEABLE_TYPES = ("application/json", "application/geo+json", "text/csv")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # The marker that the precomputing task sets on its own requests (no client can send a header by that name).
 WARMING = "aidtrack.warming"
+
+
+class RecentEntries:
+    """The last lists this process served, by key, within a byte budget (``AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES``).
+
+    A key names the data version, so a copy here can never be stale: it only spares reading and unpickling the
+    same few hundred kilobytes from the shared cache on every request for the map's lists.
+    """
+
+    def __init__(self):
+        self.entries: OrderedDict[str, dict] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+    def put(self, key: str, entry: dict) -> None:
+        budget = settings.AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES
+        if len(entry["gzip"]) > budget // 4:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = entry
+            self.size += len(entry["gzip"])
+            while self.size > budget:
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped["gzip"])
+
+
+recent = RecentEntries()
 
 
 def cacheable_request(request) -> bool:
@@ -69,8 +112,9 @@ class PublicListCacheMiddleware:
         except DatabaseError:
             return self.get_response(request)  # no version known and no database: the outage answer follows
         key = list_key(request, version)
-        entry = cache.get(key)
-        if entry is not None and not request.META.get(WARMING):
+        entry = None if request.META.get(WARMING) else recent.get(key) or cache.get(key)
+        if entry is not None:
+            recent.put(key, entry)
             refused = self.throttled(request)
             return refused or self.serve(request, entry)
         request.META["aidtrack.public_list"] = True
@@ -83,6 +127,7 @@ class PublicListCacheMiddleware:
         if entry is None:
             return response
         cache.set(key, entry, timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS)
+        recent.put(key, entry)
         return self.serve(request, entry, headers_from=response)
 
     @staticmethod
