@@ -273,6 +273,9 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "") or (VAR_DIR 
 # The data version (aidtrack/ops/versions.py) is read again from the database at most this often (seconds): writes
 # that bypass the ORM's signals (bulk imports) reach the cached public lists within this time.
 AIDTRACK_DATA_CHECK_SECONDS = float(os.environ.get("AIDTRACK_DATA_CHECK_SECONDS", "5"))
+# Each process reuses the data version it read for this long (seconds): a change made on another server reaches
+# this one's readers within it (on the server that made it, at once).
+AIDTRACK_DATA_VERSION_MEMO_SECONDS = float(os.environ.get("AIDTRACK_DATA_VERSION_MEMO_SECONDS", "0.5"))
 # Render the public map's lists in a task when the data changes, so no visitor waits for them.
 AIDTRACK_PRECOMPUTE_PUBLIC_LISTS = env_flag("AIDTRACK_PRECOMPUTE_PUBLIC_LISTS", default=True)
 # How long an anonymous public list is kept (it is keyed by the data version, so it is never served stale).

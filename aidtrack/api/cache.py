@@ -50,7 +50,9 @@ def put(key, content: bytes, content_type: str) -> None:
 
 def clear() -> None:
     """Forget every rendered list (tests; an operator): a new data version makes them unreachable anyway."""
-    cache.delete("data:state")
+    from aidtrack.ops.versions import _forget
+
+    _forget()
 
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")

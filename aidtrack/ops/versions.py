@@ -65,13 +65,26 @@ def database_stamp() -> str:
         return "|".join(str(part) for part in cursor.fetchone())
 
 
+_memo = {"version": None, "until": 0.0}
+
+
 def data_version() -> str:
-    """The current data version: one cache lookup, and a stamp read at most every few seconds per cluster.
+    """The current data version: at most one cache lookup per ``AIDTRACK_DATA_VERSION_MEMO_SECONDS`` per process
+    (half a second: a change made on another server is seen within it, on this one at once), and a stamp read
+    from the database at most every few seconds per cluster.
 
     Raises DatabaseError only when no version is known and the database cannot give one.
     """
-    state = cache.get(STATE_KEY)
     now = time.time()
+    if _memo["version"] is not None and now < _memo["until"]:
+        return _memo["version"]
+    version = _current_version(now)
+    _memo["version"], _memo["until"] = version, now + settings.AIDTRACK_DATA_VERSION_MEMO_SECONDS
+    return version
+
+
+def _current_version(now: float) -> str:
+    state = cache.get(STATE_KEY)
     if state is not None:
         if now - state["checked"] < settings.AIDTRACK_DATA_CHECK_SECONDS:
             return state["version"]
@@ -109,9 +122,14 @@ def data_changed(version: str) -> None:
 
 def forget_version(**kwargs) -> None:
     """Connected to every save and delete of the public apps' models: the next reader reads the stamp again."""
-    cache.delete(STATE_KEY)
+    _forget()
     if connection.in_atomic_block:
-        transaction.on_commit(lambda: cache.delete(STATE_KEY))
+        transaction.on_commit(_forget)
+
+
+def _forget() -> None:
+    _memo["version"] = None
+    cache.delete(STATE_KEY)
 
 
 def connect_signals() -> None:
