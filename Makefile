@@ -10,7 +10,7 @@ WORKERS ?= 3
 PYTEST_WORKERS ?= auto
 
 .PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean \
-	import-ocha bench-geo bench-map bench-bulk
+	import-ocha bench-geo bench-map bench-bulk bench-load bench-faults cluster
 
 # Set up everything and serve the app with the demo data on http://$(HOST):$(PORT).
 run: install migrate demo static serve
@@ -18,11 +18,14 @@ run: install migrate demo static serve
 # Create the virtualenv and install the pinned requirements (only when requirements.txt changed).
 install: $(VENV)/.installed
 
+# Nothing is installed when every pin is already met (a shared virtualenv is never reinstalled by surprise); a
+# virtualenv that is a link to another checkout's is never installed into: the missing pins are listed instead.
 $(VENV)/.installed: requirements.txt
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
-	touch $@
+	@if test -x $(PY) && $(PY) deploy/requirements_met.py requirements.txt; then touch $@; \
+	elif test -L $(VENV); then echo "$(VENV) is a shared virtualenv: install the pins above by hand" \
+	  "($(PIP) install -r requirements.txt) if its other users agree."; exit 1; \
+	else test -x $(PY) || python3 -m venv $(VENV); $(PIP) install --quiet --upgrade pip && \
+	  $(PIP) install --quiet -r requirements.txt && touch $@; fi
 
 # Create or update the database schema (SQLite under var/ unless DATABASE_URL is set).
 migrate: install
@@ -45,6 +48,11 @@ serve: install
 # Threads per gunicorn worker, timeouts and recycling: README, "Serving many people".
 GUNICORN_ARGS ?= --workers $(WORKERS) --worker-class gthread --threads 4 --timeout 30 --graceful-timeout 20 \
 	--keep-alive 5 --max-requests 2000 --max-requests-jitter 200
+
+CLUSTER_PORT ?= 8120
+# Two app servers, a job worker, PostgreSQL (local, database aidtrack_cluster) and Redis behind one port (README).
+cluster: install
+	$(PY) deploy/cluster.py --port $(CLUSTER_PORT)
 
 # Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install
@@ -96,3 +104,11 @@ bench-map: install
 # Benchmark the incident import: 100,000 synthetic rows against a bare pandas read + bulk insert (prints figures).
 bench-bulk: install
 	$(PY) bench/bulk_bench.py
+
+# Load-test the public lists with wrk beside a static file of the same bytes (prints figures; needs Debian's wrk).
+bench-load: install
+	$(PY) bench/load_bench.py $(BENCH_ARGS)
+
+# Stop the database, kill workers, mid-load and mid-import, and print what each fault did (own PostgreSQL instance).
+bench-faults: install
+	$(PY) bench/faults.py $(BENCH_ARGS)

@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # While the database is out of reach: a 503 page or JSON with Retry-After, logged once (aidtrack/ops).
     "aidtrack.ops.middleware.OutageMiddleware",
+    # Anonymous reads of the public lists, from the shared cache before any session or query (aidtrack/ops).
+    "aidtrack.ops.public_cache.PublicListCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The map reads whole GeoJSON lists: compressed (with Django's BREACH mitigation), and with an ETag so that a
     # reload revalidates (304) instead of downloading them again.
@@ -268,6 +270,32 @@ AIDTRACK_NO_RESPONSE_WORKING_DAYS = int(os.environ.get("AIDTRACK_NO_RESPONSE_WOR
 # Redis (django-redis) with CACHE_URL=redis://host:6379/0; by default files under var/cache, which every process of
 # this machine shares and which need no server.
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "") or (VAR_DIR / "cache").as_uri())}
+# The data version (aidtrack/ops/versions.py) is read again from the database at most this often (seconds): writes
+# that bypass the ORM's signals (bulk imports) reach the cached public lists within this time.
+AIDTRACK_DATA_CHECK_SECONDS = float(os.environ.get("AIDTRACK_DATA_CHECK_SECONDS", "5"))
+# Each process reuses the data version it read for this long (seconds): a change made on another server reaches
+# this one's readers within it (on the server that made it, at once).
+AIDTRACK_DATA_VERSION_MEMO_SECONDS = float(os.environ.get("AIDTRACK_DATA_VERSION_MEMO_SECONDS", "0.5"))
+# Render the public map's lists in a task when the data changes, so no visitor waits for them.
+AIDTRACK_PRECOMPUTE_PUBLIC_LISTS = env_flag("AIDTRACK_PRECOMPUTE_PUBLIC_LISTS", default=True)
+# How long an anonymous public list is kept (it is keyed by the data version, so it is never served stale).
+AIDTRACK_PUBLIC_CACHE_SECONDS = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_SECONDS", "86400"))
+# Each process also keeps the public lists it served last, up to this many bytes (gzipped): never stale, since a
+# list's key names the data version; it spares reading the same bytes from the shared cache on every request.
+AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024)))
+# The incident fields the public map asks for (aidtrack/web/static/web/map/layers/incidents.js, INCIDENT_FIELDS).
+AIDTRACK_MAP_INCIDENT_FIELDS = [
+    "id",
+    "kind",
+    "category",
+    "title",
+    "occurred_on",
+    "latitude",
+    "longitude",
+    "admin1_pcode",
+    "admin2_pcode",
+    "organization_id",
+]
 
 # The REST API (aidtrack/api): see README.md, "REST API".
 AIDTRACK_API_ANON_RATE = os.environ.get("AIDTRACK_API_ANON_RATE", "120/minute")

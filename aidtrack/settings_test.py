@@ -18,3 +18,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # Each test process keeps its own cache (tests clear it between tests); CACHE_URL still chooses one when set.
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "") or "locmem://")}  # noqa: F405
+# Every request reads the data version afresh (tests change data with bulk updates), and no list is precomputed.
+AIDTRACK_DATA_CHECK_SECONDS = 0
+AIDTRACK_DATA_VERSION_MEMO_SECONDS = 0
+AIDTRACK_PRECOMPUTE_PUBLIC_LISTS = False

@@ -48,12 +48,10 @@ class AddressThrottle(SimpleRateThrottle):
         key = f"{self.key}:{window}"
         # A counter is read during its window and the next (and a second more, for clocks that differ a little).
         lifetime = 2 * self.duration + 1
-        cache.add(key, 0, timeout=lifetime)
         try:
             count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=lifetime)
-            count = 1
+        except ValueError:  # the window's first request (or the counter was evicted)
+            count = 1 if cache.add(key, 1, timeout=lifetime) else cache.incr(key)
         previous = cache.get(f"{self.key}:{window - 1}") or 0
         weight = 1 - (now - window * self.duration) / self.duration
         return previous * weight + count <= self.num_requests

@@ -1,116 +1,58 @@
-"""Caching rendered lists (incidents, conflict events).
+"""Caching rendered lists (incidents, conflict events) for signed-in readers and token clients.
 
-A rendered list is kept per reader class (public, one set of organizations,
-site admin), URL and format, stamped with the state of the data it was built
-from; any change to the records or to the names and places they show makes a
-new stamp, so a cached list is never stale. Reading the stamp costs a few
-index-only queries, whatever the number of rows.
+A rendered list is kept in the shared cache per reader class (public, one set
+of organizations, site admin), URL and format, under the data version
+(``aidtrack.ops.versions``): any change to the records or to the names and
+places they show makes a new version, so a cached list is never stale, on any
+server. Anonymous readers are served before this, by
+``aidtrack.ops.public_cache``.
 """
 
 import gzip
 import hashlib
 import re
-import threading
-import time
-from collections import OrderedDict
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from rest_framework import status
 
-from aidtrack.convoys.models import ConvoyRequest
-from aidtrack.geo.models import AdminArea
-from aidtrack.incidents.models import Incident
-from aidtrack.orgs.models import Organization, Party
-from aidtrack.violence.models import ConflictEvent
+from aidtrack.ops.versions import data_version
 
-# Rendered lists are kept in this process, unpickled: copying megabytes in and
-# out of Django's local-memory cache would cost more than the lookup saves.
-MAX_ENTRIES = 64
-_entries: OrderedDict[str, tuple[float, bytes, str]] = OrderedDict()
-_lock = threading.Lock()
-
-
-def _stamp_sql() -> str:
-    """Every change to what an incident list shows moves one of these values.
-
-    The history tables record each save and delete (deletions too, which a
-    maximum of ``updated_at`` would miss); each maximum is read from an index.
-    """
-    parts = [
-        (Incident._meta.db_table, "updated_at"),
-        (Incident.history.model._meta.db_table, "history_id"),
-        (AdminArea._meta.db_table, "updated_at"),
-        (ConvoyRequest._meta.db_table, "updated_at"),
-        (Organization.history.model._meta.db_table, "history_id"),
-        (Party.history.model._meta.db_table, "history_id"),
-    ]
-    qn = connection.ops.quote_name
-    return "SELECT " + ", ".join(f"(SELECT MAX({qn(column)}) FROM {qn(table)})" for table, column in parts)
-
-
-def _conflict_stamp_sql() -> str:
-    """Conflict events are only added and updated by imports (which move ``imported_at``) or edited in the admin;
-    the count and the highest id also catch a deletion. Their admin areas' names and codes are shown too."""
-    qn = connection.ops.quote_name
-    events = qn(ConflictEvent._meta.db_table)
-    areas = qn(AdminArea._meta.db_table)
-    return (
-        f"SELECT (SELECT MAX({qn('imported_at')}) FROM {events}), (SELECT MAX({qn('id')}) FROM {events}), "
-        f"(SELECT COUNT(*) FROM {events}), (SELECT MAX({qn('updated_at')}) FROM {areas})"
-    )
-
-
-def _stamp(sql: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return "|".join(str(part) for part in cursor.fetchone())
+PREFIX = "api:"
 
 
 def data_stamp() -> str:
-    """The state of everything an incident list shows."""
-    return _stamp(_stamp_sql())
+    """The state of everything a list shows: the data version (one lookup in the shared cache)."""
+    return data_version()
 
 
-def conflict_data_stamp() -> str:
-    """The state of everything a conflict event list shows."""
-    return _stamp(_conflict_stamp_sql())
+conflict_data_stamp = data_stamp
 
 
 def cache_key(request, audience, renderer_format: str, *, stamp: str | None = None) -> str:
-    """Names one rendered list: URL, query, format, reader class and the stamp (incidents' unless given)."""
+    """Names one rendered list: URL, query, format, reader class and the data version."""
     query = "&".join(sorted(f"{k}={v}" for k, values in request.GET.lists() for v in values))
     stamp = data_stamp() if stamp is None else stamp
     raw = "|".join([request.path, query, renderer_format, audience.cache_key, stamp])
-    return "api:" + hashlib.sha256(raw.encode()).hexdigest()
+    return PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def get(key) -> tuple[bytes, str] | None:
-    with _lock:
-        entry = _entries.get(key)
-        if entry is None:
-            return None
-        expires, content, content_type = entry
-        if expires < time.monotonic():
-            del _entries[key]
-            return None
-        _entries.move_to_end(key)
-        return content, content_type
+    return cache.get(key)
 
 
 def put(key, content: bytes, content_type: str) -> None:
-    with _lock:
-        _entries[key] = (time.monotonic() + settings.AIDTRACK_API_CACHE_SECONDS, content, content_type)
-        _entries.move_to_end(key)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+    # Kept in the shared cache (bounded there), so every server and worker reuses one rendering.
+    cache.set(key, (content, content_type), timeout=settings.AIDTRACK_API_CACHE_SECONDS)
 
 
 def clear() -> None:
-    with _lock:
-        _entries.clear()
+    """Forget every rendered list (tests; an operator): a new data version makes them unreachable anyway."""
+    from aidtrack.ops.versions import _forget
+
+    _forget()
 
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -129,6 +71,8 @@ class CachedListMixin:
     ``remember_list``: the rendered body is kept, served again, and carries an ETag that names its data."""
 
     def cached_list(self, request, key: str) -> HttpResponse | None:
+        if request.META.get("aidtrack.public_list"):
+            return None  # the public list cache in front (aidtrack.ops.public_cache) keeps this one
         hit = get(key)
         if hit is None:
             return None
@@ -166,7 +110,7 @@ class CachedListMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         key = getattr(response, "_cache_key", None)
-        if key and response.status_code == status.HTTP_200_OK:
+        if key and response.status_code == status.HTTP_200_OK and not request.META.get("aidtrack.public_list"):
             response.render()
             put(key, response.content, response["Content-Type"])
             response["ETag"] = etag_of(key)

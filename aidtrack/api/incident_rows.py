@@ -65,6 +65,55 @@ VALUES = (
 
 CATEGORY_LABELS = dict(Category.choices)
 
+# What every row needs whatever the keys asked for: the reader's rights over it and its point (GeoJSON geometry).
+ALWAYS = ("id", "organization_id", "publish_exact_location", "shown_lat", "shown_lon", "generalised_to")
+# Row keys read from other columns than their own name (others are read from the column of the same name).
+KEY_COLUMNS = {
+    "category_label": ("category",),
+    "location_name": ("location_name", "admin3__name_en", "admin2__name_en", "admin1__name_en"),
+    "latitude": (),
+    "longitude": (),
+    "location_generalised": (),
+    "location_generalised_to": (),
+    "admin1_pcode": ("admin1__pcode",),
+    "admin1_name": ("admin1__name_en",),
+    "admin2_pcode": ("admin2__pcode",),
+    "admin2_name": ("admin2__name_en",),
+    "admin3_pcode": ("admin3__pcode",),
+    "admin3_name": ("admin3__name_en",),
+    "community_pcode": ("community__pcode",),
+    "community_name": ("community__name_en",),
+    "area_name": ("area__name_en",),
+    "convoy_reference": ("convoy__reference", "convoy_shown"),
+    "organization": ("organization__name",),
+    "organization_acronym": ("organization__acronym",),
+    "perpetrator": ("perpetrator__name",),
+    "sources": (),
+    "full_view": (),
+    "exact_location_published": (),
+    "stated_area_pcode": ("stated_area__pcode",),
+    "reported_by": ("reported_by__username",),
+    "verified_by": ("verified_by__username",),
+}
+_BLANK = dict.fromkeys(VALUES)
+
+
+def values_for(keys: list[str] | None) -> tuple[str, ...]:
+    """The columns to read for rows that keep only ``keys`` (all when None): ``fields=`` narrows the query itself,
+    so a map that asks for ten keys reads ten columns and joins only the tables they come from."""
+    if keys is None:
+        return VALUES
+    wanted = set(ALWAYS)
+    for key in keys:
+        wanted.update(KEY_COLUMNS.get(key, (key,)))
+    return tuple(column for column in VALUES if column in wanted)
+
+
+def padded(values: dict) -> dict:
+    """A row read with fewer columns, completed with None so that ``incident_row`` can build it."""
+    return values if len(values) == len(_BLANK) else {**_BLANK, **values}
+
+
 # (key, HXL hashtag) in the order of CSV and XLSX columns.
 PUBLIC_COLUMNS = [
     ("id", "#meta+id"),
@@ -141,6 +190,7 @@ def export_columns(audience: Audience):
 
 def incident_row(values: dict, audience: Audience, sources: list | None = None) -> dict:
     """One incident as ``audience`` may read it. Every format (JSON, GeoJSON, CSV, XLSX) starts from this."""
+    values = padded(values)
     full = audience.member_of(values["organization_id"])
     exact = full or values["publish_exact_location"]
     if exact:

@@ -12,7 +12,14 @@ from rest_framework.response import Response
 from aidtrack.api import cache
 from aidtrack.api.base import ApiViewMixin, get_or_404, point
 from aidtrack.api.filters import IncidentFilter
-from aidtrack.api.incident_rows import VALUES, export_columns, incident_row, row_keys, sources_by_incident
+from aidtrack.api.incident_rows import (
+    VALUES,
+    export_columns,
+    incident_row,
+    row_keys,
+    sources_by_incident,
+    values_for,
+)
 from aidtrack.api.pagination import KeysetPagination
 from aidtrack.api.serializers import (
     IncidentReadSerializer,
@@ -130,7 +137,7 @@ class IncidentViewSet(cache.CachedListMixin, ApiViewMixin, viewsets.GenericViewS
         if cached is not None:
             return cached
         self._fields = parse_fields(request.query_params.get("fields"), row_keys(self.audience))
-        queryset = self.filter_queryset(self.get_queryset()).values(*VALUES)
+        queryset = self.filter_queryset(self.get_queryset()).values(*values_for(self._fields))
         if self.wants_json:
             page = self.paginate_queryset(queryset)
             response = self.get_paginated_response(self._rows(page, with_sources=True))

@@ -9,6 +9,7 @@ class AnonymousThrottle(AddressThrottle):
     rate_setting = "AIDTRACK_API_ANON_RATE"
 
     def get_cache_key(self, request, view):
-        if request.user and request.user.is_authenticated:
+        user = getattr(request, "user", None)  # the public list cache asks before any user is known
+        if (user and user.is_authenticated) or request.META.get("aidtrack.warming"):
             return None
         return super().get_cache_key(request, view)

@@ -7,14 +7,14 @@ import time
 
 from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from aidtrack.ops import outage
 
 logger = logging.getLogger("aidtrack.jobs")
 
-DATABASE_STOPPED = "The database stopped while this import ran; nothing was written. Run it again."
-WORKER_STOPPED = "The job worker stopped while this import ran; nothing was written. Run it again."
+DATABASE_STOPPED = gettext_noop("The database stopped while this import ran; nothing was written. Run it again.")
+WORKER_STOPPED = gettext_noop("The job worker stopped while this import ran; nothing was written. Run it again.")
 
 
 def this_worker_id() -> str:

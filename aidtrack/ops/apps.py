@@ -6,3 +6,8 @@ class OpsConfig(AppConfig):
 
     name = "aidtrack.ops"
     verbose_name = "Operations"
+
+    def ready(self):
+        from aidtrack.ops.versions import connect_signals
+
+        connect_signals()

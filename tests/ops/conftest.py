@@ -1,6 +1,5 @@
 import pytest
-from django.db import OperationalError
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import OperationalError, connections
 
 from aidtrack.ops import outage
 
@@ -15,7 +14,10 @@ class DatabaseSwitch:
         def refused(wrapper, *args, **kwargs):
             raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
 
-        self.monkeypatch.setattr(BaseDatabaseWrapper, "cursor", refused)
+        wrapper = type(connections["default"])
+        self.monkeypatch.setattr(wrapper, "cursor", refused)
+        # PostgreSQL reads long lists through a server-side cursor.
+        self.monkeypatch.setattr(wrapper, "chunked_cursor", refused)
 
     def up(self):
         self.monkeypatch.undo()

@@ -1,0 +1,237 @@
+"""Load benchmark of the public lists under wrk, each beside a static file of the same bytes; prints figures.
+
+Everything runs on 127.0.0.1 in one run: gunicorn as `make serve` runs it (3 gthread workers), a job worker, and
+wrk (Debian's `wrk`; 64 connections, gzip accepted). For each list the map reads, the same bytes are written as a
+static file that whitenoise serves from the same server, and each list's throughput and median latency are given
+as a ratio to that file's. Also: the first request after a write, worker memory after 100 distinct lists, and
+throughput with one and with two app servers behind one port (deploy/proxy.py).
+
+Usage:
+    .venv/bin/python bench/load_bench.py                  # a temporary SQLite database, file cache
+    .venv/bin/python bench/load_bench.py --database-url postgres://postgres@127.0.0.1:5432/aidtrack_bench \\
+        --cache-url redis://127.0.0.1:6379/2 --incidents 50000 --areas 2527 --duration 30
+
+The database given is flushed and filled (one you can throw away). Nothing is sent anywhere but 127.0.0.1.
+"""
+
+import argparse
+import datetime
+import gzip
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+GUNICORN = [
+    "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "30", "--keep-alive", "5",
+    "--log-level", "warning",
+]  # fmt: skip
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--cache-url", default="")
+    parser.add_argument("--incidents", type=int, default=20_000)
+    parser.add_argument("--areas", type=int, default=2_527)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per path")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--port", type=int, default=8150)
+    return parser.parse_args()
+
+
+def fill_areas(count: int) -> None:
+    from aidtrack.areas.models import Area, StatusPeriod
+    from aidtrack.geo.models import AdminArea
+
+    governorates = list(AdminArea.objects.filter(level=1))
+    areas = Area.objects.bulk_create(
+        [
+            Area(
+                name_en=f"Area {n}",
+                governorate=governorates[n % len(governorates)],
+                latitude=33 + (n % 100) / 100,
+                longitude=36 + (n // 100) / 100,
+                population=1000 + n,
+            )
+            for n in range(count)
+        ],
+        batch_size=1000,
+    )
+    StatusPeriod.objects.bulk_create(
+        [
+            StatusPeriod(area=area, status=status, start_date=start, end_date=end, source="bench")
+            for n, area in enumerate(areas)
+            for status, start, end in (
+                ("hard_to_reach", datetime.date(2015, 1, 1), datetime.date(2016, 1, 1)),
+                ("besieged" if n % 3 else "accessible", datetime.date(2016, 1, 1), None),
+            )
+        ],
+        batch_size=2000,
+    )
+
+
+def wrk(url: str, args, accept: str) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
+         "-H", "Accept-Encoding: gzip", "-H", f"Accept: {accept}", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    latency = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", out)
+    figures["median_ms"] = float(latency.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[latency.group(2)]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    figures["errors"] = (int(bad.group(1)) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0)
+    return figures
+
+
+def get(url: str, accept: str = "*/*") -> tuple[float, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept, "Accept-Encoding": "gzip"})
+    began = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - loopback only
+        body = response.read()
+    return time.perf_counter() - began, body
+
+
+def wait_for(url: str) -> None:
+    for _ in range(300):
+        try:
+            get(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")
+
+
+def rss_mb(master: subprocess.Popen) -> float:
+    children = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
+    total = 0
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+    return total / 1024 / max(1, len(children))
+
+
+def main():
+    args = parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    workdir = Path(tempfile.mkdtemp(prefix="aidtrack-load-"))
+    os.environ["CACHE_URL"] = args.cache_url or (workdir / "cache").as_uri()
+    os.environ["AIDTRACK_API_ANON_RATE"] = "100000000/minute"
+    from api_bench import fill, setup_django
+
+    setup_django(workdir, args.database_url)
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    began = time.perf_counter()
+    fill(args.incidents)
+    fill_areas(args.areas)
+    cache.clear()
+    print(f"aidtrack load benchmark — {connection.vendor}, {args.incidents:,} incidents, {args.areas:,} areas, "
+          f"cache {os.environ['CACHE_URL'].split(':')[0]}, wrk {args.connections} connections {args.duration} s "
+          f"(filled in {time.perf_counter() - began:.0f} s)")  # fmt: skip
+    fields = ",".join(settings.AIDTRACK_MAP_INCIDENT_FIELDS)
+    geojson = "application/geo+json"
+    paths = [
+        ("the map's incident list", f"/api/v1/incidents/?format=geojson&fields={fields}", geojson, 1.5),
+        ("areas list", "/api/v1/areas/?format=geojson", geojson, 1.5),
+        ("convoys list", "/api/v1/convoys/?format=geojson", geojson, 1.5),
+        ("one governorate, one month",
+         "/api/v1/incidents/?format=geojson&pcode=SY03&date_from=2016-09-01&date_to=2016-09-30", geojson, 3.0),
+        ("adm3 layer", "/geo/layers/adm3.geojson", "*/*", 1.5),
+    ]  # fmt: skip
+    call_command("collectstatic", interactive=False, verbosity=0)
+    static_dir = Path(settings.STATIC_ROOT) / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    client = Client()
+    for n, (_, path, accept, _) in enumerate(paths):
+        response = client.get(path, HTTP_ACCEPT=accept, HTTP_HOST="127.0.0.1")
+        assert response.status_code == 200, (path, response.status_code)
+        body = response.content
+        (static_dir / f"list{n}.json").write_bytes(body)
+        (static_dir / f"list{n}.json.gz").write_bytes(gzip.compress(body, compresslevel=6, mtime=0))
+    connection.close()
+
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "aidtrack.wsgi", "--bind", f"127.0.0.1:{args.port}", *GUNICORN], cwd=ROOT
+    )
+    worker = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "jobs_worker"], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        wait_for(base + "/healthz")
+        print(f"worker memory at start: {rss_mb(server):.0f} MB each")
+        print(f"\n{'path':<30}{'bytes gz':>10}{'static rps':>12}{'list rps':>10}{'x static':>10}"
+              f"{'static p50':>12}{'list p50':>10}{'errors':>8}{'target':>9}")  # fmt: skip
+        for n, (label, path, accept, target) in enumerate(paths):
+            get(base + path, accept)  # warm (the precomputing task may have done it already)
+            static = wrk(f"{base}/static/bench/list{n}.json", args, accept)
+            listed = wrk(base + path, args, accept)
+            ratio = static["rps"] / listed["rps"]
+            size = len(gzip.compress((static_dir / f"list{n}.json").read_bytes(), 6))
+            print(f"{label:<30}{size:>10,}{static['rps']:>12,.0f}{listed['rps']:>10,.0f}{ratio:>10.2f}"
+                  f"{static['median_ms']:>11.1f}ms{listed['median_ms']:>8.1f}ms{listed['errors']:>8}"
+                  f"{'≤' + str(target) + (' met' if ratio <= target else ' MISSED'):>13}")  # fmt: skip
+
+        # The first request after a write: a save drops the data version; the next reader renders or finds the
+        # list the precomputing task made.
+        from aidtrack.incidents.models import Incident
+
+        firsts, statics = [], []
+        for n in range(3):
+            incident = Incident.objects.order_by("pk")[n]
+            incident.title += " (edited)"
+            incident.save()
+            firsts.append(get(base + paths[0][1], geojson)[0])
+            statics.append(statistics.median(get(f"{base}/static/bench/list0.json")[0] for _ in range(5)))
+        first, static = statistics.median(firsts), statistics.median(statics)
+        print(f"\nfirst request after a write (map's incident list): {first * 1000:.0f} ms vs static "
+              f"{static * 1000:.1f} ms: {first / static:.1f}x (target ≤ 5x)")  # fmt: skip
+
+        for day in range(100):
+            date = datetime.date(2016, 1, 1) + datetime.timedelta(days=day)
+            get(f"{base}/api/v1/incidents/?format=geojson&date_to={date}", geojson)
+        print(f"worker memory after 100 distinct lists: {rss_mb(server):.0f} MB each (target < 300 MB, flat)")
+
+        # One and two app servers behind one port.
+        second = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "aidtrack.wsgi", "--bind", f"127.0.0.1:{args.port + 1}", *GUNICORN],
+            cwd=ROOT,
+        )
+        wait_for(f"http://127.0.0.1:{args.port + 1}/healthz")
+        for backends in ([args.port], [args.port, args.port + 1]):
+            proxy = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "proxy.py"), "--listen",
+                                      f"127.0.0.1:{args.port + 2}", *[f"127.0.0.1:{p}" for p in backends]])  # fmt: skip
+            wait_for(f"http://127.0.0.1:{args.port + 2}/healthz")
+            figures = wrk(f"http://127.0.0.1:{args.port + 2}{paths[1][1]}", args, geojson)
+            print(f"areas list through one port, {len(backends)} app server(s): {figures['rps']:,.0f} req/s, "
+                  f"p50 {figures['median_ms']:.1f} ms, {figures['errors']} errors (2 cores: a second server "
+                  "adds no CPU here)")  # fmt: skip
+            proxy.terminate()
+            proxy.wait()
+        second.terminate()
+        second.wait()
+    finally:
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

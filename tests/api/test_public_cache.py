@@ -1,0 +1,113 @@
+"""Public lists from the shared cache: no query before a cached list, served while the database is down,
+never stale after a write, precomputed when the data changes."""
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from aidtrack.incidents.models import Incident
+from aidtrack.ops import outage
+from tests.ops.conftest import DatabaseSwitch
+from tests.staff.conftest import login
+
+AREAS = "/api/v1/areas/?format=geojson"
+INCIDENTS = "/api/v1/incidents/?format=geojson"
+
+
+@pytest.fixture
+def steady(settings):
+    """A production-like data check: the version is read from the database at most every minute."""
+    settings.AIDTRACK_DATA_CHECK_SECONDS = 60
+
+
+def titles(response) -> set[str]:
+    body = gzip.decompress(response.content) if response.get("Content-Encoding") == "gzip" else response.content
+    return {feature["properties"]["title"] for feature in json.loads(body)["features"]}
+
+
+def test_a_cached_public_list_costs_no_query(world, steady, django_assert_num_queries):
+    client = Client()
+    first = client.get(AREAS, HTTP_ACCEPT_ENCODING="gzip")
+    assert first.status_code == 200 and first["Content-Encoding"] == "gzip"
+    with django_assert_num_queries(0):
+        again = client.get(AREAS, HTTP_ACCEPT_ENCODING="gzip")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert client.get(AREAS, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_cached_public_lists_are_served_while_the_database_is_down(world, steady, monkeypatch):
+    client = Client()
+    before = client.get(INCIDENTS)
+    switch = DatabaseSwitch(monkeypatch)
+    switch.down()
+    try:
+        during = client.get(INCIDENTS)
+        assert during.status_code == 200 and during.content == before.content
+        uncached = client.get(INCIDENTS + "&category=5")
+        assert uncached.status_code == 503 and uncached.json()["code"] == "database_unavailable"
+    finally:
+        switch.up()
+        outage._down_since = None
+
+
+def test_a_write_is_seen_at_once_by_the_next_reader(world, steady):
+    client = Client()
+    assert "Changed title" not in titles(client.get(INCIDENTS))
+    changed = Incident.objects.get(pk=world.public.pk)
+    changed.title = "Changed title"
+    changed.save()
+    assert "Changed title" in titles(client.get(INCIDENTS))
+
+
+def test_a_signed_in_reader_is_not_served_the_public_copy(world, steady, reporter):
+    client = Client()
+    public = titles(client.get(INCIDENTS))
+    login(client, reporter)
+    assert "PARTNERS-ONLY" in titles(client.get(INCIDENTS)) - public
+
+
+def test_a_change_precomputes_the_maps_lists(world, settings, django_assert_num_queries):
+    settings.AIDTRACK_PRECOMPUTE_PUBLIC_LISTS = True
+    settings.AIDTRACK_DATA_CHECK_SECONDS = 60
+    from aidtrack.ops.versions import data_version
+
+    data_version()  # a new version: the task (run at once in tests) renders the map's lists
+    fields = ",".join(settings.AIDTRACK_MAP_INCIDENT_FIELDS)
+    with django_assert_num_queries(0):
+        response = Client().get(
+            f"/api/v1/incidents/?format=geojson&fields={fields}",
+            HTTP_ACCEPT="application/geo+json",
+            HTTP_ACCEPT_ENCODING="gzip",
+        )
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+
+
+def test_the_precomputed_incident_fields_are_the_ones_the_map_asks_for():
+    script = Path(settings.BASE_DIR, "aidtrack/web/static/web/map/layers/incidents.js").read_text()
+    listed = re.search(r"INCIDENT_FIELDS = \[(.*?)\];", script, re.S).group(1)
+    assert re.findall(r'"(\w+)"', listed) == settings.AIDTRACK_MAP_INCIDENT_FIELDS
+
+
+def test_the_anonymous_budget_holds_for_cached_lists_too(world, steady, settings):
+    settings.AIDTRACK_API_ANON_RATE = "3/minute"
+    codes = [Client().get(AREAS).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_fields_narrow_the_query_itself(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("reporter_a")
+    with CaptureQueriesContext(connection) as queries:
+        rows = client.get("/api/v1/incidents/?fields=title,occurred_on").json()["results"]
+    assert rows and set(rows[0]) == {"id", "title", "occurred_on"}
+    listing = next(q["sql"] for q in queries.captured_queries if "public_summary" in q["sql"] or "title" in q["sql"])
+    assert "internal_description" not in listing and "username" not in listing, "unasked columns are not read"
+    full = client.get("/api/v1/incidents/?fields=title,location_name,convoy_reference").json()["results"]
+    assert {row["location_name"] for row in full} and all("convoy_reference" in row for row in full)
