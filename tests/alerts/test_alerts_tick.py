@@ -1,0 +1,24 @@
+"""manage.py alerts_tick: the periodic pass, with the demo clock and digests on demand."""
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from tests.alerts.conftest import report, subscribe, verify
+
+
+def test_a_bad_date_is_refused_with_the_format_to_use(db):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("alerts_tick", "--today", "30/09/2016")
+
+
+def test_send_digests_sends_the_daily_digest_now_with_what_gathered(run_on_commit, reporter, reviewer, org_a, reader_b):
+    subscribe(reader_b, name="Checkpoints", frequency="daily")
+    incident = run_on_commit(lambda: report(reporter, org_a, "Checkpoint closed"))
+    run_on_commit(lambda: verify(incident, reviewer))
+    run_on_commit(lambda: call_command("alerts_tick", "--today", "2016-09-30"))
+    assert mail.outbox == [], "a digest waits for its day"
+    run_on_commit(lambda: call_command("alerts_tick", "--send-digests"))
+    [message] = mail.outbox
+    assert message.subject == "[aidtrack] aidtrack digest: 1 alert (Checkpoints)"
+    assert "Checkpoint closed" in message.body
