@@ -152,7 +152,8 @@ def notifications_email(notification_ids: list[int]) -> int:
         if not claimed or notification.subscription is None:
             continue
         subscription = notification.subscription
-        item = alert_item(notification.event, audiences_of([subscription.user])[subscription.user_id])
+        with translation.override(subscription.language or settings.LANGUAGE_CODE):
+            item = alert_item(notification.event, audiences_of([subscription.user])[subscription.user_id])
         if item is None:
             Notification.objects.filter(pk=notification.pk).update(email_status=EmailStatus.WITHHELD)
             continue
@@ -181,7 +182,8 @@ def digest_send(subscription_id: int, now: datetime.datetime | None = None, cach
     ):
         return 0
     if subscription.kind == AlertKind.REVIEW:
-        items = _review_items(subscription)
+        with translation.override(subscription.language or settings.LANGUAGE_CODE):
+            items = _review_items(subscription)
         rows = []
     else:
         rows = list(

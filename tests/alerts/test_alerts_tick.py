@@ -22,3 +22,23 @@ def test_send_digests_sends_the_daily_digest_now_with_what_gathered(run_on_commi
     [message] = mail.outbox
     assert message.subject == "[aidtrack] aidtrack digest: 1 alert (Checkpoints)"
     assert "Checkpoint closed" in message.body
+
+
+def test_an_alert_is_worded_in_the_language_its_subscriber_chose(run_on_commit, reporter, org_a, reader_a, monkeypatch):
+    from django.utils import translation
+
+    from aidtrack.alerts import delivery
+
+    languages = []
+    build = delivery.alert_item
+
+    def watched(event, audience):
+        languages.append(translation.get_language())
+        return build(event, audience)
+
+    monkeypatch.setattr(delivery, "alert_item", watched)
+    subscribe(reader_a, language="ar")
+    run_on_commit(lambda: report(reporter, org_a, "Checkpoint closed"))
+    assert languages and languages[-1] == "ar"
+    [message] = mail.outbox
+    assert 'lang="ar" dir="rtl"' in message.alternatives[0][0]
