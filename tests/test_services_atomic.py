@@ -60,6 +60,8 @@ WRITE_NOTHING = {
     "aidtrack.incidents.services.assign_admin_areas": "fills in an unsaved incident",
     "aidtrack.incidents.services.incident_placement_target": "describes what bulk placement reads",
     "aidtrack.incidents.services.incident_check": "validates without writing",
+    "aidtrack.incidents.services.incident_sent_before": "finds a report a device sent before",
+    "aidtrack.convoys.services.convoy_step_sent_before": "finds a step a device sent before",
     "aidtrack.api.services.token_is_current": "reads a token",
 }
 
@@ -340,6 +342,9 @@ WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
     ),
     "aidtrack.accounts.services.account_two_factor_reset": lambda w: (
         lambda: account_services.account_two_factor_reset(by=w.reviewer, user=w.reviewer)
+    ),
+    "aidtrack.accounts.services.profile_set_language": lambda w: (
+        lambda: account_services.profile_set_language(user=w.reporter, language="ar")
     ),
     "aidtrack.orgs.services.member_invite": lambda w: (
         lambda: org_services.member_invite(
