@@ -107,3 +107,17 @@ def test_webhooks_are_for_organization_admins(client, reporter, outsider, org_ad
     assert client.get(reverse("staff:webhooks")).status_code == HTTPStatus.FORBIDDEN
     login(client, outsider)
     assert client.get(reverse("staff:webhook_detail", args=[endpoint.pk])).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_org_admin_changes_an_endpoints_events_and_address(client, org_admin, org_a, receiver):
+    endpoint = WebhookEndpoint.objects.create(organization=org_a, url=receiver.url, event_types=["incident.new"])
+    login(client, org_admin)
+    page = client.get(reverse("staff:webhook_edit", args=[endpoint.pk]))
+    assert receiver.url in page.text
+    answer = client.post(
+        reverse("staff:webhook_edit", args=[endpoint.pk]),
+        {"organization": org_a.pk, "url": receiver.url + "/v2", "event_types": ["convoy.denied"]},
+    )
+    assert answer.status_code == HTTPStatus.FOUND
+    endpoint.refresh_from_db()
+    assert endpoint.url.endswith("/v2") and endpoint.event_types == ["convoy.denied"]
