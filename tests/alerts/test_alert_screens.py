@@ -121,3 +121,22 @@ def test_an_org_admin_changes_an_endpoints_events_and_address(client, org_admin,
     assert answer.status_code == HTTPStatus.FOUND
     endpoint.refresh_from_db()
     assert endpoint.url.endswith("/v2") and endpoint.event_types == ["convoy.denied"]
+
+
+def test_the_alerts_page_no_longer_shows_a_record_made_restricted(
+    client, run_on_commit, reporter, reviewer, org_a, reader_b
+):
+    from aidtrack.incidents import services as incident_services
+    from aidtrack.orgs.models import Visibility
+
+    subscribe(reader_b, email=False)
+    incident = run_on_commit(lambda: report(reporter, org_a, "CANARY-IN-APP road closed"))
+    run_on_commit(lambda: incident_services.incident_review(incident=incident, by=reviewer, outcome="verified"))
+    login(client, reader_b)
+    assert "CANARY-IN-APP" in client.get(reverse("staff:alerts")).text
+    incident.refresh_from_db()
+    incident_services.incident_update(
+        incident=incident, by=reporter, expected_version=incident.version, visibility=Visibility.RESTRICTED
+    )
+    page = client.get(reverse("staff:alerts")).text
+    assert "CANARY-IN-APP" not in page and "A record you can no longer see." in page
