@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from aidtrack.alerts import services
 from aidtrack.alerts.models import Subscription, WebhookEndpoint
 from tests.alerts.conftest import report, subscribe
 
@@ -140,3 +141,24 @@ def test_the_alerts_page_no_longer_shows_a_record_made_restricted(
     )
     page = client.get(reverse("staff:alerts")).text
     assert "CANARY-IN-APP" not in page and "A record you can no longer see." in page
+
+
+def test_the_admin_shows_alerts_to_look_into_but_never_a_webhook_secret(
+    client, site_admin, run_on_commit, reporter, org_a, reader_a, receiver, org_admin
+):
+    from django.contrib import admin
+
+    subscribe(reader_a)
+    endpoint = services.webhook_endpoint_create(
+        by=org_admin, organization=org_a, url=receiver.url, event_types=["incident.new"]
+    )
+    run_on_commit(lambda: report(reporter, org_a, "Road closed"))
+    login(client, site_admin)
+    for model in [m for m in admin.site._registry if m._meta.app_label == "alerts"]:
+        prefix = f"admin:alerts_{model._meta.model_name}"
+        page = client.get(reverse(f"{prefix}_changelist"), {"q": "road"})
+        assert page.status_code == HTTPStatus.OK
+        first = model.objects.first()
+        if first is not None:
+            page = client.get(reverse(f"{prefix}_change", args=[first.pk]))
+            assert page.status_code == HTTPStatus.OK and endpoint.secret not in page.text
