@@ -42,3 +42,12 @@ def test_an_alert_is_worded_in_the_language_its_subscriber_chose(run_on_commit, 
     assert languages and languages[-1] == "ar"
     [message] = mail.outbox
     assert 'lang="ar" dir="rtl"' in message.alternatives[0][0]
+
+
+def test_an_alert_reaches_an_arabic_reader_in_arabic(run_on_commit, reporter, org_a, reader_a):
+    subscribe(reader_a, language="ar")
+    run_on_commit(lambda: report(reporter, org_a, "Checkpoint closed"))
+    [message] = mail.outbox
+    assert "حادثة جديدة" in message.subject
+    assert "إلغاء الاشتراك في هذه التنبيهات" in message.alternatives[0][0]
+    assert "الفئة:" in message.body
