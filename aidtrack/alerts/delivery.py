@@ -506,5 +506,11 @@ def tick(today: datetime.date | None = None, send_digests: bool = False) -> dict
     )
     for delivery_id in due_deliveries:
         enqueue_after_commit(deliver_task, delivery_id)
-    report.update(fan_outs=len(left), emails=len(stuck), digests=len(due_digests), deliveries=len(due_deliveries))
+    # Alerts are kept AIDTRACK_ALERTS_KEEP_DAYS: older events go, with their notifications and delivery log.
+    cutoff = now - datetime.timedelta(days=settings.AIDTRACK_ALERTS_KEEP_DAYS)
+    pruned, _counts = AlertEvent.objects.filter(created_at__lt=cutoff, fanned_out_at__isnull=False).delete()
+    WebhookDelivery.objects.filter(event__isnull=True, created_at__lt=cutoff).delete()
+    report.update(
+        fan_outs=len(left), emails=len(stuck), digests=len(due_digests), deliveries=len(due_deliveries), pruned=pruned
+    )
     return report

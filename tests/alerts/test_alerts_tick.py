@@ -51,3 +51,22 @@ def test_an_alert_reaches_an_arabic_reader_in_arabic(run_on_commit, reporter, or
     assert "حادثة جديدة" in message.subject
     assert "إلغاء الاشتراك في هذه التنبيهات" in message.alternatives[0][0]
     assert "الفئة:" in message.body
+
+
+def test_alerts_older_than_the_keeping_time_are_pruned_with_their_notifications(
+    run_on_commit, reporter, org_a, reader_a, settings
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from aidtrack.alerts import delivery
+    from aidtrack.alerts.models import AlertEvent, Notification
+
+    settings.AIDTRACK_ALERTS_KEEP_DAYS = 30
+    subscribe(reader_a, email=False)
+    run_on_commit(lambda: report(reporter, org_a, "Old road closed"))
+    AlertEvent.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
+    run_on_commit(lambda: report(reporter, org_a, "New road closed"))
+    run_on_commit(lambda: delivery.tick(datetime.date(2016, 9, 30)))
+    assert list(Notification.objects.values_list("event__incident__title", flat=True)) == ["New road closed"]
