@@ -445,3 +445,5 @@ AIDTRACK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("AIDTRACK_WEBHOOK_MAX_ATTEMPT
 AIDTRACK_WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("AIDTRACK_WEBHOOK_BACKOFF_SECONDS", "60"))
 AIDTRACK_WEBHOOK_PAUSE_AFTER = int(os.environ.get("AIDTRACK_WEBHOOK_PAUSE_AFTER", "15"))
 AIDTRACK_WEBHOOK_ALLOW_PRIVATE = env_flag("AIDTRACK_WEBHOOK_ALLOW_PRIVATE", default=False)
+# Alerts (events, in-app notifications, webhook delivery logs) are kept this many days.
+AIDTRACK_ALERTS_KEEP_DAYS = int(os.environ.get("AIDTRACK_ALERTS_KEEP_DAYS", "180"))

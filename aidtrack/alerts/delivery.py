@@ -152,7 +152,8 @@ def notifications_email(notification_ids: list[int]) -> int:
         if not claimed or notification.subscription is None:
             continue
         subscription = notification.subscription
-        item = alert_item(notification.event, audiences_of([subscription.user])[subscription.user_id])
+        with translation.override(subscription.language or settings.LANGUAGE_CODE):
+            item = alert_item(notification.event, audiences_of([subscription.user])[subscription.user_id])
         if item is None:
             Notification.objects.filter(pk=notification.pk).update(email_status=EmailStatus.WITHHELD)
             continue
@@ -181,7 +182,8 @@ def digest_send(subscription_id: int, now: datetime.datetime | None = None, cach
     ):
         return 0
     if subscription.kind == AlertKind.REVIEW:
-        items = _review_items(subscription)
+        with translation.override(subscription.language or settings.LANGUAGE_CODE):
+            items = _review_items(subscription)
         rows = []
     else:
         rows = list(
@@ -457,22 +459,23 @@ def _scan_agreements(today: datetime.date, readers: set[tuple]) -> int:
     return recorded
 
 
-def digests_due(now: datetime.datetime) -> list[int]:
-    """Subscriptions whose daily or weekly digest is due (a review digest is daily)."""
+def digests_due(now: datetime.datetime, every: bool = False) -> list[int]:
+    """Subscriptions whose daily or weekly digest is due (a review digest is daily); ``every``: all of them."""
     due = []
     for subscription in Subscription.objects.filter(is_active=True, user__is_active=True, email=True).exclude(
         frequency=Frequency.IMMEDIATE, kind__in=[AlertKind.INCIDENTS, AlertKind.CONVOYS, AlertKind.AREAS]
     ):
         period = datetime.timedelta(days=7 if subscription.frequency == Frequency.WEEKLY else 1)
         last = subscription.last_digest_at or subscription.created_at
-        if now - last >= period - datetime.timedelta(minutes=5):
+        if every or now - last >= period - datetime.timedelta(minutes=5):
             due.append(subscription.pk)
     return due
 
 
-def tick(today: datetime.date | None = None) -> dict:
+def tick(today: datetime.date | None = None, send_digests: bool = False) -> dict:
     """The periodic pass (``manage.py alerts_tick``, e.g. every few minutes from cron): queue what was left,
-    scan for time-based events as of ``today``, send due digests, retry due webhooks."""
+    scan for time-based events as of ``today``, send due digests (``send_digests``: every digest now), retry due
+    webhooks."""
     from aidtrack.alerts.tasks import digests, event_fan_out, notifications_email
     from aidtrack.alerts.tasks import webhook_deliver as deliver_task
 
@@ -489,7 +492,7 @@ def tick(today: datetime.date | None = None) -> dict:
     )
     for start in range(0, len(stuck), EMAIL_BATCH):
         enqueue_after_commit(notifications_email, stuck[start : start + EMAIL_BATCH])
-    due_digests = digests_due(now)
+    due_digests = digests_due(now, every=send_digests)
     for start in range(0, len(due_digests), EMAIL_BATCH):
         enqueue_after_commit(digests, due_digests[start : start + EMAIL_BATCH])
     due_deliveries = list(
@@ -503,5 +506,11 @@ def tick(today: datetime.date | None = None) -> dict:
     )
     for delivery_id in due_deliveries:
         enqueue_after_commit(deliver_task, delivery_id)
-    report.update(fan_outs=len(left), emails=len(stuck), digests=len(due_digests), deliveries=len(due_deliveries))
+    # Alerts are kept AIDTRACK_ALERTS_KEEP_DAYS: older events go, with their notifications and delivery log.
+    cutoff = now - datetime.timedelta(days=settings.AIDTRACK_ALERTS_KEEP_DAYS)
+    pruned, _counts = AlertEvent.objects.filter(created_at__lt=cutoff, fanned_out_at__isnull=False).delete()
+    WebhookDelivery.objects.filter(event__isnull=True, created_at__lt=cutoff).delete()
+    report.update(
+        fan_outs=len(left), emails=len(stuck), digests=len(due_digests), deliveries=len(due_deliveries), pruned=pruned
+    )
     return report

@@ -91,6 +91,7 @@ class SubscriptionForm(forms.Form):
         for name in list(self.fields):
             if name not in self.FIELDS[kind]:
                 del self.fields[name]
+        self.order_fields(self.FIELDS[kind])
         if "event_types" in self.fields:
             types = {
                 AlertKind.CONVOYS: CONVOY_EVENT_TYPES,

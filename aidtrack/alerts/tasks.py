@@ -26,7 +26,7 @@ def webhook_deliver(delivery_id: int) -> str:
 
 
 @task()
-def alerts_tick(today: str | None = None) -> dict:
+def alerts_tick(today: str | None = None, send_digests: bool = False) -> dict:
     import datetime
 
-    return delivery.tick(datetime.date.fromisoformat(today) if today else None)
+    return delivery.tick(datetime.date.fromisoformat(today) if today else None, send_digests=send_digests)

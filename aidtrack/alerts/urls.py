@@ -18,5 +18,6 @@ staff_urlpatterns = [
     path("webhooks/", views.webhook_list, name="webhooks"),
     path("webhooks/new/", views.webhook_new, name="webhook_new"),
     path("webhooks/<int:pk>/", views.webhook_detail, name="webhook_detail"),
+    path("webhooks/<int:pk>/edit/", views.webhook_edit, name="webhook_edit"),
     path("webhooks/<int:pk>/<slug:action>/", views.webhook_action, name="webhook_action"),
 ]

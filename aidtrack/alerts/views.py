@@ -130,6 +130,29 @@ def webhook_new(request):
 
 
 @login_required
+def webhook_edit(request, pk):
+    endpoint = get_object_or_404(selectors.endpoints_managed_by(request.user), pk=pk)
+    initial = {
+        "organization": endpoint.organization_id,
+        "url": endpoint.url,
+        "description": endpoint.description,
+        "event_types": endpoint.event_types,
+    }
+    organizations = selectors.webhook_organizations(request.user).filter(pk=endpoint.organization_id)
+    form = WebhookForm(request.POST or None, initial=initial, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "organization"}
+        try:
+            services.webhook_endpoint_update(endpoint=endpoint, by=request.user, **data)
+        except (ValidationError, PermissionDenied) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Endpoint saved."))
+            return redirect("staff:webhook_detail", pk=endpoint.pk)
+    return render(request, "alerts/webhook_form.html", {"form": form, "endpoint": endpoint})
+
+
+@login_required
 def webhook_detail(request, pk):
     endpoint = get_object_or_404(selectors.endpoints_managed_by(request.user), pk=pk)
     shown = request.session.pop(SECRET_KEY, None)

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from aidtrack.alerts import services
 from aidtrack.alerts.models import Subscription, WebhookEndpoint
 from tests.alerts.conftest import report, subscribe
 
@@ -107,3 +108,57 @@ def test_webhooks_are_for_organization_admins(client, reporter, outsider, org_ad
     assert client.get(reverse("staff:webhooks")).status_code == HTTPStatus.FORBIDDEN
     login(client, outsider)
     assert client.get(reverse("staff:webhook_detail", args=[endpoint.pk])).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_org_admin_changes_an_endpoints_events_and_address(client, org_admin, org_a, receiver):
+    endpoint = WebhookEndpoint.objects.create(organization=org_a, url=receiver.url, event_types=["incident.new"])
+    login(client, org_admin)
+    page = client.get(reverse("staff:webhook_edit", args=[endpoint.pk]))
+    assert receiver.url in page.text
+    answer = client.post(
+        reverse("staff:webhook_edit", args=[endpoint.pk]),
+        {"organization": org_a.pk, "url": receiver.url + "/v2", "event_types": ["convoy.denied"]},
+    )
+    assert answer.status_code == HTTPStatus.FOUND
+    endpoint.refresh_from_db()
+    assert endpoint.url.endswith("/v2") and endpoint.event_types == ["convoy.denied"]
+
+
+def test_the_alerts_page_no_longer_shows_a_record_made_restricted(
+    client, run_on_commit, reporter, reviewer, org_a, reader_b
+):
+    from aidtrack.incidents import services as incident_services
+    from aidtrack.orgs.models import Visibility
+
+    subscribe(reader_b, email=False)
+    incident = run_on_commit(lambda: report(reporter, org_a, "CANARY-IN-APP road closed"))
+    run_on_commit(lambda: incident_services.incident_review(incident=incident, by=reviewer, outcome="verified"))
+    login(client, reader_b)
+    assert "CANARY-IN-APP" in client.get(reverse("staff:alerts")).text
+    incident.refresh_from_db()
+    incident_services.incident_update(
+        incident=incident, by=reporter, expected_version=incident.version, visibility=Visibility.RESTRICTED
+    )
+    page = client.get(reverse("staff:alerts")).text
+    assert "CANARY-IN-APP" not in page and "A record you can no longer see." in page
+
+
+def test_the_admin_shows_alerts_to_look_into_but_never_a_webhook_secret(
+    client, site_admin, run_on_commit, reporter, org_a, reader_a, receiver, org_admin
+):
+    from django.contrib import admin
+
+    subscribe(reader_a)
+    endpoint = services.webhook_endpoint_create(
+        by=org_admin, organization=org_a, url=receiver.url, event_types=["incident.new"]
+    )
+    run_on_commit(lambda: report(reporter, org_a, "Road closed"))
+    login(client, site_admin)
+    for model in [m for m in admin.site._registry if m._meta.app_label == "alerts"]:
+        prefix = f"admin:alerts_{model._meta.model_name}"
+        page = client.get(reverse(f"{prefix}_changelist"), {"q": "road"})
+        assert page.status_code == HTTPStatus.OK
+        first = model.objects.first()
+        if first is not None:
+            page = client.get(reverse(f"{prefix}_change", args=[first.pk]))
+            assert page.status_code == HTTPStatus.OK and endpoint.secret not in page.text

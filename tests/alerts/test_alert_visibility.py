@@ -210,3 +210,23 @@ def test_area_status_change_and_no_delivery_reach_area_subscribers(run_on_commit
     assert any("Madaya is now Besieged" in s for s in subjects)
     assert any("No delivery to Madaya for 30 days" in s for s in subjects)
     assert CANARY not in everything_sent()
+
+
+def test_a_restricted_convoy_waiting_for_an_answer_is_told_to_its_lead_only(
+    run_on_commit, reporter, org_a, org_b, reader_a, reader_b, site_admin, endpoints
+):
+    import datetime
+
+    for user in (reader_a, reader_b):
+        subscribe(user, kind="convoys", event_types=[EventType.CONVOY_WAITING], waiting_days=7)
+    endpoints[0].event_types = endpoints[1].event_types = [EventType.CONVOY_WAITING]
+    for endpoint in endpoints:
+        endpoint.save()
+    convoy = convoy_to(
+        reporter, org_a, f"CV-{CANARY}-W", visibility=Visibility.RESTRICTED, partner_organizations=[org_b]
+    )
+    run_on_commit(lambda: delivery.tick(datetime.date(2016, 9, 20)))
+    assert [n.event.convoy_id for n in Notification.objects.filter(user=reader_a)] == [convoy.pk]
+    assert not Notification.objects.filter(user=reader_b).exists()
+    assert list(WebhookDelivery.objects.values_list("endpoint", flat=True)) == [endpoints[0].pk]
+    assert not mails_to(reader_b)

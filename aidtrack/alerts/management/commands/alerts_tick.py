@@ -18,8 +18,11 @@ class Command(BaseCommand):
             "--today",
             help="Count waiting days as of this date (YYYY-MM-DD), e.g. to replay the 2016 demo; default: today.",
         )
+        parser.add_argument(
+            "--send-digests", action="store_true", help="Send every daily and weekly digest now, due or not."
+        )
 
-    def handle(self, *args, today=None, **options):
+    def handle(self, *args, today=None, send_digests=False, **options):
         if today:
             try:
                 datetime.date.fromisoformat(today)
@@ -27,7 +30,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--today {today!r} is not a date: write it as YYYY-MM-DD, e.g. 2016-09-30."
                 ) from None
-        result = alerts_tick.enqueue(today)
+        result = alerts_tick.enqueue(today, send_digests)
         self.stdout.write(f"Alerts pass queued ({result.status}).")
         if result.is_finished:
             self.stdout.write(f"Result: {result.return_value}")
