@@ -75,10 +75,10 @@ def background_upload(path: Path, user, rows: int) -> None:
     """The staff page's way: upload the file, get the run at once, follow its progress while it is checked."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from aidtrack.exchange import background
-    from aidtrack.exchange.uploads import import_upload
-    from aidtrack.geo.importers.runs import live_progress
-    from aidtrack.geo.models import ImportRun
+    from aidtrack.imports import background
+    from aidtrack.imports.models import ImportRun
+    from aidtrack.imports.runs import live_progress
+    from aidtrack.imports.uploads import import_upload
     from aidtrack.orgs.models import Membership, Organization, Role
 
     organization = Organization.objects.create(name="Upload", acronym="UPLOAD")
@@ -123,8 +123,8 @@ def main():
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from aidtrack.exchange.incidents import import_incidents
     from aidtrack.geo.models import AdminArea, AdminLevel
+    from aidtrack.incidents.importers import import_incidents
     from aidtrack.incidents.models import Incident
     from aidtrack.orgs.models import Membership, Organization, Role
 

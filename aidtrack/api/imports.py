@@ -17,10 +17,10 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from aidtrack.api.errors import error_response
-from aidtrack.exchange.kinds import table_kind
-from aidtrack.exchange.uploads import import_upload, too_large_message
-from aidtrack.geo.importers.runs import live_progress
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.kinds import table_kind
+from aidtrack.imports.models import ImportRun, ImportStatus
+from aidtrack.imports.runs import live_progress
+from aidtrack.imports.uploads import import_upload, too_large_message
 from aidtrack.orgs.models import Organization
 from aidtrack.orgs.permissions import can_write_for
 

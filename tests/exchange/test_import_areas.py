@@ -14,13 +14,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
+from aidtrack.areas.importers import import_areas
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.areas.services import area_create, status_period_add
-from aidtrack.exchange.areas import import_areas
-from aidtrack.exchange.models import ColumnMapping
-from aidtrack.exchange.runs import import_table_recorded
-from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ColumnMapping, ImportRun, ImportStatus
+from aidtrack.imports.report import ImportFailed
+from aidtrack.imports.table_runs import import_table_recorded
 from tests.factories import PartyFactory, community
 
 D = datetime.date
@@ -509,7 +508,7 @@ def test_a_service_that_refuses_while_writing_undoes_every_area_already_written(
     tmp_path, places, org_a, reporter, monkeypatch
 ):
     """The check and the services agree, but should the register change between them, nothing is half-written."""
-    from aidtrack.exchange.areas import importer
+    from aidtrack.areas.importers import importer
 
     calls = []
 

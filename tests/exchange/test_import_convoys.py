@@ -8,13 +8,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from aidtrack.convoys.importers import import_convoys
+from aidtrack.convoys.importers.checking import ConvoyChecker
+from aidtrack.convoys.importers.walk import lifecycle_path
 from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus
 from aidtrack.convoys.services import convoy_transition
-from aidtrack.exchange.convoys import import_convoys
-from aidtrack.exchange.convoys.checking import ConvoyChecker
-from aidtrack.exchange.convoys.walk import lifecycle_path
-from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ImportRun, ImportStatus
+from aidtrack.imports.report import ImportFailed
 from aidtrack.orgs.models import Membership, Role
 from tests.factories import AreaFactory, OrganizationFactory, community, make_convoy, member
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aidtrack.areas.models import Area
 from aidtrack.areas.services import area_create, status_period_add
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ImportRun, ImportStatus
 from tests.staff.conftest import login
 
 GOOD = (

@@ -20,13 +20,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.areas.services import area_set_status, area_update_population, check_may_update
 from aidtrack.geo.geometry import point_geojson
-from aidtrack.geo.importers.columns import find_column, normalise, parse_mapping, pcode_names
-from aidtrack.geo.importers.report import ImportFailed, ImportReport
-from aidtrack.geo.importers.sources import open_source
-from aidtrack.geo.importers.tables import MISSING, Table, read_table
 from aidtrack.geo.models import AdminArea, AdminLevel, pcode_validator
 from aidtrack.geo.placement import NO_MATCH, placement_index
 from aidtrack.geo.state import mark_geodata_changed
+from aidtrack.imports.columns import find_column, normalise, parse_mapping, pcode_names
+from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.sources import open_source
+from aidtrack.imports.tables import MISSING, Table, read_table
 
 MAPPABLE_FIELDS = {"pcode", "name_en", "name_ar", "latitude", "longitude", "population", "parent_pcode", "status"}
 

@@ -17,14 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from aidtrack.exchange.kinds import table_kinds
-from aidtrack.exchange.mappings import column_mapping_delete, column_mapping_edit
-from aidtrack.exchange.models import ColumnMapping
-from aidtrack.exchange.tabular import PREVIEW_ROWS, row_of
-from aidtrack.exchange.uploads import commit_stored, import_upload, parse_mapping_text, stored_upload
-from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.importers.runs import live_progress
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.kinds import table_kinds
+from aidtrack.imports.mappings import column_mapping_delete, column_mapping_edit
+from aidtrack.imports.models import ColumnMapping, ImportRun, ImportStatus
+from aidtrack.imports.report import ImportFailed
+from aidtrack.imports.runs import live_progress
+from aidtrack.imports.tabular import PREVIEW_ROWS, row_of
+from aidtrack.imports.uploads import commit_stored, import_upload, parse_mapping_text, stored_upload
 from aidtrack.orgs.models import Organization
 from aidtrack.staff.selectors import writable_organizations
 

@@ -3,9 +3,9 @@
 from aidtrack.areas.services import area_placement_target
 from aidtrack.convoys.services import destination_placement_target
 from aidtrack.geo.bulk import reassign
-from aidtrack.geo.importers.report import ImportReport
-from aidtrack.geo.management.commands._importing import ImportCommand
-from aidtrack.geo.models import ImportKind
+from aidtrack.imports.commands import ImportCommand
+from aidtrack.imports.models import ImportKind
+from aidtrack.imports.report import ImportReport
 from aidtrack.incidents.services import incident_placement_target
 
 TARGETS = {

@@ -5,8 +5,8 @@ import datetime
 from django.core.management.base import CommandError
 
 from aidtrack.geo.importers.communities import import_communities
-from aidtrack.geo.management.commands._importing import ImportCommand
-from aidtrack.geo.models import ImportKind
+from aidtrack.imports.commands import ImportCommand
+from aidtrack.imports.models import ImportKind
 from aidtrack.orgs.models import Organization
 
 

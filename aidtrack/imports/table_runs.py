@@ -1,0 +1,96 @@
+"""Running a table import with its record, saved column mapping and progress: one door for every caller.
+
+The management commands, the staff upload page and the API all call
+``run_table_import`` (through ``geo.importers.runs.record_run``), so a file
+gives the same report whichever way it arrives.
+"""
+
+from aidtrack.imports.kinds import table_kind
+from aidtrack.imports.mappings import column_mapping_save, saved_mapping
+from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.runs import record_progress, record_run
+
+# What an importer reports ("checked" 20000 rows) -> what the run is doing.
+STAGES = {"checked": "checking", "written": "writing"}
+
+
+def run_table_import(
+    kind: str,
+    path_or_url: str,
+    *,
+    organization,
+    by,
+    dry_run: bool,
+    mapping: dict | None = None,
+    mapping_name: str | None = None,
+    save_mapping: str | None = None,
+    sheet: str | None = None,
+    max_bytes: int | None = None,
+    display: str | None = None,
+    record=None,
+    stdout=None,
+    keep: dict | None = None,
+) -> ImportReport:
+    """Import (or dry-run) a table; ``keep`` receives the full result (row plans) for a preview."""
+
+    def progress(stage: str, rows: int) -> None:
+        if record is not None:
+            record_progress(record, rows, STAGES.get(stage, stage))
+        if stdout is not None and stage == "checked":
+            stdout.write(f"  {rows} rows checked")
+
+    try:
+        result = table_kind(kind).importer(
+            path_or_url,
+            organization=organization,
+            by=by,
+            dry_run=dry_run,
+            mapping=mapping,
+            saved_mapping=saved_mapping(kind, organization, mapping_name),
+            sheet=sheet,
+            max_bytes=max_bytes,
+            display=display,
+            progress=progress,
+        )
+    except ImportFailed as failure:
+        if record is not None and getattr(failure, "result", None) is not None:
+            record.preview = failure.result.preview()  # kept when the run's record is finished
+        raise
+    if record is not None:
+        record.preview = result.preview()
+    if save_mapping:
+        column_mapping_save(kind=kind, organization=organization, name=save_mapping, columns=result.columns, by=by)
+        result.report.notes.append(f"Column mapping saved as {save_mapping!r}.")
+    if keep is not None:
+        keep["result"] = result
+    return result.report
+
+
+def import_table_recorded(
+    kind: str, path, *, display: str, organization, by, dry_run: bool, options: dict, record=None, **kwargs
+):
+    """Run a table import with an ImportRun record; returns (record, report, result). Re-raises ImportFailed.
+
+    ``record`` is an ImportRun created beforehand (a queued background run), or None to create one now.
+    """
+    keep = {}
+    record, report = record_run(
+        kind=kind,
+        source=display,
+        options={**options, "organization": organization.short_name, "organization_id": organization.pk},
+        by=by,
+        dry_run=dry_run,
+        record=record,
+        run=lambda record: run_table_import(
+            kind,
+            str(path),
+            organization=organization,
+            by=by,
+            dry_run=dry_run,
+            display=display,
+            record=record,
+            keep=keep,
+            **kwargs,
+        ),
+    )
+    return record, report, keep.get("result")
