@@ -131,8 +131,8 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("flush", "--noinput", verbosity=0)
     if DATA.exists():
+        from aidtrack.areas.importers.communities import import_communities
         from aidtrack.geo.importers.boundaries import import_boundaries
-        from aidtrack.geo.importers.communities import import_communities
 
         for level in range(4):
             import_boundaries(str(DATA / f"syr_adm{level}.geojson"))

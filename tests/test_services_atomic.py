@@ -48,6 +48,7 @@ WRITE_NOTHING = {
     "aidtrack.areas.services.area_placement_target": "describes what bulk placement reads",
     "aidtrack.convoys.services.working_days_between": "counts days",
     "aidtrack.convoys.services.allowed_transitions": "reads the lifecycle",
+    "aidtrack.convoys.services.convoy_transition_check": "validates without writing",
     "aidtrack.convoys.services.destination_point": "reads a point",
     "aidtrack.convoys.services.destination_assign_admin_areas": "fills in an unsaved destination",
     "aidtrack.convoys.services.destination_register_area": "reads the register",
@@ -174,7 +175,28 @@ def sources():
 
 
 # Each writer: how to call it in the world (a fresh call each time: a failed call leaves its arguments changed).
+def register_list_changes(w):
+    """A community list's changes: a new besieged area and a status change of a stored one."""
+    from types import SimpleNamespace
+
+    pcode = w.geography["madaya"].pcode
+    row = SimpleNamespace(pcode=pcode, latitude=33.69, longitude=36.09, population=38000, where="row 2")
+    return [
+        SimpleNamespace(row=row, key=f"{pcode} list", area=None, status="besieged", name="Madaya (list)"),
+        SimpleNamespace(row=row, key=pcode, area=w.area, status="hard_to_reach", name=""),
+    ]
+
+
 WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
+    "aidtrack.areas.services.areas_register_from_list": lambda w: (
+        lambda: area_services.areas_register_from_list(
+            changes=register_list_changes(w),
+            as_of=datetime.date(2016, 10, 1),
+            source="OCHA list",
+            organization=w.org_a,
+            by=w.reporter,
+        )
+    ),
     "aidtrack.areas.services.area_create": lambda w: (
         lambda: area_services.area_create(
             by=w.reporter,

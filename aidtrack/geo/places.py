@@ -9,7 +9,7 @@ is accepted only with its confidence shown in the report.
 from dataclasses import dataclass
 
 from aidtrack.geo.models import AdminArea, AdminLevel
-from aidtrack.staff.search import MIN_SCORE, _is_arabic, normalise, similarity
+from aidtrack.imports.similarity import MIN_SCORE, _is_arabic, normalise, similarity
 
 ACCEPTED_SCORE = 0.8
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from aidtrack.imports import background
+from aidtrack.imports.jobs import start_in_background
 from aidtrack.imports.kinds import table_kind
 from aidtrack.imports.models import ImportRun, ImportStatus
 from aidtrack.imports.report import ImportFailed, ImportReport
@@ -260,7 +260,7 @@ def _start(kind, path: Path, *, display, organization, by, dry_run, options, kee
         )
 
     if in_background:
-        background.start(record.pk, work)
+        start_in_background(record.pk, work)
         return UploadOutcome(record, ImportReport(source=display, dry_run=dry_run), queued=True)
     return work()
 

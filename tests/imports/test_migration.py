@@ -37,7 +37,8 @@ def test_existing_runs_and_mappings_keep_every_field_after_the_move():
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
         moved = ImportRun.objects.get(pk=run.pk)
-        assert (moved.source, moved.counts, moved.started_by.username) == ("weekly.csv", {"to create": 3}, "old.importer")
+        assert (moved.source, moved.counts) == ("weekly.csv", {"to create": 3})
+        assert moved.started_by.username == "old.importer"
         assert moved.warning_count == 1
         mapping = ColumnMapping.objects.get(name="Weekly log")
         assert (mapping.columns, mapping.organization.acronym) == ({"occurred_on": "Date"}, "OLD")

@@ -2,7 +2,7 @@
 
 import re
 
-from aidtrack.geo.importers.communities import status_of
+from aidtrack.areas.importers.communities import status_of
 from aidtrack.imports.tabular import column, hxl
 from aidtrack.imports.values import ValueProblem, clean, parse_coordinate, parse_count, parse_date
 

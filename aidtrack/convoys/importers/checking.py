@@ -28,7 +28,7 @@ from aidtrack.convoys.importers.walk import (
     next_statuses,
 )
 from aidtrack.convoys.models import ConvoyEvent, ConvoyRequest, ConvoyStatus
-from aidtrack.convoys.services import DELIVERED_STATUSES, NOTE_REQUIRED, working_days_between
+from aidtrack.convoys.services import DELIVERED_STATUSES, convoy_transition_check, working_days_between
 from aidtrack.geo.models import AdminArea
 from aidtrack.orgs.models import Organization
 
@@ -120,7 +120,7 @@ class ConvoyChecker(RowReader):
         note = given["status_note"][0] if "status_note" in given else ""
         if steps:
             final = steps[-1].status
-            if final in NOTE_REQUIRED and not note:
+            if _breaks_rule(steps[-1], "note_required", note=note):
                 self.problem(
                     at("status"),
                     "status_note",
@@ -415,9 +415,9 @@ class ConvoyChecker(RowReader):
             if not earlier:
                 continue
             submitted = earlier[0]
-            waited = working_days_between(submitted, step.on)
-            required = settings.AIDTRACK_NO_RESPONSE_WORKING_DAYS
-            if waited < required:
+            if _breaks_rule(step, "answer_not_overdue", submitted_on=submitted):
+                waited = working_days_between(submitted, step.on)
+                required = settings.AIDTRACK_NO_RESPONSE_WORKING_DAYS
                 self.problem(
                     at(step.date_field),
                     step.date_field,
@@ -524,3 +524,14 @@ def _place_label(destination) -> str:
         community = destination.community
         return f"{community.name_en} ({community.pcode})" + (f", {area}" if area else "")
     return area
+
+
+def _breaks_rule(step, code: str, **facts) -> bool:
+    """Whether the lifecycle's service refuses this step for the rule ``code`` (the walk already chose the step)."""
+    try:
+        convoy_transition_check(
+            from_status=step.status, to_status=step.status, allowed=[step.status], on=step.on, **facts
+        )
+    except ValidationError as error:
+        return any(e.code == code for errors in error.error_dict.values() for e in errors)
+    return False

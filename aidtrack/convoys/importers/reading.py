@@ -17,10 +17,10 @@ from aidtrack.convoys.importers.columns import FIELDS
 from aidtrack.convoys.models import CargoLine
 from aidtrack.geo.models import AdminLevel
 from aidtrack.geo.places import ACCEPTED_SCORE, PlaceMatcher
+from aidtrack.imports.similarity import MIN_SCORE, PCODE, normalise, similarity
 from aidtrack.imports.values import ValueProblem, choice_key, clean, is_missing
 from aidtrack.orgs.models import Organization
 from aidtrack.orgs.permissions import can_write_for
-from aidtrack.staff.search import MIN_SCORE, PCODE, normalise, similarity
 
 # Columns about the convoy as a whole: they may be repeated on each of its rows, but must agree.
 CONVOY_FIELDS = (

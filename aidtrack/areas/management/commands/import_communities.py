@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import CommandError
 
-from aidtrack.geo.importers.communities import import_communities
+from aidtrack.areas.importers.communities import import_communities
 from aidtrack.imports.commands import ImportCommand
 from aidtrack.imports.models import ImportKind
 from aidtrack.orgs.models import Organization
