@@ -2,6 +2,7 @@
 
 import codecs
 import csv
+import datetime
 import io
 import re
 import zipfile
@@ -66,15 +67,91 @@ def _read_csv(path: Path, display: str) -> tuple[pandas.DataFrame, str]:
     return frame, encoding
 
 
+# A sheet claims its size in its "dimension" (A1:XFD1048576 is 17 billion cells); it is never trusted. Rows are
+# read as they are written in the file, and a table wider or longer than these is refused.
+XLSX_MAX_COLUMNS = 1000
+
+
+def xlsx_max_rows() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "AIDTRACK_IMPORT_MAX_ROWS", 1_000_000))
+
+
+def _cell_text(value) -> str:
+    """A cell as the text a CSV would hold: dates as ISO dates (never day/month guesses), whole numbers without .0."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xml_trick(error: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML (entities, a DTD), here or in what caused the error."""
+    while error is not None:
+        if type(error).__module__.startswith("defusedxml"):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def _read_xlsx(path: Path, display: str, sheet) -> pandas.DataFrame:
+    """The sheet as text, read row by row in openpyxl's read-only mode (XML parsed by defusedxml)."""
+    from openpyxl import load_workbook
+
     if not zipfile.is_zipfile(path):
         raise ImportFailed(f"{display} is not an .xlsx workbook (it may be corrupt, or an .xls or CSV renamed).")
+    limit = xlsx_max_rows()
     try:
-        return pandas.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, engine="openpyxl")
-    except ValueError as error:
-        raise ImportFailed(f"{display}: {error}") from error
-    except (zipfile.BadZipFile, KeyError, OSError) as error:
-        raise ImportFailed(f"{display} is a damaged workbook ({error}); save it again from the spreadsheet.") from error
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            if sheet and sheet not in workbook.sheetnames:
+                raise ImportFailed(
+                    f"{display} has no sheet {sheet!r}; its sheets are: {', '.join(workbook.sheetnames)}."
+                )
+            worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+            worksheet.reset_dimensions()  # read what is there, not what the file claims
+            rows = []
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if len(values) > XLSX_MAX_COLUMNS:
+                    values = values[:XLSX_MAX_COLUMNS]
+                cells = [_cell_text(value) for value in values]
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(rows) > limit:
+                    raise ImportFailed(
+                        f"{display}: the sheet has more than {limit:,} rows (at row {number}); split it into files."
+                    )
+                rows.append(cells)
+        finally:
+            workbook.close()
+    except ImportFailed:
+        raise
+    except Exception as error:
+        if _xml_trick(error):
+            raise ImportFailed(
+                f"{display}: the workbook's XML declares entities or a DTD, which spreadsheets do not need and "
+                "aidtrack refuses for safety. Open it in a spreadsheet program and save it again as .xlsx."
+            ) from error
+        if isinstance(error, zipfile.BadZipFile | KeyError | OSError | ValueError | TypeError):
+            raise ImportFailed(
+                f"{display} is a damaged workbook ({error}); save it again from the spreadsheet."
+            ) from error
+        raise
+    if not rows:
+        return pandas.DataFrame()
+    width = max(len(row) for row in rows)
+    while width and not any(len(row) >= width and row[width - 1].strip() for row in rows):
+        width -= 1
+    header = [cell.strip() for cell in (rows[0] + [""] * width)[:width]]
+    header = [name or f"Unnamed: {index}" for index, name in enumerate(header)]
+    body = [(row + [""] * width)[:width] for row in rows[1:]]
+    return pandas.DataFrame(body, columns=header, dtype=str)
 
 
 def read_table(path: Path, display: str, *, sheet: str | None = None) -> Table:

@@ -13,9 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from aidtrack.imports.columns import find_column
+from aidtrack.imports.plan import SKIP, ImportPlan
 from aidtrack.imports.report import ImportFailed, ImportReport
 from aidtrack.imports.sources import open_source
 from aidtrack.imports.tables import iter_table
+from aidtrack.imports.values import DATE_ORDERS, MonthDate, ValueProblem, clean, date_order_of, is_missing, parse_date
 
 
 @dataclass(frozen=True)
@@ -40,29 +42,57 @@ def hxl(tag, required=(), forbidden=()):
     return (tag, frozenset(required), frozenset(forbidden))
 
 
-def resolve_columns(columns: list[Column], hashtags: dict, *, explicit: dict, saved: dict, what: str) -> dict[str, str]:
-    """field -> column: the explicit mapping, else the HXL hashtag, else the header name, else the saved mapping."""
+def resolve_columns(
+    columns: list[Column], hashtags: dict, *, explicit: dict, saved: dict, what: str, ignored=()
+) -> dict[str, str]:
+    """field -> column: the explicit mapping (this run's, then the saved one), else the HXL hashtag, else the name.
+
+    A saved mapping outranks recognition, so that it reproduces its own import; columns the plan ignores are
+    never recognised.
+    """
     fields = {c.field for c in columns}
+    explicit = {**saved, **explicit}
     for field_name in explicit:
         if field_name not in fields:
             raise ImportFailed(
                 f"The mapping names {field_name!r}, which is not a field of {what}; "
                 f"use one of {', '.join(c.field for c in columns)}."
             )
+    candidates = {column: tag for column, tag in hashtags.items() if column not in set(ignored)}
     resolved = {}
     for spec in columns:
         if spec.field in explicit:
             resolved[spec.field] = find_column(hashtags, set(), explicit=explicit[spec.field], what=spec.field)
+    taken = set(resolved.values())
+    for spec in columns:
+        if spec.field in resolved:
             continue
-        found = find_column(hashtags, set(), hashtags=spec.hashtags) or find_column(hashtags, set(spec.names))
-        if not found and saved.get(spec.field) in hashtags:
-            found = saved[spec.field]
-        if found and found not in resolved.values():
+        found = find_column(candidates, set(), hashtags=spec.hashtags) or find_column(candidates, set(spec.names))
+        if found and found not in taken:
             resolved[spec.field] = found
+            taken.add(found)
     return resolved
 
 
 PROGRESS_EVERY = 2000  # rows checked between two progress reports
+SAMPLES = 3  # sample values shown per column on the column plan
+DISTINCT_LIMIT = 60  # values of a coded column checked for recoding suggestions
+
+
+class Cells(dict):
+    """A row's cells by field, with the row as the file gives it (``raw``: column -> text) for rules and refusals."""
+
+    raw: dict = {}
+
+
+def plan_of(saved_mapping: dict | None, plan: dict | None, columns: list[Column]) -> ImportPlan:
+    """The run's plan: a saved mapping (its columns and plan), with this run's plan over it."""
+    saved = dict(saved_mapping or {})
+    if not isinstance(saved.get("columns"), dict):
+        saved = {"columns": saved}  # a mapping saved before plans: field -> column only
+    merged = {**saved, **(plan or {})}
+    merged["columns"] = {**saved.get("columns", {}), **((plan or {}).get("columns") or {})}
+    return ImportPlan.from_data(merged, fields=[c.field for c in columns])
 
 
 @contextmanager
@@ -76,41 +106,246 @@ def table_rows(
     display: str,
     mapping: dict | None = None,
     saved_mapping: dict | None = None,
+    plan: dict | None = None,
     sheet: str | None = None,
     max_bytes: int | None = None,
     chunk_rows: int = 20000,
     progress: Callable[[str, int], None] | None = None,
+    suggest: Callable[[str, str], str | None] | None = None,
 ) -> Iterator[Iterator[tuple[int, dict]]]:
     """Open a table and find its columns (into ``result.columns``); then give its rows as (row number, cells).
 
     ``require(columns, table, display)`` refuses a table that lacks what the
     kind needs, before any row is read. The rows are read in chunks of
     ``chunk_rows``, with progress reported every PROGRESS_EVERY rows and at the
-    end of each chunk.
+    end of each chunk. The plan (see ``imports.plan``) is applied to every row:
+    recodings, then rules, then constants; the column plan, with sample values
+    and what each column becomes, is kept on ``result.column_plan``.
     """
+    result.plan = plan_of(saved_mapping, plan, columns)
+    specs = {c.field: c for c in columns}
     with open_source(path_or_url, max_bytes=max_bytes) as source:
         tables = iter_table(source.path, display, sheet=sheet, chunk_rows=chunk_rows)
         first = next(tables)  # there is always one, or iter_table has refused the file
+        headers = [str(c) for c in first.frame.columns]
+        result.plan.check_columns(headers)
         result.columns = resolve_columns(
-            columns, first.hashtags, explicit=mapping or {}, saved=saved_mapping or {}, what=what
+            columns,
+            first.hashtags,
+            explicit=mapping or {},
+            saved=result.plan.columns,
+            what=what,
+            ignored=result.plan.ignored,
         )
-        require(result.columns, first, display)
+        result.parsers = _date_parsers(first, result, specs)
+        _check_plan_values(result.plan, specs, result.parsers)
+        result.column_plan = _column_plan(first, result, specs, suggest)
+        require(_with_plan(result.columns, result.plan), first, display)
         if first.encoding not in ("utf-8-sig", "xlsx"):
             result.report.notes.append(f"Read as {first.encoding} (not UTF-8).")
-        yield _rows(itertools.chain([first], tables), result.columns, progress)
+        yield _rows(itertools.chain([first], tables), result, progress)
 
 
-def _rows(tables, columns: dict, progress) -> Iterator[tuple[int, dict]]:
+def _with_plan(columns: dict, plan: ImportPlan) -> dict:
+    """The fields a row will have: from columns, and from rules and constants (for ``require``)."""
+    given = dict(columns)
+    for rule in plan.rules:
+        given.setdefault(rule.field, f"rule: {rule.describe()}")
+    for name in plan.constants:
+        given.setdefault(name, "value for every row")
+    return given
+
+
+def _date_parsers(table, result, specs) -> dict:
+    """A date parser per date field, in the day/month order its column's values settle (or the plan says)."""
+    parsers = {}
+    for field_name, column in result.columns.items():
+        if specs[field_name].parse is not parse_date:
+            continue
+        order = result.plan.date_order.get(field_name)
+        found = date_order_of(table.frame[column])
+        if found == "mixed":
+            raise ImportFailed(
+                f"The column {column!r} ({field_name}) has dates written day first (e.g. 13/05/2016) and month "
+                "first (e.g. 05/13/2016): correct the file so that all its dates use one order."
+            )
+        if found in DATE_ORDERS and order and order != found:
+            raise ImportFailed(
+                f"The column {column!r} ({field_name}) has dates that can only be read "
+                f"{'day' if found == 'dmy' else 'month'} first, but the plan says "
+                f"{'day' if order == 'dmy' else 'month'} first: choose the other order on the column plan."
+            )
+        order = order or (found if found in DATE_ORDERS else None)
+        if found == "ambiguous" and order is None:
+            raise ImportFailed(
+                f"The column {column!r} ({field_name}) has dates such as 05/09/2016 that read two ways (5 September "
+                "or May 9) and no date in it settles the order: choose day/month or month/day for it on the column "
+                "plan (date order)."
+            )
+        if order:
+            result.report.notes.append(
+                f"Dates of {column!r} read {'day/month/year' if order == 'dmy' else 'month/day/year'}."
+            )
+        parsers[field_name] = _date_parser(order or "dmy")
+    return parsers
+
+
+def _date_parser(order: str):
+    return lambda text: parse_date(text, order=order)
+
+
+def _check_plan_values(plan: ImportPlan, specs: dict, parsers: dict) -> None:
+    """Refuse constants, recodings and rule values that are not values of their field, before any row is read."""
+
+    def check(field_name, value, where):
+        parse = parsers.get(field_name) or specs[field_name].parse
+        if parse is None:
+            return
+        try:
+            parse(value)
+        except ValueProblem as problem:
+            raise ImportFailed(
+                f"{where} gives {field_name} the value {value!r}, which it cannot take: {problem}."
+            ) from problem
+
+    for field_name, value in plan.constants.items():
+        check(field_name, value, f"The value for every row of {field_name}")
+    for field_name, table in plan.recodings.items():
+        for found, value in table.items():
+            check(field_name, value, f"The recoding of {found!r} ({field_name})")
+    for number, rule in enumerate(plan.rules, start=1):
+        if not rule.is_sum:
+            check(rule.field, rule.value, f"Rule {number} ({rule.describe()})")
+
+
+def _column_plan(table, result, specs, suggest) -> list[dict]:
+    """Every column of the file: sample values and what it becomes (a field, ignored, used by a rule, or not
+    understood), with the values of a coded field that are not understood and a suggested recoding for each."""
+    by_column = {column: field_name for field_name, column in result.columns.items()}
+    rule_columns = result.plan.rule_columns
+    plan = []
+    for column in table.frame.columns:
+        values = table.frame[column]
+        samples = []
+        for value in values:
+            text = clean(value)
+            if text and text not in samples:
+                samples.append(text)
+                if len(samples) == SAMPLES:
+                    break
+        field_name = by_column.get(column)
+        entry = {
+            "column": str(column),
+            "hashtag": _hashtag_text(table.hashtags.get(column)),
+            "samples": samples,
+            "field": field_name or "",
+            "status": "field" if field_name else "ignored" if column in result.plan.ignored else "",
+            "unknown": [],
+        }
+        if not field_name and column in rule_columns:
+            entry["status"] = "rule"
+        if not entry["status"]:
+            entry["status"] = "not understood"
+        if field_name:
+            entry["unknown"] = _unknown_values(values, field_name, result, specs, suggest)
+        plan.append(entry)
+    return plan
+
+
+def _hashtag_text(tag) -> str:
+    if not tag:
+        return ""
+    name, attributes = tag
+    return name + "".join(f"+{a}" for a in sorted(attributes))
+
+
+def _unknown_values(values, field_name, result, specs, suggest) -> list[dict]:
+    parse = specs[field_name].parse
+    if (parse is None and suggest is None) or field_name in result.parsers:
+        return []
+    recoded = result.plan.recodings.get(field_name, {})
+    unknown = []
+    for text in dict.fromkeys(clean(v) for v in values[:20000]):
+        if len(unknown) >= DISTINCT_LIMIT:
+            break
+        if is_missing(text) or text in recoded:
+            continue
+        suggestion = suggest(field_name, text) if suggest else None
+        if suggestion is not None:
+            if suggestion is not False:
+                unknown.append({"value": text, "suggestion": suggestion})
+            continue
+        if parse is None:
+            continue
+        try:
+            parse(text)
+        except ValueProblem:
+            unknown.append({"value": text, "suggestion": ""})
+    return unknown
+
+
+def _rows(tables, result, progress) -> Iterator[tuple[int, dict]]:
+    plan, columns = result.plan, result.columns
+    keep_raw = plan.refused_rows == SKIP or bool(plan.rules)
+    matched = [0] * len(plan.rules)
     rows_read = 0
     for table in tables:
-        frame = table.frame[list(columns.values())]
-        for index, cells in enumerate(frame.itertuples(index=False, name=None)):
-            yield table.row_number(index), dict(zip(columns, cells, strict=True))
+        wanted = list(table.frame.columns) if keep_raw else list(columns.values())
+        frame = table.frame[wanted]
+        position = {column: index for index, column in enumerate(wanted)}
+        for index, values in enumerate(frame.itertuples(index=False, name=None)):
+            cells = Cells((field_name, values[position[column]]) for field_name, column in columns.items())
+            if keep_raw:
+                cells.raw = dict(zip(wanted, values, strict=True))
+            _apply_plan(cells, plan, matched)
+            _settle_dates(cells, result.parsers)
+            yield table.row_number(index), cells
             rows_read += 1
             if progress and rows_read % PROGRESS_EVERY == 0:
                 progress("checked", rows_read)
         if progress:
             progress("checked", rows_read)
+    for number, (rule, count) in enumerate(zip(plan.rules, matched, strict=True), start=1):
+        if not count:
+            result.report.error(
+                f"rule {number}",
+                f"{rule.describe()} matched no row: check its column and value (as the file writes it), "
+                "or remove the rule.",
+            )
+
+
+def _settle_dates(cells: Cells, parsers: dict) -> None:
+    """Numeric dates rewritten as ISO dates in the order the column settled, so every importer reads them alike."""
+    for field_name, parse in parsers.items():
+        text = cells.get(field_name)
+        if text is None or is_missing(text):
+            continue
+        try:
+            value = parse(text)
+        except ValueProblem:
+            continue  # the importer reports it, with the value as the file wrote it
+        if not isinstance(value, MonthDate):
+            cells[field_name] = value.isoformat()
+
+
+def _apply_plan(cells: Cells, plan: ImportPlan, matched: list[int]) -> None:
+    for field_name, table in plan.recodings.items():
+        if field_name in cells:
+            recoded = table.get(clean(cells[field_name]))
+            if recoded is not None:
+                cells[field_name] = recoded
+    for index, rule in enumerate(plan.rules):
+        if rule.is_sum:
+            total = rule.total(cells.raw)
+            if total is not None and is_missing(cells.get(rule.field, "")):
+                cells[rule.field] = total
+                matched[index] += 1
+        elif is_missing(cells.get(rule.field, "")) and rule.matches(cells.raw):
+            cells[rule.field] = rule.value
+            matched[index] += 1
+    for field_name, value in plan.constants.items():
+        if is_missing(cells.get(field_name, "")):
+            cells[field_name] = value
 
 
 def headers_of(table) -> str:
@@ -143,6 +378,10 @@ class TableImport:
     report: ImportReport
     plans: list = field(default_factory=list)
     columns: dict = field(default_factory=dict)
+    plan: ImportPlan = field(default_factory=ImportPlan)
+    parsers: dict = field(default_factory=dict)  # field -> parser chosen for this file (dates in their order)
+    column_plan: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (row, raw cells, problem) of rows left out when skipping
 
     def count(self, labels: dict) -> None:
         for action, label in labels.items():

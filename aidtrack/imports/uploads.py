@@ -67,7 +67,13 @@ def parse_mapping_text(text: str) -> dict:
             raise ImportFailed(f"The column mapping is not valid JSON ({error.msg}).") from error
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
             raise ImportFailed('The column mapping must be an object of field names to column names, {"a": "b"}.')
-        return mapping
+        empty = sorted(field_name for field_name, column in mapping.items() if not column.strip())
+        if empty:
+            raise ImportFailed(
+                f"The column mapping gives no column for {', '.join(empty)}: write the column's header, "
+                "or leave the field out (to leave a column unused, mark it ignored on the column plan)."
+            )
+        return {field_name.strip(): column.strip() for field_name, column in mapping.items()}
     mapping = {}
     for line in text.splitlines():
         if line.strip():

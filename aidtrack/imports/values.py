@@ -44,21 +44,73 @@ def is_missing(text) -> bool:
     return clean(text).lower() in MISSING
 
 
-def parse_date(text) -> datetime.date:
-    """A date in the common formats; day-first where day and month are ambiguous (19/09/2016, 05/09/2016)."""
+DATE_ORDERS = ("dmy", "mdy")
+NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# Serial day numbers of 1954-10-02 .. 2064-03-23: a 5-digit whole number in a date column is one of these.
+EXCEL_SERIALS = range(20000, 60000)
+MONTH_FORMATS = ("%b %Y", "%B %Y", "%Y-%m", "%m/%Y", "%m-%Y", "%b-%Y", "%b-%y", "%B-%Y")
+
+
+class MonthDate(datetime.date):
+    """The first day of a month given without its day ("Sep 2016"): its precision is the month."""
+
+    precision = "month"
+
+
+def date_order_of(values) -> str:
+    """How a column writes its numeric dates: "dmy", "mdy", "ambiguous" (no value settles it), "mixed" (both
+    orders are needed) or "" (no dd/mm/yyyy-like dates)."""
+    day_first = month_first = ambiguous = False
+    for value in values:
+        found = NUMERIC_DATE.match(clean(value))
+        if not found:
+            continue
+        first, second = int(found.group(1)), int(found.group(2))
+        if first > 12 >= second:
+            day_first = True
+        elif second > 12 >= first:
+            month_first = True
+        elif first != second:
+            ambiguous = True
+    if day_first and month_first:
+        return "mixed"
+    if day_first:
+        return "dmy"
+    if month_first:
+        return "mdy"
+    return "ambiguous" if ambiguous else ""
+
+
+def parse_date(text, order: str = "dmy") -> datetime.date:
+    """A date in the common formats, its numeric day/month in ``order``; an Excel serial day number; a month
+    without a day (a ``MonthDate``)."""
     value = clean(text).replace(",", "")
     # Spreadsheets hand dates over as "2016-09-19 00:00:00".
     value = re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?(\.0+)?$", r"\1", value)
+    if re.fullmatch(r"\d{5}(\.0+)?", value) and int(float(value)) in EXCEL_SERIALS:
+        return EXCEL_EPOCH + datetime.timedelta(days=int(float(value)))
+    found = NUMERIC_DATE.match(value)
+    if found:
+        first, second, year = int(found.group(1)), int(found.group(2)), int(found.group(3))
+        day, month = (first, second) if order == "dmy" else (second, first)
+        year = year + (2000 if year < 70 else 1900) if year < 100 else year
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            written = "day/month/year" if order == "dmy" else "month/day/year"
+            raise ValueProblem(f"not a date when read {written}, as the rest of the column is") from None
     for pattern in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-    try:
-        # Month first (09/19/2016) only when it cannot be read day first.
-        return datetime.datetime.strptime(value, "%m/%d/%Y").date()
-    except ValueError:
-        pass
+    for pattern in MONTH_FORMATS:
+        try:
+            month = datetime.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+        return MonthDate(month.year, month.month, 1)
     raise ValueProblem(f"expected {DATE_EXPECTED}")
 
 

@@ -50,6 +50,7 @@ class SourceInput:
     name: str
     reference: str = ""
     reliability: str = "unknown"
+    licence: str = ""
     contact: str = ""
 
 

@@ -287,7 +287,9 @@ def test_arabic_status_words_and_three_date_formats(tmp_path, places, org_a, rep
         "Bqine,مطوقة عسكرياً,1 Jul 2015,OCHA\n"
         "Bqine,يمكن الوصول إليها,19 Sep 2016,OCHA\n"
     )
-    run(write(tmp_path, text), org_a, reporter)
+    with pytest.raises(ImportFailed, match="'start'.*read two ways.*choose day/month or month/day"):
+        run(write(tmp_path, text), org_a, reporter)
+    run(write(tmp_path, text), org_a, reporter, plan={"date_order": {"start_date": "dmy"}})
     assert [p[:2] for p in history_of("Madaya")] == [(H, D(2015, 1, 1)), (B, D(2015, 7, 1))]
     assert [p[:2] for p in history_of("Bqine")] == [(M, D(2015, 7, 1)), (A, D(2016, 9, 19))]
 
