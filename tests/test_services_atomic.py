@@ -188,6 +188,9 @@ def register_list_changes(w):
 
 
 WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
+    "aidtrack.orgs.services.party_add_aliases": lambda w: (
+        lambda: org_services.party_add_aliases(party=w.party, aliases=["Syrian government", "الحكومة"], by=w.reporter)
+    ),
     "aidtrack.areas.services.areas_register_from_list": lambda w: (
         lambda: area_services.areas_register_from_list(
             changes=register_list_changes(w),

@@ -26,17 +26,17 @@ class PlaceMatcher:
     """All admin areas (levels 1-4) in memory, by P-code and by normalised English and Arabic name."""
 
     def __init__(self):
-        rows = AdminArea.objects.filter(level__gte=AdminLevel.GOVERNORATE).values_list(
-            "pk", "pcode", "level", "name_en", "name_ar"
-        )
+        rows = AdminArea.objects.values_list("pk", "pcode", "level", "name_en", "name_ar", "parent_id")
         self.by_pcode = {}
         self.labels = {}
         self.names: dict[str, list[int]] = {}
         self.levels = {}
-        for pk, pcode, level, name_en, name_ar in rows:
+        self.parents = {}
+        for pk, pcode, level, name_en, name_ar, parent_id in rows:
             self.by_pcode[pcode.upper()] = pk
             self.labels[pk] = f"{name_en} ({pcode})"
             self.levels[pk] = level
+            self.parents[pk] = parent_id
             for name in (name_en, name_ar):
                 if name:
                     self.names.setdefault(normalise(name), []).append(pk)
@@ -45,20 +45,48 @@ class PlaceMatcher:
     def pcode(self, code: str) -> int | None:
         return self.by_pcode.get(code.strip().upper())
 
-    def name(self, text: str) -> NameMatch:
-        key = normalise(text)
-        if key not in self._cache:
-            self._cache[key] = self._match(key, text)
-        return self._cache[key]
+    def ancestor(self, pk: int, level: int) -> int | None:
+        """The area of ``level`` that contains area ``pk`` (itself when it is of that level)."""
+        while pk is not None and self.levels.get(pk, -1) > level:
+            pk = self.parents.get(pk)
+        return pk if pk is not None and self.levels.get(pk) == level else None
 
-    def _match(self, key: str, text: str) -> NameMatch:
-        exact = self.names.get(key, [])
+    def country(self) -> int | None:
+        """The one country loaded (level 0), if there is exactly one."""
+        countries = [pk for pk, level in self.levels.items() if level == AdminLevel.COUNTRY]
+        return countries[0] if len(countries) == 1 else None
+
+    def area_at(self, latitude: float, longitude: float, level: int) -> int | None:
+        """The admin area of ``level`` (0 to 3) that contains the point."""
+        from aidtrack.geo.services import place_point
+
+        if level == AdminLevel.COUNTRY:
+            placed = place_point(latitude, longitude).admin1
+            return self.ancestor(placed.pk, 0) if placed is not None else None
+        placed = place_point(latitude, longitude)
+        area = {1: placed.admin1, 2: placed.admin2, 3: placed.admin3}.get(level)
+        return area.pk if area is not None else None
+
+    def name(self, text: str, *, level: int | None = None) -> NameMatch:
+        key = normalise(text)
+        if (key, level) not in self._cache:
+            self._cache[key, level] = self._match(key, text, level)
+        return self._cache[key, level]
+
+    def _match(self, key: str, text: str, level: int | None = None) -> NameMatch:
+        def wanted(pks):
+            if level is None:
+                return [pk for pk in pks if self.levels[pk] >= AdminLevel.GOVERNORATE]
+            return [pk for pk in pks if self.levels[pk] == level]
+
+        exact = wanted(self.names.get(key, []))
         if exact:
             return self._pick(exact, 1.0, text)
         arabic = _is_arabic(text)
         scored = {}
         for name, pks in self.names.items():
-            if _is_arabic(name) != arabic:
+            pks = wanted(pks)
+            if not pks or _is_arabic(name) != arabic:
                 continue
             score = similarity(key, name)
             if score >= MIN_SCORE:

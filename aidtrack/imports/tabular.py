@@ -387,9 +387,25 @@ class TableImport:
         for action, label in labels.items():
             self.report.counts[label] = sum(1 for plan in self.plans if plan.action == action)
 
+    def refuse_row(self, row: int, raw: dict, problems) -> None:
+        """Keep a refused row as the file gave it, with its problems, for the file of refused rows."""
+        messages = [f"{p.where.partition(', ')[2] or p.where}: {p.message}" for p in problems if p.severity == "error"]
+        self.refused.append(
+            {"row": row, "cells": {str(k): str(v) for k, v in raw.items()}, "problem": "; ".join(messages)}
+        )
+
     def refuse_if_errors(self, display: str) -> None:
-        """Raise ImportFailed with every problem when any row has an error: then nothing is written."""
+        """Raise ImportFailed with every problem when any row has an error: then nothing is written.
+
+        When the plan skips refused rows, only a problem of the file as a whole (a rule that matched nothing,
+        a missing column) refuses it; the refused rows are counted and kept for their own file.
+        """
         report = self.report
+        if report.errors and self.plan.refused_rows == SKIP:
+            blocking = [p for p in report.errors if row_of(p.where) is None]
+            if not blocking:
+                report.counts["rows refused (left out)"] = len(self.refused)
+                return
         if report.errors:
             report.counts["rows with errors"] = len({p.where.split(",")[0] for p in report.errors})
             failure = ImportFailed(

@@ -14,6 +14,8 @@ nothing; only when no row has an error does a second pass write, in one
 transaction.
 """
 
+import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,10 +25,12 @@ from django.utils import timezone
 
 from aidtrack.geo.places import PlaceMatcher
 from aidtrack.imports import tabular
+from aidtrack.imports.plan import SKIP
 from aidtrack.imports.report import ImportFailed, ImportReport
 from aidtrack.imports.tabular import DONE, PLANNED, TableImport, column, headers_of, hxl
 from aidtrack.imports.values import (
     Choices,
+    MonthDate,
     ValueProblem,
     clean,
     is_missing,
@@ -46,8 +50,9 @@ from aidtrack.incidents.models import (
     SourceType,
 )
 from aidtrack.incidents.services import SourceInput, incident_check, incident_update, incidents_bulk_create
-from aidtrack.orgs.models import Party, Visibility
+from aidtrack.orgs.models import Visibility
 from aidtrack.orgs.permissions import can_write_for
+from aidtrack.orgs.selectors import party_key, party_names
 
 CATEGORIES = Choices(
     Category.choices,
@@ -88,8 +93,27 @@ EFFECTS = Choices(
 )
 VISIBILITIES = Choices(Visibility.choices, extra={"partners": "partners", "عام": "public", "مقيد": "restricted"})
 PRECISIONS = Choices(DatePrecision.choices, extra={"يوم": "day", "أسبوع": "week", "شهر": "month"})
+ADMIN_LEVEL_LABELS = {
+    0: "known only to the country",
+    1: "known only to the governorate",
+    2: "known only to the district",
+    3: "known only to the sub-district",
+}
 GEO_PRECISIONS = Choices(
-    [(str(value), label) for value, label in GeoPrecision.choices], extra={"exact": "1", "near": "2", "admin": "3"}
+    [(str(value), label) for value, label in GeoPrecision.choices]
+    + [(f"adm{level}", label) for level, label in ADMIN_LEVEL_LABELS.items()],
+    extra={
+        "exact": "1",
+        "near": "2",
+        "admin": "3",
+        "country": "adm0",
+        "national": "adm0",
+        "governorate": "adm1",
+        "province": "adm1",
+        "district": "adm2",
+        "sub-district": "adm3",
+        "subdistrict": "adm3",
+    },
 )
 SOURCE_TYPES = Choices(SourceType.choices, extra={"staff": "own_staff", "social": "social_media", "un agency": "un"})
 
@@ -119,7 +143,17 @@ COLUMNS = [
     column("title", {"title", "headline", "العنوان"}, [hxl("#event", {"name"}), hxl("#description", {"title"})]),
     column(
         "public_summary",
-        {"summary", "publicsummary", "description", "narrative", "الملخص", "الوصف"},
+        {
+            "summary",
+            "publicsummary",
+            "description",
+            "narrative",
+            "eventdescription",
+            "incidentdescription",
+            "details",
+            "الملخص",
+            "الوصف",
+        },
         [hxl("#description", (), {"internal", "title"})],
         label="summary",
     ),
@@ -130,7 +164,7 @@ COLUMNS = [
     ),
     column(
         "location_name",
-        {"location", "locationname", "place", "placename", "community", "المكان"},
+        {"location", "locationname", "place", "placename", "community", "locationofincident", "city", "المكان"},
         [hxl("#loc", {"name"})],
     ),
     column(
@@ -174,7 +208,16 @@ COLUMNS = [
     ),
     column(
         "perpetrator",
-        {"perpetrator", "party", "perpetratorparty", "actor", "الجهة"},
+        {
+            "perpetrator",
+            "party",
+            "perpetratorparty",
+            "actor",
+            "actorname",
+            "reportedperpetratorname",
+            "reportedperpetrator",
+            "الجهة",
+        },
         [hxl("#group", {"perp"}), hxl("#group", {"name"})],
     ),
     column(
@@ -186,16 +229,93 @@ COLUMNS = [
     column(
         "people_injured", {"peopleinjured", "injured", "جرحى"}, [hxl("#affected", {"injured"}, {"aid"})], parse_count
     ),
-    column("aid_workers_killed", {"aidworkerskilled"}, [hxl("#affected", {"killed", "aid"})], parse_count),
-    column("aid_workers_injured", {"aidworkersinjured"}, [hxl("#affected", {"injured", "aid"})], parse_count),
-    column("aid_workers_abducted", {"aidworkersabducted"}, [hxl("#affected", {"abducted"})], parse_count),
-    column("aid_workers_detained", {"aidworkersdetained"}, [hxl("#affected", {"detained"})], parse_count),
-    column("vehicles_damaged", {"vehiclesdamaged"}, [hxl("#affected", {"vehicles"})], parse_count),
+    column(
+        "aid_workers_killed",
+        {"aidworkerskilled", "healthworkerkilled", "healthworkerskilled"},
+        [hxl("#affected", {"killed", "aid"}), hxl("#affected", {"killed", "hw"})],
+        parse_count,
+    ),
+    column(
+        "aid_workers_injured",
+        {"aidworkersinjured", "healthworkerinjured", "healthworkersinjured", "healthworkerswounded"},
+        [hxl("#affected", {"injured", "aid"}), hxl("#affected", {"injured", "hw"})],
+        parse_count,
+    ),
+    column(
+        "aid_workers_abducted",
+        {"aidworkersabducted", "aidworkerskidnapped", "healthworkerkidnapped", "healthworkerskidnapped"},
+        [hxl("#affected", {"abducted"}), hxl("#affected", {"kidnapped"})],
+        parse_count,
+    ),
+    column(
+        "aid_workers_detained",
+        {"aidworkersdetained", "aidworkersarrested", "healthworkerarrested", "healthworkersarrested"},
+        [hxl("#affected", {"detained"}), hxl("#affected", {"arrested"})],
+        parse_count,
+    ),
+    *[
+        column(
+            f"{origin}_aid_workers_{what}",
+            {f"{origin}s{word}" for word in words} | {f"{origin}aidworkers{word}" for word in words},
+            [],
+            parse_count,
+        )
+        for origin in ("national", "international")
+        for what, words in (
+            ("killed", ("killed",)),
+            ("injured", ("injured", "wounded")),
+            ("kidnapped", ("kidnapped", "abducted")),
+            ("arrested", ("arrested", "detained")),
+        )
+    ],
+    column(
+        "facilities_damaged",
+        {"facilitiesdamaged", "healthfacilitiesdamaged", "healthfacilitydamaged"},
+        [hxl("#affected", {"facilities", "damaged"})],
+        parse_count,
+    ),
+    column(
+        "facilities_destroyed",
+        {"facilitiesdestroyed", "healthfacilitiesdestroyed", "healthfacilitydestroyed"},
+        [hxl("#affected", {"facilities", "destroyed"})],
+        parse_count,
+    ),
+    column(
+        "vehicles_damaged",
+        {"vehiclesdamaged", "healthtransportationdamaged", "transportdamaged"},
+        [hxl("#affected", {"vehicles"})],
+        parse_count,
+    ),
+    column(
+        "weapon",
+        {"weapon", "weapons", "weaponcarriedused", "weaponused", "meansofattack", "means", "السلاح"},
+        [hxl("#event", {"weapon"}), hxl("#weapon")],
+        label="weapon or means",
+    ),
     column("supplies_lost", {"supplieslost"}, [hxl("#affected", {"supplies"})]),
     column(
         "beneficiaries_affected",
         {"beneficiariesaffected", "beneficiaries", "affected"},
-        [hxl("#affected", (), {"killed", "injured", "aid", "abducted", "detained", "vehicles", "supplies"})],
+        [
+            hxl(
+                "#affected",
+                (),
+                {
+                    "killed",
+                    "injured",
+                    "aid",
+                    "abducted",
+                    "detained",
+                    "kidnapped",
+                    "arrested",
+                    "hw",
+                    "health",
+                    "facilities",
+                    "vehicles",
+                    "supplies",
+                },
+            )
+        ],
         parse_count,
     ),
     column("access_effect", {"accesseffect", "effect", "effectonaccess"}, [hxl("#access")], EFFECTS.parse),
@@ -203,10 +323,28 @@ COLUMNS = [
     column("source_name", {"source", "sourcename", "المصدر"}, [hxl("#meta", {"source"})], label="source"),
     column("source_type", {"sourcetype"}, [hxl("#meta", {"source", "type"})], SOURCE_TYPES.parse),
     column("source_reference", {"sourcereference", "sourceurl", "link", "url"}, [hxl("#meta", {"url"})]),
+    column("source_licence", {"licence", "license", "sourcelicence"}, [hxl("#meta", {"licence"})], label="licence"),
+    column("adm1_name", {"admin1", "adm1name", "admin1name", "governorate", "province"}, [hxl("#adm1", {"name"})]),
+    column("adm2_name", {"admin2", "adm2name", "admin2name", "district"}, [hxl("#adm2", {"name"})]),
+    column("country", {"country", "countryname"}, [hxl("#country", {"name"})]),
+    column("occurred_day", {"day"}, [], parse_count, label="day"),
+    column("occurred_month", {"month"}, [], label="month"),  # a number or a name: read with the day and year
+    column("occurred_year", {"year"}, [hxl("#date", {"year"})], parse_count, label="year"),
 ]
 FIELDS = {column.field: column for column in COLUMNS}
 PCODE_FIELDS = ("pcode", "adm3_pcode", "adm2_pcode", "adm1_pcode")
-NOT_MODEL_FIELDS = {*PCODE_FIELDS, "perpetrator", "source_name", "source_type", "source_reference"}
+NAME_FIELDS = {"adm1_name": 1, "adm2_name": 2, "country": 0}
+DATE_PARTS = ("occurred_day", "occurred_month", "occurred_year")
+NOT_MODEL_FIELDS = {
+    *PCODE_FIELDS,
+    *NAME_FIELDS,
+    *DATE_PARTS,
+    "perpetrator",
+    "source_name",
+    "source_type",
+    "source_reference",
+    "source_licence",
+}
 COMPARED = [
     "kind",
     "category",
@@ -220,6 +358,8 @@ COMPARED = [
     "geo_precision",
     "stated_area_id",
     "perpetrator_id",
+    "perpetrator_text",
+    "weapon",
     "public_summary",
     "internal_description",
     *IMPACT_FIELDS,
@@ -268,11 +408,7 @@ class _Checker:
         self.report = report
         self.columns = columns
         self.places = PlaceMatcher()
-        self.parties = {}
-        for party in Party.objects.all():
-            for name in (party.name, party.short_name):
-                if name:
-                    self.parties[clean(name).lower()] = (party.pk, party.kind)
+        self.parties = party_names()
         existing = Incident.objects.filter(organization=organization).values_list(
             "pk",
             "version",
@@ -291,6 +427,7 @@ class _Checker:
                 self.by_external_id[external_id] = (pk, version)
             self.by_content[_content_key(*content)] = pk
         self.seen_ids: dict[str, int] = {}
+        self.unknown_perpetrators: dict[str, int] = {}
         self.seen_content: dict[tuple, int] = {}
 
     def problem(self, row: int, field_name: str, value, message: str) -> None:
@@ -315,19 +452,24 @@ class _Checker:
             except ValueProblem as problem:
                 self.problem(row, field_name, text, str(problem))
                 self.failed.add(field_name)
+        self._date_from_parts(row, values)
         if "occurred_on" not in values and is_missing(cells.get("occurred_on", "")):
             self.problem(row, "occurred_on", "", "the date is missing: every incident needs one (e.g. 2016-09-19)")
+        if isinstance(values.get("occurred_on"), MonthDate):
+            values.setdefault("date_precision", "month")
         self._place(row, values)
         self._perpetrator(row, values)
         source = self._source(values)
         summary, title = values.get("public_summary", ""), values.get("title", "")
         if not summary and not title:
-            self.problem(row, "public_summary", "", "neither a summary nor a title: give at least one")
+            title = self._made_title(values)
+            self.report.warning(
+                f"row {row}", f"no summary or title: it is recorded as {title!r}; add a summary later if you can."
+            )
+            values["title"] = title
         values.setdefault("title", (summary.split(". ")[0])[:200])
         values.setdefault("public_summary", title)
         values["title"] = values["title"][:200]
-        if "geo_precision" in values:
-            values["geo_precision"] = int(values["geo_precision"])
         external_id = values.pop("external_id", "")
         if any(problem.severity == "error" for problem in self.report.problems[errors_before:]):
             return None
@@ -344,7 +486,48 @@ class _Checker:
             plan.label = f"{values.get('occurred_on')}: {values['title']}"
         return plan
 
+    def _date_from_parts(self, row: int, values: dict) -> None:
+        """A date given as day, month and year columns (as the Aid Worker Security Database does)."""
+        day, month, year = (values.pop(name, None) for name in DATE_PARTS)
+        if "occurred_on" in values or year is None:
+            return
+        month_number = _month_number(month) if month is not None else None
+        if month is not None and month_number is None:
+            self.problem(row, "occurred_month", month, "expected a month: 1 to 12, or its name (Sep, September)")
+            return
+        try:
+            if month_number is None:
+                self.problem(row, "occurred_month", "", "the month is missing: a year alone is too vague")
+            elif day is None:
+                values["occurred_on"] = MonthDate(year, month_number, 1)
+            else:
+                values["occurred_on"] = datetime.date(year, month_number, day)
+        except ValueError:
+            self.problem(row, "occurred_day", day, f"no such day in {year}-{month_number:02d}")
+
+    def _made_title(self, values: dict) -> str:
+        category = CATEGORY_LABELS.get(values.get("category", ""), "") or "Incident"
+        place = values.get("location_name") or self.places.labels.get(values.get("stated_area_id"), "")
+        when = values.get("occurred_on")
+        parts = [part for part in (place, when.isoformat() if when else "") if part]
+        category = LEADING_NUMBER.sub("", category)
+        return f"{category} ({', '.join(parts)})" if parts else category
+
     def _place(self, row: int, values: dict) -> None:
+        precision = values.pop("geo_precision", None)
+        level = int(precision[3:]) if precision and precision.startswith("adm") else None
+        if precision:
+            values["geo_precision"] = GeoPrecision.ADMIN_AREA if level is not None else int(precision)
+        names = {NAME_FIELDS[name]: values.pop(name) for name in list(values) if name in NAME_FIELDS}
+        if level is not None:
+            self._place_in_area(row, values, level, names)
+            return
+        if "stated_area_id" not in values and not any(values.get(name) for name in PCODE_FIELDS):
+            for name_level in (2, 1):
+                if names.get(name_level) and "latitude" not in values and not values.get("location_name"):
+                    self._area_by_name(row, values, name_level, names[name_level])
+                    values["geo_precision"] = GeoPrecision.ADMIN_AREA
+                    break
         for field_name in PCODE_FIELDS:
             code = values.pop(field_name, None)
             if code and "stated_area_id" not in values:
@@ -374,14 +557,55 @@ class _Checker:
                 "give the P-code if this is wrong.",
             )
 
+    def _place_in_area(self, row: int, values: dict, level: int, names: dict) -> None:
+        """A row known only to an admin area: placed by that area (from its point, P-code or name), never as a
+        point; a country-level row has no governorate, district or sub-district."""
+        latitude, longitude = values.pop("latitude", None), values.pop("longitude", None)
+        codes = [values.pop(name) for name in PCODE_FIELDS if values.get(name)]
+        for name in PCODE_FIELDS:
+            values.pop(name, None)
+        area_id = None
+        for code in codes:
+            found = self.places.pcode(code)
+            if found is not None:
+                area_id = self.places.ancestor(found, level)
+                break
+        if area_id is None and latitude is not None and longitude is not None:
+            area_id = self.places.area_at(latitude, longitude, level)
+            if area_id is None:
+                self.problem(row, "latitude", latitude, f"the point lies outside every level-{level} admin area")
+                return
+        if area_id is None and names.get(level):
+            area_id = self._area_by_name(row, values, level, names[level])
+            if area_id is None:
+                return
+        if area_id is None and level == 0:
+            area_id = self.places.country()
+        if area_id is None:
+            self.problem(
+                row, "geo_precision", "", f"the row is {ADMIN_LEVEL_LABELS[level]}, but gives no point, P-code or name"
+            )
+            return
+        values["stated_area_id"] = area_id
+        values["geo_precision"] = GeoPrecision.ADMIN_AREA
+
+    def _area_by_name(self, row: int, values: dict, level: int, name: str) -> int | None:
+        match = self.places.name(name, level=level)
+        if match.area_id is None:
+            self.problem(row, {0: "country", 1: "adm1_name", 2: "adm2_name"}[level], name, match.problem)
+            return None
+        values["stated_area_id"] = match.area_id
+        return match.area_id
+
     def _perpetrator(self, row: int, values: dict) -> None:
         name = values.pop("perpetrator", None)
         if not name:
             return
-        found = self.parties.get(name.lower())
+        found = self.parties.get(party_key(name))
         if found is None:
-            known = "; ".join(sorted(self.parties)) or "none are recorded yet"
-            self.problem(row, "perpetrator", name, f"no party has this name (known parties: {known})")
+            # Kept as the source gives it; recode it to a party on the column plan to link it.
+            values["perpetrator_text"] = name[:300]
+            self.unknown_perpetrators[name] = self.unknown_perpetrators.get(name, 0) + 1
             return
         values["perpetrator_id"], values["perpetrator_kind"] = found
 
@@ -389,9 +613,10 @@ class _Checker:
         name = values.pop("source_name", "")
         kind = values.pop("source_type", "") or "other"
         reference = values.pop("source_reference", "")
+        licence = values.pop("source_licence", "")
         if not name:
             return None
-        return SourceInput(kind=kind, name=name[:200], reference=reference[:500])
+        return SourceInput(kind=kind, name=name[:200], reference=reference[:500], licence=licence[:300])
 
     def _plan(self, row: int, values: dict, external_id: str, source) -> RowPlan:
         if external_id:
@@ -426,6 +651,24 @@ class _Checker:
             return RowPlan(row, "duplicate", values)
         self.seen_content[key] = row
         return RowPlan(row, "create", values, source=source)
+
+
+MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (
+        str(number),
+        f"{number:02d}",
+        datetime.date(2000, number, 1).strftime("%b").lower(),
+        datetime.date(2000, number, 1).strftime("%B").lower(),
+    )
+}
+CATEGORY_LABELS = dict(Category.choices)
+LEADING_NUMBER = re.compile(r"^\d+\.\s*")
+
+
+def _month_number(text) -> int | None:
+    return MONTHS.get(clean(text).lower().removesuffix(".0"))
 
 
 def _content_key(occurred_on, category, latitude, longitude, stated_area_id, title) -> tuple:
@@ -497,10 +740,20 @@ def import_incidents(
         progress=progress,
     ) as rows:
         checker = _Checker(organization=organization, by=by, report=report, columns=result.columns)
+        skipping = result.plan.refused_rows == SKIP
         for row, cells in rows:
+            before = len(report.problems)
             plan = checker.read(row, cells)
             if plan is not None:
                 result.plans.append(plan)
+            elif skipping and report.problems[before:]:
+                result.refuse_row(row, cells.raw, report.problems[before:])
+        for name, count in sorted(checker.unknown_perpetrators.items(), key=lambda item: -item[1])[:50]:
+            report.warning(
+                f"column {result.columns.get('perpetrator', 'perpetrator')!r}",
+                f"{name!r} ({count} row(s)) names no known party: kept as the perpetrator as given. Recode it to a "
+                "party on the column plan to link the rows (the party then knows this name).",
+            )
     _mark_unchanged(result.plans)
     result.count(PLANNED)
     result.refuse_if_errors(display)
@@ -511,19 +764,16 @@ def import_incidents(
 
 def _require_columns(columns: dict, table, display: str) -> None:
     headers = headers_of(table)
-    if "occurred_on" not in columns:
+    if not ({"occurred_on", "occurred_year"} & set(columns)):
         raise ImportFailed(
-            f"{display}: no date column (looked for 'date', 'event_date', 'occurred_on' or the HXL tag #date). "
-            f"Its columns are: {headers}. Map the date column, e.g. --map occurred_on=YOUR_COLUMN."
+            f"{display}: no date column (looked for 'date', 'event_date', 'occurred_on', a 'year' with its 'month' "
+            f"and 'day', or the HXL tag #date). Its columns are: {headers}. Choose the date column on the column "
+            "plan (or --map occurred_on=YOUR_COLUMN)."
         )
-    if not ({"public_summary", "title"} & set(columns)):
+    if not ({"latitude", "location_name", "geo_precision", *PCODE_FIELDS, *NAME_FIELDS} & set(columns)):
         raise ImportFailed(
-            f"{display}: no summary or title column (looked for 'summary', 'description', 'title', #description). "
-            f"Its columns are: {headers}. Map one, e.g. --map public_summary=YOUR_COLUMN."
-        )
-    if not ({"latitude", "location_name", *PCODE_FIELDS} & set(columns)):
-        raise ImportFailed(
-            f"{display}: no place column (coordinates, a P-code or a place name). Its columns are: {headers}."
+            f"{display}: no place column (coordinates, a P-code, a governorate or district, or a place name). "
+            f"Its columns are: {headers}."
         )
 
 
