@@ -3,10 +3,13 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from aidtrack.imports.kinds import table_kind
+from aidtrack.imports.kinds import table_kind, table_kinds
 from aidtrack.imports.models import ColumnMapping
+from aidtrack.imports.plan import ImportPlan
 from aidtrack.imports.report import ImportFailed
 from aidtrack.orgs.permissions import can_write_for
+
+PLAN_KEYS = ("ignored", "constants", "recodings", "rules", "date_order", "refused_rows")
 
 
 def saved_mapping(kind: str, organization, name: str | None) -> dict:
@@ -21,7 +24,37 @@ def saved_mapping(kind: str, organization, name: str | None) -> dict:
             f"{organization.short_name} has no saved column mapping of {table_kind(kind).noun} named {name!r}"
             + (f"; its mappings are: {names}." if names else "; save one with --save-mapping NAME.")
         )
-    return mapping.columns
+    return {"columns": mapping.columns, **(mapping.plan or {})}
+
+
+def mapping_file(mapping: ColumnMapping) -> dict:
+    """A saved mapping as a file to keep or share (``column_mapping_from_file`` reads it back)."""
+    return {
+        "aidtrack_column_mapping": 1,
+        "kind": mapping.kind,
+        "name": mapping.name,
+        "columns": mapping.columns,
+        **(mapping.plan or {}),
+    }
+
+
+def column_mapping_from_file(data, *, organization, by, name: str = "") -> ColumnMapping:
+    """Save a mapping read from a file written by ``mapping_file``; refuses what is not one, saying why."""
+    if not isinstance(data, dict) or data.get("aidtrack_column_mapping") != 1:
+        raise ImportFailed("This is not a column mapping file of aidtrack (export one from the list of mappings).")
+    kind = data.get("kind")
+    if kind not in table_kinds():
+        raise ImportFailed(f"The file's kind of table {kind!r} is not one aidtrack imports.")
+    plan = {key: data[key] for key in PLAN_KEYS if key in data}
+    ImportPlan.from_data({"columns": data.get("columns") or {}, **plan}, fields=table_kind(kind).fields)
+    return column_mapping_save(
+        kind=kind,
+        organization=organization,
+        name=name or str(data.get("name") or "Imported mapping"),
+        columns=data.get("columns") or {},
+        plan=plan,
+        by=by,
+    )
 
 
 def _check(kind: str, organization, by, columns: dict) -> None:
@@ -41,8 +74,10 @@ def _check(kind: str, organization, by, columns: dict) -> None:
         raise ValidationError({"columns": f"Give the column header for: {', '.join(empty)}."})
 
 
-def column_mapping_save(*, kind: str, organization, name: str, columns: dict, by) -> ColumnMapping:
-    """Create the named mapping, or replace its columns (what an import's "save these columns as" does)."""
+def column_mapping_save(
+    *, kind: str, organization, name: str, columns: dict, by, plan: dict | None = None
+) -> ColumnMapping:
+    """Create the named mapping, or replace its columns and plan (what an import's "save these columns as" does)."""
     try:
         _check(kind, organization, by, columns)
     except (ValidationError, PermissionDenied) as error:
@@ -51,7 +86,7 @@ def column_mapping_save(*, kind: str, organization, name: str, columns: dict, by
         organization=organization,
         kind=kind,
         name=name.strip()[:100],
-        defaults={"columns": columns, "updated_by": by},
+        defaults={"columns": columns, "plan": plan or {}, "updated_by": by},
     )
     return mapping
 

@@ -68,6 +68,11 @@ class ImportRun(models.Model):
     preview = models.JSONField(
         default=list, blank=True, help_text="What the first rows will do (row, action, key, description)."
     )
+    column_plan = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every column of the file: sample values and what it became (a field, ignored, not understood).",
+    )
 
     class Meta:
         db_table = "geo_importrun"  # kept from when runs lived in geo: the rows stay where they are
@@ -99,6 +104,12 @@ class ColumnMapping(models.Model):
     kind = models.CharField(max_length=20, choices=TableKind.choices, default=TableKind.INCIDENTS)
     name = models.CharField(max_length=100, help_text='e.g. "SARC weekly log".')
     columns = models.JSONField(default=dict, help_text="Field name -> the column header in the partner's file.")
+    plan = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The rest of the column plan: ignored columns, values for every row, recodings, rules, date "
+        "orders and what to do with refused rows (see aidtrack.imports.plan).",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

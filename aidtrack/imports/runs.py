@@ -92,6 +92,11 @@ def _takes_record(run) -> bool:
         return False
 
 
+def upload_folder() -> Path:
+    """Where an uploaded file waits for its run, and a checked one for its commit (named by its run)."""
+    return Path(getattr(settings, "AIDTRACK_IMPORT_DIR", settings.VAR_DIR / "imports"))
+
+
 def progress_folder() -> Path:
     return Path(getattr(settings, "AIDTRACK_IMPORT_DIR", settings.VAR_DIR / "imports")) / "progress"
 

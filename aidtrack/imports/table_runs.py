@@ -5,10 +5,13 @@ The management commands, the staff upload page and the API all call
 gives the same report whichever way it arrives.
 """
 
+import json
+from pathlib import Path
+
 from aidtrack.imports.kinds import table_kind
 from aidtrack.imports.mappings import column_mapping_save, saved_mapping
 from aidtrack.imports.report import ImportFailed, ImportReport
-from aidtrack.imports.runs import record_progress, record_run
+from aidtrack.imports.runs import record_progress, record_run, upload_folder
 
 # What an importer reports ("checked" 20000 rows) -> what the run is doing.
 STAGES = {"checked": "checking", "written": "writing"}
@@ -57,15 +60,42 @@ def run_table_import(
     except ImportFailed as failure:
         if record is not None and getattr(failure, "result", None) is not None:
             record.preview = failure.result.preview()  # kept when the run's record is finished
+            record.column_plan = failure.result.column_plan
         raise
     if record is not None:
         record.preview = result.preview()
+        record.column_plan = result.column_plan
+        keep_refused(record, result.refused)
     if save_mapping:
-        column_mapping_save(kind=kind, organization=organization, name=save_mapping, columns=result.columns, by=by)
+        saved = {key: value for key, value in result.plan.as_data().items() if key != "columns"}
+        column_mapping_save(
+            kind=kind, organization=organization, name=save_mapping, columns=result.columns, plan=saved, by=by
+        )
         result.report.notes.append(f"Column mapping saved as {save_mapping!r}.")
     if keep is not None:
         keep["result"] = result
     return result.report
+
+
+def refused_path(record) -> Path:
+    return upload_folder() / f"refused-{record.pk}.json"
+
+
+def keep_refused(record, refused: list) -> None:
+    """Keep the rows a run left out (their cells as the file gave them, and their problems) for their own file."""
+    path = refused_path(record)
+    if not refused:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(refused, ensure_ascii=False))
+
+
+def refused_rows(record) -> list[dict]:
+    try:
+        return json.loads(refused_path(record).read_text())
+    except (OSError, ValueError):
+        return []
 
 
 def import_table_recorded(

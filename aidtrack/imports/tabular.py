@@ -260,8 +260,13 @@ def _hashtag_text(tag) -> str:
 
 
 def _unknown_values(values, field_name, result, specs, suggest) -> list[dict]:
+    """The values of a column the import does not understand, each with a suggested recoding ("" for none).
+
+    ``suggest(field, text)`` (given by the kind) returns False for a value it understands, else a suggestion;
+    without it, a value is understood when the field's parser reads it.
+    """
     parse = specs[field_name].parse
-    if (parse is None and suggest is None) or field_name in result.parsers:
+    if field_name in result.parsers or (parse is None and suggest is None):
         return []
     recoded = result.plan.recodings.get(field_name, {})
     unknown = []
@@ -270,12 +275,10 @@ def _unknown_values(values, field_name, result, specs, suggest) -> list[dict]:
             break
         if is_missing(text) or text in recoded:
             continue
-        suggestion = suggest(field_name, text) if suggest else None
-        if suggestion is not None:
+        if suggest is not None:
+            suggestion = suggest(field_name, text)
             if suggestion is not False:
-                unknown.append({"value": text, "suggestion": suggestion})
-            continue
-        if parse is None:
+                unknown.append({"value": text, "suggestion": suggestion or ""})
             continue
         try:
             parse(text)
@@ -386,6 +389,8 @@ class TableImport:
     def count(self, labels: dict) -> None:
         for action, label in labels.items():
             self.report.counts[label] = sum(1 for plan in self.plans if plan.action == action)
+        if self.refused:
+            self.report.counts["rows refused (left out)"] = len(self.refused)
 
     def refuse_row(self, row: int, raw: dict, problems) -> None:
         """Keep a refused row as the file gave it, with its problems, for the file of refused rows."""
@@ -408,9 +413,12 @@ class TableImport:
                 return
         if report.errors:
             report.counts["rows with errors"] = len({p.where.split(",")[0] for p in report.errors})
+            whole = [f"{p.where}: {p.message}" for p in report.errors if row_of(p.where) is None]
             failure = ImportFailed(
                 f"{display}: {len(report.errors)} problem(s) in {report.counts['rows with errors']} row(s); "
-                "nothing was written. Fix the rows listed and import the file again.",
+                "nothing was written. "
+                + (" ".join(whole[:3]) + " " if whole else "")
+                + "Fix the rows listed and import the file again.",
                 report,
             )
             failure.result = self

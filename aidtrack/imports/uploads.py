@@ -20,7 +20,7 @@ from aidtrack.imports.jobs import start_in_background
 from aidtrack.imports.kinds import table_kind
 from aidtrack.imports.models import ImportRun, ImportStatus
 from aidtrack.imports.report import ImportFailed, ImportReport
-from aidtrack.imports.runs import new_run
+from aidtrack.imports.runs import new_run, upload_folder
 from aidtrack.imports.sources import default_max_bytes, file_sha256, human_size
 from aidtrack.imports.table_runs import import_table_recorded
 from aidtrack.imports.tables import TABLE_SUFFIXES
@@ -82,11 +82,6 @@ def parse_mapping_text(text: str) -> dict:
                 raise ImportFailed(f"Column mapping line {line!r}: write FIELD=COLUMN, e.g. occurred_on=Date.")
             mapping[field_name.strip()] = column.strip()
     return mapping
-
-
-def upload_folder() -> Path:
-    """Where an uploaded file waits for its run, and a checked one for its commit (named by its run)."""
-    return Path(getattr(settings, "AIDTRACK_IMPORT_DIR", settings.VAR_DIR / "imports"))
 
 
 def stored_upload(run: ImportRun) -> Path | None:

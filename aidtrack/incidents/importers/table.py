@@ -27,6 +27,8 @@ from aidtrack.geo.places import PlaceMatcher
 from aidtrack.imports import tabular
 from aidtrack.imports.plan import SKIP
 from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.similarity import normalise as normalise_name
+from aidtrack.imports.similarity import similarity
 from aidtrack.imports.tabular import DONE, PLANNED, TableImport, column, headers_of, hxl
 from aidtrack.imports.values import (
     Choices,
@@ -671,6 +673,81 @@ def _month_number(text) -> int | None:
     return MONTHS.get(clean(text).lower().removesuffix(".0"))
 
 
+class Suggestions:
+    """What a value of a coded column could be recoded to: the closest code by similarity, or by its words."""
+
+    def __init__(self):
+        self.coded = {
+            "category": CATEGORIES,
+            "kind": KINDS,
+            "access_effect": EFFECTS,
+            "visibility": VISIBILITIES,
+            "date_precision": PRECISIONS,
+            "geo_precision": GEO_PRECISIONS,
+            "source_type": SOURCE_TYPES,
+        }
+        self._parties = None
+
+    @property
+    def parties(self) -> dict:
+        if self._parties is None:
+            self._parties = party_names()
+        return self._parties
+
+    def __call__(self, field_name: str, text: str):
+        if field_name == "perpetrator":
+            if party_key(text) in self.parties:
+                return False
+            return self._closest_party(text)
+        choices = self.coded.get(field_name)
+        if choices is None:
+            return False
+        try:
+            choices.parse(text)
+            return False
+        except ValueProblem:
+            pass
+        if field_name == "geo_precision":
+            return _precision_guess(text)
+        key = normalise_name(text)
+        scored = [(similarity(key, normalise_name(spelling)), code) for spelling, code in choices.lookup.items()]
+        score, code = max(scored, default=(0, ""))
+        return code if score >= SUGGEST_SCORE else ""
+
+    def _closest_party(self, text: str) -> str:
+        from aidtrack.orgs.models import Party
+
+        key = normalise_name(text)
+        best, best_pk = 0.0, None
+        for spelling, (pk, _kind) in self.parties.items():
+            score = similarity(key, normalise_name(spelling))
+            if score > best:
+                best, best_pk = score, pk
+        if best < SUGGEST_SCORE:
+            return ""
+        return Party.objects.filter(pk=best_pk).values_list("name", flat=True).first() or ""
+
+
+SUGGEST_SCORE = 0.6
+PRECISION_WORDS = [
+    (re.compile(r"exact", re.I), "1"),
+    (re.compile(r"\bkm\b|near|approx", re.I), "2"),
+    (re.compile(r"sub-?\s?district|admin\s?3", re.I), "adm3"),
+    (re.compile(r"district|admin\s?2", re.I), "adm2"),
+    (re.compile(r"governorate|province|region|state|admin\s?1", re.I), "adm1"),
+    (re.compile(r"country|national", re.I), "adm0"),
+]
+
+
+def _precision_guess(text: str) -> str:
+    """ "(2) 25 km Precision" -> 2, "Governorate" -> adm1: a location precision told by its words."""
+    for pattern, code in PRECISION_WORDS:
+        if pattern.search(text):
+            return code
+    found = re.fullmatch(r"\(?([123])\)?", text.strip())
+    return found.group(1) if found else ""
+
+
 def _content_key(occurred_on, category, latitude, longitude, stated_area_id, title) -> tuple:
     point = (round(latitude, 4), round(longitude, 4)) if latitude is not None else None
     return (occurred_on, category or "", point, None if point else stated_area_id, clean(title).lower())
@@ -738,6 +815,7 @@ def import_incidents(
         max_bytes=max_bytes,
         chunk_rows=chunk_rows,
         progress=progress,
+        suggest=Suggestions(),
     ) as rows:
         checker = _Checker(organization=organization, by=by, report=report, columns=result.columns)
         skipping = result.plan.refused_rows == SKIP
