@@ -128,19 +128,26 @@ def table_rows(
         tables = iter_table(source.path, display, sheet=sheet, chunk_rows=chunk_rows)
         first = next(tables)  # there is always one, or iter_table has refused the file
         headers = [str(c) for c in first.frame.columns]
-        result.plan.check_columns(headers)
-        result.columns = resolve_columns(
-            columns,
-            first.hashtags,
-            explicit=mapping or {},
-            saved=result.plan.columns,
-            what=what,
-            ignored=result.plan.ignored,
-        )
-        result.parsers = _date_parsers(first, result, specs)
-        _check_plan_values(result.plan, specs, result.parsers)
-        result.column_plan = _column_plan(first, result, specs, suggest)
-        require(_with_plan(result.columns, result.plan), first, display)
+        try:
+            try:
+                result.plan.check_columns(headers)
+                result.columns = resolve_columns(
+                    columns,
+                    first.hashtags,
+                    explicit=mapping or {},
+                    saved=result.plan.columns,
+                    what=what,
+                    ignored=result.plan.ignored,
+                )
+            finally:
+                # Shown even when the plan cannot work, so that it can be corrected on the page.
+                result.column_plan = _column_plan(first, result, specs, suggest)
+            result.parsers = _date_parsers(first, result, specs)
+            _check_plan_values(result.plan, specs, result.parsers)
+            require(_with_plan(result.columns, result.plan), first, display)
+        except ImportFailed as failure:
+            failure.result = result
+            raise
         if first.encoding not in ("utf-8-sig", "xlsx"):
             result.report.notes.append(f"Read as {first.encoding} (not UTF-8).")
         yield _rows(itertools.chain([first], tables), result, progress)
@@ -266,7 +273,7 @@ def _unknown_values(values, field_name, result, specs, suggest) -> list[dict]:
     without it, a value is understood when the field's parser reads it.
     """
     parse = specs[field_name].parse
-    if field_name in result.parsers or (parse is None and suggest is None):
+    if parse is parse_date or (parse is None and suggest is None):
         return []
     recoded = result.plan.recodings.get(field_name, {})
     unknown = []

@@ -10,6 +10,7 @@ committed, so what is written is exactly the file that was checked.
 
 import datetime
 import json
+import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,7 @@ def import_upload(
     save_mapping: str = "",
     keep: bool = False,
     in_background: bool | None = None,
+    plan: dict | None = None,
 ) -> UploadOutcome:
     """Run an import of an uploaded table; never raises for bad input (the outcome says what is wrong).
 
@@ -176,7 +178,7 @@ def import_upload(
     size = path.stat().st_size
     if in_background is None:
         in_background = size > background_threshold()
-    options = {"mapping": mapping, "mapping_name": mapping_name, "save_mapping": save_mapping}
+    options = {"mapping": mapping, "plan": plan or {}, "mapping_name": mapping_name, "save_mapping": save_mapping}
     return _start(
         kind,
         path,
@@ -219,12 +221,46 @@ def commit_stored(run: ImportRun, *, by, in_background: bool | None = None) -> U
         dry_run=False,
         options={
             "mapping": options.get("mapping") or {},
+            "plan": options.get("plan") or {},
             "mapping_name": options.get("mapping_name") or "",
             "save_mapping": options.get("save_mapping") or "",
             "checked_by_run": run.pk,
         },
         keep=False,
         in_background=in_background,
+    )
+
+
+def recheck_stored(run: ImportRun, *, by, plan: dict, save_mapping: str = "") -> UploadOutcome:
+    """Check the file of dry run ``run`` again with a corrected column plan: a new dry run of the same file."""
+    from aidtrack.orgs.models import Organization
+
+    path = stored_upload(run)
+    empty = ImportReport(source=run.source, dry_run=True)
+    if path is None or run.started_by_id != by.pk:
+        return UploadOutcome(None, empty, "This checked file is no longer kept (or is not yours): upload it again.")
+    organization = Organization.objects.filter(pk=run.options.get("organization_id")).first()
+    if organization is None:
+        return UploadOutcome(None, empty, "The organization of this import no longer exists.")
+    copy = path.with_name(f"upload-{uuid.uuid4().hex}{path.suffix}")
+    shutil.copyfile(path, copy)
+    options = {
+        "mapping": {},
+        "plan": plan,
+        "mapping_name": run.options.get("mapping_name") or "",
+        "save_mapping": save_mapping,
+        "checked_again_from": run.pk,
+    }
+    return _start(
+        run.kind,
+        copy,
+        display=run.source,
+        organization=organization,
+        by=by,
+        dry_run=True,
+        options=options,
+        keep=True,
+        in_background=copy.stat().st_size > background_threshold(),
     )
 
 
@@ -278,11 +314,16 @@ def _run(kind, path: Path, record, *, display, organization, by, dry_run, option
             options={**options, "dry_run": dry_run},
             record=record,
             mapping=options.get("mapping") or {},
+            plan=options.get("plan") or None,
             mapping_name=options.get("mapping_name") or None,
             save_mapping=options.get("save_mapping") or None,
         )
     except ImportFailed as failure:
-        path.unlink(missing_ok=True)
+        if keep and dry_run:
+            # Kept so that its column plan can be corrected and the same file checked again.
+            path.replace(upload_folder() / f"run-{record.pk}{path.suffix}")
+        else:
+            path.unlink(missing_ok=True)
         record.refresh_from_db()
         return UploadOutcome(record, failure.report or ImportReport(source=display), str(failure), record.preview)
     except BaseException:

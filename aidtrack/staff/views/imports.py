@@ -20,12 +20,14 @@ from django.views.decorators.http import require_POST
 from aidtrack.imports.kinds import table_kinds
 from aidtrack.imports.mappings import column_mapping_delete, column_mapping_edit
 from aidtrack.imports.models import ColumnMapping, ImportRun, ImportStatus
+from aidtrack.imports.plan import SKIP
 from aidtrack.imports.report import ImportFailed
 from aidtrack.imports.runs import live_progress
 from aidtrack.imports.tabular import PREVIEW_ROWS, row_of
 from aidtrack.imports.uploads import commit_stored, import_upload, parse_mapping_text, stored_upload
 from aidtrack.orgs.models import Organization
 from aidtrack.staff.selectors import writable_organizations
+from aidtrack.staff.views.import_plan import plan_form
 
 # Which rows of the preview a filter shows.
 SHOWN = {
@@ -134,7 +136,10 @@ def import_run(request, pk: int):
     kind = table_kinds().get(run.kind)
     errors = [p for p in run.problems if p.get("severity") == "error"]
     warnings = [p for p in run.problems if p.get("severity") != "error"]
-    can_commit = run.status == ImportStatus.DRY_RUN and stored_upload(run) is not None and not errors
+    stored = stored_upload(run) is not None
+    skipping = ((run.options or {}).get("plan") or {}).get("refused_rows") == SKIP
+    blocking = [p for p in errors if row_of(p.get("where", "")) is None] if skipping else errors
+    can_commit = run.status == ImportStatus.DRY_RUN and stored and not blocking
     committed = ImportRun.objects.filter(kind=run.kind, options__checked_by_run=run.pk).first()
     show = request.GET.get("show", "all")
     if show not in SHOWN:
@@ -161,6 +166,10 @@ def import_run(request, pk: int):
             "filters": FILTERS,
             "working": run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
             "preview_cut": len(run.preview or []) >= PREVIEW_ROWS,
+            "plan_form": plan_form(run) if stored and run.options.get("dry_run") else None,
+            "column_plan": run.column_plan or [],
+            "refused_count": (run.counts or {}).get("rows refused (left out)", 0),
+            "skipping": skipping,
         },
     )
 
