@@ -7,7 +7,7 @@ of them.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aidtrack.imports.report import ImportFailed
 from aidtrack.imports.tabular import Column
@@ -25,6 +25,7 @@ class TableKind:
     example_mapping: str
     about: str
     position: int = 0  # where the kind comes in the staff page's tabs
+    presets: dict = field(default_factory=dict)  # name -> {"label", "plan"}: column plans of public datasets
 
     @property
     def fields(self) -> dict[str, Column]:

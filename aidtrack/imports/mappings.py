@@ -9,6 +9,7 @@ from aidtrack.imports.plan import ImportPlan
 from aidtrack.imports.report import ImportFailed
 from aidtrack.orgs.permissions import can_write_for
 
+PRESET = "preset:"  # a mapping name that chooses a preset of the kind
 PLAN_KEYS = ("ignored", "constants", "recodings", "rules", "date_order", "refused_rows")
 
 
@@ -16,6 +17,11 @@ def saved_mapping(kind: str, organization, name: str | None) -> dict:
     """The columns of the organization's mapping ``name`` for this kind of table ({} without a name)."""
     if not name:
         return {}
+    if name.startswith(PRESET):
+        preset = table_kind(kind).presets.get(name.removeprefix(PRESET))
+        if preset is None:
+            raise ImportFailed(f"There is no preset {name.removeprefix(PRESET)!r} for {table_kind(kind).noun}.")
+        return {"columns": {}, **preset["plan"]}
     mappings = ColumnMapping.objects.filter(organization=organization, kind=kind)
     mapping = mappings.filter(name=name).first()
     if mapping is None:

@@ -61,10 +61,12 @@ def run_table_import(
         if record is not None and getattr(failure, "result", None) is not None:
             record.preview = failure.result.preview()  # kept when the run's record is finished
             record.column_plan = failure.result.column_plan
+            record.options = {**record.options, "effective_plan": failure.result.plan.as_data()}
         raise
     if record is not None:
         record.preview = result.preview()
         record.column_plan = result.column_plan
+        record.options = {**record.options, "effective_plan": result.plan.as_data()}
         keep_refused(record, result.refused)
     if save_mapping:
         saved = {key: value for key, value in result.plan.as_data().items() if key != "columns"}

@@ -280,7 +280,10 @@ def _unknown_values(values, field_name, result, specs, suggest) -> list[dict]:
     for text in dict.fromkeys(clean(v) for v in values[:20000]):
         if len(unknown) >= DISTINCT_LIMIT:
             break
-        if is_missing(text) or text in recoded:
+        if is_missing(text):
+            continue
+        if text in recoded:
+            unknown.append({"value": text, "suggestion": recoded[text], "recoded": True})
             continue
         if suggest is not None:
             suggestion = suggest(field_name, text)

@@ -247,7 +247,7 @@ def recheck_stored(run: ImportRun, *, by, plan: dict, save_mapping: str = "") ->
     options = {
         "mapping": {},
         "plan": plan,
-        "mapping_name": run.options.get("mapping_name") or "",
+        "mapping_name": "",  # the plan from the page is whole: it already holds the saved mapping's choices
         "save_mapping": save_mapping,
         "checked_again_from": run.pk,
     }

@@ -68,7 +68,7 @@ def test_the_column_plan_lists_every_column_with_samples_and_what_it_becomes(
     assert plan["Aerial Bombardment"]["status"] == "rule"
     assert plan["Country"]["field"] == "country"
     unknown = {u["value"]: u["suggestion"] for u in plan["Reported Perpetrator Name"]["unknown"]}
-    assert unknown == {"Unknown armed group": ""}, "a recoded or known name is not asked again"
+    assert unknown == {"Government of Syria": "Government of Syria and allied forces", "Unknown armed group": ""}
 
 
 def test_precision_and_dates_are_honoured_and_nothing_is_lost(tmp_path, geography, party, org_a, reporter):
@@ -77,6 +77,8 @@ def test_precision_and_dates_are_honoured_and_nothing_is_lost(tmp_path, geograph
     by_day = {i.occurred_on.day: i for i in Incident.objects.all()}
     assert by_day[19].latitude == 33.69 and by_day[19].category == "7" and by_day[19].weapon == "Aerial bomb"
     assert by_day[19].perpetrator == party and by_day[19].aid_workers_killed == 2
+    party.refresh_from_db()
+    assert "Government of Syria" in party.aliases, "a recoding learned once is reused"
     assert by_day[19].facilities_damaged == 1
     assert by_day[5].latitude is None and by_day[5].stated_area == geography["gov"], "governorate only: no point"
     assert by_day[5].admin3 is None and by_day[5].geo_precision == 3

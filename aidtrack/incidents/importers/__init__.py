@@ -1,6 +1,7 @@
 """Importing access incidents from partners' tables (CSV, XLSX, HXL CSV): see ``table``."""
 
 from aidtrack.imports.kinds import TableKind
+from aidtrack.incidents.importers.presets import PRESETS
 from aidtrack.incidents.importers.table import COLUMNS, import_incidents
 
 KIND = TableKind(
@@ -12,6 +13,7 @@ KIND = TableKind(
     example_mapping="occurred_on=Date of event\ncategory=Constraint",
     about="One row per incident; rows are matched to your earlier imports by their id column.",
     position=1,
+    presets=PRESETS,
 )
 
 __all__ = ["COLUMNS", "KIND", "import_incidents"]

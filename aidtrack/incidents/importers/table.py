@@ -52,9 +52,10 @@ from aidtrack.incidents.models import (
     SourceType,
 )
 from aidtrack.incidents.services import SourceInput, incident_check, incident_update, incidents_bulk_create
-from aidtrack.orgs.models import Visibility
+from aidtrack.orgs.models import Party, Visibility
 from aidtrack.orgs.permissions import can_write_for
 from aidtrack.orgs.selectors import party_key, party_names
+from aidtrack.orgs.services import party_add_aliases
 
 CATEGORIES = Choices(
     Category.choices,
@@ -837,7 +838,20 @@ def import_incidents(
     result.refuse_if_errors(display)
     if not dry_run:
         _write(result, organization=organization, by=by, progress=progress)
+        _learn_party_names(result, by=by)
     return result
+
+
+def _learn_party_names(result: TableImport, *, by) -> None:
+    """A perpetrator recoded to a party on this import becomes one of the party's names, for the next file."""
+    learned = {}
+    for found, name in result.plan.recodings.get("perpetrator", {}).items():
+        party = party_names().get(party_key(name))
+        if party is not None:
+            learned.setdefault(party[0], []).append(found)
+    for pk, aliases in learned.items():
+        party_add_aliases(party=Party.objects.get(pk=pk), aliases=aliases, by=by)
+        result.report.notes.append(f"The party now also knows the name(s): {', '.join(aliases)}.")
 
 
 def _require_columns(columns: dict, table, display: str) -> None:

@@ -81,7 +81,8 @@ class PlanForm(forms.Form):
     def __init__(self, *args, run: ImportRun, kind, **kwargs):
         super().__init__(*args, **kwargs)
         self.run, self.kind = run, kind
-        plan = (run.options or {}).get("plan") or {}
+        # The plan the run used: a saved mapping or preset with this run's changes over it.
+        plan = (run.options or {}).get("effective_plan") or (run.options or {}).get("plan") or {}
         fields = [
             (spec.field, f"{spec.field} ({spec.label})" if spec.label != spec.field else spec.field)
             for spec in kind.columns

@@ -15,10 +15,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aidtrack.imports.kinds import table_kinds
-from aidtrack.imports.mappings import column_mapping_delete, column_mapping_edit
+from aidtrack.imports.mappings import PRESET, column_mapping_delete, column_mapping_edit
 from aidtrack.imports.models import ColumnMapping, ImportRun, ImportStatus
 from aidtrack.imports.plan import SKIP
 from aidtrack.imports.report import ImportFailed
@@ -71,7 +72,8 @@ class ImportForm(forms.Form):
             .values_list("name", flat=True)
             .distinct()
         )
-        self.fields["mapping_name"].choices = [("", "— none —")] + [(n, n) for n in names]
+        presets = [(f"{PRESET}{key}", _("Preset: %(name)s") % {"name": p["label"]}) for key, p in kind.presets.items()]
+        self.fields["mapping_name"].choices = [("", _("— none —"))] + presets + [(n, n) for n in names]
         self.fields["mapping"].widget.attrs["placeholder"] = kind.example_mapping
 
 
@@ -137,7 +139,8 @@ def import_run(request, pk: int):
     errors = [p for p in run.problems if p.get("severity") == "error"]
     warnings = [p for p in run.problems if p.get("severity") != "error"]
     stored = stored_upload(run) is not None
-    skipping = ((run.options or {}).get("plan") or {}).get("refused_rows") == SKIP
+    used = (run.options or {}).get("effective_plan") or (run.options or {}).get("plan") or {}
+    skipping = used.get("refused_rows") == SKIP
     blocking = [p for p in errors if row_of(p.get("where", "")) is None] if skipping else errors
     can_commit = run.status == ImportStatus.DRY_RUN and stored and not blocking
     committed = ImportRun.objects.filter(kind=run.kind, options__checked_by_run=run.pk).first()
