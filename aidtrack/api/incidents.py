@@ -12,7 +12,14 @@ from rest_framework.response import Response
 from aidtrack.api import cache
 from aidtrack.api.base import ApiViewMixin, get_or_404, point
 from aidtrack.api.filters import IncidentFilter
-from aidtrack.api.incident_rows import VALUES, export_columns, incident_row, row_keys, sources_by_incident
+from aidtrack.api.incident_rows import (
+    VALUES,
+    attributions_by_incident,
+    export_columns,
+    incident_row,
+    row_keys,
+    sources_by_incident,
+)
 from aidtrack.api.pagination import KeysetPagination
 from aidtrack.api.serializers import (
     IncidentReadSerializer,
@@ -113,6 +120,9 @@ class IncidentViewSet(cache.CachedListMixin, ApiViewMixin, viewsets.GenericViewS
 
     def _rows(self, values, with_sources: bool):
         values = list(values)
+        attributions = attributions_by_incident([v["id"] for v in values])
+        for value in values:
+            value["attribution"] = attributions.get(value["id"], "")
         sources = sources_by_incident([v["id"] for v in values]) if with_sources else None
         rows = [
             incident_row(v, self.audience, sources.get(v["id"], []) if sources is not None else None) for v in values

@@ -80,3 +80,26 @@ def test_an_hdx_file_with_the_common_access_hashtags_imports_by_its_hashtags(tmp
     checkpoint = Incident.objects.get(public_summary="Checkpoint refused passage")
     assert checkpoint.category == "4" and checkpoint.stated_area == geography["gov"]
     assert checkpoint.latitude is None
+
+
+def test_public_downloads_carry_the_attribution_the_dataset_licence_requires(
+    tmp_path, geography, org_a, reporter, reviewer
+):
+    from rest_framework.test import APIClient
+
+    from aidtrack.incidents.models import VerificationStatus
+    from aidtrack.incidents.services import incident_review
+
+    rows = [
+        awsd_row(**{"Incident ID": "9", "Year": "2016", "Month": "9", "Day": "19", "Latitude": "33.69",
+                    "Longitude": "36.09", "Details": "Convoy struck."})
+    ]  # fmt: skip
+    path = tmp_path / "security_incidents.csv"
+    path.write_text(csv_text(AWSD_HEADER, rows), encoding="utf-8")
+    run(path, org_a, reporter, "awsd")
+    incident = Incident.objects.get()
+    incident.visibility = "public"
+    incident.save()
+    incident_review(incident=incident, by=reviewer, outcome=VerificationStatus.VERIFIED)
+    text = APIClient().get("/api/v1/incidents/?format=csv").content.decode()
+    assert "#meta+source+licence" in text and "Aid Worker Security Database (Humanitarian Outcomes" in text
