@@ -24,6 +24,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from simple_history.manager import HistoryManager
 
 import aidtrack
 from aidtrack.accounts import services as account_services
@@ -321,6 +322,13 @@ WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
             visibility=Visibility.RESTRICTED,
         )
     ),
+    "aidtrack.incidents.services.incidents_bulk_update": lambda w: (
+        lambda: incident_services.incidents_bulk_update(
+            by=w.reporter,
+            organization=w.org_a,
+            changes=[(w.incident.pk, w.incident.version, {"title": "Corrected", "latitude": 33.6, "longitude": 36.1})],
+        )
+    ),
     "aidtrack.incidents.services.incidents_bulk_create": lambda w: (
         lambda: incident_services.incidents_bulk_create(
             by=w.reporter,
@@ -394,6 +402,8 @@ def conflict_event(event_id, **changes):
 # Writes made without signals (bulk writes): the call that must fail instead, after others have written.
 BULK_FAILURES = {
     "aidtrack.violence.services.conflict_events_save": (ConflictEvent.objects, "bulk_update"),
+    # Its history is written after the incidents: a failure there must take the update back too.
+    "aidtrack.incidents.services.incidents_bulk_update": (HistoryManager, "bulk_history_create"),
 }
 
 

@@ -152,3 +152,30 @@ def test_saving_a_perpetrator_recoding_teaches_the_party_its_alias(party, report
 def test_a_plan_that_cannot_work_is_refused_naming_what_to_fix(tmp_path, geography, org_a, reporter, change, message):
     with pytest.raises(ImportFailed, match=message):
         run(write(tmp_path), org_a, reporter, dry_run=True, plan={**PLAN, **change})
+
+
+def test_reimporting_changes_in_bulk_sends_a_reviewed_incident_back_and_the_same_file_is_unchanged(
+    tmp_path, geography, party, org_a, reporter, reviewer
+):
+    from aidtrack.incidents.models import VerificationStatus
+    from aidtrack.incidents.services import incident_review
+
+    def with_ids(rows):
+        path = tmp_path / "with-ids.csv"
+        header, tags = HEADER.splitlines()
+        lines = [f"Event ID,{header}", f"#event+id,{tags}"] + [f"E{n},{row}" for n, row in enumerate(rows)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    plan = {**PLAN, "refused_rows": "skip"}
+    run(with_ids(ROWS), org_a, reporter, plan=plan)
+    first = Incident.objects.get(occurred_on__day=19)
+    incident_review(incident=first, by=reviewer, outcome=VerificationStatus.VERIFIED)
+    again = run(with_ids(ROWS), org_a, reporter, plan=plan)
+    assert again.report.counts["unchanged (skipped)"] == 3 and again.report.counts["updated"] == 0
+    changed = [ROWS[0].replace("Clinic hit", "Clinic hit twice"), *ROWS[1:]]
+    updated = run(with_ids(changed), org_a, reporter, plan=plan)
+    assert updated.report.counts["updated"] == 1
+    first.refresh_from_db()
+    assert first.public_summary == "Clinic hit twice" and first.verification_status == VerificationStatus.REPORTED
+    assert first.history.first().history_change_reason.startswith("Edited after review")

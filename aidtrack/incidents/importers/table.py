@@ -51,7 +51,7 @@ from aidtrack.incidents.models import (
     IncidentKind,
     SourceType,
 )
-from aidtrack.incidents.services import SourceInput, incident_check, incident_update, incidents_bulk_create
+from aidtrack.incidents.services import SourceInput, incident_check, incidents_bulk_create, incidents_bulk_update
 from aidtrack.orgs.models import Party, Visibility
 from aidtrack.orgs.permissions import can_write_for
 from aidtrack.orgs.selectors import party_key, party_names
@@ -899,21 +899,11 @@ def _write(result: TableImport, *, organization, by, progress) -> None:
             unplaced.extend((i.reference, i.placement_problem) for i in batch if i.placement_problem)
             if progress:
                 progress("written", created)
-        written = created
-        for plan in result.plans:
-            if plan.action == "update":
-                incident = Incident(pk=plan.incident_id)
-                values = {}
-                for name, value in plan.values.items():
-                    if name.endswith("_id") and name != "external_id":
-                        model = Incident._meta.get_field(name.removesuffix("_id")).related_model
-                        values[name.removesuffix("_id")] = model.objects.get(pk=value)
-                    else:
-                        values[name] = value
-                incident_update(incident=incident, by=by, expected_version=plan.version, **values)
-                written += 1
-                if progress and written % 500 == 0:
-                    progress("written", written)
+        updates = [(plan.incident_id, plan.version, plan.values) for plan in result.plans if plan.action == "update"]
+        # Checked by incident_check in the first pass; written in batches by the service that keeps the edit rules.
+        incidents_bulk_update(by=by, organization=organization, changes=updates)
+        if progress:
+            progress("written", created + len(updates))
     except (ValidationError, PermissionDenied) as error:
         raise ImportFailed(f"{report.source}: {error}; nothing was written.", report) from error
     report.counts.clear()
