@@ -68,3 +68,20 @@ def test_a_workbook_with_xml_entities_is_refused_with_what_to_do(tmp_path):
 def test_an_empty_column_in_a_json_mapping_is_refused_naming_the_field(text, named):
     with pytest.raises(ImportFailed, match=f"gives no column for {named}"):
         parse_mapping_text(text)
+
+
+def test_the_api_refuses_an_empty_column_or_a_plan_naming_no_field_with_a_400(db, reporter, org_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(reporter)
+    for extra, said in (
+        ({"mapping": '{"occurred_on": ""}'}, "No column is given for occurred_on"),
+        ({"plan": '{"constants": {"colour": "red"}}'}, "'colour', which is not a field"),
+    ):
+        upload = SimpleUploadedFile("log.csv", b"date,summary\n2016-09-19,x\n", "text/csv")
+        response = client.post(
+            "/api/v1/imports/incidents/", {"file": upload, "organization": org_a.pk, **extra}, format="multipart"
+        )
+        assert response.status_code == 400 and said in response.content.decode(), response.content
