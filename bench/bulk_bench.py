@@ -154,10 +154,11 @@ def column_plan_time(folder: Path, path: Path, megabytes: float) -> tuple[float,
 
 
 def background_upload(path: Path, user, rows: int) -> None:
-    """The staff page's way: upload the file, get the run at once, follow its progress while it is checked."""
+    """The staff page's way: upload the file, get the run at once, follow its progress while a job worker checks it."""
+    import subprocess
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from aidtrack.imports import background
     from aidtrack.imports.models import ImportRun
     from aidtrack.imports.runs import live_progress
     from aidtrack.imports.uploads import import_upload
@@ -172,7 +173,9 @@ def background_upload(path: Path, user, rows: int) -> None:
     )
     answered_s = time.perf_counter() - start
     seen = []
-    while not background.wait(outcome.run.pk, timeout=0.5):
+    worker = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "jobs_worker", "--batch", "--interval", "0"])
+    while worker.poll() is None:
+        time.sleep(0.5)
         run = live_progress(ImportRun.objects.get(pk=outcome.run.pk))
         seen.append(run.rows_done)
     done_s = time.perf_counter() - start

@@ -4,8 +4,10 @@ Lockouts are in django-axes' "Access attempts": deleting one unlocks that userna
 """
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
-from aidtrack.accounts.models import AccountEvent, ExportEvent
+from aidtrack.accounts.models import AccountEvent, ExportEvent, Profile
 
 
 class ReadOnlyLogAdmin(admin.ModelAdmin):
@@ -31,3 +33,17 @@ class ExportEventAdmin(ReadOnlyLogAdmin):
     list_display = ["at", "username", "path", "format", "rows", "ip_address"]
     list_filter = ["format"]
     search_fields = ["username", "path", "ip_address"]
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+
+
+# Django's own user admin, with the account's language under it.
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    inlines = [ProfileInline]

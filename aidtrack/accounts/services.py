@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from aidtrack.accounts.lockout import signin_unlock
 from aidtrack.accounts.log import record_account_event
-from aidtrack.accounts.models import AccountEventKind
+from aidtrack.accounts.models import AccountEventKind, Profile
 from aidtrack.accounts.two_factor import two_factor_remove
 from aidtrack.orgs.permissions import manages_account
 
@@ -32,3 +32,14 @@ def account_two_factor_reset(*, by, user, request=None) -> None:
         )
     two_factor_remove(user=user, by=by)
     record_account_event(kind=AccountEventKind.TWO_FACTOR_DISABLED, request=request, user=user, by=by)
+
+
+@transaction.atomic
+def profile_set_language(*, user, language: str) -> Profile:
+    """Remember the language the person chose for their screens, so that it follows them to any browser."""
+    profile, _created = Profile.objects.get_or_create(user=user)
+    if profile.language != language:
+        profile.language = language
+        profile.full_clean()
+        profile.save(update_fields=["language"])
+    return profile

@@ -1,14 +1,11 @@
-"""The one door from the imports to whatever runs work in the background.
+"""The one door from the imports to whatever runs work in the background: the job queue of ``aidtrack.jobs``.
 
-Today it is the thread runner of ``background``; when the job queue of the "many servers" work lands, only
-this function changes.
+A queued import is run by ``uploads.run_queued`` in a worker, from the JSON ``arguments`` given here.
 """
 
-from collections.abc import Callable
 
-from aidtrack.imports import background
+def start_in_background(run, arguments: dict) -> None:
+    """Queue the import of ``run`` (saved with status "queued"); its progress is kept on the run."""
+    from aidtrack import jobs
 
-
-def start_in_background(run_pk: int, work: Callable[[], object]) -> None:
-    """Run ``work`` (an import of run ``run_pk``) away from the request; its progress is kept on the run."""
-    background.start(run_pk, work)
+    jobs.enqueue_import(run, **arguments)

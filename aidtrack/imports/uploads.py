@@ -25,6 +25,7 @@ from aidtrack.imports.runs import new_run, upload_folder
 from aidtrack.imports.sources import default_max_bytes, file_sha256, human_size
 from aidtrack.imports.table_runs import import_table_recorded
 from aidtrack.imports.tables import TABLE_SUFFIXES
+from aidtrack.orgs.models import Organization
 
 
 @dataclass
@@ -194,7 +195,6 @@ def import_upload(
 
 def commit_stored(run: ImportRun, *, by, in_background: bool | None = None) -> UploadOutcome:
     """Write the file checked by dry run ``run``, with the same organization and columns."""
-    from aidtrack.orgs.models import Organization
 
     path = stored_upload(run)
     empty = ImportReport(source=run.source)
@@ -233,8 +233,6 @@ def commit_stored(run: ImportRun, *, by, in_background: bool | None = None) -> U
 
 def recheck_stored(run: ImportRun, *, by, plan: dict, save_mapping: str = "") -> UploadOutcome:
     """Check the file of dry run ``run`` again with a corrected column plan: a new dry run of the same file."""
-    from aidtrack.orgs.models import Organization
-
     path = stored_upload(run)
     empty = ImportReport(source=run.source, dry_run=True)
     if path is None or run.started_by_id != by.pk:
@@ -281,25 +279,39 @@ def _start(kind, path: Path, *, display, organization, by, dry_run, options, kee
         rows_total=estimate_rows(path),
     )
 
-    def work() -> UploadOutcome:
-        # Its own copy of the run: a background thread must not share model instances with the request.
-        own = ImportRun.objects.get(pk=record.pk)
-        return _run(
-            kind,
-            path,
-            own,
-            display=display,
-            organization=organization,
-            by=by,
-            dry_run=dry_run,
-            options=options,
-            keep=keep,
-        )
-
+    arguments = {
+        "kind": kind,
+        "path": str(path),
+        "display": display,
+        "organization_id": organization.pk,
+        "by_id": by.pk if by else None,
+        "dry_run": dry_run,
+        "options": options,
+        "keep": keep,
+    }
     if in_background:
-        start_in_background(record.pk, work)
+        # A worker of the job queue runs it; the file waits under AIDTRACK_IMPORT_DIR.
+        start_in_background(record, arguments)
         return UploadOutcome(record, ImportReport(source=display, dry_run=dry_run), queued=True)
-    return work()
+    return run_queued(run_id=record.pk, **arguments)
+
+
+def run_queued(*, run_id, kind, path, display, organization_id, by_id, dry_run, options, keep) -> UploadOutcome:
+    """Run an import queued by ``_start``, in the request or in a job worker (from JSON arguments)."""
+    from django.contrib.auth import get_user_model
+
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
+    return _run(
+        kind,
+        Path(path),
+        ImportRun.objects.get(pk=run_id),
+        display=display,
+        organization=Organization.objects.get(pk=organization_id),
+        by=by,
+        dry_run=dry_run,
+        options=options,
+        keep=keep,
+    )
 
 
 def _run(kind, path: Path, record, *, display, organization, by, dry_run, options, keep) -> UploadOutcome:

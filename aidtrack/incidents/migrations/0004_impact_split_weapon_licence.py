@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0002_incident_placement_problem'),
+        ('incidents', '0003_incident_client_key'),
     ]
 
     operations = [
