@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from aidtrack.imports.columns import find_column
 from aidtrack.imports.plan import SKIP, ImportPlan
 from aidtrack.imports.report import ImportFailed, ImportReport
@@ -173,21 +175,34 @@ def _date_parsers(table, result, specs) -> dict:
         found = date_order_of(table.frame[column])
         if found == "mixed":
             raise ImportFailed(
-                f"The column {column!r} ({field_name}) has dates written day first (e.g. 13/05/2016) and month "
-                "first (e.g. 05/13/2016): correct the file so that all its dates use one order."
+                _(
+                    "The column %(column)r (%(field)s) has dates written day first (e.g. 13/05/2016) and month "
+                    "first (e.g. 05/13/2016): correct the file so that all its dates use one order."
+                )
+                % {"column": column, "field": field_name}
             )
         if found in DATE_ORDERS and order and order != found:
-            raise ImportFailed(
-                f"The column {column!r} ({field_name}) has dates that can only be read "
-                f"{'day' if found == 'dmy' else 'month'} first, but the plan says "
-                f"{'day' if order == 'dmy' else 'month'} first: choose the other order on the column plan."
+            message = (
+                _(
+                    "The column %(column)r (%(field)s) has dates that can only be read day first, but the plan says "
+                    "month first: choose the other order on the column plan."
+                )
+                if found == "dmy"
+                else _(
+                    "The column %(column)r (%(field)s) has dates that can only be read month first, but the plan "
+                    "says day first: choose the other order on the column plan."
+                )
             )
+            raise ImportFailed(message % {"column": column, "field": field_name})
         order = order or (found if found in DATE_ORDERS else None)
         if found == "ambiguous" and order is None:
             raise ImportFailed(
-                f"The column {column!r} ({field_name}) has dates such as 05/09/2016 that read two ways (5 September "
-                "or May 9) and no date in it settles the order: choose day/month or month/day for it on the column "
-                "plan (date order)."
+                _(
+                    "The column %(column)r (%(field)s) has dates such as 05/09/2016 that read two ways (5 September "
+                    "or May 9) and no date in it settles the order: choose day/month or month/day for it on the "
+                    "column plan (date order)."
+                )
+                % {"column": column, "field": field_name}
             )
         if order:
             result.report.notes.append(
@@ -212,17 +227,18 @@ def _check_plan_values(plan: ImportPlan, specs: dict, parsers: dict) -> None:
             parse(value)
         except ValueProblem as problem:
             raise ImportFailed(
-                f"{where} gives {field_name} the value {value!r}, which it cannot take: {problem}."
+                _("%(where)s gives %(field)s the value %(value)r, which it cannot take: %(problem)s.")
+                % {"where": where, "field": field_name, "value": value, "problem": problem}
             ) from problem
 
     for field_name, value in plan.constants.items():
-        check(field_name, value, f"The value for every row of {field_name}")
+        check(field_name, value, _("The value for every row of %(field)s") % {"field": field_name})
     for field_name, table in plan.recodings.items():
         for found, value in table.items():
-            check(field_name, value, f"The recoding of {found!r} ({field_name})")
+            check(field_name, value, _("The recoding of %(value)r (%(field)s)") % {"value": found, "field": field_name})
     for number, rule in enumerate(plan.rules, start=1):
         if not rule.is_sum:
-            check(rule.field, rule.value, f"Rule {number} ({rule.describe()})")
+            check(rule.field, rule.value, _("Rule %(number)s (%(rule)s)") % {"number": number, "rule": rule.describe()})
 
 
 def _column_plan(table, result, specs, suggest) -> list[dict]:
@@ -322,8 +338,8 @@ def _rows(tables, result, progress) -> Iterator[tuple[int, dict]]:
         if not count:
             result.report.error(
                 f"rule {number}",
-                f"{rule.describe()} matched no row: check its column and value (as the file writes it), "
-                "or remove the rule.",
+                _("%(rule)s matched no row: check its column and value (as the file writes it), or remove the rule.")
+                % {"rule": rule.describe()},
             )
 
 
