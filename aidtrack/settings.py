@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "aidtrack.imports",
     "aidtrack.geo",
     "aidtrack.orgs",
     "aidtrack.areas",

@@ -1,6 +1,10 @@
-"""Bulk import benchmark: 100,000 synthetic incident rows in CSV, against a bare pandas read plus bulk insert.
+"""Bulk import benchmark: synthetic incident rows with recodings and rules, against a bare pandas read plus bulk insert.
 
-Run: .venv/bin/python bench/bulk_bench.py [--rows 100000]
+Run: .venv/bin/python bench/bulk_bench.py            (10,000 rows and a 5 MB column plan: a few minutes)
+     .venv/bin/python bench/bulk_bench.py --full     (100,000 rows, and the column plan of a 50 MB file)
+     DATABASE_URL=postgres://postgres@127.0.0.1:5432/aidtrack_bench .venv/bin/python bench/bulk_bench.py
+The file carries a precision column in words (recoded), a yes/no column and two count columns that rules turn
+into the category and the people killed, as public datasets do.
 It uses ../shared/data/ocha-syria-2016/ for the boundaries and communities
 when present (otherwise one synthetic governorate). It builds a throw-away
 SQLite database under a temporary folder (or uses DATABASE_URL when set; the
@@ -25,7 +29,17 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def write_csv(path: Path, rows: int, lats, lons, pcodes) -> None:
+PRECISIONS = ("(1) Exact location", "(2) Within 5 km")
+PLAN = {
+    "recodings": {"geo_precision": {"(1) Exact location": "1", "(2) Within 5 km": "2"}},
+    "rules": [
+        {"field": "category", "value": "7", "column": "airstrike", "test": "yes"},
+        {"field": "people_killed", "columns": ["killed men", "killed women"]},
+    ],
+}
+
+
+def write_csv(path: Path, rows: int, lats, lons, pcodes, summary: str = "Synthetic incident") -> None:
     """Rows as partners send them: mixed date formats, DMS for some points, P-codes only for others."""
     import numpy as np
 
@@ -35,7 +49,22 @@ def write_csv(path: Path, rows: int, lats, lons, pcodes) -> None:
     killed = rng.integers(0, 5, rows)
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["id", "date", "category", "summary", "latitude", "longitude", "pcode", "killed", "injured"])
+        writer.writerow(
+            [
+                "id",
+                "date",
+                "category",
+                "summary",
+                "latitude",
+                "longitude",
+                "pcode",
+                "killed men",
+                "killed women",
+                "injured",
+                "precision",
+                "airstrike",
+            ]
+        )
         writer.writerow(
             [
                 "#event+id",
@@ -45,8 +74,11 @@ def write_csv(path: Path, rows: int, lats, lons, pcodes) -> None:
                 "#geo+lat",
                 "#geo+lon",
                 "#adm3+code",
-                "#affected+killed",
+                "",
+                "",
                 "#affected+injured",
+                "#geo+precision",
+                "",
             ]
         )
         for i in range(rows):
@@ -58,8 +90,24 @@ def write_csv(path: Path, rows: int, lats, lons, pcodes) -> None:
                 lat, lon, pcode = _dms(lats[i], "NS"), _dms(lons[i], "EW"), ""
             else:
                 lat, lon, pcode = f"{lats[i]:.5f}", f"{lons[i]:.5f}", ""
+            airstrike = "Yes" if i % 4 == 0 else "No"
+            category = "" if airstrike == "Yes" else int(categories[i])
+            precision = PRECISIONS[i % 2]
             writer.writerow(
-                [f"B-{i:06d}", date, int(categories[i]), f"Synthetic incident {i}", lat, lon, pcode, int(killed[i]), 0]
+                [
+                    f"B-{i:06d}",
+                    date,
+                    category,
+                    f"{summary} {i}",
+                    lat,
+                    lon,
+                    pcode,
+                    int(killed[i]),
+                    int(killed[i]) % 2,
+                    0,
+                    precision,
+                    airstrike,
+                ]
             )
 
 
@@ -71,15 +119,49 @@ def _dms(value: float, hemispheres: str) -> str:
     return f"{degrees}°{minutes:02d}'{rest / 10:04.1f}\"{hemisphere}"
 
 
+def column_plan_time(folder: Path, path: Path, megabytes: float) -> tuple[float, int]:
+    """How long until the column plan of a file of ``megabytes`` is known: what the plan page waits for."""
+    from aidtrack.imports import tabular
+    from aidtrack.imports.report import ImportReport
+    from aidtrack.incidents.importers.table import COLUMNS, Suggestions, _require_columns
+
+    big = folder / "big.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    head, body = lines[:2], lines[2:]
+    with big.open("w", encoding="utf-8") as stream:
+        stream.writelines(head)
+        written = sum(len(line) for line in head)
+        while written < megabytes * 1e6:
+            stream.writelines(body)
+            written += sum(len(line) for line in body)
+    start = time.perf_counter()
+    result = tabular.TableImport(report=ImportReport(source=big.name, dry_run=True))
+    with tabular.table_rows(
+        str(big),
+        result,
+        columns=COLUMNS,
+        what="an incident table",
+        require=_require_columns,
+        display=big.name,
+        plan=PLAN,
+        suggest=Suggestions(),
+        max_bytes=int(megabytes * 2e6),
+    ):
+        pass
+    seconds = time.perf_counter() - start
+    assert result.column_plan
+    return seconds, big.stat().st_size
+
+
 def background_upload(path: Path, user, rows: int) -> None:
     """The staff page's way: upload the file, get the run at once, follow its progress while a job worker checks it."""
     import subprocess
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from aidtrack.exchange.uploads import import_upload
-    from aidtrack.geo.importers.runs import live_progress
-    from aidtrack.geo.models import ImportRun
+    from aidtrack.imports.models import ImportRun
+    from aidtrack.imports.runs import live_progress
+    from aidtrack.imports.uploads import import_upload
     from aidtrack.orgs.models import Membership, Organization, Role
 
     organization = Organization.objects.create(name="Upload", acronym="UPLOAD")
@@ -87,7 +169,7 @@ def background_upload(path: Path, user, rows: int) -> None:
     upload = SimpleUploadedFile(path.name, path.read_bytes(), "text/csv")
     start = time.perf_counter()
     outcome = import_upload(
-        upload, organization=organization, by=user, dry_run=True, mapping={}, keep=True, in_background=True
+        upload, organization=organization, by=user, dry_run=True, mapping={}, plan=PLAN, keep=True, in_background=True
     )
     answered_s = time.perf_counter() - start
     seen = []
@@ -108,8 +190,12 @@ def background_upload(path: Path, user, rows: int) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", type=int, default=10_000, help="rows imported (default 10,000; --full: 100,000)")
+    parser.add_argument("--plan-mb", type=float, default=5, help="size of the file whose column plan is timed")
+    parser.add_argument("--full", action="store_true", help="the issue's sizes: 100,000 rows and a 50 MB file")
     args = parser.parse_args()
+    if args.full:
+        args.rows, args.plan_mb = 100_000, 50
 
     folder = Path(tempfile.mkdtemp(prefix="aidtrack-bulk-bench-"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
@@ -126,16 +212,16 @@ def main():
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from aidtrack.exchange.incidents import import_incidents
     from aidtrack.geo.models import AdminArea, AdminLevel
+    from aidtrack.incidents.importers import import_incidents
     from aidtrack.incidents.models import Incident
     from aidtrack.orgs.models import Membership, Organization, Role
 
     call_command("migrate", verbosity=0)
     call_command("flush", "--noinput", verbosity=0)
     if DATA.exists():
+        from aidtrack.areas.importers.communities import import_communities
         from aidtrack.geo.importers.boundaries import import_boundaries
-        from aidtrack.geo.importers.communities import import_communities
 
         for level in range(4):
             import_boundaries(str(DATA / f"syr_adm{level}.geojson"))
@@ -174,7 +260,7 @@ def main():
 
     start = time.perf_counter()
     try:
-        dry = import_incidents(str(path), organization=organization, by=user, dry_run=True)
+        dry = import_incidents(str(path), organization=organization, by=user, dry_run=True, plan=PLAN)
     except Exception as error:
         sys.exit(f"{error}\n" + "\n".join(str(p) for p in error.report.problems[:10]))
     dry_s = time.perf_counter() - start
@@ -189,7 +275,7 @@ def main():
     profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
     if profiler:
         profiler.enable()
-    result = import_incidents(str(path), organization=organization, by=user)
+    result = import_incidents(str(path), organization=organization, by=user, plan=PLAN)
     if profiler:
         profiler.disable()
         profiler.print_stats("cumulative")
@@ -199,6 +285,24 @@ def main():
     print(f"  created {result.report.counts['created']:,}; placed in a sub-district: {placed:,}")
     print(f"peak RSS after the import:                   {peak_rss_mb():8.0f} MB (target 500 MB)")
     del result
+
+    changed = folder / "incidents-changed.csv"
+    write_csv(changed, args.rows, lats, lons, pcodes, summary="Corrected incident")
+    start = time.perf_counter()
+    again = import_incidents(str(path), organization=organization, by=user, plan=PLAN)
+    unchanged_s = time.perf_counter() - start
+    print(f"same file again (every row unchanged):       {unchanged_s:8.2f} s  {again.report.counts}")
+    start = time.perf_counter()
+    updated = import_incidents(str(changed), organization=organization, by=user, plan=PLAN)
+    update_s = time.perf_counter() - start
+    print(
+        f"update (every row's summary changed):        {update_s:8.2f} s  updated {updated.report.counts['updated']:,}"
+    )
+    print(f"peak RSS after the update:                   {peak_rss_mb():8.0f} MB (target 500 MB)")
+    del again, updated
+
+    plan_s, plan_size = column_plan_time(folder, path, args.plan_mb)
+    print(f"column plan of a {plan_size / 1e6:.0f} MB file (open, first chunk, samples, suggestions): {plan_s:.2f} s")
 
     background_upload(path, user, args.rows)
 
@@ -215,7 +319,7 @@ def main():
             reported_by=user,
             reported_at=now,
             kind="obstruction",
-            category=category,
+            category=category or "7",
             title=summary,
             public_summary=summary,
             occurred_on="2016-09-19",
@@ -235,7 +339,8 @@ def main():
         f"bare pandas read + bulk insert ({len(rows):,} rows): {bare_s:6.2f} s (read {read_s:.2f} s)"
         f"; scaled to {args.rows:,}: {bare_s * scale:.2f} s"
     )
-    print(f"ratio import / bare:                         {import_s / (bare_s * scale):8.2f}x")
+    print(f"ratio import / bare:                         {import_s / (bare_s * scale):8.2f}x (target 2x)")
+    print(f"ratio update / bare:                         {update_s / (bare_s * scale):8.2f}x (target 3x)")
     print(f"ratio dry run / bare:                        {dry_s / (bare_s * scale):8.2f}x")
 
 

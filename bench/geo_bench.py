@@ -60,8 +60,8 @@ def main():
     import numpy as np
     import shapely
 
+    from aidtrack.areas.importers.communities import import_communities
     from aidtrack.geo.importers.boundaries import import_boundaries
-    from aidtrack.geo.importers.communities import import_communities
     from aidtrack.geo.layers import build_layer
     from aidtrack.geo.placement import placement_index
     from aidtrack.geo.services import place_point

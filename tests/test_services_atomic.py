@@ -24,6 +24,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from simple_history.manager import HistoryManager
 
 import aidtrack
 from aidtrack.accounts import services as account_services
@@ -51,6 +52,7 @@ WRITE_NOTHING = {
     "aidtrack.areas.services.area_placement_target": "describes what bulk placement reads",
     "aidtrack.convoys.services.working_days_between": "counts days",
     "aidtrack.convoys.services.allowed_transitions": "reads the lifecycle",
+    "aidtrack.convoys.services.convoy_transition_check": "validates without writing",
     "aidtrack.convoys.services.destination_point": "reads a point",
     "aidtrack.convoys.services.destination_assign_admin_areas": "fills in an unsaved destination",
     "aidtrack.convoys.services.destination_register_area": "reads the register",
@@ -191,7 +193,31 @@ def sources():
 
 
 # Each writer: how to call it in the world (a fresh call each time: a failed call leaves its arguments changed).
+def register_list_changes(w):
+    """A community list's changes: a new besieged area and a status change of a stored one."""
+    from types import SimpleNamespace
+
+    pcode = w.geography["madaya"].pcode
+    row = SimpleNamespace(pcode=pcode, latitude=33.69, longitude=36.09, population=38000, where="row 2")
+    return [
+        SimpleNamespace(row=row, key=f"{pcode} list", area=None, status="besieged", name="Madaya (list)"),
+        SimpleNamespace(row=row, key=pcode, area=w.area, status="hard_to_reach", name=""),
+    ]
+
+
 WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
+    "aidtrack.orgs.services.party_add_aliases": lambda w: (
+        lambda: org_services.party_add_aliases(party=w.party, aliases=["Syrian government", "الحكومة"], by=w.reporter)
+    ),
+    "aidtrack.areas.services.areas_register_from_list": lambda w: (
+        lambda: area_services.areas_register_from_list(
+            changes=register_list_changes(w),
+            as_of=datetime.date(2016, 10, 1),
+            source="OCHA list",
+            organization=w.org_a,
+            by=w.reporter,
+        )
+    ),
     "aidtrack.areas.services.area_create": lambda w: (
         lambda: area_services.area_create(
             by=w.reporter,
@@ -311,6 +337,13 @@ WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
             add_sources=sources(),
             title="Changed",
             visibility=Visibility.RESTRICTED,
+        )
+    ),
+    "aidtrack.incidents.services.incidents_bulk_update": lambda w: (
+        lambda: incident_services.incidents_bulk_update(
+            by=w.reporter,
+            organization=w.org_a,
+            changes=[(w.incident.pk, w.incident.version, {"title": "Corrected", "latitude": 33.6, "longitude": 36.1})],
         )
     ),
     "aidtrack.incidents.services.incidents_bulk_create": lambda w: (
@@ -449,6 +482,8 @@ def conflict_event(event_id, **changes):
 # Writes made without signals (bulk writes): the call that must fail instead, after others have written.
 BULK_FAILURES = {
     "aidtrack.violence.services.conflict_events_save": (ConflictEvent.objects, "bulk_update"),
+    # Its history is written after the incidents: a failure there must take the update back too.
+    "aidtrack.incidents.services.incidents_bulk_update": (HistoryManager, "bulk_history_create"),
     "aidtrack.alerts.services.notifications_mark_read": (Notification.objects, "filter"),
 }
 

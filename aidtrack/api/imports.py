@@ -17,10 +17,10 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from aidtrack.api.errors import error_response
-from aidtrack.exchange.kinds import table_kind
-from aidtrack.exchange.uploads import import_upload, too_large_message
-from aidtrack.geo.importers.runs import live_progress
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.kinds import table_kind
+from aidtrack.imports.models import ImportRun, ImportStatus
+from aidtrack.imports.runs import live_progress
+from aidtrack.imports.uploads import import_upload, too_large_message
 from aidtrack.orgs.models import Organization
 from aidtrack.orgs.permissions import can_write_for
 
@@ -35,9 +35,32 @@ class TableImportSerializer(serializers.Serializer):
     mapping_name = serializers.CharField(required=False, default="", help_text="Use this saved column mapping.")
     save_mapping = serializers.CharField(required=False, default="", help_text="Save the columns used under this name.")
 
+    plan = serializers.JSONField(
+        required=False,
+        default=dict,
+        help_text="The column plan (see README, 'the column plan'): columns, ignored, constants, recodings, rules, "
+        "date_order, refused_rows.",
+    )
+
     def validate_mapping(self, value):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise serializers.ValidationError('Give an object of field names to column names, e.g. {"title": "T"}.')
+        empty = sorted(field for field, column in value.items() if not column.strip())
+        if empty:
+            raise serializers.ValidationError(
+                f"No column is given for {', '.join(empty)}: write the column's header, or leave the field out."
+            )
+        return value
+
+    def validate_plan(self, value):
+        from aidtrack.imports.plan import ImportPlan
+        from aidtrack.imports.report import ImportFailed
+
+        kind = self.context.get("kind")
+        try:
+            ImportPlan.from_data(value, fields=kind.fields if kind else ())
+        except ImportFailed as error:
+            raise serializers.ValidationError(str(error)) from error
         return value
 
 
@@ -82,7 +105,7 @@ class TableImportView(APIView):
         message = too_large_message(int(declared), kind.name) if declared.isdigit() else None
         if message:
             return error_response(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too_large", message)
-        incoming = TableImportSerializer(data=request.data)
+        incoming = TableImportSerializer(data=request.data, context={"kind": kind})
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         organization = Organization.objects.filter(pk=data["organization"]).first()
@@ -106,6 +129,7 @@ class TableImportView(APIView):
             by=request.user,
             dry_run=data["dry_run"],
             mapping=data["mapping"],
+            plan=data["plan"],
             mapping_name=data["mapping_name"],
             save_mapping=data["save_mapping"],
         )

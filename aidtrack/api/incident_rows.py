@@ -46,6 +46,8 @@ VALUES = (
     "perpetrator_id",
     "perpetrator__name",
     "perpetrator_kind",
+    "perpetrator_text",
+    "weapon",
     "public_summary",
     "internal_description",
     "external_id",
@@ -146,6 +148,8 @@ PUBLIC_COLUMNS = [
     ("organization_acronym", "#org+acronym"),
     ("perpetrator", "#group+name+perp"),
     ("perpetrator_kind", "#group+type+perp"),
+    ("perpetrator_as_given", "#group+name+perp+source"),
+    ("weapon", "#event+weapon"),
     ("public_summary", "#description"),
     ("people_killed", "#affected+killed"),
     ("people_injured", "#affected+injured"),
@@ -156,12 +160,23 @@ PUBLIC_COLUMNS = [
     ("vehicles_damaged", "#affected+vehicles"),
     ("supplies_lost", "#affected+supplies"),
     ("beneficiaries_affected", "#affected+beneficiaries"),
+    ("national_aid_workers_killed", "#affected+killed+aid_workers+national"),
+    ("national_aid_workers_injured", "#affected+injured+aid_workers+national"),
+    ("national_aid_workers_kidnapped", "#affected+abducted+aid_workers+national"),
+    ("national_aid_workers_arrested", "#affected+detained+aid_workers+national"),
+    ("international_aid_workers_killed", "#affected+killed+aid_workers+international"),
+    ("international_aid_workers_injured", "#affected+injured+aid_workers+international"),
+    ("international_aid_workers_kidnapped", "#affected+abducted+aid_workers+international"),
+    ("international_aid_workers_arrested", "#affected+detained+aid_workers+international"),
+    ("facilities_damaged", "#affected+facilities+damaged"),
+    ("facilities_destroyed", "#affected+facilities+destroyed"),
     ("access_effect", "#impact+access"),
     ("verification_status", "#status+verification"),
     ("verified_at", "#date+verified"),
     ("visibility", "#meta+visibility"),
     ("reported_at", "#date+reported"),
     ("updated_at", "#date+updated"),
+    ("attribution", "#meta+source+licence"),
 ]
 FULL_ONLY_COLUMNS = [
     ("full_view", "#meta+full"),
@@ -232,6 +247,8 @@ def incident_row(values: dict, audience: Audience, sources: list | None = None) 
         "perpetrator_id": values["perpetrator_id"],
         "perpetrator": values["perpetrator__name"],
         "perpetrator_kind": values["perpetrator_kind"],
+        "perpetrator_as_given": values["perpetrator_text"],
+        "weapon": values["weapon"],
         "public_summary": values["public_summary"],
         **{name: values[name] for name in IMPACT_FIELDS},
         "supplies_lost": values["supplies_lost"],
@@ -241,6 +258,8 @@ def incident_row(values: dict, audience: Audience, sources: list | None = None) 
         "visibility": values["visibility"],
         "reported_at": values["reported_at"],
         "updated_at": values["updated_at"],
+        # What a dataset's licence asks of whoever republishes it (e.g. CC BY: the author), shown in every format.
+        "attribution": values.get("attribution") or "",
     }
     if sources is not None:
         row["sources"] = [_source(source, full) for source in sources]
@@ -266,16 +285,25 @@ def _round(value):
 
 
 def _source(source: dict, full: bool) -> dict:
-    out = {key: source[key] for key in ("kind", "name", "reference", "reliability")}
+    out = {key: source[key] for key in ("kind", "name", "reference", "reliability", "licence")}
     if full:
         out["contact"] = source["contact"]
     return out
+
+
+def attributions_by_incident(incident_ids) -> dict[int, str]:
+    """The attribution each incident's licensed sources require ("Dataset (licence)"), in one query."""
+    grouped: dict[int, list[str]] = {}
+    rows = IncidentSource.objects.filter(incident_id__in=incident_ids).exclude(licence="").order_by("incident_id", "pk")
+    for incident_id, name, licence in rows.values_list("incident_id", "name", "licence"):
+        grouped.setdefault(incident_id, []).append(f"{name} ({licence})")
+    return {incident_id: "; ".join(parts) for incident_id, parts in grouped.items()}
 
 
 def sources_by_incident(incident_ids) -> dict[int, list[dict]]:
     """Sources of the given incidents (a list of ids or an id subquery), in one query."""
     grouped: dict[int, list[dict]] = {}
     rows = IncidentSource.objects.filter(incident_id__in=incident_ids).order_by("incident_id", "pk")
-    for source in rows.values("incident_id", "kind", "name", "reference", "reliability", "contact"):
+    for source in rows.values("incident_id", "kind", "name", "reference", "reliability", "licence", "contact"):
         grouped.setdefault(source["incident_id"], []).append(source)
     return grouped

@@ -14,6 +14,7 @@ from aidtrack.api.base import ApiViewMixin, get_or_404, point
 from aidtrack.api.filters import IncidentFilter
 from aidtrack.api.incident_rows import (
     VALUES,
+    attributions_by_incident,
     export_columns,
     incident_row,
     row_keys,
@@ -120,6 +121,9 @@ class IncidentViewSet(cache.CachedListMixin, ApiViewMixin, viewsets.GenericViewS
 
     def _rows(self, values, with_sources: bool):
         values = list(values)
+        attributions = attributions_by_incident([v["id"] for v in values])
+        for value in values:
+            value["attribution"] = attributions.get(value["id"], "")
         sources = sources_by_incident([v["id"] for v in values]) if with_sources else None
         rows = [
             incident_row(v, self.audience, sources.get(v["id"], []) if sources is not None else None) for v in values

@@ -303,6 +303,7 @@ SourceReadSerializer = _doc(
         "name": _s("Name, e.g. SARC field team."),
         "reference": _s("URL or document reference."),
         "reliability": _c(Reliability.choices, "How reliable the source is judged."),
+        "licence": _s("The source's licence and the attribution it requires (a published dataset's)."),
         "contact": _s("How to reach the source." + FULL),
     },
 )
@@ -351,6 +352,8 @@ IncidentReadSerializer = _doc(
         "perpetrator_id": _i("Perpetrator (party), when named."),
         "perpetrator": _s("Perpetrator's name."),
         "perpetrator_kind": _c(PartyType.choices, "Perpetrator type."),
+        "perpetrator_as_given": _s("The perpetrator as the source names it, when it names no known party."),
+        "weapon": _s("Weapon or means, as the source gives it."),
         "public_summary": _s("What the public may read."),
         "people_killed": _i("People killed."),
         "people_injured": _i("People injured."),
@@ -361,12 +364,20 @@ IncidentReadSerializer = _doc(
         "vehicles_damaged": _i("Vehicles damaged."),
         "supplies_lost": _s("Supplies lost, in words."),
         "beneficiaries_affected": _i("People whose assistance was affected."),
+        **{
+            f"{origin}_aid_workers_{what}": _i(f"{origin.capitalize()} aid workers {what} (AWSD codebook).")
+            for origin in ("national", "international")
+            for what in ("killed", "injured", "kidnapped", "arrested")
+        },
+        "facilities_damaged": _i("Health or aid facilities damaged."),
+        "facilities_destroyed": _i("Health or aid facilities destroyed."),
         "access_effect": _c(AccessEffect.choices, "Effect on access."),
         "verification_status": _c(VerificationStatus.choices, "Review outcome."),
         "verified_at": _dt("When it was reviewed."),
         "visibility": _c(Visibility.choices, "Who may see it."),
         "reported_at": _dt("When it was reported."),
         "updated_at": _dt("Last change; use with updated_since to sync."),
+        "attribution": _s("The attribution the licences of its sources require (dataset and licence)."),
         "sources": SourceReadSerializer(many=True, help_text="Sources (JSON only)."),
         "full_view": _b("Whether this reader sees the full record. Absent for the public."),
         "exact_location_published": _b("Whether the exact point may be published." + FULL),

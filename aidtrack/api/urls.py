@@ -14,7 +14,7 @@ from aidtrack.api.incidents import IncidentViewSet
 from aidtrack.api.reference import AdminAreaViewSet, OrganizationViewSet, PartyViewSet
 from aidtrack.api.statistics import StatisticsViewSet
 from aidtrack.api.tokens import TokenViewSet
-from aidtrack.exchange.kinds import table_kinds
+from aidtrack.imports.kinds import table_kinds
 
 app_name = "api"
 

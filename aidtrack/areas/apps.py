@@ -6,6 +6,10 @@ class AreasConfig(AppConfig):
     verbose_name = "Besieged and hard-to-reach areas"
 
     def ready(self):
+        from aidtrack.areas.importers import KIND
+        from aidtrack.imports.kinds import register
+
+        register(KIND)
         from simple_history.signals import pre_create_historical_record
 
         from aidtrack.areas.models import Area

@@ -2,13 +2,16 @@
 
 import datetime
 
+import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.errors import check_version
 from aidtrack.geo.bulk import Target
-from aidtrack.geo.models import AdminLevel
+from aidtrack.geo.models import AdminArea, AdminLevel
+from aidtrack.geo.placement import NO_MATCH, placement_index
 from aidtrack.geo.services import place_point
 from aidtrack.orgs.permissions import can_write_for, is_site_admin
 
@@ -249,3 +252,91 @@ def _touch(area: Area, by, organization) -> None:
     area._history_user = by
     area._history_organization = organization
     area.save()
+
+
+@transaction.atomic
+def areas_register_from_list(*, changes: list, as_of, source: str, organization, by) -> None:
+    """Apply a community list's statuses: new register areas (with their first period), then status changes.
+
+    Each change names its ``row`` (pcode, latitude, longitude, population, where), its import ``key``, the
+    stored ``area`` (None for a new one), the ``status`` and, for a new area, its ``name``. New areas and their
+    periods are checked one by one (``full_clean``) and then written in batches; a stored area changes through
+    ``area_set_status``, so the register's rules are kept in one place.
+    """
+    check_may_update(by, organization)
+    pcodes = {change.row.pcode for change in changes}
+    community_pks = dict(AdminArea.objects.filter(pcode__in=pcodes).values_list("pcode", "pk"))
+    fresh = [change for change in changes if change.area is None]
+    if fresh:
+        rows = [change.row for change in fresh]
+        with_point = [i for i, row in enumerate(rows) if row.latitude is not None]
+        placed = placement_index().place_many(
+            np.array([rows[i].latitude for i in with_point], dtype=float),
+            np.array([rows[i].longitude for i in with_point], dtype=float),
+        )
+        placement = {
+            i: (placed.admin1_ids[j], placed.admin2_ids[j], placed.admin3_ids[j], placed.problems.get(j, ""))
+            for j, i in enumerate(with_point)
+        }
+        areas = []
+        for i, change in enumerate(fresh):
+            admin1, admin2, admin3, problem = placement.get(i, (NO_MATCH, NO_MATCH, NO_MATCH, ""))
+            area = Area(
+                name_en=change.name,
+                import_key=change.key,
+                latitude=change.row.latitude,
+                longitude=change.row.longitude,
+                governorate_id=None if admin1 == NO_MATCH else int(admin1),
+                admin2_id=None if admin2 == NO_MATCH else int(admin2),
+                admin3_id=None if admin3 == NO_MATCH else int(admin3),
+                placement_problem=problem,
+                population=change.row.population,
+                population_date=as_of if change.row.population is not None else None,
+                population_source=source if change.row.population is not None else "",
+            )
+            area.full_clean(exclude=["communities"], validate_unique=False)
+            areas.append(area)
+        bulk_create_with_history(areas, Area, batch_size=1000, default_user=by, default_change_reason=source)
+        created = dict(Area.objects.filter(import_key__in=[c.key for c in fresh]).values_list("import_key", "pk"))
+        links = [
+            Area.communities.through(area_id=created[change.key], adminarea_id=community_pks[change.row.pcode])
+            for change in fresh
+            if change.row.pcode in community_pks
+        ]
+        Area.communities.through.objects.bulk_create(links, batch_size=1000)
+        periods = [
+            StatusPeriod(
+                area_id=created[change.key],
+                status=change.status,
+                start_date=as_of,
+                source=source,
+                organization=organization,
+                recorded_by=by,
+            )
+            for change in fresh
+        ]
+        for period in periods:
+            period.full_clean(exclude=["area"], validate_unique=False, validate_constraints=False)
+        bulk_create_with_history(periods, StatusPeriod, batch_size=1000, default_user=by, default_change_reason=source)
+    for change in changes:
+        if change.area is None:
+            continue
+        area = change.area
+        if area.import_key != change.key:
+            Area.objects.filter(pk=area.pk).update(import_key=change.key)
+        try:
+            area_set_status(
+                area=area, status=change.status, start_date=as_of, source=source, by=by, organization=organization
+            )
+        except ValidationError as error:
+            raise ValidationError(f"{change.row.where} ({area}): {'; '.join(error.messages)}") from error
+        population = change.row.population
+        if population is not None and population != area.population:
+            area_update_population(
+                area=area,
+                population=population,
+                population_date=as_of,
+                population_source=source,
+                by=by,
+                organization=organization,
+            )

@@ -337,6 +337,51 @@ def convoy_register_new(*, convoy: ConvoyRequest, by, created_at: datetime.datet
     )
 
 
+def convoy_transition_check(
+    *,
+    from_status: str,
+    to_status: str,
+    allowed: list[str] | None = None,
+    reference: str = "",
+    note: str = "",
+    on: datetime.date | None = None,
+    submitted_on: datetime.date | None = None,
+) -> None:
+    """The lifecycle's rules for one step, without writing: raises ValidationError by field, or passes.
+
+    ``convoy_transition`` asks it before it writes, and the convoy importer asks it for every step a file's
+    row implies, so the rules have one home: the allowed next statuses (``allowed``, by default the table;
+    a convoy on hold may also resume), a note for a denial, block or attack, and "no response" only after
+    the agreed working days since ``submitted_on``.
+    """
+    label = reference or "this convoy"
+    if to_status not in S.values:
+        raise ValidationError({"to_status": f"{to_status!r} is not a convoy status: use one of {', '.join(S.values)}."})
+    allowed = allowed if allowed is not None else [status for status in S.values if status in TRANSITIONS[from_status]]
+    if to_status not in allowed:
+        current = S(from_status).label.lower()
+        target = S(to_status).label.lower()
+        if allowed:
+            options = ", ".join(S(status).label.lower() for status in allowed)
+            hint = f"From {current} it can go to: {options}."
+        else:
+            hint = f"{S(from_status).label} is final: create a new request instead."
+        message = f"Convoy {label} is {current} and cannot become {target}. {hint}"
+        raise ValidationError({"to_status": ValidationError(message, code="forbidden_transition")})
+    if to_status in NOTE_REQUIRED and not note.strip():
+        message = f"Say why the convoy is {S(to_status).label.lower()}: a note is required."
+        raise ValidationError({"note": ValidationError(message, code="note_required")})
+    if to_status == S.NO_RESPONSE and submitted_on is not None and on is not None:
+        waited = working_days_between(submitted_on, on)
+        required = settings.AIDTRACK_NO_RESPONSE_WORKING_DAYS
+        if waited < required:
+            message = (
+                f"Convoy {label} was submitted {waited} working day(s) before; it counts as "
+                f"'no response' only after {required} working days without an answer."
+            )
+            raise ValidationError({"to_status": ValidationError(message, code="answer_not_overdue")})
+
+
 @transaction.atomic
 def convoy_transition(
     *,
@@ -365,25 +410,7 @@ def convoy_transition(
     check_version(convoy, expected_version)
     _check_may_write(convoy, by)
 
-    if to_status not in S.values:
-        raise ValidationError({"to_status": f"{to_status!r} is not a convoy status: use one of {', '.join(S.values)}."})
-    allowed = allowed_transitions(convoy)
-    if to_status not in allowed:
-        current = S(convoy.status).label.lower()
-        target = S(to_status).label.lower()
-        if allowed:
-            options = ", ".join(S(s).label.lower() for s in allowed)
-            hint = f"From {current} it can go to: {options}."
-        else:
-            hint = f"{S(convoy.status).label} is final: create a new request instead."
-        raise ValidationError(
-            {"to_status": f"Convoy {convoy} is {current} and cannot become {target}. {hint}"},
-            code="forbidden_transition",
-        )
     note = note.strip()
-    if to_status in NOTE_REQUIRED and not note:
-        raise ValidationError({"note": f"Say why the convoy is {S(to_status).label.lower()}: a note is required."})
-
     now = timezone.now()
     occurred_at = occurred_at or now
     if occurred_at > now + CLOCK_SKEW:
@@ -403,8 +430,19 @@ def convoy_transition(
                 "happen before it."
             }
         )
+    submitted = None
     if to_status == S.NO_RESPONSE:
-        _check_answer_overdue(convoy, occurred_at)
+        event = convoy.events.filter(to_status=S.SUBMITTED).order_by("-occurred_at").first()
+        submitted = timezone.localdate(event.occurred_at) if event else None
+    convoy_transition_check(
+        from_status=convoy.status,
+        to_status=to_status,
+        allowed=allowed_transitions(convoy),
+        reference=str(convoy),
+        note=note,
+        on=timezone.localdate(occurred_at),
+        submitted_on=submitted,
+    )
     if reached_beneficiaries and to_status not in DELIVERED_STATUSES:
         raise ValidationError(
             {"reached_beneficiaries": "People reached are recorded with a delivery or partial delivery."}
@@ -446,19 +484,6 @@ def convoy_step_sent_before(*, convoy: ConvoyRequest, client_key, by) -> ConvoyE
         )
     existing.sent_before = True
     return existing
-
-
-def _check_answer_overdue(convoy: ConvoyRequest, occurred_at: datetime.datetime) -> None:
-    submitted = convoy.events.filter(to_status=S.SUBMITTED).order_by("-occurred_at").first()
-    waited = working_days_between(timezone.localdate(submitted.occurred_at), timezone.localdate(occurred_at))
-    required = settings.AIDTRACK_NO_RESPONSE_WORKING_DAYS
-    if waited < required:
-        raise ValidationError(
-            {
-                "to_status": f"Convoy {convoy} was submitted {waited} working day(s) ago; it counts as "
-                f"'no response' only after {required} working days without an answer."
-            }
-        )
 
 
 def _record_reached(convoy: ConvoyRequest, reached: dict[int, int]) -> None:

@@ -1,6 +1,5 @@
 """Administrative areas: the OCHA Common Operational Dataset (COD-AB) and communities."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -189,80 +188,3 @@ class GeodataState(models.Model):
 
     def __str__(self):
         return f"geodata version {self.version} ({self.changed_at:%Y-%m-%d %H:%M})"
-
-
-class ImportKind(models.TextChoices):
-    BOUNDARIES = "boundaries", "Administrative boundaries"
-    COMMUNITIES = "communities", "Communities"
-    POPULATION = "population", "Population table"
-    ASSIGNMENT = "assignment", "Admin-area assignment"
-    INCIDENTS = "incidents", "Incidents table"
-    AREAS = "areas", "Besieged areas table"
-    CONVOYS = "convoys", "Convoy requests table"
-    CONFLICT_EVENTS = "conflict_events", "Conflict events (ACLED)"
-
-
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    DRY_RUN = "dry_run", "Dry run (nothing written)"
-    FAILED = "failed", "Failed (nothing written)"
-    INTERRUPTED = "interrupted", "Interrupted (nothing written)"
-
-
-class ImportRun(models.Model):
-    """One run of an importer: what was read, by whom, what changed and what was wrong.
-
-    A run is written outside the import's own transaction, so a failed import
-    leaves its record (and its problems) while the data it tried to write is
-    rolled back.
-    """
-
-    kind = models.CharField(max_length=20, choices=ImportKind.choices)
-    source = models.CharField(max_length=1000, help_text="The file path or URL that was read.")
-    source_sha256 = models.CharField("SHA-256 of the file", max_length=64, blank=True)
-    source_bytes = models.PositiveBigIntegerField(null=True, blank=True)
-    options = models.JSONField(default=dict, blank=True, help_text="The options the importer was given.")
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    started_by_name = models.CharField(
-        max_length=150, blank=True, help_text="The account or operating-system user that started the run."
-    )
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
-    counts = models.JSONField(default=dict, blank=True, help_text="e.g. added, updated, unchanged.")
-    problems = models.JSONField(
-        default=list, blank=True, help_text="Each problem: where (feature or row), P-code, severity and message."
-    )
-    summary = models.TextField(blank=True)
-    rows_done = models.PositiveIntegerField(
-        default=0, help_text="Rows checked (or written) so far: a long import can be followed while it runs."
-    )
-    rows_total = models.PositiveIntegerField(
-        null=True, blank=True, help_text="About how many rows the file has, counted before the run."
-    )
-    stage = models.CharField(max_length=20, blank=True, help_text="checking or writing, while the run works.")
-    heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the run last reported progress: a run silent for long was interrupted."
-    )
-    preview = models.JSONField(
-        default=list, blank=True, help_text="What the first rows will do (row, action, key, description)."
-    )
-
-    class Meta:
-        ordering = ["-started_at"]
-        indexes = [models.Index(fields=["kind", "-started_at"], name="importrun_kind_started_idx")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} from {self.source} ({self.get_status_display().lower()})"
-
-    @property
-    def error_count(self) -> int:
-        return sum(1 for problem in self.problems if problem.get("severity") == "error")
-
-    @property
-    def warning_count(self) -> int:
-        return sum(1 for problem in self.problems if problem.get("severity") == "warning")

@@ -57,6 +57,14 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+# Aid workers affected as the Aid Worker Security Database's codebook splits them: nationals and
+# internationals, each killed, injured (wounded), kidnapped or arrested (detained).
+AID_WORKER_FIELDS = tuple(
+    f"{origin}_aid_workers_{what}"
+    for origin in ("national", "international")
+    for what in ("killed", "injured", "kidnapped", "arrested")
+)
+
 IMPACT_FIELDS = (
     "people_killed",
     "people_injured",
@@ -66,6 +74,9 @@ IMPACT_FIELDS = (
     "aid_workers_detained",
     "vehicles_damaged",
     "beneficiaries_affected",
+    *AID_WORKER_FIELDS,
+    "facilities_damaged",
+    "facilities_destroyed",
 )
 
 
@@ -165,6 +176,27 @@ class Incident(models.Model):
     vehicles_damaged = models.PositiveIntegerField(default=0)
     supplies_lost = models.CharField(max_length=300, blank=True, help_text="e.g. 18 trucks of food and NFIs.")
     beneficiaries_affected = models.PositiveIntegerField(default=0)
+    national_aid_workers_killed = models.PositiveIntegerField("national aid workers killed", default=0)
+    national_aid_workers_injured = models.PositiveIntegerField("national aid workers injured", default=0)
+    national_aid_workers_kidnapped = models.PositiveIntegerField("national aid workers kidnapped", default=0)
+    national_aid_workers_arrested = models.PositiveIntegerField("national aid workers arrested", default=0)
+    international_aid_workers_killed = models.PositiveIntegerField("international aid workers killed", default=0)
+    international_aid_workers_injured = models.PositiveIntegerField("international aid workers injured", default=0)
+    international_aid_workers_kidnapped = models.PositiveIntegerField("international aid workers kidnapped", default=0)
+    international_aid_workers_arrested = models.PositiveIntegerField("international aid workers arrested", default=0)
+    facilities_damaged = models.PositiveIntegerField(
+        default=0, help_text="Health or aid facilities damaged (hospitals, clinics, warehouses, offices)."
+    )
+    facilities_destroyed = models.PositiveIntegerField(default=0, help_text="Health or aid facilities destroyed.")
+    weapon = models.CharField(
+        "weapon or means", max_length=200, blank=True, help_text="As the source gives it: e.g. aerial bombing, IED."
+    )
+    perpetrator_text = models.CharField(
+        "perpetrator as given",
+        max_length=300,
+        blank=True,
+        help_text="The perpetrator as the source names it, kept when it names no known party.",
+    )
     access_effect = models.CharField(max_length=20, choices=AccessEffect.choices, blank=True)
 
     # Review
@@ -279,6 +311,11 @@ class IncidentSource(models.Model):
     kind = models.CharField("type", max_length=20, choices=SourceType.choices)
     name = models.CharField(max_length=200, help_text="e.g. SARC field team, Reuters.")
     reference = models.CharField(max_length=500, blank=True, help_text="URL or document reference.")
+    licence = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The dataset's licence and the attribution it requires, e.g. CC BY 4.0, Insecurity Insight.",
+    )
     reliability = models.CharField(max_length=20, choices=Reliability.choices, default=Reliability.UNKNOWN)
     contact = models.CharField(
         max_length=300, blank=True, help_text="How to reach the source. Never shown to the public."

@@ -52,6 +52,7 @@ class SourceInput:
     name: str
     reference: str = ""
     reliability: str = "unknown"
+    licence: str = ""
     contact: str = ""
 
 
@@ -289,6 +290,89 @@ def incidents_bulk_create(*, by, organization, incidents: list[Incident], source
     for position, inputs in (sources or {}).items():
         _add_sources(created[position], inputs, by)
     return created
+
+
+# Fields a bulk update places again when they change.
+PLACING_FIELDS = {"latitude", "longitude", "stated_area_id"}
+
+
+@transaction.atomic
+def incidents_bulk_update(*, by, organization, changes: list[tuple[int, int, dict]]) -> int:
+    """Apply many edits checked by ``incident_check`` at once: ``changes`` are (incident id, the version read,
+    the changed fields by attribute name, e.g. ``stated_area_id``).
+
+    The rules of ``incident_update`` hold for each: who may write, an edit on an out-of-date copy is refused,
+    the place is assigned again when the point or area changes, and a reviewed incident whose edit changes what
+    the review vouched for goes back to "reported". Only the writing is batched (and history kept in bulk).
+    """
+    import numpy as np
+
+    from aidtrack.geo.placement import NO_MATCH, placement_index, placement_of_area_id
+
+    if not can_write_for(by, organization):
+        raise PermissionDenied(f"{by} may not edit incidents of {organization.short_name}.")
+    now = timezone.now()
+    written = 0
+    for start in range(0, len(changes), BULK_BATCH):
+        batch = changes[start : start + BULK_BATCH]
+        stored = Incident.objects.select_for_update().in_bulk([pk for pk, _version, _values in batch])
+        incidents, fields = [], {"version", "updated_at"}
+        for pk, version, values in batch:
+            incident = stored.get(pk)
+            if incident is None or incident.organization_id != organization.pk:
+                raise ValidationError(f"Incident #{pk} is not one of {organization.short_name}'s any more.")
+            if incident.version != version:
+                raise ValidationError(
+                    f"{incident.reference} was changed by someone else while the file was checked; check the "
+                    "file again."
+                )
+            before = {name: getattr(incident, name) for name in values}
+            for name, value in values.items():
+                setattr(incident, name, value)
+            if "perpetrator_id" in values and "perpetrator_kind" not in values:
+                incident.perpetrator_kind = ""
+            incident.full_clean(exclude=BULK_UNCHECKED, validate_unique=False, validate_constraints=False)
+            if "occurred_on" in values:
+                _check_not_in_future(incident)
+            if incident.perpetrator_id and not incident.perpetrator_kind:
+                incident.perpetrator_kind = incident.perpetrator.kind
+            reviewed = incident.verification_status != VerificationStatus.REPORTED
+            if reviewed and _changes_what_was_vouched_for(incident, before, ()):
+                incident.verification_status = VerificationStatus.REPORTED
+                incident.verified_by, incident.verified_at, incident.verification_note = None, None, ""
+                incident._change_reason = SENT_BACK
+                fields |= {"verification_status", "verified_by", "verified_at", "verification_note"}
+            incident.version += 1
+            incident.updated_at = now
+            fields |= {name.removesuffix("_id") if name.endswith("_id") else name for name in values}
+            if "perpetrator_id" in values:
+                fields.add("perpetrator_kind")
+            incidents.append((incident, bool(PLACING_FIELDS & set(values))))
+        moved = [incident for incident, placing in incidents if placing]
+        with_point = [incident for incident in moved if incident.latitude is not None]
+        if with_point:
+            placed = placement_index().place_many(
+                np.array([incident.latitude for incident in with_point], dtype=float),
+                np.array([incident.longitude for incident in with_point], dtype=float),
+            )
+            for position, incident in enumerate(with_point):
+                for name in ("admin1", "admin2", "admin3", "community"):
+                    pk = int(getattr(placed, f"{name}_ids")[position])
+                    setattr(incident, f"{name}_id", None if pk == NO_MATCH else pk)
+                incident.placement_problem = placed.problems.get(position, "")
+        for incident in moved:
+            if incident.latitude is None:
+                placement = placement_of_area_id(incident.stated_area_id) if incident.stated_area_id else {}
+                for name in ("admin1", "admin2", "admin3", "community"):
+                    setattr(incident, f"{name}_id", placement.get(name))
+                incident.placement_problem = ""
+        if moved:
+            fields |= {"admin1", "admin2", "admin3", "community", "placement_problem"}
+        rows = [incident for incident, _placing in incidents]
+        Incident.objects.bulk_update(rows, sorted(fields), batch_size=1000)
+        Incident.history.bulk_history_create(rows, default_user=by, default_change_reason="Bulk import update")
+        written += len(rows)
+    return written
 
 
 def _add_sources(incident: Incident, sources, by) -> None:

@@ -20,7 +20,7 @@ __all__ = ["DATABASE_STOPPED", "WORKER_STOPPED", "enqueue_import", "queue_reacha
 
 def enqueue_import(run, **arguments) -> None:
     """Queue the import of run ``run`` (an ImportRun saved with status "queued"); ``arguments`` are JSON values
-    passed to ``aidtrack.exchange.uploads.run_queued`` in the worker."""
+    passed to ``aidtrack.imports.uploads.run_queued`` in the worker."""
     from aidtrack.jobs.tasks import run_import
 
     run_import.enqueue(run_id=run.pk, **arguments)

@@ -43,7 +43,7 @@ def close() -> None:
 
 
 def save(run, rows_done: int, stage: str, at: datetime.datetime) -> None:
-    from aidtrack.geo.models import ImportRun
+    from aidtrack.imports.models import ImportRun
 
     if not connection.in_atomic_block:
         ImportRun.objects.filter(pk=run.pk).update(rows_done=rows_done, stage=stage, heartbeat_at=at)

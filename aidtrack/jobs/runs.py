@@ -40,7 +40,7 @@ def _dead_here(worker_id: str, also_dead: set[str]) -> bool:
 
 def fail_run(run_id: int, summary: str) -> bool:
     """Record a queued or running run as failed with ``summary``; False if it had already ended."""
-    from aidtrack.geo.models import ImportRun, ImportStatus
+    from aidtrack.imports.models import ImportRun, ImportStatus
 
     return bool(
         ImportRun.objects.filter(pk=run_id, status__in=[ImportStatus.RUNNING, ImportStatus.QUEUED]).update(
@@ -74,7 +74,7 @@ def sweep_stale_runs(*, given_up_by: set[str] = frozenset()) -> int:
             )
             if run_id and fail_run(run_id, gettext(WORKER_STOPPED)):
                 swept += 1
-    from aidtrack.geo.models import ImportRun, ImportStatus
+    from aidtrack.imports.models import ImportRun, ImportStatus
 
     unfinished = ImportRun.objects.filter(status__in=[ImportStatus.RUNNING, ImportStatus.QUEUED]).values_list(
         "pk", flat=True

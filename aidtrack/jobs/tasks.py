@@ -8,12 +8,12 @@ from aidtrack.ops import outage
 
 @task()
 def run_import(*, run_id: int, **arguments) -> str:
-    """Run queued import ``run_id`` (see ``aidtrack.exchange.uploads.run_queued`` for ``arguments``).
+    """Run queued import ``run_id`` (see ``aidtrack.imports.uploads.run_queued`` for ``arguments``).
 
     If the database goes away meanwhile, the import's transaction is lost with
     it (nothing was written); the run is recorded as failed once it is back.
     """
-    from aidtrack.exchange.uploads import run_queued
+    from aidtrack.imports.uploads import run_queued
     from aidtrack.jobs import progress
 
     try:

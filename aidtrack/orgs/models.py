@@ -79,6 +79,12 @@ class Party(models.Model):
     short_name = models.CharField(max_length=60, blank=True)
     kind = models.CharField("type", max_length=30, choices=PartyType.choices)
     description = models.TextField(blank=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names of the party, in English or Arabic, as sources write them (e.g. Government of "
+        "Syria, النظام السوري). Imports recognise them; a recoding made on an import adds to them.",
+    )
 
     history = HistoricalRecords()
 

@@ -180,3 +180,25 @@ def _account_changes(rows, name) -> list[PeopleChange]:
         who = name(row.history_user_id) if row.history_user_id else _("system")
         changes.append(PeopleChange(row.history_date, who, row.username, "", what))
     return changes
+
+
+def party_key(text) -> str:
+    """A comparable form of a party's name: case, spacing, punctuation and Arabic letter variants folded."""
+    import re
+    import unicodedata
+
+    value = " ".join(unicodedata.normalize("NFKC", str(text or "")).lower().split())
+    value = value.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"}))
+    return re.sub(r"[\s\-_.,;:()/'’]+", " ", value).strip()
+
+
+def party_names() -> dict[str, tuple[int, str]]:
+    """Every name a party is known by (name, short name, aliases) -> (party id, party type), for imports."""
+    from aidtrack.orgs.models import Party
+
+    names = {}
+    for pk, name, short_name, kind, aliases in Party.objects.values_list("pk", "name", "short_name", "kind", "aliases"):
+        for spelling in (name, short_name, *(aliases or [])):
+            if spelling and party_key(spelling):
+                names.setdefault(party_key(spelling), (pk, kind))
+    return names

@@ -19,8 +19,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aidtrack.orgs.models import Membership, Organization, Role
-from aidtrack.orgs.permissions import MANAGE_ROLES, can_manage_members_of, manages_account
+from aidtrack.orgs.models import Membership, Organization, Party, Role
+from aidtrack.orgs.permissions import (
+    MANAGE_ROLES,
+    can_manage_members_of,
+    is_site_admin,
+    manages_account,
+    organization_ids_of,
+)
 
 User = get_user_model()
 
@@ -202,3 +208,20 @@ def account_reactivate(*, by, user) -> None:
     user = User._default_manager.select_for_update().get(pk=user.pk)
     if not user.is_active:
         _set_active(user, True, by)
+
+
+@transaction.atomic
+def party_add_aliases(*, party, aliases: list[str], by) -> Party:
+    """Add names a source uses for ``party`` (a recoding learned on an import), so the next file is recognised."""
+    from aidtrack.orgs.selectors import party_key
+
+    if by is None or not by.is_authenticated or not (organization_ids_of(by) or is_site_admin(by)):
+        raise PermissionDenied("Only members of an organization may name parties.")
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    known = {party_key(name) for name in (party.name, party.short_name, *party.aliases)}
+    added = [alias.strip()[:200] for alias in aliases if alias.strip() and party_key(alias) not in known]
+    if added:
+        party.aliases = [*party.aliases, *dict.fromkeys(added)]
+        party.full_clean()
+        party.save(update_fields=["aliases"])
+    return party

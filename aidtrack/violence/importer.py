@@ -1,10 +1,10 @@
 """Importing ACLED-format conflict events (CSV or XLSX): checked row by row, all or nothing, matched by event id."""
 
-from aidtrack.exchange.values import ValueProblem, clean, is_missing, parse_coordinate, parse_count, parse_date
-from aidtrack.geo.importers.columns import normalise
-from aidtrack.geo.importers.report import ImportFailed, ImportReport
-from aidtrack.geo.importers.sources import open_source
-from aidtrack.geo.importers.tables import iter_table
+from aidtrack.imports.columns import normalise
+from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.sources import open_source
+from aidtrack.imports.tables import iter_table
+from aidtrack.imports.values import ValueProblem, clean, is_missing, parse_coordinate, parse_count, parse_date
 from aidtrack.violence.models import ConflictEvent
 from aidtrack.violence.services import conflict_events_save
 

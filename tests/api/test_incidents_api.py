@@ -31,7 +31,9 @@ def test_the_public_sees_a_generalised_location_in_every_format(world, client_fo
     assert row["location_generalised_to"] == "sub-district"
     assert row["community_pcode"] is None and row["area_id"] is None
     assert "internal_description" not in row and "reported_by" not in row
-    assert row["sources"] == [{"kind": "own_staff", "name": "Field team", "reference": "", "reliability": "unknown"}]
+    assert row["sources"] == [
+        {"kind": "own_staff", "name": "Field team", "reference": "", "reliability": "unknown", "licence": ""}
+    ]
 
     features = client.get("/api/v1/incidents/?format=geojson").json()["features"]
     feature = next(f for f in features if f["id"] == world.public.pk)

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from aidtrack.convoys.importers import import_convoys
 from aidtrack.convoys.models import ConvoyRequest
 from aidtrack.convoys.services import convoy_update
-from aidtrack.exchange.convoys import import_convoys
 from aidtrack.orgs.models import Visibility
 from tests.factories import AreaFactory, make_convoy
 from tests.staff.conftest import login

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from aidtrack.exchange.uploads import (
+from aidtrack.imports.models import ImportRun, ImportStatus
+from aidtrack.imports.runs import live_progress, new_run, record_progress
+from aidtrack.imports.uploads import (
     commit_stored,
     estimate_rows,
     import_upload,
@@ -18,8 +20,6 @@ from aidtrack.exchange.uploads import (
     sweep_upload_folder,
     upload_folder,
 )
-from aidtrack.geo.importers.runs import live_progress, new_run, record_progress
-from aidtrack.geo.models import ImportRun, ImportStatus
 from aidtrack.incidents.models import Incident
 from tests.staff.conftest import login
 

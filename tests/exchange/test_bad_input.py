@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 from rest_framework.test import APIClient
 
-from aidtrack.exchange.incidents import import_incidents
-from aidtrack.geo.importers.report import ImportFailed
+from aidtrack.imports.report import ImportFailed
+from aidtrack.incidents.importers import import_incidents
 from aidtrack.incidents.models import Incident
 
 ROWS = "id,date,category,summary,location,latitude,longitude\nA1,19/09/2016,5,هجوم على قافلة,مضايا,33.69,36.09\n"

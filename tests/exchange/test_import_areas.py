@@ -14,13 +14,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
+from aidtrack.areas.importers import import_areas
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.areas.services import area_create, status_period_add
-from aidtrack.exchange.areas import import_areas
-from aidtrack.exchange.models import ColumnMapping
-from aidtrack.exchange.runs import import_table_recorded
-from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ColumnMapping, ImportRun, ImportStatus
+from aidtrack.imports.report import ImportFailed
+from aidtrack.imports.table_runs import import_table_recorded
 from tests.factories import PartyFactory, community
 
 D = datetime.date
@@ -288,7 +287,9 @@ def test_arabic_status_words_and_three_date_formats(tmp_path, places, org_a, rep
         "Bqine,مطوقة عسكرياً,1 Jul 2015,OCHA\n"
         "Bqine,يمكن الوصول إليها,19 Sep 2016,OCHA\n"
     )
-    run(write(tmp_path, text), org_a, reporter)
+    with pytest.raises(ImportFailed, match="'start'.*read two ways.*choose day/month or month/day"):
+        run(write(tmp_path, text), org_a, reporter)
+    run(write(tmp_path, text), org_a, reporter, plan={"date_order": {"start_date": "dmy"}})
     assert [p[:2] for p in history_of("Madaya")] == [(H, D(2015, 1, 1)), (B, D(2015, 7, 1))]
     assert [p[:2] for p in history_of("Bqine")] == [(M, D(2015, 7, 1)), (A, D(2016, 9, 19))]
 
@@ -509,7 +510,7 @@ def test_a_service_that_refuses_while_writing_undoes_every_area_already_written(
     tmp_path, places, org_a, reporter, monkeypatch
 ):
     """The check and the services agree, but should the register change between them, nothing is half-written."""
-    from aidtrack.exchange.areas import importer
+    from aidtrack.areas.importers import importer
 
     calls = []
 

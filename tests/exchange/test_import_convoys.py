@@ -8,13 +8,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from aidtrack.convoys.importers import import_convoys
+from aidtrack.convoys.importers.checking import ConvoyChecker
+from aidtrack.convoys.importers.walk import lifecycle_path
 from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus
 from aidtrack.convoys.services import convoy_transition
-from aidtrack.exchange.convoys import import_convoys
-from aidtrack.exchange.convoys.checking import ConvoyChecker
-from aidtrack.exchange.convoys.walk import lifecycle_path
-from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ImportRun, ImportStatus
+from aidtrack.imports.report import ImportFailed
 from aidtrack.orgs.models import Membership, Role
 from tests.factories import AreaFactory, OrganizationFactory, community, make_convoy, member
 
@@ -228,7 +228,9 @@ def test_dates_in_three_formats_and_arabic_status_labels(tmp_path, places, org_a
         "CV-A,Damascus,مضايا,تم الرفض,لم ترد الموافقة,05/09/2016,19 Sep 2016\n"
         "CV-B,Damascus,الزبداني,تمت الموافقة,,2016-09-05,15/09/2016\n"
     )
-    run(write(tmp_path, text), org_a, reporter)
+    with pytest.raises(ImportFailed, match="'requested date'.*read two ways"):
+        run(write(tmp_path, text), org_a, reporter)
+    run(write(tmp_path, text), org_a, reporter, plan={"date_order": {"requested_date": "dmy"}})
     denied, approved = ConvoyRequest.objects.get(reference="CV-A"), ConvoyRequest.objects.get(reference="CV-B")
     assert denied.status == S.DENIED and denied.requested_date == datetime.date(2016, 9, 5)
     assert timezone.localdate(denied.events.last().occurred_at) == datetime.date(2016, 9, 19)

@@ -6,11 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from aidtrack.exchange.incidents import import_incidents
-from aidtrack.exchange.models import ColumnMapping
-from aidtrack.exchange.runs import import_table_recorded
-from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ColumnMapping, ImportRun, ImportStatus
+from aidtrack.imports.report import ImportFailed
+from aidtrack.imports.table_runs import import_table_recorded
+from aidtrack.incidents.importers import import_incidents
 from aidtrack.incidents.models import Incident, VerificationStatus
 
 HEADER = "id,date,category,summary,latitude,longitude,killed\n"

@@ -9,8 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from aidtrack.geo.importers.boundaries import import_boundaries
-from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.models import AdminArea, ImportRun, ImportStatus
+from aidtrack.geo.models import AdminArea
+from aidtrack.imports.models import ImportRun, ImportStatus
+from aidtrack.imports.report import ImportFailed
 from aidtrack.incidents.models import Incident
 from tests.geo.builders import ADM0, ADM1, ADM2, ADM3, box, import_all, write, write_levels
 

@@ -7,11 +7,11 @@ import pandas
 import pytest
 from django.core.management import CommandError, call_command
 
+from aidtrack.areas.importers.communities import import_communities
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.areas.selectors import status_on
-from aidtrack.geo.importers.communities import import_communities
-from aidtrack.geo.importers.report import ImportFailed
 from aidtrack.geo.models import AdminArea, AdminLevel
+from aidtrack.imports.report import ImportFailed
 from tests.geo.builders import csv_file, import_all
 
 pytestmark = pytest.mark.django_db

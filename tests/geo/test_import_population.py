@@ -3,8 +3,8 @@
 import pytest
 
 from aidtrack.geo.importers.population import import_population
-from aidtrack.geo.importers.report import ImportFailed
 from aidtrack.geo.models import AdminArea
+from aidtrack.imports.report import ImportFailed
 from tests.geo.builders import csv_file, import_all
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
+from aidtrack.areas.importers.communities import import_communities
 from aidtrack.areas.models import AccessStatus
 from aidtrack.areas.selectors import people_by_status_on
 from aidtrack.geo.importers.boundaries import import_boundaries
-from aidtrack.geo.importers.communities import import_communities
 from aidtrack.geo.importers.population import import_population
 from aidtrack.geo.layers import layer
 from aidtrack.geo.models import AdminArea

@@ -9,9 +9,10 @@ from django.core.management import call_command
 
 from aidtrack.areas.services import area_create
 from aidtrack.convoys.services import DestinationInput, convoy_create
-from aidtrack.geo.models import AdminArea, ImportRun
+from aidtrack.geo.models import AdminArea
 from aidtrack.geo.placement import NO_MATCH, placement_index
 from aidtrack.geo.services import place_point
+from aidtrack.imports.models import ImportRun
 from aidtrack.incidents.models import Incident
 from aidtrack.incidents.services import incident_create
 from tests.factories import community

@@ -8,8 +8,8 @@ from django.db import OperationalError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from aidtrack.geo.importers.runs import new_run
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ImportRun, ImportStatus
+from aidtrack.imports.runs import new_run
 from aidtrack.jobs import DATABASE_STOPPED, WORKER_STOPPED, sweep_stale_runs
 from aidtrack.jobs.runs import this_worker_id
 from aidtrack.jobs.tasks import run_import
@@ -68,7 +68,7 @@ def test_a_task_that_loses_its_database_records_its_run_failed_once_it_is_back(r
         except OperationalError as error:
             raise RuntimeError("Unexpected error") from error
 
-    monkeypatch.setattr("aidtrack.exchange.uploads.run_queued", database_gone)
+    monkeypatch.setattr("aidtrack.imports.uploads.run_queued", database_gone)
     monkeypatch.setattr("aidtrack.jobs.runs.time.sleep", lambda seconds: None)
     result = run_import.enqueue(run_id=running.pk)
     assert result.return_value == "database stopped"

@@ -3,7 +3,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ImportRun, ImportStatus
 from tests.staff.conftest import login
 
 GOOD = (

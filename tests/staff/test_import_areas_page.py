@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aidtrack.areas.models import Area
 from aidtrack.areas.services import area_create, status_period_add
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ImportRun, ImportStatus
 from tests.staff.conftest import login
 
 GOOD = (
@@ -22,6 +22,15 @@ def post(client, org, content, **extra):
     return client.post("/staff/import/", data)
 
 
+def plan_data(run, **changes) -> dict:
+    """What the column plan form of ``run`` posts when only ``changes`` are made on it."""
+    from aidtrack.staff.views.import_plan import plan_form
+
+    form = plan_form(run)
+    data = {name: field.initial for name, field in form.fields.items() if field.initial not in (None, "")}
+    return {**data, **changes}
+
+
 def test_the_areas_tab_lists_its_columns(client, geography, reporter):
     login(client, reporter)
     page = client.get("/staff/import/?kind=areas").content.decode()
@@ -33,7 +42,12 @@ def test_the_areas_tab_lists_its_columns(client, geography, reporter):
 def test_check_shows_each_row_and_commit_writes_the_checked_rows(client, geography, org_a, reporter):
     login(client, reporter)
     response = post(client, org_a, GOOD)
-    run = ImportRun.objects.get()
+    asked = ImportRun.objects.get()
+    assert asked.status == ImportStatus.FAILED and "read two ways" in asked.summary
+    page = client.get(response.url).content.decode()
+    assert "Day and month in start_date" in page and "Check the file again with this plan" in page
+    response = client.post(f"/staff/import/{asked.pk}/plan/", plan_data(asked, date_order_start_date="dmy"))
+    run = ImportRun.objects.exclude(pk=asked.pk).get()
     assert run.kind == "areas" and run.status == ImportStatus.DRY_RUN
     page = client.get(response.url).content.decode()
     assert '<tr class="row-create"><td>2</td>' in page and '<tr class="row-create"><td>4</td>' in page

@@ -3,7 +3,7 @@
 import datetime
 import re
 
-from aidtrack.exchange.models import ColumnMapping
+from aidtrack.imports.models import ColumnMapping
 from tests.staff.conftest import login
 
 

@@ -2,7 +2,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ImportRun, ImportStatus
 from aidtrack.incidents.models import Incident
 from tests.staff.conftest import login
 

@@ -25,8 +25,7 @@ from django.utils.html import escape
 
 from aidtrack.areas.services import area_set_status
 from aidtrack.convoys.services import checkpoint_removal_record, convoy_transition
-from aidtrack.exchange.models import ColumnMapping
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.models import ColumnMapping, ImportRun, ImportStatus
 from aidtrack.incidents.services import SourceInput, incident_create, incident_review
 from aidtrack.orgs.models import Role, Visibility
 from tests.factories import AreaFactory, UserFactory, make_convoy, member

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from aidtrack.agreements.models import Agreement, AgreementCondition, ConditionKind
 from aidtrack.agreements.selectors import agreement_compliance
-from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.models import ImportRun
+from aidtrack.imports.models import ImportRun
+from aidtrack.imports.report import ImportFailed
 from aidtrack.incidents.models import Incident
 from aidtrack.violence.importer import import_conflict_events
 from aidtrack.violence.models import ConflictEvent

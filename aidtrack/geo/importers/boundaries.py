@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from aidtrack.geo.importers.columns import find_column, name_ar_names, name_en_names, parse_mapping, pcode_names
-from aidtrack.geo.importers.report import ImportFailed, ImportReport
-from aidtrack.geo.importers.sources import open_source
 from aidtrack.geo.importers.vector import Layer, read_layers
 from aidtrack.geo.models import AdminArea, AdminLevel, pcode_validator
 from aidtrack.geo.state import mark_geodata_changed
+from aidtrack.imports.columns import find_column, name_ar_names, name_en_names, parse_mapping, pcode_names
+from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.sources import open_source
 
 MAPPABLE_FIELDS = {"pcode", "name_en", "name_ar", "parent_pcode"}
 WGS84 = "EPSG:4326"

@@ -17,16 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
-from aidtrack.areas.services import area_set_status, area_update_population, check_may_update
 from aidtrack.geo.geometry import point_geojson
-from aidtrack.geo.importers.columns import find_column, normalise, parse_mapping, pcode_names
-from aidtrack.geo.importers.report import ImportFailed, ImportReport
-from aidtrack.geo.importers.sources import open_source
-from aidtrack.geo.importers.tables import MISSING, Table, read_table
 from aidtrack.geo.models import AdminArea, AdminLevel, pcode_validator
 from aidtrack.geo.placement import NO_MATCH, placement_index
 from aidtrack.geo.state import mark_geodata_changed
+from aidtrack.imports.columns import find_column, normalise, parse_mapping, pcode_names
+from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.sources import open_source
+from aidtrack.imports.tables import MISSING, Table, read_table
 
 MAPPABLE_FIELDS = {"pcode", "name_en", "name_ar", "latitude", "longitude", "population", "parent_pcode", "status"}
 
@@ -51,30 +49,6 @@ COLUMNS = {
         [("#access", set(), set()), ("#status", set(), set())],
     ),
 }
-
-STATUS_WORDS = {
-    AccessStatus.BESIEGED: {"besieged", "siege", "undersiege", "besiegedarea", "محاصر", "محاصرة"},
-    AccessStatus.MILITARY_ENCIRCLED: {"militaryencircled", "me", "encircled", "مطوقعسكريا", "مطوقةعسكريا"},
-    AccessStatus.HARD_TO_REACH: {"htr", "hardtoreach", "hardtoreacharea", "يصعبالوصولإليها", "صعبةالوصول"},
-    AccessStatus.ACCESSIBLE: {"accessible", "access", "يمكنالوصولإليها", "متاحة"},
-}
-# Arabic short vowels and tatweel are dropped, and letter variants folded, so "مطوقة عسكرياً" and
-# "يصعب الوصول اليها" read as the words above.
-ARABIC_MARKS = re.compile("[\u064b-\u0652\u0640]")
-ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
-
-
-def _status_key(text: str) -> str:
-    key = re.sub(r"[\s\-_./]", "", text.strip().lower())
-    return ARABIC_MARKS.sub("", key).translate(ARABIC_LETTERS)
-
-
-STATUS_BY_WORD = {_status_key(word): status for status, words in STATUS_WORDS.items() for word in words}
-
-
-def status_of(text: str) -> str | None:
-    """The access status a cell means, in English or Arabic; None when it means none we know."""
-    return STATUS_BY_WORD.get(_status_key(text))
 
 
 @dataclass
@@ -150,7 +124,7 @@ def _columns(table: Table, mapping: dict, display: str) -> dict[str, str | None]
     return found
 
 
-def _parse_rows(table: Table, columns: dict, report: ImportReport) -> list[Row]:
+def _parse_rows(table: Table, columns: dict, report: ImportReport, register=None) -> list[Row]:
     rows = []
     frame = table.frame
     get = {name: (frame[column].tolist() if column else None) for name, column in columns.items()}
@@ -207,10 +181,10 @@ def _parse_rows(table: Table, columns: dict, report: ImportReport) -> list[Row]:
                 row.population = round(value)
         if columns["parent_pcode"]:
             row.parent_pcode = cell("parent_pcode").upper() or None
-        if columns["status"]:
+        if columns["status"] and register is not None:
             text = cell("status")
             if text:
-                row.status = status_of(text)
+                row.status = register.status_of(text)
                 if row.status is None:
                     report.error(
                         where,
@@ -321,21 +295,26 @@ def import_communities(
     dry_run: bool = False,
     by=None,
     max_bytes: int | None = None,
+    register=None,
 ) -> ImportReport:
     """Load or update communities from a table; all or nothing. Raises ImportFailed on bad input.
 
-    ``ignore_status`` loads the communities and leaves the register alone.
+    ``register`` reads an access-status column into the besieged-areas register: it is given by the areas app
+    (``areas.importers.communities``), which owns the register, so geo imports nothing above it. Without it,
+    or with ``ignore_status``, the communities are loaded and the register left alone.
     """
     mapping = mapping if isinstance(mapping, dict) else parse_mapping(mapping, MAPPABLE_FIELDS)
     report = ImportReport(source=path_or_url, dry_run=dry_run)
     with open_source(path_or_url, max_bytes=max_bytes) as source:
         table = read_table(source.path, path_or_url, sheet=sheet)
     columns = _columns(table, mapping, path_or_url)
-    if ignore_status:
+    if ignore_status or register is None:
+        if columns["status"] and not ignore_status:
+            report.notes.append(f"The column {columns['status']!r} (access status) was not read into the register.")
         columns["status"] = None
     if table.encoding == "windows-1256":
         report.notes.append(f"{path_or_url} was read as Windows-1256 (Arabic) text.")
-    rows = _parse_rows(table, columns, report)
+    rows = _parse_rows(table, columns, report, register)
     communities = _group(rows, report)
     label = source_label or path_or_url.rsplit("/", 1)[-1]
     if population_year is None and columns["population"]:
@@ -374,7 +353,7 @@ def import_communities(
             )
 
     plan = _plan_communities(communities, existing, known, finest_of, label, population_year, report)
-    register = None
+    changes = None
     has_status = any(row.status for c in communities.values() for row in c.rows)
     if has_status:
         if as_of is None or not source_label:
@@ -385,21 +364,21 @@ def import_communities(
                 report,
             )
         try:
-            check_may_update(by, organization)
+            register.check(by=by, organization=organization)
         except PermissionDenied as error:
             raise ImportFailed(
                 f"{error} Register changes need --user (a site administrator) or --organization with a user "
                 "who reports for it.",
                 report,
             ) from error
-        register = _plan_register(communities, as_of, source_label, report)
+        changes = register.plan(communities, as_of=as_of, source=source_label, report=report)
     if report.errors:
         raise ImportFailed(
             f"{path_or_url}: {len(report.errors)} problem(s) must be fixed; nothing was written.", report
         )
     if dry_run:
         return report
-    _write(plan, register, as_of=as_of, source=source_label, organization=organization, by=by, label=label)
+    _write(plan, register, changes, as_of=as_of, source=source_label, organization=organization, by=by, label=label)
     return report
 
 
@@ -445,96 +424,8 @@ def _plan_communities(communities, existing, known, finest_of, label, population
     return CommunityPlan(new, changed)
 
 
-@dataclass
-class RegisterChange:
-    row: Row
-    key: str
-    area: Area | None
-    status: str
-    name: str = ""
-
-
-def _area_key(community: Community, row: Row) -> str:
-    return row.pcode if len(community.rows) == 1 else f"{row.pcode} {row.name_en}"[:200]
-
-
-def _adoptable(areas: list[Area], community: Community, row: Row) -> Area | None:
-    """The hand-made area that is this row's place, if there is exactly one."""
-    same_name = [a for a in areas if a.name_en.casefold() == row.name_en.casefold()]
-    if len(same_name) == 1:
-        return same_name[0]
-    single = [a for a in areas if len(a.communities.all()) == 1]
-    if len(community.rows) == 1 and len(areas) == 1 and single:
-        return single[0]
-    return None
-
-
-def _plan_register(communities, as_of, source, report) -> list[RegisterChange]:
-    keyed = {area.import_key: area for area in Area.objects.filter(import_key__isnull=False)}
-    # Areas entered by hand (no import key), by the communities they cover.
-    covering: dict[str, list[Area]] = {}
-    for area in Area.objects.filter(import_key__isnull=True).prefetch_related("communities"):
-        for community in area.communities.all():
-            covering.setdefault(community.pcode, []).append(area)
-    current = {
-        period.area_id: period
-        for period in StatusPeriod.objects.filter(end_date__isnull=True).only("area_id", "status", "start_date")
-    }
-    taken_names = set(Area.objects.values_list("name_en", flat=True))
-    changes = []
-    for community in communities.values():
-        for row in community.rows:
-            key = _area_key(community, row)
-            area = keyed.get(key)
-            status = row.status or AccessStatus.ACCESSIBLE
-            if area is None and row.pcode in covering:
-                area = _adoptable(covering[row.pcode], community, row)
-                if area is None and status == AccessStatus.ACCESSIBLE and len(community.rows) > 1:
-                    continue  # an accessible part of a divided city: the hand-made area is another part
-                if area is None:
-                    names = ", ".join(sorted(a.name_en for a in covering[row.pcode]))
-                    report.warning(
-                        row.where,
-                        f"{row.name_en} is part of the register area(s) {names}, entered by hand; the list's status "
-                        f"({AccessStatus(status).label.lower()}) is not applied to them. Update them by hand.",
-                        row.pcode,
-                    )
-                    report.counts["rows left to hand-made register areas"] += 1
-                    continue
-            if area is None:
-                if status == AccessStatus.ACCESSIBLE:
-                    continue  # accessible places are not in the register
-                name = row.name_en if row.name_en not in taken_names else f"{row.name_en} ({row.pcode})"
-                if name in taken_names:
-                    name = f"{row.name_en} ({key})"[:200]
-                taken_names.add(name)
-                changes.append(RegisterChange(row, key, None, status, name))
-                report.counts["register areas added"] += 1
-                continue
-            period = current.get(area.pk)
-            if period is not None and period.status == status:
-                report.counts["register areas unchanged"] += 1
-                continue
-            if period is None and status == AccessStatus.ACCESSIBLE:
-                report.counts["register areas unchanged"] += 1
-                continue
-            if period is not None and period.start_date >= as_of:
-                report.error(
-                    row.where,
-                    f"{area} has been {period.get_status_display().lower()} since {period.start_date:%d %b %Y}, "
-                    f"not before --as-of {as_of:%d %b %Y}; a list cannot change an area's status before its "
-                    "latest change. Use a later --as-of, or correct the area's history first.",
-                    row.pcode,
-                )
-                continue
-            changes.append(RegisterChange(row, key, area, status))
-            counter = "register periods closed" if status == AccessStatus.ACCESSIBLE else "register status changes"
-            report.counts[counter] += 1
-    return changes
-
-
 @transaction.atomic
-def _write(plan: CommunityPlan, register, *, as_of, source, organization, by, label) -> None:
+def _write(plan: CommunityPlan, register, changes, *, as_of, source, organization, by, label) -> None:
     reason = f"Imported from {label}"
     now = timezone.now()
     if plan.new:
@@ -563,83 +454,8 @@ def _write(plan: CommunityPlan, register, *, as_of, source, organization, by, la
         )
     if plan.new or plan.changed:
         mark_geodata_changed()
-    if register:
-        _write_register(register, as_of=as_of, source=source, organization=organization, by=by)
-
-
-def _write_register(changes: list[RegisterChange], *, as_of, source, organization, by) -> None:
-    pcodes = {change.row.pcode for change in changes}
-    community_pks = dict(AdminArea.objects.filter(pcode__in=pcodes).values_list("pcode", "pk"))
-    fresh = [change for change in changes if change.area is None]
-    if fresh:
-        rows = [change.row for change in fresh]
-        with_point = [i for i, row in enumerate(rows) if row.latitude is not None]
-        placed = placement_index().place_many(
-            np.array([rows[i].latitude for i in with_point], dtype=float),
-            np.array([rows[i].longitude for i in with_point], dtype=float),
-        )
-        placement = {
-            i: (placed.admin1_ids[j], placed.admin2_ids[j], placed.admin3_ids[j], placed.problems.get(j, ""))
-            for j, i in enumerate(with_point)
-        }
-        areas = []
-        for i, change in enumerate(fresh):
-            admin1, admin2, admin3, problem = placement.get(i, (NO_MATCH, NO_MATCH, NO_MATCH, ""))
-            area = Area(
-                name_en=change.name,
-                import_key=change.key,
-                latitude=change.row.latitude,
-                longitude=change.row.longitude,
-                governorate_id=None if admin1 == NO_MATCH else int(admin1),
-                admin2_id=None if admin2 == NO_MATCH else int(admin2),
-                admin3_id=None if admin3 == NO_MATCH else int(admin3),
-                placement_problem=problem,
-                population=change.row.population,
-                population_date=as_of if change.row.population is not None else None,
-                population_source=source if change.row.population is not None else "",
-            )
-            areas.append(area)
-        bulk_create_with_history(areas, Area, batch_size=1000, default_user=by, default_change_reason=source)
-        created = dict(Area.objects.filter(import_key__in=[c.key for c in fresh]).values_list("import_key", "pk"))
-        links = [
-            Area.communities.through(area_id=created[change.key], adminarea_id=community_pks[change.row.pcode])
-            for change in fresh
-            if change.row.pcode in community_pks
-        ]
-        Area.communities.through.objects.bulk_create(links, batch_size=1000)
-        periods = [
-            StatusPeriod(
-                area_id=created[change.key],
-                status=change.status,
-                start_date=as_of,
-                source=source,
-                organization=organization,
-                recorded_by=by,
-            )
-            for change in fresh
-        ]
-        bulk_create_with_history(periods, StatusPeriod, batch_size=1000, default_user=by, default_change_reason=source)
-    for change in changes:
-        if change.area is None:
-            continue
-        area = change.area
-        if area.import_key != change.key:
-            Area.objects.filter(pk=area.pk).update(import_key=change.key)
+    if changes:
         try:
-            area_set_status(
-                area=area, status=change.status, start_date=as_of, source=source, by=by, organization=organization
-            )
-        except ValidationError as error:
-            raise ImportFailed(
-                f"{change.row.where} ({area}): {'; '.join(error.messages)} Nothing was written."
-            ) from error
-        population = change.row.population
-        if population is not None and population != area.population:
-            area_update_population(
-                area=area,
-                population=population,
-                population_date=as_of,
-                population_source=source,
-                by=by,
-                organization=organization,
-            )
+            register.write(changes, as_of=as_of, source=source, organization=organization, by=by)
+        except (ValidationError, PermissionDenied) as error:
+            raise ImportFailed(f"{'; '.join(getattr(error, 'messages', [str(error)]))} Nothing was written.") from error

@@ -6,12 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from aidtrack.geo.importers.columns import find_column, normalise, pcode_names
-from aidtrack.geo.importers.report import ImportFailed, ImportReport
-from aidtrack.geo.importers.sources import open_source
-from aidtrack.geo.importers.tables import MISSING, read_table
 from aidtrack.geo.models import AdminArea
 from aidtrack.geo.state import mark_geodata_changed
+from aidtrack.imports.columns import find_column, normalise, pcode_names
+from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.sources import open_source
+from aidtrack.imports.tables import MISSING, read_table
 
 UNMATCHED_SHOWN = 20
 

@@ -8,7 +8,7 @@ import geopandas
 import pyogrio
 import pyogrio.errors
 
-from aidtrack.geo.importers.report import ImportFailed
+from aidtrack.imports.report import ImportFailed
 
 VECTOR_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".zip"}
 

@@ -25,6 +25,8 @@ INCIDENT_FIELDS = [
     "area",
     "convoy",
     "perpetrator",
+    "perpetrator_text",
+    "weapon",
     "public_summary",
     "internal_description",
     *IMPACT_FIELDS,
@@ -81,9 +83,13 @@ class IncidentForm(forms.ModelForm):
         self.fields["perpetrator"].queryset = Party.objects.all()
         for name in IMPACT_FIELDS:
             self.fields[name].widget.attrs.update({"min": "0", "class": "narrow"})
+            self.fields[name].required = False  # a figure left blank is none (0)
 
     def clean(self):
         cleaned = super().clean()
+        for name in IMPACT_FIELDS:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = 0
         no_point = cleaned.get("latitude") is None and cleaned.get("longitude") is None
         if no_point and not cleaned.get("stated_area") and "stated_area" not in self.errors:
             self.add_error(
@@ -107,7 +113,7 @@ class IncidentForm(forms.ModelForm):
 
     @property
     def link_fields(self):
-        return self.group("perpetrator", "area", "convoy", "visibility", "external_id")
+        return self.group("perpetrator", "perpetrator_text", "weapon", "area", "convoy", "visibility", "external_id")
 
     @property
     def text_fields(self):

@@ -15,18 +15,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from aidtrack.exchange.kinds import table_kinds
-from aidtrack.exchange.mappings import column_mapping_delete, column_mapping_edit
-from aidtrack.exchange.models import ColumnMapping
-from aidtrack.exchange.tabular import PREVIEW_ROWS, row_of
-from aidtrack.exchange.uploads import commit_stored, import_upload, parse_mapping_text, stored_upload
-from aidtrack.geo.importers.report import ImportFailed
-from aidtrack.geo.importers.runs import live_progress
-from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.imports.kinds import table_kinds
+from aidtrack.imports.mappings import PRESET, column_mapping_delete, column_mapping_edit
+from aidtrack.imports.models import ColumnMapping, ImportRun, ImportStatus
+from aidtrack.imports.plan import SKIP
+from aidtrack.imports.report import ImportFailed
+from aidtrack.imports.runs import live_progress
+from aidtrack.imports.tabular import PREVIEW_ROWS, row_of
+from aidtrack.imports.uploads import commit_stored, import_upload, parse_mapping_text, stored_upload
 from aidtrack.orgs.models import Organization
 from aidtrack.staff.selectors import writable_organizations
+from aidtrack.staff.views.import_plan import plan_form
 
 # Which rows of the preview a filter shows.
 SHOWN = {
@@ -48,16 +51,23 @@ FILTERS = [
 
 
 class ImportForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), help_text="Who recorded these.")
-    file = forms.FileField(help_text="CSV (UTF-8 or Windows-1256, comma or semicolon), HXL CSV or XLSX.")
-    mapping_name = forms.ChoiceField(required=False, label="Saved column mapping")
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_l("Organization"), help_text=_l("Who recorded these.")
+    )
+    file = forms.FileField(
+        label=_l("File"), help_text=_l("CSV (UTF-8 or Windows-1256, comma or semicolon), HXL CSV or XLSX.")
+    )
+    mapping_name = forms.ChoiceField(required=False, label=_l("Saved column mapping or preset"))
     mapping = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Columns (optional)",
-        help_text="One FIELD=COLUMN per line, for columns that are not recognised by name or HXL hashtag.",
+        label=_l("Columns (optional)"),
+        help_text=_l(
+            "One FIELD=COLUMN per line, for columns that are not recognised by name or HXL hashtag; you can also "
+            "choose them on the column plan after the check."
+        ),
     )
-    save_mapping = forms.CharField(required=False, max_length=100, label="Save these columns as")
+    save_mapping = forms.CharField(required=False, max_length=100, label=_l("Save these columns as"))
 
     def __init__(self, *args, user, kind, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +80,8 @@ class ImportForm(forms.Form):
             .values_list("name", flat=True)
             .distinct()
         )
-        self.fields["mapping_name"].choices = [("", "— none —")] + [(n, n) for n in names]
+        presets = [(f"{PRESET}{key}", _("Preset: %(name)s") % {"name": p["label"]}) for key, p in kind.presets.items()]
+        self.fields["mapping_name"].choices = [("", _("— none —"))] + presets + [(n, n) for n in names]
         self.fields["mapping"].widget.attrs["placeholder"] = kind.example_mapping
 
 
@@ -135,7 +146,11 @@ def import_run(request, pk: int):
     kind = table_kinds().get(run.kind)
     errors = [p for p in run.problems if p.get("severity") == "error"]
     warnings = [p for p in run.problems if p.get("severity") != "error"]
-    can_commit = run.status == ImportStatus.DRY_RUN and stored_upload(run) is not None and not errors
+    stored = stored_upload(run) is not None
+    used = (run.options or {}).get("effective_plan") or (run.options or {}).get("plan") or {}
+    skipping = used.get("refused_rows") == SKIP
+    blocking = [p for p in errors if row_of(p.get("where", "")) is None] if skipping else errors
+    can_commit = run.status == ImportStatus.DRY_RUN and stored and not blocking
     committed = ImportRun.objects.filter(kind=run.kind, options__checked_by_run=run.pk).first()
     show = request.GET.get("show", "all")
     if show not in SHOWN:
@@ -162,6 +177,10 @@ def import_run(request, pk: int):
             "filters": FILTERS,
             "working": run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
             "preview_cut": len(run.preview or []) >= PREVIEW_ROWS,
+            "plan_form": plan_form(run) if stored and run.options.get("dry_run") else None,
+            "column_plan": run.column_plan or [],
+            "refused_count": (run.counts or {}).get("rows refused (left out)", 0),
+            "skipping": skipping,
         },
     )
 

@@ -1,8 +1,8 @@
 """manage.py import_boundaries PATH_OR_URL: load or update OCHA COD administrative boundaries."""
 
 from aidtrack.geo.importers.boundaries import import_boundaries
-from aidtrack.geo.management.commands._importing import ImportCommand
-from aidtrack.geo.models import ImportKind
+from aidtrack.imports.commands import ImportCommand
+from aidtrack.imports.models import ImportKind
 
 
 class Command(ImportCommand):

@@ -1,8 +1,8 @@
 """manage.py import_population PATH: join a population table to admin areas by P-code."""
 
 from aidtrack.geo.importers.population import import_population
-from aidtrack.geo.management.commands._importing import ImportCommand
-from aidtrack.geo.models import ImportKind
+from aidtrack.imports.commands import ImportCommand
+from aidtrack.imports.models import ImportKind
 
 
 class Command(ImportCommand):

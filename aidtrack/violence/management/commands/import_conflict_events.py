@@ -1,7 +1,7 @@
 """manage.py import_conflict_events PATH: load an ACLED export as the violence layer."""
 
-from aidtrack.geo.management.commands._importing import ImportCommand
-from aidtrack.geo.models import ImportKind
+from aidtrack.imports.commands import ImportCommand
+from aidtrack.imports.models import ImportKind
 from aidtrack.violence.importer import import_conflict_events
 
 

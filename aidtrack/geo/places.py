@@ -1,0 +1,113 @@
+"""Matching P-codes and place names in imported rows to admin areas.
+
+Names are compared with the staff screens' normaliser (``staff.search``), so
+an import copes with the same spelling variants as the community search
+(Madaya / Mudaya / مضايا, al-/el- prefixes). A name that is not an exact match
+is accepted only with its confidence shown in the report.
+"""
+
+from dataclasses import dataclass
+
+from aidtrack.geo.models import AdminArea, AdminLevel
+from aidtrack.imports.similarity import MIN_SCORE, _is_arabic, normalise, similarity
+
+ACCEPTED_SCORE = 0.8
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    area_id: int | None
+    score: float = 0.0
+    label: str = ""
+    problem: str = ""
+
+
+class PlaceMatcher:
+    """All admin areas (levels 1-4) in memory, by P-code and by normalised English and Arabic name."""
+
+    def __init__(self):
+        rows = AdminArea.objects.values_list("pk", "pcode", "level", "name_en", "name_ar", "parent_id")
+        self.by_pcode = {}
+        self.labels = {}
+        self.names: dict[str, list[int]] = {}
+        self.levels = {}
+        self.parents = {}
+        for pk, pcode, level, name_en, name_ar, parent_id in rows:
+            self.by_pcode[pcode.upper()] = pk
+            self.labels[pk] = f"{name_en} ({pcode})"
+            self.levels[pk] = level
+            self.parents[pk] = parent_id
+            for name in (name_en, name_ar):
+                if name:
+                    self.names.setdefault(normalise(name), []).append(pk)
+        self._cache: dict[str, NameMatch] = {}
+
+    def pcode(self, code: str) -> int | None:
+        return self.by_pcode.get(code.strip().upper())
+
+    def ancestor(self, pk: int, level: int) -> int | None:
+        """The area of ``level`` that contains area ``pk`` (itself when it is of that level)."""
+        while pk is not None and self.levels.get(pk, -1) > level:
+            pk = self.parents.get(pk)
+        return pk if pk is not None and self.levels.get(pk) == level else None
+
+    def country(self) -> int | None:
+        """The one country loaded (level 0), if there is exactly one."""
+        countries = [pk for pk, level in self.levels.items() if level == AdminLevel.COUNTRY]
+        return countries[0] if len(countries) == 1 else None
+
+    def area_at(self, latitude: float, longitude: float, level: int) -> int | None:
+        """The admin area of ``level`` (0 to 3) that contains the point."""
+        from aidtrack.geo.services import place_point
+
+        if level == AdminLevel.COUNTRY:
+            placed = place_point(latitude, longitude).admin1
+            return self.ancestor(placed.pk, 0) if placed is not None else None
+        placed = place_point(latitude, longitude)
+        area = {1: placed.admin1, 2: placed.admin2, 3: placed.admin3}.get(level)
+        return area.pk if area is not None else None
+
+    def name(self, text: str, *, level: int | None = None) -> NameMatch:
+        key = normalise(text)
+        if (key, level) not in self._cache:
+            self._cache[key, level] = self._match(key, text, level)
+        return self._cache[key, level]
+
+    def _match(self, key: str, text: str, level: int | None = None) -> NameMatch:
+        def wanted(pks):
+            if level is None:
+                return [pk for pk in pks if self.levels[pk] >= AdminLevel.GOVERNORATE]
+            return [pk for pk in pks if self.levels[pk] == level]
+
+        exact = wanted(self.names.get(key, []))
+        if exact:
+            return self._pick(exact, 1.0, text)
+        arabic = _is_arabic(text)
+        scored = {}
+        for name, pks in self.names.items():
+            pks = wanted(pks)
+            if not pks or _is_arabic(name) != arabic:
+                continue
+            score = similarity(key, name)
+            if score >= MIN_SCORE:
+                for pk in pks:
+                    scored[pk] = max(score, scored.get(pk, 0))
+        if not scored:
+            return NameMatch(None, problem=f"no admin area or community is named like {text!r}; give its P-code")
+        best = max(scored.values())
+        if best < ACCEPTED_SCORE:
+            closest = max(scored, key=scored.get)
+            return NameMatch(
+                None,
+                problem=f"no admin area is named {text!r}; the closest is {self.labels[closest]} "
+                f"(confidence {best:.0%}, too low to accept): give the P-code",
+            )
+        return self._pick([pk for pk, score in scored.items() if score == best], best, text)
+
+    def _pick(self, pks: list[int], score: float, text: str) -> NameMatch:
+        pks = sorted(set(pks), key=lambda pk: -self.levels[pk])
+        finest = [pk for pk in pks if self.levels[pk] == self.levels[pks[0]]]
+        if len(finest) > 1:
+            options = ", ".join(self.labels[pk] for pk in finest[:5])
+            return NameMatch(None, problem=f"{text!r} names {len(finest)} places ({options}); give the P-code")
+        return NameMatch(finest[0], score, self.labels[finest[0]])

@@ -1,0 +1,122 @@
+"""What the import commands share: the common options, running with a record, printing the report, table imports."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from aidtrack.imports.columns import parse_mapping
+from aidtrack.imports.kinds import table_kind
+from aidtrack.imports.report import ImportFailed
+from aidtrack.imports.runs import record_run
+from aidtrack.imports.table_runs import run_table_import
+from aidtrack.imports.tabular import PREVIEW_ROWS
+from aidtrack.orgs.models import Organization
+
+SHOWN_PROBLEMS = 40
+
+
+class ImportCommand(BaseCommand):
+    kind = ""
+
+    def add_common_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
+        parser.add_argument("--user", help="The account recorded as making the change (username).")
+        parser.add_argument(
+            "--max-bytes", type=int, help="Refuse larger files (default: the AIDTRACK_IMPORT_MAX_BYTES setting)."
+        )
+
+    def user(self, username):
+        if not username:
+            return None
+        try:
+            return get_user_model().objects.get(username=username)
+        except get_user_model().DoesNotExist as error:
+            raise CommandError(f"--user {username}: no such account.") from error
+
+    def run_import(self, *, source: str, options: dict, by, dry_run: bool, run):
+        try:
+            record, report = record_run(kind=self.kind, source=source, options=options, by=by, dry_run=dry_run, run=run)
+        except ImportFailed as failure:
+            if failure.report is not None:
+                self.print_problems(failure.report.problems)
+            raise CommandError(f"{failure}\nNothing was written. See the import runs in the admin.") from failure
+        for note in report.notes:
+            self.stdout.write(note)
+        self.print_problems(report.problems)
+        style = self.style.WARNING if dry_run else self.style.SUCCESS
+        self.stdout.write(style(("Dry run, nothing written. " if dry_run else "") + report.summary()))
+        self.stdout.write(f"Recorded as import run #{record.pk} (admin: /admin/geo/importrun/{record.pk}/change/).")
+        return report
+
+    def print_problems(self, problems):
+        for problem in problems[:SHOWN_PROBLEMS]:
+            style = self.style.ERROR if problem.severity == "error" else self.style.WARNING
+            self.stderr.write(style(str(problem)))
+        if len(problems) > SHOWN_PROBLEMS:
+            self.stderr.write(f"... and {len(problems) - SHOWN_PROBLEMS} more, all kept in the import run record.")
+
+
+class TableImportCommand(ImportCommand):
+    """``manage.py import_<kind> PATH --organization ACRONYM --user NAME [--dry-run] [--map F=C] ...``"""
+
+    def add_arguments(self, parser):
+        noun = table_kind(self.kind).noun
+        parser.add_argument("source", help="A file path or an http(s) URL.")
+        parser.add_argument("--organization", required=True, help=f"The organization recording these {noun}.")
+        parser.add_argument("--map", action="append", help="FIELD=COLUMN, e.g. --map occurred_on='Date of event'.")
+        parser.add_argument("--mapping", help="Use the saved column mapping of this name.")
+        parser.add_argument("--save-mapping", help="Save the columns used under this name for the next file.")
+        parser.add_argument("--sheet", help="The sheet of a workbook (default: the first).")
+        self.add_common_arguments(parser)
+
+    def handle(self, *args, **options):
+        kind = table_kind(self.kind)
+        by = self.user(options["user"])
+        if by is None:
+            raise CommandError(f"--user is required: the {kind.noun} are recorded in that account's name.")
+        organization = (
+            Organization.objects.filter(acronym__iexact=options["organization"]).first()
+            or Organization.objects.filter(name__iexact=options["organization"]).first()
+        )
+        if organization is None:
+            raise CommandError(f"--organization {options['organization']}: no organization has this acronym or name.")
+        try:
+            mapping = parse_mapping(options["map"], set(kind.fields))
+        except ImportFailed as error:
+            raise CommandError(str(error)) from error
+        keys = ("organization", "map", "mapping", "save_mapping", "sheet", "dry_run")
+        show_rows = options["dry_run"] or options["verbosity"] > 1
+
+        def run(record):
+            report = run_table_import(
+                self.kind,
+                options["source"],
+                organization=organization,
+                by=by,
+                dry_run=options["dry_run"],
+                mapping=mapping,
+                mapping_name=options["mapping"],
+                save_mapping=options["save_mapping"],
+                sheet=options["sheet"],
+                max_bytes=options["max_bytes"],
+                stdout=self.stdout,
+                record=record,
+            )
+            if show_rows:
+                self.print_rows(record.preview or [])
+            return report
+
+        self.run_import(
+            source=options["source"],
+            options={k: options[k] for k in keys},
+            by=by,
+            dry_run=options["dry_run"],
+            run=run,
+        )
+
+    def print_rows(self, rows: list[dict]) -> None:
+        """What each row will do (or did), as the staff page's row-by-row table shows it."""
+        for row in rows:
+            if row["action"] and row["action"] != "error":
+                self.stdout.write(f"  row {row['row']}: {row['action']}: {row['description']}")
+        if len(rows) == PREVIEW_ROWS:
+            self.stdout.write(f"  (the first {PREVIEW_ROWS} rows; the counts below cover them all)")

@@ -1,0 +1,146 @@
+"""Keeping a record of every import run, successful or not, and of its progress while it runs."""
+
+import datetime
+import getpass
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from aidtrack.imports.models import ImportRun, ImportStatus
+from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.sources import file_sha256
+from aidtrack.jobs import progress
+
+MAX_STORED_PROBLEMS = 5000
+
+
+def _fingerprint(source: str) -> tuple[str, int | None]:
+    path = Path(source)
+    try:
+        if path.is_file():
+            return file_sha256(path), path.stat().st_size
+    except OSError:
+        pass
+    return "", None
+
+
+def new_run(*, kind: str, source: str, options: dict, by, sha256: str = "", size=None, **fields) -> ImportRun:
+    """Create the record of a run about to start (or, with status=queued, to start in the background)."""
+    try:
+        operator = getpass.getuser()
+    except (KeyError, OSError):
+        operator = ""
+    return ImportRun.objects.create(
+        kind=kind,
+        source=source[:1000],
+        source_sha256=sha256,
+        source_bytes=size,
+        options={key: value for key, value in options.items() if value not in (None, [], "")},
+        started_by=by,
+        started_by_name=by.get_username() if by else operator,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        **fields,
+    )
+
+
+def record_run(
+    *,
+    kind: str,
+    source: str,
+    options: dict,
+    by,
+    dry_run: bool,
+    run: Callable[[], ImportReport],
+    sha256: str = "",
+    record: ImportRun | None = None,
+):
+    """Run an importer and keep an ImportRun of it. Returns (run record, report); re-raises ImportFailed.
+
+    ``run`` may take the ImportRun as its one argument, to record progress on it while it works.
+    ``record`` is a run created beforehand with ``new_run`` (e.g. queued for the background).
+    """
+    if record is None:
+        found_sha256, size = _fingerprint(source) if kind != "assignment" else ("", None)
+        record = new_run(kind=kind, source=source, options=options, by=by, sha256=sha256 or found_sha256, size=size)
+    else:
+        record.status = ImportStatus.RUNNING
+        record.started_at = record.heartbeat_at = timezone.now()
+        record.save(update_fields=["status", "started_at", "heartbeat_at"])
+    try:
+        report = run(record) if _takes_record(run) else run()
+    except ImportFailed as failure:
+        report = failure.report or ImportReport(source=source, dry_run=dry_run)
+        _finish(record, ImportStatus.FAILED, report, str(failure))
+        raise
+    except Exception as error:
+        _finish(record, ImportStatus.FAILED, ImportReport(source=source), f"Unexpected error: {error!r}")
+        raise
+    _finish(record, ImportStatus.DRY_RUN if dry_run else ImportStatus.SUCCEEDED, report, report.summary())
+    return record, report
+
+
+def _takes_record(run) -> bool:
+    try:
+        return len(inspect.signature(run).parameters) == 1
+    except (TypeError, ValueError):
+        return False
+
+
+def upload_folder() -> Path:
+    """Where an uploaded file waits for its run, and a checked one for its commit (named by its run)."""
+    return Path(getattr(settings, "AIDTRACK_IMPORT_DIR", settings.VAR_DIR / "imports"))
+
+
+def record_progress(record: ImportRun, rows_done: int, stage: str = "") -> None:
+    """Keep the rows done and the stage of a run on its row, so a long import can be followed from any server
+    (inside the import's own transaction too: see ``aidtrack.jobs.progress``)."""
+    now = timezone.now()
+    record.rows_done, record.heartbeat_at = rows_done, now
+    record.stage = stage or record.stage
+    progress.save(record, rows_done, record.stage, now)
+
+
+def stale_after() -> datetime.timedelta:
+    return datetime.timedelta(minutes=getattr(settings, "AIDTRACK_IMPORT_STALE_MINUTES", 10))
+
+
+def live_progress(record: ImportRun) -> ImportRun:
+    """The run with its latest progress; a run silent for longer than ``stale_after`` is marked interrupted.
+
+    A run stops reporting only when its process died (a restart, a crash): its
+    transaction was then rolled back, so nothing of it was written.
+    """
+    if record.status not in (ImportStatus.RUNNING, ImportStatus.QUEUED):
+        return record
+    progress.read(record)
+    last = record.heartbeat_at or record.started_at
+    if timezone.now() - last > stale_after():
+        record.status = ImportStatus.INTERRUPTED
+        record.finished_at = timezone.now()
+        record.summary = (
+            f"No progress since {timezone.localtime(last):%d %b %Y %H:%M}: the server stopped while this "
+            "import ran. Nothing of it was written (an import is written in one transaction). Run it again."
+        )
+        ImportRun.objects.filter(pk=record.pk, status__in=[ImportStatus.RUNNING, ImportStatus.QUEUED]).update(
+            status=record.status, finished_at=record.finished_at, summary=record.summary
+        )
+        progress.forget(record.pk)
+    return record
+
+
+def _finish(record: ImportRun, status: str, report: ImportReport, summary: str) -> None:
+    progress.forget(record.pk)
+    record.status = status
+    record.stage = ""
+    record.finished_at = timezone.now()
+    record.counts = dict(report.counts)
+    record.problems = [problem.as_dict() for problem in report.problems[:MAX_STORED_PROBLEMS]]
+    notes = "\n".join(report.notes)
+    record.summary = summary + (f"\n{notes}" if notes else "")
+    if len(report.problems) > MAX_STORED_PROBLEMS:
+        record.summary += f"\nOnly the first {MAX_STORED_PROBLEMS} of {len(report.problems)} problems are kept."
+    record.save()
