@@ -35,6 +35,7 @@ from aidtrack.areas import services as area_services
 from aidtrack.convoys import services as convoy_services
 from aidtrack.convoys.models import ConvoyRequest
 from aidtrack.incidents import services as incident_services
+from aidtrack.incidents.models import IncidentDraft
 from aidtrack.orgs import services as org_services
 from aidtrack.orgs.models import Membership, Role, Visibility
 from aidtrack.violence import services as violence_services
@@ -133,6 +134,7 @@ def w(db, geography, site_admin):
         sources=[incident_services.SourceInput(kind="own_staff", name="Field team")],
     )
     token, _key = api_services.token_create(user=reporter, name="script")
+    incident_services.incident_draft_save(by=reporter, data={"title": ["Given up"]})
     # Two-factor set up for the reviewer (an authenticator and recovery codes), so that removing it writes.
     TOTPDevice.objects.create(user=reviewer, name="phone", confirmed=True)
     StaticDevice.objects.create(user=reviewer, name="recovery").token_set.create(token="abcd1234")
@@ -327,6 +329,14 @@ WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
     "aidtrack.incidents.services.incident_review": lambda w: (
         lambda: incident_services.incident_review(
             incident=w.incident, by=w.reviewer, outcome="verified", expected_version=w.incident.version
+        )
+    ),
+    "aidtrack.incidents.services.incident_draft_save": lambda w: (
+        lambda: incident_services.incident_draft_save(by=w.reporter, data={"title": ["Unfinished"]})
+    ),
+    "aidtrack.incidents.services.incident_draft_delete": lambda w: (
+        lambda: incident_services.incident_draft_delete(
+            draft=IncidentDraft.objects.get(title="Given up"), by=w.reporter
         )
     ),
     "aidtrack.incidents.services.incident_delete": lambda w: (

@@ -291,3 +291,24 @@ class IncidentSource(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.name}"
+
+
+class IncidentDraft(models.Model):
+    """An incident report saved unfinished by its author, to be completed and reported later.
+
+    Not an incident yet: none of an incident's rules apply to what it holds, only its author sees it (it may
+    hold a source's contact), and nothing of it is ever published. Reporting it creates the incident through
+    ``incident_create`` and deletes the draft.
+    """
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incident_drafts")
+    title = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, help_text="The report form's fields as typed, each a list of values.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        return self.title or f"Draft {self.pk}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from aidtrack.errors import check_version
 from aidtrack.geo.bulk import Target
 from aidtrack.geo.services import Placement, place_point, placement_of_area
-from aidtrack.incidents.models import Incident, IncidentSource, VerificationStatus
+from aidtrack.incidents.models import Incident, IncidentDraft, IncidentSource, VerificationStatus
 from aidtrack.orgs.models import Visibility
 from aidtrack.orgs.permissions import can_review_for, can_write_for
 
@@ -351,3 +351,35 @@ def incident_delete(*, incident: Incident, by) -> None:
         )
     incident._history_user = by
     incident.delete()
+
+
+# Form fields a draft does not keep: the page's CSRF token is not part of the report.
+DRAFT_SKIPPED = frozenset({"csrfmiddlewaretoken", "save_draft", "draft"})
+DRAFT_MOST_FIELDS = 500
+
+
+@transaction.atomic
+def incident_draft_save(*, by, data: dict[str, list[str]], draft: IncidentDraft | None = None) -> IncidentDraft:
+    """Keep an unfinished report's fields as typed (nothing is checked), for its author to complete later."""
+    if draft is not None:
+        draft = IncidentDraft.objects.select_for_update().get(pk=draft.pk)
+        if draft.created_by_id != by.pk:
+            raise PermissionDenied("Only the person who saved a draft may change it.")
+    else:
+        draft = IncidentDraft(created_by=by)
+    kept = {name: [str(v) for v in values] for name, values in data.items() if name not in DRAFT_SKIPPED}
+    if len(kept) > DRAFT_MOST_FIELDS:
+        raise ValidationError(f"A draft keeps at most {DRAFT_MOST_FIELDS} fields; this form sent {len(kept)}.")
+    draft.data = kept
+    draft.title = (kept.get("title") or [""])[0].strip()[: IncidentDraft._meta.get_field("title").max_length]
+    draft.full_clean()
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def incident_draft_delete(*, draft: IncidentDraft, by) -> None:
+    """Delete a draft: its author only (once reported, or given up)."""
+    if draft.created_by_id != by.pk:
+        raise PermissionDenied("Only the person who saved a draft may delete it.")
+    draft.delete()

@@ -22,7 +22,7 @@ from aidtrack.convoys.models import ConvoyEvent, ConvoyRequest, ConvoyStatus
 from aidtrack.convoys.selectors import convoy_visibility_q
 from aidtrack.convoys.services import working_days_between
 from aidtrack.incidents import selectors as incident_selectors
-from aidtrack.incidents.models import Incident, VerificationStatus
+from aidtrack.incidents.models import Incident, IncidentDraft, VerificationStatus
 from aidtrack.orgs.audience import audience_of
 from aidtrack.orgs.models import Organization
 from aidtrack.orgs.permissions import REVIEW_ROLES, WRITE_ROLES, is_site_admin, organization_ids_of
@@ -138,6 +138,7 @@ class Dashboard:
     to_verify_count: int
     my_unverified: list
     my_drafts: list
+    my_incident_drafts: list
 
 
 def dashboard_for(user, today: datetime.date | None = None) -> Dashboard:
@@ -170,4 +171,6 @@ def dashboard_for(user, today: datetime.date | None = None) -> Dashboard:
             .select_related("lead_organization")
             .order_by("-updated_at")
         ),
+        # Unfinished reports are their author's alone.
+        my_incident_drafts=list(IncidentDraft.objects.filter(created_by=user).only("pk", "title", "updated_at")[:20]),
     )

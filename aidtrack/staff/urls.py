@@ -71,6 +71,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/new/", incidents.incident_create_view, name="incident_create"),
+    path("incidents/drafts/<int:pk>/delete/", incidents.incident_draft_delete_view, name="incident_draft_delete"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident_edit"),
     path("incidents/<int:pk>/review/", incidents.incident_review_view, name="incident_review"),

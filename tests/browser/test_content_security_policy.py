@@ -55,7 +55,7 @@ def visit(page, url, ready=None):
     page.console_errors.clear()
 
 
-def sign_in(page, live_server, username, path="/staff/login/", button="button[type=submit]"):
+def sign_in(page, live_server, username, path="/staff/login/", button="main button[type=submit]"):
     user = get_user_model().objects.get(username=username)
     user.set_password(PASSWORD)
     user.save()

@@ -59,10 +59,22 @@ def test_a_report_typed_offline_waits_on_the_device_and_is_sent_once_when_back_o
     load_demo()
     sign_in(page, live_server, "reporter.sarc")
     kept_offline(page, live_server)
+    # Chromium finds nothing stopping an install (a test browser's context is always incognito).
+    cdp = context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+    assert cdp.send("Page.getAppManifest")["errors"] == []
+    cdp.detach()
 
     context.set_offline(True)
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
     page.goto(f"{live_server.url}/staff/incidents/new/")
     page.locator("#offline-banner").wait_for()
+    page.locator("#map-picker path.leaflet-interactive").first.wait_for()  # boundaries drawn from the kept copy
+    # Every script, style, translation and map layer the page needs comes from what the device kept.
+    kept = ("/static/", "/jsi18n/", "/geo/layers/")
+    assert [url for url in failed if any(part in url for part in kept)] == []
     # The community search answers from the gazetteer kept on the device.
     page.fill("#id_stated_area", "Madaya")
     page.locator(".suggestions li", has_text="Madaya").first.wait_for()
@@ -188,3 +200,32 @@ def test_a_convoy_step_recorded_offline_is_dated_when_it_was_made_and_sent_when_
     page.locator(".cstatus.big", has_text="Submitted").wait_for(timeout=30000)
     convoy.refresh_from_db()
     assert convoy.status == "submitted" and convoy.events.filter(to_status="submitted").count() == 1
+
+
+def test_a_draft_is_kept_on_the_server_online_and_on_the_device_offline(phone, live_server):
+    from aidtrack.incidents.models import IncidentDraft
+
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    kept_offline(page, live_server)
+    page.goto(f"{live_server.url}/staff/incidents/new/")
+    page.fill("#id_title", "Unfinished: shelling near Madaya")
+    page.click("text=Save as a draft")
+    page.locator("text=The draft is saved").wait_for()
+    assert IncidentDraft.objects.get().title == "Unfinished: shelling near Madaya"
+    page.goto(f"{live_server.url}/staff/")
+    page.click("text=Unfinished: shelling near Madaya")
+    assert page.input_value("#id_title") == "Unfinished: shelling near Madaya"
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/staff/incidents/new/")
+    page.fill("#id_title", "Drafted with no connection")
+    page.click("text=Save as a draft")
+    page.locator(".outbox-notice", has_text="draft is saved on this device only").wait_for()
+    page.locator("#outbox li", has_text="Drafted with no connection").wait_for()
+    assert "draft on this device" in page.locator("#outbox").inner_text()
+    context.set_offline(False)
+    page.wait_for_timeout(1500)
+    assert IncidentDraft.objects.count() == 1 and not Incident.objects.filter(title__startswith="Drafted").exists()
+    screenshot(page, "field-draft-on-device-phone")

@@ -180,7 +180,7 @@ def sign_in(page, live_server, username):
     page.goto(f"{live_server.url}/staff/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/staff/")
 
 
@@ -280,7 +280,7 @@ def test_hostile_names_are_text_in_the_admin(watched, live_server, hostile_world
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "hostile.reviewer")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     for path in (
         "geo/adminarea/",
         "areas/area/",

@@ -17,7 +17,8 @@ def sign_in(page, base):
     page.goto(f"{base}/staff/login/")
     page.fill("#id_username", "field.reviewer")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: not url.endswith("/staff/login/"))
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,7 @@ def test_a_reviewer_sets_up_two_factor_and_signs_in_with_a_code(page, live_serve
     sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/staff/account/")
     page.click("text=Set up an authenticator app")
+    page.locator(".qr img").wait_for()
     page.wait_for_function(
         "() => { const img = document.querySelector('.qr img'); return img.complete && img.naturalWidth > 0; }"
     )
@@ -41,16 +43,19 @@ def test_a_reviewer_sets_up_two_factor_and_signs_in_with_a_code(page, live_serve
 
     page.fill("#id_code", totp_code(device))
     page.click("button.primary")
+    page.locator(".recovery-codes code").first.wait_for()
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-7]{4}-[a-z2-7]{4}", code) for code in codes)
     assert page.locator("button[data-print]").is_visible(), "the print button appears with JavaScript"
     screenshot(page, f"two-factor-recovery-codes-{label}")
 
     page.click("text=Sign out") if label == "desktop" else page.locator("form[action$='/logout/'] button").click()
+    # Signing out first clears what the device keeps (staff/app.js), then leaves: wait until it has left.
+    page.locator("form[action$='/logout/']").wait_for(state="detached")
     sign_in(page, live_server.url)
     assert "/staff/login/code/" in page.url
     screenshot(page, f"two-factor-code-{label}")
     page.fill("#id_code", totp_code(device, steps=1))
     page.click("button.primary")
-    assert page.url.endswith("/staff/")
+    page.wait_for_url(lambda url: url.endswith("/staff/"))
     assert page.console_errors == []

@@ -15,7 +15,7 @@ def test_the_service_worker_is_served_from_the_root_as_javascript_and_keeps_the_
     assert response["Cache-Control"] == "no-cache"
     script = response.content.decode()
     assert reverse("staff:incident_create") in script and "/static/leaflet/leaflet.js" in script
-    assert reverse("geo:communities") in script
+    assert reverse("geo:communities") in script and reverse("javascript-catalog") in script
     # Nothing from another server: the shell works with no internet at all.
     assert "http://" not in script.split("\n", 2)[0] and "https://" not in script.split("\n", 2)[0]
 

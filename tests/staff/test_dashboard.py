@@ -49,4 +49,4 @@ def test_the_dashboard_shows_what_awaits_the_user_and_nothing_of_other_organizat
     page = client.get(reverse("staff:dashboard")).content.decode()
     assert "Nothing awaits your verification." in page
     assert "Your reports not yet verified" in page and "Alpha needs review" in page
-    assert "You have no draft convoy requests." in page  # the draft is the reviewer's
+    assert "You have no drafts." in page  # the draft is the reviewer's

@@ -121,3 +121,17 @@ def test_another_organizations_convoy_cannot_be_moved_from_an_outbox(client, rep
     assert response.status_code in (403, 404)
     convoy.refresh_from_db()
     assert convoy.status == "draft"
+
+
+def test_a_step_dated_on_the_device_in_utc_is_recorded_at_that_moment(client, reporter, org_a):
+    """The outbox dates a step left undated with the device's clock in UTC ("…Z"), whatever its time zone."""
+    import datetime
+
+    from tests.factories import make_convoy
+
+    convoy = make_convoy(reporter, org_a)
+    login(client, reporter)
+    moment = datetime.datetime.now(datetime.UTC).replace(microsecond=0) - datetime.timedelta(minutes=30)
+    data = step_data(convoy, occurred_at=moment.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+    assert client.post(reverse("staff:outbox_convoy_step", args=[convoy.pk]), data).status_code == 201
+    assert convoy.events.get(to_status="submitted").occurred_at == moment

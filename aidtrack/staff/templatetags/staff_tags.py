@@ -48,6 +48,11 @@ def app_text() -> dict:
             "No connection: this status step is saved on this device, waiting to send. The next step can be "
             "recorded once it is sent."
         ),
+        "draft": _("draft on this device, not sent"),
+        "draftOnDevice": _(
+            "No connection: the draft is saved on this device only. Open it from the list above to complete and "
+            "report it, or save it again once connected to keep it on the server."
+        ),
         "saved": _("saved"),
         "open": _("Open"),
         "discard": _("Discard"),

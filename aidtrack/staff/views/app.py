@@ -8,6 +8,7 @@ offline wait in the device's outbox (staff/outbox.js) and are sent through the u
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, JsonResponse
 from django.templatetags.static import static
@@ -39,16 +40,17 @@ def shell_pages() -> list[str]:
 
 
 def shell_data() -> list[str]:
-    """Data the offline picker reads: governorate, district and sub-district lines, and the gazetteer."""
+    """Data the offline pages read: the boundaries, gazetteer and towns, and the scripts' translations."""
     layers = [reverse("geo:admin-layer", args=[level]) for level in (1, 2, 3)]
-    return [*layers, reverse("geo:communities"), reverse("geo:towns")]
+    return [*layers, reverse("geo:communities"), reverse("geo:towns"), reverse("javascript-catalog")]
 
 
 @require_GET
 def service_worker(request):
     """The service worker, served from the site's root so that its scope may cover /staff/."""
     assets = [static(name) for name in SHELL_STATIC]
-    shell = {"static": assets, "pages": shell_pages(), "data": shell_data(), "staticPrefix": static("")}
+    # STATIC_URL, not static(""): the manifest storage has no entry for the folder itself.
+    shell = {"static": assets, "pages": shell_pages(), "data": shell_data(), "staticPrefix": settings.STATIC_URL}
     # The worker's bytes change when a static file's hashed name does, so browsers install the new shell.
     version = hashlib.sha256(json.dumps(shell, sort_keys=True).encode()).hexdigest()[:12]
     script = f"const SHELL = {json.dumps(shell)};\nconst VERSION = {json.dumps(version)};\n" + (

@@ -5,21 +5,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aidtrack.errors import StaleEditError
 from aidtrack.geo.services import place_point
-from aidtrack.incidents.models import Category, Incident, VerificationStatus
+from aidtrack.incidents.models import Category, Incident, IncidentDraft, VerificationStatus
 from aidtrack.incidents.selectors import incident_as_read, incidents_matching_text
-from aidtrack.incidents.services import incident_create, incident_review, incident_sent_before, incident_update
+from aidtrack.incidents.services import (
+    incident_create,
+    incident_draft_delete,
+    incident_draft_save,
+    incident_review,
+    incident_sent_before,
+    incident_update,
+)
 from aidtrack.orgs.audience import audience_of
 from aidtrack.orgs.models import Visibility
 from aidtrack.orgs.permissions import can_review_for, can_write_for, organization_ids_of
 from aidtrack.staff.forms.incidents import IncidentForm, ReviewForm, SourceFormSet
 from aidtrack.staff.history import changes_since, record_history
 from aidtrack.staff.selectors import incidents_visible_to, writable_organizations
-from aidtrack.staff.views.common import add_service_error, paginate, query_without_page, stale_message
+from aidtrack.staff.views.common import add_service_error, id_param, paginate, query_without_page, stale_message
 
 
 def _visible_incident(user, pk) -> Incident:
@@ -103,6 +111,10 @@ def report_from_post(request) -> tuple[Incident | None, IncidentForm, SourceForm
     except (ValidationError, PermissionDenied) as error:
         add_service_error(form, error)
         return None, form, sources
+    # A report completed from a draft replaces it.
+    draft = IncidentDraft.objects.filter(created_by=request.user, pk=id_param(request.POST.get("draft"))).first()
+    if draft is not None:
+        incident_draft_delete(draft=draft, by=request.user)
     return incident, form, sources
 
 
@@ -112,19 +124,59 @@ def incident_create_view(request):
         raise PermissionDenied(
             "You are not a reporter or reviewer of any organization, so you cannot report incidents."
         )
+    draft = _own_draft(request.user, request.POST.get("draft") or request.GET.get("draft"))
+    if request.method == "POST" and "save_draft" in request.POST:
+        draft = incident_draft_save(by=request.user, data=dict(request.POST.lists()), draft=draft)
+        messages.success(request, _("The draft is saved. Complete and report it here, or later from your dashboard."))
+        return redirect(f"{reverse('staff:incident_create')}?draft={draft.pk}")
     if request.method == "POST":
         incident, form, sources = report_from_post(request)
         if incident is not None:
             messages.success(request, f"Incident {incident.reference} is reported; a reviewer will verify it.")
             return redirect("staff:incident_detail", pk=incident.pk)
+    elif draft is not None:
+        form, sources = _forms_from_draft(request.user, draft)
     else:
         form = IncidentForm(user=request.user, initial={"visibility": Visibility.PARTNERS})
         sources = SourceFormSet(prefix="sources")
     return render(
         request,
         "staff/incidents/form.html",
-        {"form": form, "sources": sources, "placement": _placement_of(form), "creating": True},
+        {"form": form, "sources": sources, "placement": _placement_of(form), "creating": True, "draft": draft},
     )
+
+
+def _own_draft(user, draft_id) -> IncidentDraft | None:
+    """The user's own draft of that id; another's, or none, is not found (drafts are seen by their author only)."""
+    if not draft_id:
+        return None
+    number = id_param(draft_id)
+    if number is None:
+        raise Http404(_("There is no such draft."))
+    return get_object_or_404(IncidentDraft, pk=number, created_by=user)
+
+
+def _forms_from_draft(user, draft) -> tuple[IncidentForm, SourceFormSet]:
+    """The report and source forms filled with a draft's fields as typed, unchecked until it is reported."""
+    values = {name: given if len(given) > 1 else given[0] for name, given in draft.data.items() if given}
+    sources, report = {}, {}
+    for name, value in values.items():
+        parts = name.split("-")
+        if len(parts) == 3 and parts[0] == "sources" and parts[1].isdigit():
+            sources.setdefault(int(parts[1]), {})[parts[2]] = value
+        elif not name.startswith("sources-"):
+            report[name] = value
+    rows = [sources[i] for i in sorted(sources) if any(v for k, v in sources[i].items() if k != "reliability")]
+    return IncidentForm(user=user, initial=report), SourceFormSet(prefix="sources", initial=rows)
+
+
+@login_required
+@require_POST
+def incident_draft_delete_view(request, pk):
+    draft = _own_draft(request.user, str(pk))
+    incident_draft_delete(draft=draft, by=request.user)
+    messages.success(request, _("The draft “%(title)s” is deleted.") % {"title": draft.title or _("untitled")})
+    return redirect("staff:dashboard")
 
 
 @login_required

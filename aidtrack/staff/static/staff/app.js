@@ -2,7 +2,7 @@
 // form through it (so a report typed with no connection is kept), and clears the device on sign-out.
 // Text comes from the page (#staff-app-text, translated on the server); data reaches the DOM as text.
 
-import { Outbox, REFUSED, WAITING, newKey } from "./outbox.js";
+import { DRAFT, Outbox, REFUSED, WAITING, newKey } from "./outbox.js";
 
 const body = document.body;
 const text = JSON.parse(document.getElementById("staff-app-text")?.textContent || "{}");
@@ -41,6 +41,13 @@ function registerWorker() {
   navigator.serviceWorker
     .register(body.dataset.serviceWorker, { scope: body.dataset.serviceWorkerScope })
     .catch(() => {}); // No worker (a private window, an old browser): the pages still work online.
+  // Another language chosen: the pages kept for offline use are fetched again in it.
+  const language = document.documentElement.lang;
+  const kept = localStorage.getItem("aidtrack:language");
+  if (kept !== language) {
+    localStorage.setItem("aidtrack:language", language);
+    if (kept) navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage("keep-pages"));
+  }
 }
 
 // Another account signed in on this device (the last one's session ended without signing out): no page
@@ -82,10 +89,8 @@ class OutboxPanel {
   }
 
   row(item) {
-    const state =
-      item.state === REFUSED
-        ? el("span", { className: "outbox-state refused", textContent: text.refused })
-        : el("span", { className: "outbox-state waiting", textContent: this.outbox.sending ? text.sending : text.waiting });
+    const words = { [REFUSED]: text.refused, [DRAFT]: text.draft, [WAITING]: this.outbox.sending ? text.sending : text.waiting };
+    const state = el("span", { className: `outbox-state ${item.state}`, textContent: words[item.state] || "" });
     const saved = new Date(item.savedAt);
     const open = el("a", { href: `${item.formUrl}#outbox=${item.key}`, textContent: text.open });
     const discard = el("button", { type: "button", className: "link", textContent: text.discard });
@@ -120,8 +125,15 @@ class OutboxForm {
     // "Open" in the outbox list of this same page changes only the address's #outbox=… part.
     window.addEventListener("hashchange", () => this.openFromHash());
     form.addEventListener("submit", (event) => {
+      const submitter = event.submitter;
+      if (submitter?.name === "save_draft") {
+        if (navigator.onLine) return; // the server keeps the draft
+        event.preventDefault();
+        this.keepDraft(submitter);
+        return;
+      }
       event.preventDefault();
-      this.submit(event.submitter);
+      this.submit(submitter);
     });
     if (this.isConvoyStep && this.stepWaiting()) this.holdSteps();
   }
@@ -200,12 +212,10 @@ class OutboxForm {
 
   fields(submitter) {
     const fields = [...new FormData(this.form, submitter)].filter(([, value]) => typeof value === "string");
-    // A step recorded with no connection happened now, not when it reaches the server.
+    // A step recorded with no connection happened now, not when it reaches the server. Sent in UTC with its
+    // offset ("…Z"), so that a device set to another time zone than the server's still says when it was.
     const when = fields.find(([name]) => name === "occurred_at");
-    if (when && !when[1]) {
-      const now = new Date();
-      when[1] = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-    }
+    if (when && !when[1]) when[1] = new Date().toISOString();
     return fields;
   }
 
@@ -250,6 +260,23 @@ class OutboxForm {
     } finally {
       button.disabled = false;
     }
+  }
+
+  // "Save as a draft" with no connection: kept on this device, not sent, until it is reported.
+  keepDraft(submitter) {
+    const key = this.keyInput.value || newKey();
+    this.keyInput.value = key;
+    this.outbox.put({
+      key,
+      kind: this.form.dataset.outbox,
+      sendUrl: this.form.dataset.outboxUrl,
+      formUrl: this.page,
+      title: this.title(submitter),
+      fields: this.fields().filter(([name]) => name !== "save_draft"),
+      state: DRAFT,
+      savedAt: new Date().toISOString(),
+    });
+    this.say(text.draftOnDevice);
   }
 
   keptForLater() {

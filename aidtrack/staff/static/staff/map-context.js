@@ -68,13 +68,21 @@ const Attribution = L.Control.extend({
   },
 });
 
-export async function addContext(map, { districtsUrl, subdistrictsUrl, townsUrl, gazetteerUrl, credits }) {
+// `townZoom`: the first zoom at which towns are named (the public map, which names governorates, starts later).
+export async function addContext(
+  map,
+  { districtsUrl, subdistrictsUrl, townsUrl, gazetteerUrl, credits, townZoom = 6 },
+) {
   if (credits) new Attribution({ text: credits }).addTo(map);
-  lines(map, districtsUrl, { color: "#5b6474", weight: 1.4 }, 8);
-  lines(map, subdistrictsUrl, { color: "#8a93a3", weight: 1, dashArray: "4 4" }, 10);
+  if (districtsUrl) lines(map, districtsUrl, { color: "#5b6474", weight: 1.4 }, 8);
+  if (subdistrictsUrl) lines(map, subdistrictsUrl, { color: "#8a93a3", weight: 1, dashArray: "4 4" }, 10);
   const [towns, communities] = await Promise.all([rowsOf(townsUrl), rowsOf(gazetteerUrl)]);
+  const townsShown = (town) => {
+    const zoom = Math.floor(map.getZoom());
+    return zoom >= townZoom && zoom < COMMUNITY_ZOOM && town.population >= (TOWN_POPULATION[zoom] ?? Infinity);
+  };
   named(map, towns, {
-    visible: (town) => map.getZoom() < COMMUNITY_ZOOM && town.population >= (TOWN_POPULATION[map.getZoom()] ?? Infinity),
+    visible: townsShown,
     marker: { radius: 3, color: "#1d2330", weight: 1, fillColor: "#1d2330", fillOpacity: 1 },
     className: "place-label town-label",
   });

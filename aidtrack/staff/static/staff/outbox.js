@@ -11,6 +11,8 @@ const LONGEST_PAUSE_MS = 5 * 60 * 1000;
 
 export const WAITING = "waiting";
 export const REFUSED = "refused";
+// Saved as a draft with no connection: kept, never sent until its author reports it.
+export const DRAFT = "draft";
 
 export function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();

@@ -17,22 +17,26 @@ self.addEventListener("install", (event) => {
     (async () => {
       const statics = await caches.open(STATIC_CACHE);
       await statics.addAll(SHELL.static);
-      // Pages need the signed-in session; one that redirects to the sign-in page is not kept.
-      const pages = await caches.open(PAGES_CACHE);
-      await Promise.all(
-        [...SHELL.pages, ...SHELL.data].map(async (url) => {
-          try {
-            const response = await fetch(url, { credentials: "same-origin" });
-            if (keepable(response)) await pages.put(url, response);
-          } catch (error) {
-            // Offline while installing: the page is kept the next time it is opened.
-          }
-        }),
-      );
+      await keepPages();
       await self.skipWaiting();
     })(),
   );
 });
+
+// Pages need the signed-in session; one that redirects to the sign-in page is not kept.
+async function keepPages() {
+  const pages = await caches.open(PAGES_CACHE);
+  await Promise.all(
+    [...SHELL.pages, ...SHELL.data].map(async (url) => {
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (keepable(response)) await pages.put(url, response);
+      } catch (error) {
+        // Offline: the page is kept the next time it is opened.
+      }
+    }),
+  );
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -50,7 +54,7 @@ function keepable(response) {
 }
 
 async function fromCacheFirst(request) {
-  const cached = await caches.match(request);
+  const cached = await caches.match(request, { ignoreVary: true });
   if (cached) return cached;
   const response = await fetch(request);
   if (keepable(response)) (await caches.open(STATIC_CACHE)).put(request, response.clone());
@@ -59,7 +63,8 @@ async function fromCacheFirst(request) {
 
 async function fromNetworkFirst(request, { navigation }) {
   const pages = await caches.open(PAGES_CACHE);
-  const cached = await pages.match(request, { ignoreSearch: navigation });
+  // Vary (Cookie, Accept-Language) is ignored: the kept pages are this account's alone, in its last language.
+  const cached = await pages.match(request, { ignoreSearch: navigation, ignoreVary: true });
   const network = fetch(request).then(async (response) => {
     if (keepable(response) && !request.url.includes("?")) await pages.put(request, response.clone());
     return response;
@@ -82,7 +87,7 @@ async function fromNetworkFirst(request, { navigation }) {
 
 async function offlinePage() {
   // A page never opened online: the dashboard is shown (it lists the outbox) rather than the browser's error.
-  const dashboard = await caches.match(SHELL.pages[0]);
+  const dashboard = await caches.match(SHELL.pages[0], { ignoreVary: true });
   return dashboard || Response.error();
 }
 
@@ -103,4 +108,6 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("message", (event) => {
   // Sent by the pages when the account on this device changes or signs out: no page of the last one stays.
   if (event.data === "forget-pages") event.waitUntil(caches.delete(PAGES_CACHE));
+  // The language changed: the kept pages are fetched again in the new one.
+  if (event.data === "keep-pages") event.waitUntil(keepPages());
 });

@@ -18,6 +18,7 @@ import { Summary } from "./controls/summary.js";
 import { PeopleChart } from "./controls/people.js";
 import { Legend } from "./controls/legend.js";
 import { Downloads } from "./controls/downloads.js";
+import { addContext } from "../../staff/map-context.js";
 
 const SYRIA = [[32.3, 35.6], [37.4, 42.4]];
 
@@ -52,7 +53,13 @@ class MapApp {
     this.app.hidden = false;
     this.map = L.map("map", { minZoom: 5, maxZoom: 14, zoomSnap: 0.5, keyboard: true, preferCanvas: false, attributionControl: true });
     this.map.attributionControl.setPrefix(false);
-    this.map.attributionControl.addAttribution("Boundaries: aidtrack's admin areas");
+    this.map.attributionControl.addAttribution("Boundaries: aidtrack's admin areas. Towns: GeoNames (CC BY 4.0)");
+    // Close in, towns and then every community are named, as on the staff picker.
+    addContext(this.map, {
+      townsUrl: `${config.layers}towns.json`,
+      gazetteerUrl: `${config.layers}communities.json`,
+      townZoom: 9,
+    });
     this.map.fitBounds(SYRIA);
     this.base = new BaseMap(this.map, { layersUrl: config.layers, tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
     this.layers = {
