@@ -66,4 +66,5 @@ def test_the_september_report_prints_to_a_few_a4_pages(page, live_server):
     OUTPUT.mkdir(exist_ok=True)
     pdf = page.pdf(path=str(OUTPUT / "answers-access-report-2016-09.pdf"), format="A4", print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert pdf.startswith(b"%PDF") and 1 <= pages <= 4, pages
+    # Eight sections, each kept whole on a page: five or six A4 pages, not one per table row.
+    assert pdf.startswith(b"%PDF") and 2 <= pages <= 6, pages
