@@ -101,3 +101,27 @@ def period_from(params, default: Period | None = None) -> Period:
             raise PeriodError(_("A report covers at most three years: shorten the period."))
         return Period(first, last)
     return default or month_period(timezone.localdate())
+
+
+def latest_incident_month(audience) -> Period:
+    """The month of the latest incident the reader may see (this month when there is none, or it is in the future):
+    a report opened without a period shows the latest month that has records, not an empty current month."""
+    from django.db.models import Max
+
+    from aidtrack.incidents.selectors import incidents_visible_to
+
+    today = timezone.localdate()
+    latest = incidents_visible_to(audience).aggregate(latest=Max("occurred_on"))["latest"]
+    return month_period(min(latest, today) if latest else today)
+
+
+def latest_convoy_year(audience) -> Period:
+    """The calendar year of the latest step of a convoy request the reader may see (else this year)."""
+    from django.db.models import Max
+
+    from aidtrack.convoys.selectors import convoys_visible_to
+
+    today = timezone.localdate()
+    latest = convoys_visible_to(audience).aggregate(latest=Max("events__occurred_at"))["latest"]
+    day = min(timezone.localdate(latest), today) if latest else today
+    return Period(day.replace(month=1, day=1), day.replace(month=12, day=31))

@@ -102,3 +102,12 @@ def test_queries_do_not_grow_with_the_records(client, demo):
     before = count()
     more_incidents(8)
     assert count() == before
+
+
+def test_without_a_period_the_report_opens_on_the_latest_month_with_records(client, demo):
+    """A newcomer who follows the header's link sees the demo's September 2016, not an empty current month."""
+    page = client.get(URL).content.decode()
+    assert "Humanitarian access report: September 2016" in page
+    assert "Access profile by governorate: September 2016" in client.get("/reports/access-profile/").content.decode()
+    funnel = client.get("/reports/convoys/").content.decode()
+    assert "2016" in funnel and "2026" not in funnel.split("<main", 1)[-1].split("</h1>", 1)[0]

@@ -10,7 +10,7 @@ from aidtrack.reports.access import GovernorateError, access_report, governorate
 from aidtrack.reports.charts import bars
 from aidtrack.reports.maps import shaded
 from aidtrack.reports.people import people_chart
-from aidtrack.reports.periods import PeriodError, period_from
+from aidtrack.reports.periods import PeriodError, latest_incident_month, period_from
 from aidtrack.reports.tables import table_csv
 from aidtrack.reports.views.common import problem
 
@@ -21,7 +21,7 @@ class BadRequest(ValueError):
 
 def _report(request):
     try:
-        period = period_from(request.GET)
+        period = period_from(request.GET, default=latest_incident_month(audience_of(request.user)))
     except PeriodError as error:
         raise BadRequest(str(error)) from error
     try:

@@ -1,23 +1,20 @@
 """The convoy funnel and removals ledger page, and its CSV downloads."""
 
 from django.shortcuts import render
-from django.utils import timezone
 
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.orgs.audience import audience_of
 from aidtrack.reports.access import GovernorateError, governorate_from
 from aidtrack.reports.charts import bars
 from aidtrack.reports.convoys import convoy_funnel
-from aidtrack.reports.periods import Period, PeriodError, period_from
+from aidtrack.reports.periods import PeriodError, latest_convoy_year, period_from
 from aidtrack.reports.views.access import BadRequest, tables_csv
 from aidtrack.reports.views.common import problem
 
 
 def _funnel(request):
-    today = timezone.localdate()
-    year = Period(today.replace(month=1, day=1), today.replace(month=12, day=31))
     try:
-        period = period_from(request.GET, default=year)
+        period = period_from(request.GET, default=latest_convoy_year(audience_of(request.user)))
         governorate = governorate_from(request.GET.get("gov", ""))
     except (PeriodError, GovernorateError) as error:
         raise BadRequest(str(error)) from error

@@ -6,7 +6,7 @@ from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.orgs.audience import audience_of
 from aidtrack.reports.access import GovernorateError, governorate_from
 from aidtrack.reports.maps import shaded
-from aidtrack.reports.periods import PeriodError, period_from
+from aidtrack.reports.periods import PeriodError, latest_incident_month, period_from
 from aidtrack.reports.profile import PILLARS, THRESHOLDS, access_profile
 from aidtrack.reports.views.access import BadRequest, tables_csv
 from aidtrack.reports.views.common import problem
@@ -14,7 +14,7 @@ from aidtrack.reports.views.common import problem
 
 def _profile(request):
     try:
-        period = period_from(request.GET)
+        period = period_from(request.GET, default=latest_incident_month(audience_of(request.user)))
         governorate = governorate_from(request.GET.get("gov", ""))
     except (PeriodError, GovernorateError) as error:
         raise BadRequest(str(error)) from error
