@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TableKind(models.TextChoices):
-    INCIDENTS = "incidents", "Incidents"
-    AREAS = "areas", "Besieged areas"
-    CONVOYS = "convoys", "Convoy requests"
+    INCIDENTS = "incidents", _("Incidents")
+    AREAS = "areas", _("Besieged areas")
+    CONVOYS = "convoys", _("Convoy requests")
 
 
 class ColumnMapping(models.Model):
@@ -16,7 +17,7 @@ class ColumnMapping(models.Model):
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="column_mappings")
     kind = models.CharField(max_length=20, choices=TableKind.choices, default=TableKind.INCIDENTS)
     name = models.CharField(max_length=100, help_text='e.g. "SARC weekly log".')
-    columns = models.JSONField(default=dict, help_text="Field name -> the column header in the partner's file.")
+    columns = models.JSONField(default=dict, help_text=_("Field name -> the column header in the partner's file."))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from aidtrack.exchange.headers import arabic_header_names
 from aidtrack.geo.importers.columns import find_column
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
 from aidtrack.geo.importers.sources import open_source
@@ -54,7 +55,8 @@ def resolve_columns(columns: list[Column], hashtags: dict, *, explicit: dict, sa
         if spec.field in explicit:
             resolved[spec.field] = find_column(hashtags, set(), explicit=explicit[spec.field], what=spec.field)
             continue
-        found = find_column(hashtags, set(), hashtags=spec.hashtags) or find_column(hashtags, set(spec.names))
+        names = set(spec.names) | arabic_header_names(spec.names)
+        found = find_column(hashtags, set(), hashtags=spec.hashtags) or find_column(hashtags, names)
         if not found and saved.get(spec.field) in hashtags:
             found = saved[spec.field]
         if found and found not in resolved.values():

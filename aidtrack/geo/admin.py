@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidtrack.geo.models import AdminArea, ImportRun
@@ -27,7 +28,7 @@ class AdminAreaAdmin(SimpleHistoryAdmin):
         (None, {"fields": ("updated_at",)}),
     )
 
-    @admin.display(boolean=True, description="geometry")
+    @admin.display(boolean=True, description=_("geometry"))
     def has_geometry(self, area):
         return area.min_lon is not None
 
@@ -80,15 +81,15 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="counts")
+    @admin.display(description=_("counts"))
     def count_summary(self, run):
         return ", ".join(f"{value} {key}" for key, value in run.counts.items()) or "—"
 
-    @admin.display(description="problems")
+    @admin.display(description=_("problems"))
     def problem_summary(self, run):
         return f"{run.error_count} error(s), {run.warning_count} warning(s)" if run.problems else "none"
 
-    @admin.display(description="problems found")
+    @admin.display(description=_("problems found"))
     def problem_list(self, run):
         if not run.problems:
             return "none"

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aidtrack.geo.geometry import footprint, latitude_validators, longitude_validators
+from aidtrack.names import in_language
 
 pcode_validator = RegexValidator(
     r"^[A-Z]{1,3}[0-9A-Z]*$",
@@ -28,11 +30,11 @@ def assigned_admin_area(verbose_name=None) -> models.ForeignKey:
 
 
 class AdminLevel(models.IntegerChoices):
-    COUNTRY = 0, "Country (admin 0)"
-    GOVERNORATE = 1, "Governorate (admin 1)"
-    DISTRICT = 2, "District (admin 2)"
-    SUBDISTRICT = 3, "Sub-district (admin 3)"
-    COMMUNITY = 4, "Community (admin 4)"
+    COUNTRY = 0, _("Country (admin 0)")
+    GOVERNORATE = 1, _("Governorate (admin 1)")
+    DISTRICT = 2, _("District (admin 2)")
+    SUBDISTRICT = 3, _("Sub-district (admin 3)")
+    COMMUNITY = 4, _("Community (admin 4)")
 
 
 class AdminAreaQuerySet(models.QuerySet):
@@ -52,23 +54,23 @@ class AdminArea(models.Model):
         max_length=20,
         unique=True,
         validators=[pcode_validator],
-        help_text="OCHA place code, e.g. SY03 (Rural Damascus) or C2450 (Madaya).",
+        help_text=_("OCHA place code, e.g. SY03 (Rural Damascus) or C2450 (Madaya)."),
     )
     level = models.PositiveSmallIntegerField(choices=AdminLevel.choices, db_index=True)
-    name_en = models.CharField("name (English)", max_length=200)
-    name_ar = models.CharField("name (Arabic)", max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
-        help_text="The area one level up (a community's parent may be any higher level).",
+        help_text=_("The area one level up (a community's parent may be any higher level)."),
     )
     geometry = models.JSONField(
         null=True,
         blank=True,
-        help_text="GeoJSON geometry in WGS 84: a (Multi)Polygon for levels 0-3, a Point for communities.",
+        help_text=_("GeoJSON geometry in WGS 84: a (Multi)Polygon for levels 0-3, a Point for communities."),
     )
     centroid_lat = models.FloatField(null=True, blank=True, validators=latitude_validators, editable=False)
     centroid_lon = models.FloatField(null=True, blank=True, validators=longitude_validators, editable=False)
@@ -80,7 +82,7 @@ class AdminArea(models.Model):
     population_year = models.PositiveSmallIntegerField(null=True, blank=True)
     population_source = models.CharField(max_length=300, blank=True)
     source = models.CharField(
-        max_length=300, blank=True, help_text="Where the boundary or point comes from, with its edition."
+        max_length=300, blank=True, help_text=_("Where the boundary or point comes from, with its edition.")
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -92,7 +94,7 @@ class AdminArea(models.Model):
 
     class Meta:
         ordering = ["level", "pcode"]
-        verbose_name = "admin area"
+        verbose_name = _("admin area")
         indexes = [
             models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="adminarea_bbox_idx"),
             models.Index(fields=["parent", "level"], name="adminarea_parent_level_idx"),
@@ -115,7 +117,7 @@ class AdminArea(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name_en} ({self.pcode})"
+        return f"{self.name} ({self.pcode})"
 
     def save(self, *args, **kwargs):
         self.refresh_footprint()
@@ -142,6 +144,11 @@ class AdminArea(models.Model):
                 raise ValidationError({"geometry": "A community (level 4) is a point."})
             if self.level < AdminLevel.COMMUNITY and kind not in {"Polygon", "MultiPolygon"}:
                 raise ValidationError({"geometry": f"A level-{self.level} area is a polygon."})
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language (the English one where no Arabic name is known)."""
+        return in_language(self.name_en, self.name_ar)
 
     def refresh_footprint(self):
         """Keep the bounding box and centroid columns in step with the geometry."""
@@ -185,30 +192,30 @@ class GeodataState(models.Model):
     changed_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "geodata state"
+        verbose_name = _("geodata state")
 
     def __str__(self):
         return f"geodata version {self.version} ({self.changed_at:%Y-%m-%d %H:%M})"
 
 
 class ImportKind(models.TextChoices):
-    BOUNDARIES = "boundaries", "Administrative boundaries"
-    COMMUNITIES = "communities", "Communities"
-    POPULATION = "population", "Population table"
-    ASSIGNMENT = "assignment", "Admin-area assignment"
-    INCIDENTS = "incidents", "Incidents table"
-    AREAS = "areas", "Besieged areas table"
-    CONVOYS = "convoys", "Convoy requests table"
-    CONFLICT_EVENTS = "conflict_events", "Conflict events (ACLED)"
+    BOUNDARIES = "boundaries", _("Administrative boundaries")
+    COMMUNITIES = "communities", _("Communities")
+    POPULATION = "population", _("Population table")
+    ASSIGNMENT = "assignment", _("Admin-area assignment")
+    INCIDENTS = "incidents", _("Incidents table")
+    AREAS = "areas", _("Besieged areas table")
+    CONVOYS = "convoys", _("Convoy requests table")
+    CONFLICT_EVENTS = "conflict_events", _("Conflict events (ACLED)")
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    DRY_RUN = "dry_run", "Dry run (nothing written)"
-    FAILED = "failed", "Failed (nothing written)"
-    INTERRUPTED = "interrupted", "Interrupted (nothing written)"
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    DRY_RUN = "dry_run", _("Dry run (nothing written)")
+    FAILED = "failed", _("Failed (nothing written)")
+    INTERRUPTED = "interrupted", _("Interrupted (nothing written)")
 
 
 class ImportRun(models.Model):
@@ -220,36 +227,38 @@ class ImportRun(models.Model):
     """
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
-    source = models.CharField(max_length=1000, help_text="The file path or URL that was read.")
-    source_sha256 = models.CharField("SHA-256 of the file", max_length=64, blank=True)
+    source = models.CharField(max_length=1000, help_text=_("The file path or URL that was read."))
+    source_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     source_bytes = models.PositiveBigIntegerField(null=True, blank=True)
-    options = models.JSONField(default=dict, blank=True, help_text="The options the importer was given.")
+    options = models.JSONField(default=dict, blank=True, help_text=_("The options the importer was given."))
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     started_by_name = models.CharField(
-        max_length=150, blank=True, help_text="The account or operating-system user that started the run."
+        max_length=150, blank=True, help_text=_("The account or operating-system user that started the run.")
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
-    counts = models.JSONField(default=dict, blank=True, help_text="e.g. added, updated, unchanged.")
+    counts = models.JSONField(default=dict, blank=True, help_text=_("e.g. added, updated, unchanged."))
     problems = models.JSONField(
-        default=list, blank=True, help_text="Each problem: where (feature or row), P-code, severity and message."
+        default=list, blank=True, help_text=_("Each problem: where (feature or row), P-code, severity and message.")
     )
     summary = models.TextField(blank=True)
     rows_done = models.PositiveIntegerField(
-        default=0, help_text="Rows checked (or written) so far: a long import can be followed while it runs."
+        default=0, help_text=_("Rows checked (or written) so far: a long import can be followed while it runs.")
     )
     rows_total = models.PositiveIntegerField(
-        null=True, blank=True, help_text="About how many rows the file has, counted before the run."
+        null=True, blank=True, help_text=_("About how many rows the file has, counted before the run.")
     )
-    stage = models.CharField(max_length=20, blank=True, help_text="checking or writing, while the run works.")
+    stage = models.CharField(max_length=20, blank=True, help_text=_("checking or writing, while the run works."))
     heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the run last reported progress: a run silent for long was interrupted."
+        null=True,
+        blank=True,
+        help_text=_("When the run last reported progress: a run silent for long was interrupted."),
     )
     preview = models.JSONField(
-        default=list, blank=True, help_text="What the first rows will do (row, action, key, description)."
+        default=list, blank=True, help_text=_("What the first rows will do (row, action, key, description).")
     )
 
     class Meta:

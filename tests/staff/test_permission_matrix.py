@@ -256,6 +256,8 @@ def leaks(text: str, w: World, url: str) -> list[str]:
     typed = parse_qs(urlsplit(url).query).get("q", [""])[0]
     if typed:
         text = text.replace(f'value="{escape(typed)}"', 'value=""')
+        # The language switch returns to this same address, the typed words included.
+        text = re.sub(r'<input type="hidden" name="next" value="[^"]*">', "", text)
     found = sorted({match.group(0) for match in CANARY.finditer(text)})
     found += [value for value in EXACT_POINTS if value in text]
     if RESTRICTED_DELIVERY in text:

@@ -27,7 +27,7 @@ CONVOY_FIELDS = [
 
 
 class ConvoyForm(forms.ModelForm):
-    plan_month = MonthField(required=False, help_text="The monthly inter-agency plan (YYYY-MM).")
+    plan_month = MonthField(required=False, help_text=_("The monthly inter-agency plan (YYYY-MM)."))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -84,9 +84,9 @@ class ConvoyForm(forms.ModelForm):
 
 
 class DestinationForm(forms.Form):
-    area = forms.ModelChoiceField(queryset=None, required=False, label="Register area")
-    community = PlaceField(required=False, help_text="Or a community: name or P-code.")
-    planned_beneficiaries = forms.IntegerField(min_value=0, required=False, label="Planned beneficiaries")
+    area = forms.ModelChoiceField(queryset=None, required=False, label=_("Register area"))
+    community = PlaceField(required=False, help_text=_("Or a community: name or P-code."))
+    planned_beneficiaries = forms.IntegerField(min_value=0, required=False, label=_("Planned beneficiaries"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,9 +111,9 @@ class DestinationForm(forms.Form):
 
 class CargoForm(forms.Form):
     sector = forms.ChoiceField(choices=[("", "—"), *Sector.choices], required=False)
-    item = forms.CharField(max_length=200, required=False, help_text="e.g. Surgical kits.")
+    item = forms.CharField(max_length=200, required=False, help_text=_("e.g. Surgical kits."))
     quantity = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
-    unit = forms.CharField(max_length=40, required=False, help_text="e.g. kits, parcels, tonnes.")
+    unit = forms.CharField(max_length=40, required=False, help_text=_("e.g. kits, parcels, tonnes."))
 
     def clean(self):
         cleaned = super().clean()
@@ -145,12 +145,10 @@ class TransitionForm(forms.Form):
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required for "
-        + ", ".join(ConvoyStatus(s).label.lower() for s in ConvoyStatus.values if s in NOTE_REQUIRED)
-        + ".",
+        help_text=_("Required when a convoy is denied, put on hold, cancelled, blocked or attacked."),
     )
     occurred_at = forms.DateTimeField(
-        label="When", required=False, widget=DateTimeInput(), help_text="Leave blank for now."
+        label=_("When"), required=False, widget=DateTimeInput(), help_text=_("Leave blank for now.")
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -190,7 +188,7 @@ class RemovalForm(forms.Form):
     quantity_removed = forms.DecimalField(min_value=0.01, max_digits=14, decimal_places=2)
     removed_on = forms.DateField(widget=DateInput())
     place_name = forms.CharField(
-        label="Checkpoint",
+        label=_("Checkpoint"),
         max_length=200,
         help_text=_("Published with a public convoy, as is the removal; the checkpoint's point is not."),
     )
@@ -199,7 +197,7 @@ class RemovalForm(forms.Form):
         required=False, min_value=-180, max_value=180, widget=forms.NumberInput({"step": "any"})
     )
     party = forms.ModelChoiceField(queryset=Party.objects.all(), required=False)
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="The reason given.")
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("The reason given."))
 
     def __init__(self, *args, convoy, **kwargs):
         super().__init__(*args, **kwargs)

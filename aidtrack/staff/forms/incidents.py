@@ -36,11 +36,11 @@ INCIDENT_FIELDS = [
 
 
 class IncidentForm(forms.ModelForm):
-    organization = forms.ModelChoiceField(queryset=None, empty_label=None, help_text="Who reports it.")
+    organization = forms.ModelChoiceField(queryset=None, empty_label=None, help_text=_("Who reports it."))
     stated_area = PlaceField(
-        label="Community",
+        label=_("Community"),
         required=False,
-        help_text="Search by English or Arabic name or P-code. Needed when there are no coordinates.",
+        help_text=_("Search by English or Arabic name or P-code. Needed when there are no coordinates."),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -116,11 +116,11 @@ class IncidentForm(forms.ModelForm):
 
 
 class SourceForm(forms.Form):
-    kind = forms.ChoiceField(label="Type", choices=[("", "—"), *SourceType.choices], required=False)
-    name = forms.CharField(max_length=200, required=False, help_text="e.g. SARC field team, Reuters.")
-    reference = forms.CharField(max_length=500, required=False, help_text="URL or document reference.")
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *SourceType.choices], required=False)
+    name = forms.CharField(max_length=200, required=False, help_text=_("e.g. SARC field team, Reuters."))
+    reference = forms.CharField(max_length=500, required=False, help_text=_("URL or document reference."))
     reliability = forms.ChoiceField(choices=Reliability.choices, initial=Reliability.UNKNOWN)
-    contact = forms.CharField(max_length=300, required=False, help_text="Never shown to the public.")
+    contact = forms.CharField(max_length=300, required=False, help_text=_("Never shown to the public."))
 
     def clean(self):
         cleaned = super().clean()
@@ -146,9 +146,9 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required to dispute or reject.",
+        help_text=_("Required to dispute or reject."),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

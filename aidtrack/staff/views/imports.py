@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aidtrack.exchange.kinds import table_kinds
@@ -48,16 +49,16 @@ FILTERS = [
 
 
 class ImportForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), help_text="Who recorded these.")
-    file = forms.FileField(help_text="CSV (UTF-8 or Windows-1256, comma or semicolon), HXL CSV or XLSX.")
-    mapping_name = forms.ChoiceField(required=False, label="Saved column mapping")
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), help_text=_("Who recorded these."))
+    file = forms.FileField(help_text=_("CSV (UTF-8 or Windows-1256, comma or semicolon), HXL CSV or XLSX."))
+    mapping_name = forms.ChoiceField(required=False, label=_("Saved column mapping"))
     mapping = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Columns (optional)",
-        help_text="One FIELD=COLUMN per line, for columns that are not recognised by name or HXL hashtag.",
+        label=_("Columns (optional)"),
+        help_text=_("One FIELD=COLUMN per line, for columns that are not recognised by name or HXL hashtag."),
     )
-    save_mapping = forms.CharField(required=False, max_length=100, label="Save these columns as")
+    save_mapping = forms.CharField(required=False, max_length=100, label=_("Save these columns as"))
 
     def __init__(self, *args, user, kind, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,7 +193,7 @@ def import_commit(request, pk: int):
         messages.error(request, outcome.failure)
         return redirect("staff:import_run", pk=run.pk)
     if outcome.queued:
-        messages.info(request, "The import runs in the background; this page follows it.")
+        messages.info(request, _("The import runs in the background; this page follows it."))
     elif outcome.ok:
         messages.success(request, f"Imported: {outcome.report.summary()}")
     else:
@@ -202,11 +203,11 @@ def import_commit(request, pk: int):
 
 class MappingForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=Organization.objects.none())
-    kind = forms.ChoiceField(label="Kind of table")
+    kind = forms.ChoiceField(label=_("Kind of table"))
     name = forms.CharField(max_length=100, help_text='e.g. "SARC weekly log".')
     columns = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="One FIELD=COLUMN per line: the aidtrack field, then the header in the partner's file.",
+        help_text=_("One FIELD=COLUMN per line: the aidtrack field, then the header in the partner's file."),
     )
     # The mapping's last change when the form was shown, to the microsecond (a date field would round it).
     loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)

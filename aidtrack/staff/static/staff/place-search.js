@@ -2,6 +2,8 @@
 // name or P-code, forgiving of spelling variants (the server ranks them).
 // Without JavaScript the typed text is resolved by the server on save.
 
+import { gettext } from "../web/i18n.js";
+
 const DELAY_MS = 200;
 
 class PlaceSearch {
@@ -41,7 +43,7 @@ class PlaceSearch {
     if (!results.length) {
       const item = document.createElement("li");
       item.className = "none";
-      item.textContent = "No community matches; try another spelling or the P-code.";
+      item.textContent = gettext("No community matches; try another spelling or the P-code.");
       this.list.append(item);
     }
     for (const result of results) {
