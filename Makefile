@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
+# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run install migrate demo static serve test test-postgres lint format check-deploy demo-passwords clean \
 	import-ocha bench-geo bench-map bench-bulk
@@ -42,11 +44,11 @@ serve: install
 # Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Run the suite against the local PostgreSQL server (127.0.0.1:5432, user postgres, database test).
 test-postgres: install
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Lint with ruff.
 lint: install

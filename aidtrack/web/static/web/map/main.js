@@ -128,6 +128,9 @@ class MapApp {
     if (this.state.asOf > this.state.to) this.state.asOf = this.state.to;
     if (this.state.asOf < this.state.from) this.state.asOf = this.state.from;
     this.remember();
+    // The slider's range follows a new date range at once, not after the data for it has been read: a key
+    // pressed meanwhile (End) must count days from the new start.
+    this.timeline.show(this.state);
     return this.render();
   }
 
