@@ -74,3 +74,24 @@ def test_the_compiled_catalogue_is_the_committed_one(tmp_path, domain):
     compiled = tmp_path / f"{domain}.mo"
     subprocess.run(["msgfmt", "--check-format", "-o", str(compiled), str(po)], check=True)
     assert compiled.read_bytes() == po.with_suffix(".mo").read_bytes(), "run manage.py compilemessages -l ar"
+
+
+def test_every_name_django_derives_for_our_models_is_in_the_catalogue():
+    """A field declared without a verbose name is shown by its attribute's words: list them in aidtrack/labels.py."""
+    from django.apps import apps
+
+    from aidtrack.labels import FIELD_NAMES, MODEL_NAMES, derived_names, is_ours
+
+    listed = set(FIELD_NAMES) | set(MODEL_NAMES)
+    missing = {name for model in apps.get_models() if is_ours(model) for name in derived_names(model)} - listed
+    assert sorted(missing) == [], "add these to aidtrack/labels.py, then makemessages and translate them"
+
+
+def test_a_derived_field_name_is_shown_in_arabic():
+    from django.utils import translation
+
+    from aidtrack.incidents.models import Incident
+
+    with translation.override("ar"):
+        assert str(Incident._meta.get_field("aid_workers_killed").verbose_name) == "القتلى من العاملين الإنسانيين"
+        assert str(Incident._meta.verbose_name_plural) == "الحوادث"

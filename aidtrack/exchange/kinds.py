@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from django.utils.translation import gettext_lazy as _
+
 from aidtrack.exchange.tabular import Column
 from aidtrack.geo.importers.report import ImportFailed
 
@@ -36,33 +38,37 @@ def table_kinds() -> dict[str, TableKind]:
     kinds = [
         TableKind(
             name="incidents",
-            noun="incidents",
+            noun=_("incidents"),
             columns=tuple(incidents.COLUMNS),
             importer=incidents.import_incidents,
             command="import_incidents",
             example_mapping="occurred_on=Date of event\ncategory=Constraint",
-            about="One row per incident; rows are matched to your earlier imports by their id column.",
+            about=_("One row per incident; rows are matched to your earlier imports by their id column."),
         ),
         TableKind(
             name="areas",
-            noun="besieged areas",
+            noun=_("besieged areas"),
             columns=tuple(areas.COLUMNS),
             importer=areas.import_areas,
             command="import_areas",
             example_mapping="name_en=Location\nstart_date=Besieged since\nsource=Reference",
-            about="One row per status period of an area (several rows give its history); areas are matched by id, "
-            "key, name or community P-code. Periods already recorded are skipped, a later status ends the current "
-            "one, an older one fills a gap; a row that would change a stored period is refused.",
+            about=_(
+                "One row per status period of an area (several rows give its history); areas are matched by id, "
+                "key, name or community P-code. Periods already recorded are skipped, a later status ends the current "
+                "one, an older one fills a gap; a row that would change a stored period is refused."
+            ),
         ),
         TableKind(
             name="convoys",
-            noun="convoy requests",
+            noun=_("convoy requests"),
             columns=tuple(convoys.COLUMNS),
             importer=convoys.import_convoys,
             command="import_convoys",
             example_mapping="reference=Convoy no\ndestination=Location\nstatus=Current status",
-            about="One row per destination (and cargo line) of a convoy; the rows with one reference make one "
-            "convoy request, created or moved on through its lifecycle to the status the file gives.",
+            about=_(
+                "One row per destination (and cargo line) of a convoy; the rows with one reference make one "
+                "convoy request, created or moved on through its lifecycle to the status the file gives."
+            ),
         ),
     ]
     return {kind.name: kind for kind in kinds}

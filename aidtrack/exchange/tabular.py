@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 from aidtrack.exchange.headers import arabic_header_names
 from aidtrack.geo.importers.columns import find_column
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
@@ -120,18 +122,20 @@ def headers_of(table) -> str:
 
 
 PREVIEW_ROWS = 500
+# The counts are kept in English with the run and translated when shown (gettext_noop puts them in the catalogue).
 PLANNED = {
-    "create": "to create",
-    "update": "to update",
-    "unchanged": "unchanged (skipped)",
-    "duplicate": "duplicates (skipped)",
+    "create": gettext_noop("to create"),
+    "update": gettext_noop("to update"),
+    "unchanged": gettext_noop("unchanged (skipped)"),
+    "duplicate": gettext_noop("duplicates (skipped)"),
 }
 DONE = {
-    "create": "created",
-    "update": "updated",
-    "unchanged": "unchanged (skipped)",
-    "duplicate": "duplicates (skipped)",
+    "create": gettext_noop("created"),
+    "update": gettext_noop("updated"),
+    "unchanged": gettext_noop("unchanged (skipped)"),
+    "duplicate": gettext_noop("duplicates (skipped)"),
 }
+ROWS_WITH_ERRORS = gettext_noop("rows with errors")
 
 
 @dataclass
@@ -154,7 +158,7 @@ class TableImport:
         """Raise ImportFailed with every problem when any row has an error: then nothing is written."""
         report = self.report
         if report.errors:
-            report.counts["rows with errors"] = len({p.where.split(",")[0] for p in report.errors})
+            report.counts[ROWS_WITH_ERRORS] = len({p.where.split(",")[0] for p in report.errors})
             failure = ImportFailed(
                 f"{display}: {len(report.errors)} problem(s) in {report.counts['rows with errors']} row(s); "
                 "nothing was written. Fix the rows listed and import the file again.",

@@ -9,7 +9,9 @@ from aidtrack.staff.selectors import writable_organizations
 
 
 class _AreaUpdateForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=None, empty_label=None, help_text=_("Who records this."))
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=None, empty_label=None, help_text=_("Who records this.")
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, area, **kwargs):
@@ -19,12 +21,15 @@ class _AreaUpdateForm(forms.Form):
 
 
 class AreaStatusForm(_AreaUpdateForm):
-    status = forms.ChoiceField(choices=AccessStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=AccessStatus.choices)
     start_date = forms.DateField(
         label=_("From"), widget=DateInput(), help_text=_("The current period ends on this day.")
     )
-    source = forms.CharField(max_length=300, help_text=_("Published. e.g. OCHA besieged list, 31 October 2016."))
+    source = forms.CharField(
+        label=_("Source"), max_length=300, help_text=_("Published. e.g. OCHA besieged list, 31 October 2016.")
+    )
     note = forms.CharField(
+        label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Published on the public map and API with the status: write nothing confidential."),

@@ -16,6 +16,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aidtrack.exchange.kinds import table_kinds
@@ -39,26 +40,39 @@ SHOWN = {
     "warning": None,
 }
 FILTERS = [
-    ("all", "All rows"),
-    ("error", "Errors"),
-    ("warning", "Warnings"),
-    ("create", "To create"),
-    ("update", "To update"),
-    ("skipped", "Skipped"),
+    ("all", gettext_lazy("All rows")),
+    ("error", gettext_lazy("Errors")),
+    ("warning", gettext_lazy("Warnings")),
+    ("create", gettext_lazy("To create")),
+    ("update", gettext_lazy("To update")),
+    ("skipped", gettext_lazy("Skipped")),
 ]
 
 
 class ImportForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), help_text=_("Who recorded these."))
-    file = forms.FileField(help_text=_("CSV (UTF-8 or Windows-1256, comma or semicolon), HXL CSV or XLSX."))
-    mapping_name = forms.ChoiceField(required=False, label=_("Saved column mapping"))
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("Organization"),
+        queryset=Organization.objects.none(),
+        help_text=gettext_lazy(
+            "Who recorded these.",
+        ),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(
+            "CSV (UTF-8 or Windows-1256, comma or semicolon), HXL CSV or XLSX.",
+        ),
+    )
+    mapping_name = forms.ChoiceField(required=False, label=gettext_lazy("Saved column mapping"))
     mapping = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label=_("Columns (optional)"),
-        help_text=_("One FIELD=COLUMN per line, for columns that are not recognised by name or HXL hashtag."),
+        label=gettext_lazy("Columns (optional)"),
+        help_text=gettext_lazy(
+            "One FIELD=COLUMN per line, for columns that are not recognised by name or HXL hashtag."
+        ),
     )
-    save_mapping = forms.CharField(required=False, max_length=100, label=_("Save these columns as"))
+    save_mapping = forms.CharField(required=False, max_length=100, label=gettext_lazy("Save these columns as"))
 
     def __init__(self, *args, user, kind, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,12 +216,13 @@ def import_commit(request, pk: int):
 
 
 class MappingForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none())
-    kind = forms.ChoiceField(label=_("Kind of table"))
-    name = forms.CharField(max_length=100, help_text='e.g. "SARC weekly log".')
+    organization = forms.ModelChoiceField(label=gettext_lazy("Organization"), queryset=Organization.objects.none())
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of table"))
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100, help_text='e.g. "SARC weekly log".')
     columns = forms.CharField(
+        label=gettext_lazy("Columns"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("One FIELD=COLUMN per line: the aidtrack field, then the header in the partner's file."),
+        help_text=gettext_lazy("One FIELD=COLUMN per line: the aidtrack field, then the header in the partner's file."),
     )
     # The mapping's last change when the form was shown, to the microsecond (a date field would round it).
     loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
