@@ -270,7 +270,7 @@ class _Checker:
         self.places = PlaceMatcher()
         self.parties = {}
         for party in Party.objects.all():
-            for name in (party.name, party.short_name):
+            for name in (party.name, party.short_name, party.name_ar, party.short_name_ar):
                 if name:
                     self.parties[clean(name).lower()] = (party.pk, party.kind)
         existing = Incident.objects.filter(organization=organization).values_list(
