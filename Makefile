@@ -36,10 +36,15 @@ demo: install
 static: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
-# Serve with gunicorn (DEBUG off, static files served by the app).
+# Serve with gunicorn (DEBUG off, static files served by the app) and a job worker beside it; Ctrl-C stops both.
 serve: install
 	@echo "aidtrack is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
-	$(VENV)/bin/gunicorn aidtrack.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level info
+	$(PY) manage.py jobs_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(VENV)/bin/gunicorn aidtrack.wsgi --bind $(HOST):$(PORT) $(GUNICORN_ARGS) --access-logfile - --log-level info
+
+# Threads per gunicorn worker, timeouts and recycling: README, "Serving many people".
+GUNICORN_ARGS ?= --workers $(WORKERS) --worker-class gthread --threads 4 --timeout 30 --graceful-timeout 20 \
+	--keep-alive 5 --max-requests 2000 --max-requests-jitter 200
 
 # Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install

@@ -23,6 +23,7 @@ import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 
+from aidtrack.ops.caches import cache_from_url
 from aidtrack.web.content_policy import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,17 +107,26 @@ INSTALLED_APPS = [
     "aidtrack.incidents",
     "aidtrack.agreements",
     "aidtrack.demo",
+    "aidtrack.reports",
     "aidtrack.web",
     "aidtrack.staff",
     "aidtrack.api",
     "aidtrack.exchange",
     "aidtrack.violence",
     "aidtrack.accounts",
+    "aidtrack.ops",
+    "aidtrack.jobs",
+    # The job queue: Django's tasks interface (django-tasks) with its database backend (django-tasks-db).
+    "django_tasks",
+    "django_tasks_db",
+    "aidtrack.alerts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # While the database is out of reach: a 503 page or JSON with Retry-After, logged once (aidtrack/ops).
+    "aidtrack.ops.middleware.OutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The map reads whole GeoJSON lists: compressed (with Django's BREACH mitigation), and with an ETag so that a
     # reload revalidates (304) instead of downloading them again.
@@ -254,14 +264,10 @@ LOGGING = {
 # recorded as "no response" (the inter-agency convention in Syria, 2016).
 AIDTRACK_NO_RESPONSE_WORKING_DAYS = int(os.environ.get("AIDTRACK_NO_RESPONSE_WORKING_DAYS", "7"))
 
-# Per-process cache: rendered public API lists and throttle counters.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "aidtrack",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    }
-}
+# The shared cache (aidtrack/ops/caches.py): public lists, map layers, throttle counters, import progress.
+# Redis (django-redis) with CACHE_URL=redis://host:6379/0; by default files under var/cache, which every process of
+# this machine shares and which need no server.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "") or (VAR_DIR / "cache").as_uri())}
 
 # The REST API (aidtrack/api): see README.md, "REST API".
 AIDTRACK_API_ANON_RATE = os.environ.get("AIDTRACK_API_ANON_RATE", "120/minute")
@@ -336,8 +342,19 @@ AIDTRACK_IMPORT_MAX_BYTES = int(os.environ.get("AIDTRACK_IMPORT_MAX_BYTES", str(
 AIDTRACK_IMPORT_DIR = Path(os.environ.get("AIDTRACK_IMPORT_DIR", VAR_DIR / "imports"))
 # Uploads larger than this (bytes) are imported in the background: the page or API answers at once with the run.
 AIDTRACK_IMPORT_BACKGROUND_BYTES = int(os.environ.get("AIDTRACK_IMPORT_BACKGROUND_BYTES", str(1024 * 1024)))
-# "thread" runs background imports in a thread of the web process; "inline" runs them at once (tests).
-AIDTRACK_IMPORT_EXECUTOR = os.environ.get("AIDTRACK_IMPORT_EXECUTOR", "thread")
+# The job queue (aidtrack/jobs): "database" keeps it in the application's database (`manage.py jobs_worker` runs it),
+# "immediate" runs each task at once in the caller (tests); or the dotted path of another django-tasks backend.
+AIDTRACK_TASKS_BACKEND = os.environ.get("AIDTRACK_TASKS_BACKEND", "database").strip()
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }.get(AIDTRACK_TASKS_BACKEND, AIDTRACK_TASKS_BACKEND)
+    }
+}
+# A task whose database went away waits this long for it to come back, to record its run as failed.
+AIDTRACK_JOBS_DATABASE_WAIT_SECONDS = int(os.environ.get("AIDTRACK_JOBS_DATABASE_WAIT_SECONDS", "600"))
 # A running import silent for this long is shown as interrupted (its process stopped; nothing was written).
 AIDTRACK_IMPORT_STALE_MINUTES = int(os.environ.get("AIDTRACK_IMPORT_STALE_MINUTES", "10"))
 
@@ -386,3 +403,17 @@ AIDTRACK_SESSION_MAX_HOURS = int(os.environ.get("AIDTRACK_SESSION_MAX_HOURS", "1
 SESSION_COOKIE_AGE = AIDTRACK_SESSION_MAX_HOURS * 3600
 # The sign-in and download log keeps this many days (`manage.py prune_account_log` removes older entries).
 AIDTRACK_ACCOUNT_LOG_DAYS = int(os.environ.get("AIDTRACK_ACCOUNT_LOG_DAYS", "180"))
+
+# Alerts and webhooks (aidtrack/alerts; README "Alerts and webhooks").
+# Alert fan-out, e-mails and webhook deliveries are tasks on the job queue (TASKS above), queued after the change
+# commits.
+# Links in alert e-mails and webhook payloads start with this address.
+AIDTRACK_SITE_URL = os.environ.get("AIDTRACK_SITE_URL", "http://127.0.0.1:8000")
+# Webhooks: timeouts (seconds), attempts per delivery, first retry delay (then x5 each time), consecutive failed
+# attempts after which an endpoint is paused, and whether private or loopback addresses may receive them.
+AIDTRACK_WEBHOOK_CONNECT_TIMEOUT = float(os.environ.get("AIDTRACK_WEBHOOK_CONNECT_TIMEOUT", "5"))
+AIDTRACK_WEBHOOK_READ_TIMEOUT = float(os.environ.get("AIDTRACK_WEBHOOK_READ_TIMEOUT", "10"))
+AIDTRACK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("AIDTRACK_WEBHOOK_MAX_ATTEMPTS", "6"))
+AIDTRACK_WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("AIDTRACK_WEBHOOK_BACKOFF_SECONDS", "60"))
+AIDTRACK_WEBHOOK_PAUSE_AFTER = int(os.environ.get("AIDTRACK_WEBHOOK_PAUSE_AFTER", "15"))
+AIDTRACK_WEBHOOK_ALLOW_PRIVATE = env_flag("AIDTRACK_WEBHOOK_ALLOW_PRIVATE", default=False)

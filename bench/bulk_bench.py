@@ -72,10 +72,11 @@ def _dms(value: float, hemispheres: str) -> str:
 
 
 def background_upload(path: Path, user, rows: int) -> None:
-    """The staff page's way: upload the file, get the run at once, follow its progress while it is checked."""
+    """The staff page's way: upload the file, get the run at once, follow its progress while a job worker checks it."""
+    import subprocess
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from aidtrack.exchange import background
     from aidtrack.exchange.uploads import import_upload
     from aidtrack.geo.importers.runs import live_progress
     from aidtrack.geo.models import ImportRun
@@ -90,7 +91,9 @@ def background_upload(path: Path, user, rows: int) -> None:
     )
     answered_s = time.perf_counter() - start
     seen = []
-    while not background.wait(outcome.run.pk, timeout=0.5):
+    worker = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "jobs_worker", "--batch", "--interval", "0"])
+    while worker.poll() is None:
+        time.sleep(0.5)
         run = live_progress(ImportRun.objects.get(pk=outcome.run.pk))
         seen.append(run.rows_done)
     done_s = time.perf_counter() - start

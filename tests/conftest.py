@@ -11,7 +11,6 @@ from tests.factories import OrganizationFactory, PartyFactory, UserFactory, memb
 def import_files(settings, tmp_path_factory):
     """Uploaded files and import progress go to a folder of the test's own, never to var/."""
     settings.AIDTRACK_IMPORT_DIR = tmp_path_factory.mktemp("imports")
-    settings.AIDTRACK_IMPORT_EXECUTOR = "inline"
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import aidtrack
 from aidtrack.accounts import services as account_services
+from aidtrack.alerts import services as alert_services
+from aidtrack.alerts.models import AlertEvent, Notification, Subscription, WebhookEndpoint
 from aidtrack.api import services as api_services
 from aidtrack.api.models import ApiToken
 from aidtrack.areas import services as area_services
@@ -58,6 +60,8 @@ WRITE_NOTHING = {
     "aidtrack.incidents.services.assign_admin_areas": "fills in an unsaved incident",
     "aidtrack.incidents.services.incident_placement_target": "describes what bulk placement reads",
     "aidtrack.incidents.services.incident_check": "validates without writing",
+    "aidtrack.incidents.services.incident_sent_before": "finds a report a device sent before",
+    "aidtrack.convoys.services.convoy_step_sent_before": "finds a step a device sent before",
     "aidtrack.api.services.token_is_current": "reads a token",
 }
 
@@ -90,6 +94,8 @@ class World:
     token: object
     org_admin: object
     inactive: object
+    subscription: Subscription
+    endpoint: WebhookEndpoint
 
 
 @pytest.fixture
@@ -133,6 +139,13 @@ def w(db, geography, site_admin):
     inactive = member(org_a, Role.REPORTER, username="gone.a")
     inactive.is_active = False
     inactive.save()
+    subscription = Subscription.objects.create(user=reporter, kind="incidents", email=False)
+    Notification.objects.create(
+        user=reporter, subscription=subscription, event=AlertEvent.objects.filter(incident=incident).first(), topic="t"
+    )
+    endpoint = WebhookEndpoint.objects.create(
+        organization=org_a, url="https://8.8.8.8/hooks", event_types=["incident.new"], paused_at=START
+    )
     return World(
         reporter=reporter,
         reviewer=reviewer,
@@ -147,6 +160,8 @@ def w(db, geography, site_admin):
         token=token,
         org_admin=member(org_a, Role.ORGANIZATION_ADMIN, username="admin.a"),
         inactive=inactive,
+        subscription=subscription,
+        endpoint=endpoint,
     )
 
 
@@ -355,6 +370,58 @@ WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
             events=[conflict_event("SYR1", fatalities=3), conflict_event("SYR2")]
         )
     ),
+    "aidtrack.alerts.services.subscription_create": lambda w: (
+        lambda: alert_services.subscription_create(
+            user=w.reporter, kind="convoys", event_types=["convoy.denied"], email=False
+        )
+    ),
+    "aidtrack.alerts.services.subscription_set_active": lambda w: (
+        lambda: alert_services.subscription_set_active(
+            subscription=Subscription.objects.get(pk=w.subscription.pk), by=w.reporter, active=False
+        )
+    ),
+    "aidtrack.alerts.services.subscription_delete": lambda w: (
+        lambda: alert_services.subscription_delete(
+            subscription=Subscription.objects.get(pk=w.subscription.pk), by=w.reporter
+        )
+    ),
+    "aidtrack.alerts.services.subscription_unsubscribe": lambda w: (
+        lambda: alert_services.subscription_unsubscribe(subscription=Subscription.objects.get(pk=w.subscription.pk))
+    ),
+    "aidtrack.alerts.services.notifications_mark_read": lambda w: (
+        lambda: alert_services.notifications_mark_read(user=w.reporter)
+    ),
+    "aidtrack.alerts.services.webhook_endpoint_create": lambda w: (
+        lambda: alert_services.webhook_endpoint_create(
+            by=w.org_admin, organization=w.org_a, url="https://8.8.4.4/hooks", event_types=["convoy.denied"]
+        )
+    ),
+    "aidtrack.alerts.services.webhook_endpoint_update": lambda w: (
+        lambda: alert_services.webhook_endpoint_update(
+            endpoint=WebhookEndpoint.objects.get(pk=w.endpoint.pk),
+            by=w.org_admin,
+            url="https://8.8.4.4/hooks",
+            event_types=["convoy.denied"],
+        )
+    ),
+    "aidtrack.alerts.services.webhook_endpoint_delete": lambda w: (
+        lambda: alert_services.webhook_endpoint_delete(
+            endpoint=WebhookEndpoint.objects.get(pk=w.endpoint.pk), by=w.org_admin
+        )
+    ),
+    "aidtrack.alerts.services.webhook_secret_renew": lambda w: (
+        lambda: alert_services.webhook_secret_renew(
+            endpoint=WebhookEndpoint.objects.get(pk=w.endpoint.pk), by=w.org_admin
+        )
+    ),
+    "aidtrack.alerts.services.webhook_endpoint_resume": lambda w: (
+        lambda: alert_services.webhook_endpoint_resume(
+            endpoint=WebhookEndpoint.objects.get(pk=w.endpoint.pk), by=w.org_admin
+        )
+    ),
+    "aidtrack.alerts.services.webhook_test": lambda w: (
+        lambda: alert_services.webhook_test(endpoint=WebhookEndpoint.objects.get(pk=w.endpoint.pk), by=w.org_admin)
+    ),
 }
 
 
@@ -372,6 +439,7 @@ def conflict_event(event_id, **changes):
 # Writes made without signals (bulk writes): the call that must fail instead, after others have written.
 BULK_FAILURES = {
     "aidtrack.violence.services.conflict_events_save": (ConflictEvent.objects, "bulk_update"),
+    "aidtrack.alerts.services.notifications_mark_read": (Notification.objects, "filter"),
 }
 
 

@@ -13,17 +13,71 @@ from aidtrack.incidents.models import Category, Incident, IncidentKind, Verifica
 DEFAULT_VIOLENCE_CATEGORIES = [Category.HOSTILITIES.value, Category.VIOLENCE_AGAINST_AID.value]
 
 
+BASELINE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class AreaReach:
+    """Whether one listed area had been reached recently enough on a day."""
+
+    area_id: int
+    name: str
+    last_reached: datetime.date | None
+    days_since: int | None
+    within: bool
+
+
 @dataclass(frozen=True)
 class DayResult:
     day: datetime.date
     met: bool
     detail: str
+    # Reduced violence: what was counted that day and the most allowed.
+    incidents: int | None = None
+    conflict_events: int | None = None
+    limit: int | None = None
+    # Sustained access: each listed area's last delivery up to that day.
+    areas: tuple[AreaReach, ...] = ()
+
+    @property
+    def counted(self) -> int | None:
+        if self.incidents is None:
+            return None
+        return self.incidents + (self.conflict_events or 0)
+
+    @property
+    def areas_missing(self) -> list[AreaReach]:
+        return [reach for reach in self.areas if not reach.within]
 
 
 @dataclass
 class ConditionCompliance:
     condition: AgreementCondition
     days: list[DayResult] = field(default_factory=list)
+    # Reduced violence: the mean daily count over the BASELINE_DAYS before the agreement, counted the same way.
+    baseline: float | None = None
+
+    @property
+    def longest_run(self) -> tuple[int, datetime.date | None, datetime.date | None]:
+        """The longest run of consecutive days met: its length, first and last day."""
+        best = (0, None, None)
+        run, start = 0, None
+        for result in self.days:
+            if result.met:
+                run, start = run + 1, start if run else result.day
+                if run > best[0]:
+                    best = (run, start, result.day)
+            else:
+                run, start = 0, None
+        return best
+
+    @property
+    def days_met(self) -> int:
+        return sum(result.met for result in self.days)
+
+    def first_days(self) -> list[DayResult]:
+        """The first ``required_consecutive_days`` days: the window in which the condition could first be met."""
+        return self.days[: self.condition.required_consecutive_days]
 
     @property
     def current_run(self) -> int:
@@ -70,12 +124,11 @@ def _counted_incidents(agreement: Agreement, verified_only: bool, incidents=None
 
 
 def _reduced_violence(condition, agreement, days, verified_only, incidents=None) -> list[DayResult]:
-    categories = condition.counted_categories or DEFAULT_VIOLENCE_CATEGORIES
     counts = Counter(
         {
             row["occurred_on"]: row["n"]
-            for row in _counted_incidents(agreement, verified_only, incidents)
-            .filter(kind=IncidentKind.OBSTRUCTION, category__in=categories, occurred_on__range=(days[0], days[-1]))
+            for row in counted_violence(condition, agreement, verified_only, incidents)
+            .filter(occurred_on__range=(days[0], days[-1]))
             .values("occurred_on")
             .annotate(n=Count("pk"))
         }
@@ -83,7 +136,13 @@ def _reduced_violence(condition, agreement, days, verified_only, incidents=None)
     limit = condition.max_incidents_per_day
     if not condition.counted_conflict_event_types:
         return [
-            DayResult(day, counts[day] <= limit, f"{counts[day]} incident(s) counted; at most {limit} allowed")
+            DayResult(
+                day,
+                counts[day] <= limit,
+                f"{counts[day]} incident(s) counted; at most {limit} allowed",
+                incidents=counts[day],
+                limit=limit,
+            )
             for day in days
         ]
     events = _counted_conflict_events(condition, agreement, days)
@@ -92,9 +151,27 @@ def _reduced_violence(condition, agreement, days, verified_only, incidents=None)
             day,
             counts[day] + events[day] <= limit,
             f"{counts[day]} incident(s) and {events[day]} conflict event(s) counted; at most {limit} allowed",
+            incidents=counts[day],
+            conflict_events=events[day],
+            limit=limit,
         )
         for day in days
     ]
+
+
+def counted_violence(condition, agreement, verified_only: bool, incidents=None):
+    """The incidents the reduced-violence condition counts (any day): the one rule the page's evidence shares."""
+    categories = condition.counted_categories or DEFAULT_VIOLENCE_CATEGORIES
+    return _counted_incidents(agreement, verified_only, incidents).filter(
+        kind=IncidentKind.OBSTRUCTION, category__in=categories
+    )
+
+
+def _violence_baseline(condition, agreement, first_day, verified_only, incidents=None) -> float:
+    """Mean incidents (and conflict events) a day over the BASELINE_DAYS before the agreement took effect."""
+    before = [first_day - datetime.timedelta(days=n) for n in range(BASELINE_DAYS, 0, -1)]
+    counted = [r.counted for r in _reduced_violence(condition, agreement, before, verified_only, incidents)]
+    return sum(counted) / len(counted)
 
 
 def _counted_conflict_events(condition, agreement, days) -> Counter:
@@ -119,33 +196,59 @@ def _counted_conflict_events(condition, agreement, days) -> Counter:
     return Counter({row["event_date"]: row["n"] for row in events.values("event_date").annotate(n=Count("pk"))})
 
 
-def access_dates_by_area(
-    areas, until: datetime.date, verified_only: bool, incidents=None, convoys=None
-) -> dict[int, list[datetime.date]]:
-    """Dates on which each area was reached: access incidents and convoy deliveries.
+@dataclass(frozen=True)
+class Delivery:
+    """One time an area was reached: a convoy's delivery event or an access incident."""
+
+    area_id: int
+    day: datetime.date
+    convoy_id: int | None = None
+    convoy_reference: str = ""
+    partial: bool = False
+    incident_id: int | None = None
+    incident_title: str = ""
+
+
+def area_deliveries(
+    areas, until: datetime.date | None, verified_only: bool, incidents=None, convoys=None
+) -> list[Delivery]:
+    """Every time the areas were reached up to ``until``: access incidents and convoy deliveries, by day.
 
     ``incidents`` and ``convoys`` limit what is counted (e.g. to what a reader may see); default: all.
     """
     from aidtrack.convoys.models import ConvoyEvent, ConvoyStatus
 
-    dates: dict[int, list[datetime.date]] = defaultdict(list)
+    found: list[Delivery] = []
     incidents = (Incident.objects.all() if incidents is None else incidents).filter(
-        kind=IncidentKind.ACCESS, area__in=areas, occurred_on__lte=until
+        kind=IncidentKind.ACCESS, area__in=areas
     )
+    if until is not None:
+        incidents = incidents.filter(occurred_on__lte=until)
     incidents = incidents.exclude(verification_status=VerificationStatus.REJECTED)
     if verified_only:
         incidents = incidents.filter(verification_status=VerificationStatus.VERIFIED)
-    for area_id, day in incidents.values_list("area_id", "occurred_on"):
-        dates[area_id].append(day)
+    for pk, area_id, day, title in incidents.values_list("pk", "area_id", "occurred_on", "title"):
+        found.append(Delivery(area_id, day, incident_id=pk, incident_title=title))
     events = ConvoyEvent.objects.all() if convoys is None else ConvoyEvent.objects.filter(convoy__in=convoys)
     deliveries = events.filter(
         to_status__in=[ConvoyStatus.DELIVERED, ConvoyStatus.PARTIALLY_DELIVERED],
         convoy__destinations__area__in=areas,
-    ).values_list("convoy__destinations__area_id", "occurred_at")
-    for area_id, moment in deliveries:
+    ).values_list("convoy__destinations__area_id", "occurred_at", "convoy_id", "convoy__reference", "to_status")
+    for area_id, moment, convoy_id, reference, status in deliveries:
         day = timezone.localdate(moment)
-        if day <= until:
-            dates[area_id].append(day)
+        if until is None or day <= until:
+            partial = status == ConvoyStatus.PARTIALLY_DELIVERED
+            found.append(Delivery(area_id, day, convoy_id=convoy_id, convoy_reference=reference, partial=partial))
+    return sorted(found, key=lambda d: (d.day, d.area_id, d.convoy_reference, d.incident_id or 0))
+
+
+def access_dates_by_area(
+    areas, until: datetime.date, verified_only: bool, incidents=None, convoys=None
+) -> dict[int, list[datetime.date]]:
+    """Dates on which each area was reached: access incidents and convoy deliveries (see ``area_deliveries``)."""
+    dates: dict[int, list[datetime.date]] = defaultdict(list)
+    for delivery in area_deliveries(areas, until, verified_only, incidents, convoys):
+        dates[delivery.area_id].append(delivery.day)
     return dates
 
 
@@ -157,13 +260,16 @@ def _sustained_access(condition, days, verified_only, incidents=None, convoys=No
     gap_allowed = condition.max_days_without_access
     results = []
     for day in days:
-        missing = []
+        missing, reaches = [], []
         for area in areas:
             last = max((d for d in reached.get(area.pk, []) if d <= day), default=None)
-            if last is None or (day - last).days > gap_allowed:
-                missing.append(f"{area.name_en} ({'never reached' if last is None else f'{(day - last).days} days'})")
+            since = None if last is None else (day - last).days
+            within = since is not None and since <= gap_allowed
+            reaches.append(AreaReach(area.pk, area.name_en, last, since, within))
+            if not within:
+                missing.append(f"{area.name_en} ({'never reached' if last is None else f'{since} days'})")
         detail = "all listed areas reached" if not missing else "not reached: " + ", ".join(missing)
-        results.append(DayResult(day, not missing, detail))
+        results.append(DayResult(day, not missing, detail, areas=tuple(reaches)))
     return results
 
 
@@ -186,7 +292,69 @@ def agreement_compliance(
         if days:
             if condition.kind == ConditionKind.REDUCED_VIOLENCE:
                 compliance.days = _reduced_violence(condition, agreement, days, verified_only, incidents)
+                compliance.baseline = _violence_baseline(condition, agreement, days[0], verified_only, incidents)
             else:
                 compliance.days = _sustained_access(condition, days, verified_only, incidents, convoys)
         results.append(compliance)
     return results
+
+
+def agreement_compliance_for(agreement: Agreement, audience, until: datetime.date | None = None):
+    """``agreement_compliance`` counted from the records ``audience`` may see: what every page, download and
+    the API show (the public counts verified, public records only)."""
+    from aidtrack.convoys.models import ConvoyRequest
+    from aidtrack.convoys.selectors import convoy_visibility_q
+    from aidtrack.incidents.selectors import incident_visibility_q
+
+    return agreement_compliance(
+        agreement,
+        until=until,
+        verified_only=audience.is_public,
+        incidents=Incident.objects.filter(incident_visibility_q(audience)),
+        convoys=ConvoyRequest.objects.filter(convoy_visibility_q(audience)),
+    )
+
+
+@dataclass
+class ConditionEvidence:
+    """One condition on one day, with the records behind the verdict."""
+
+    compliance: ConditionCompliance
+    result: DayResult
+    counted: list = field(default_factory=list)  # incidents counted (as the reader may read them)
+    excluded: list = field(default_factory=list)  # of the counted categories, left out for an excluded party
+    deliveries: dict[int, list[Delivery]] = field(default_factory=dict)  # area id -> deliveries up to the day
+
+
+def agreement_day_evidence(agreement: Agreement, day: datetime.date, audience) -> list[ConditionEvidence] | None:
+    """Why each condition held or not on ``day``: its counts and the records ``audience`` may see behind them.
+
+    None when ``day`` is outside the days computed for the agreement.
+    """
+    from aidtrack.convoys.models import ConvoyRequest
+    from aidtrack.convoys.selectors import convoy_visibility_q
+    from aidtrack.incidents.selectors import incident_as_read, incident_visibility_q, incidents_visible_to
+
+    if day not in agreement_days(agreement, day) or day < timezone.localdate(agreement.starts_at):
+        return None
+    visible = Incident.objects.filter(incident_visibility_q(audience))
+    convoys = ConvoyRequest.objects.filter(convoy_visibility_q(audience))
+    evidence = []
+    for compliance in agreement_compliance_for(agreement, audience, until=day):
+        result = next(r for r in compliance.days if r.day == day)
+        item = ConditionEvidence(compliance, result)
+        condition = compliance.condition
+        if condition.kind == ConditionKind.REDUCED_VIOLENCE:
+            counted = counted_violence(condition, agreement, audience.is_public, visible).filter(occurred_on=day)
+            readable = incidents_visible_to(audience).select_related("admin1", "admin2", "admin3", "perpetrator")
+            item.counted = [incident_as_read(i, audience) for i in readable.filter(pk__in=counted.values("pk"))]
+            categories = condition.counted_categories or DEFAULT_VIOLENCE_CATEGORIES
+            same_kind = readable.filter(
+                kind=IncidentKind.OBSTRUCTION, category__in=categories, occurred_on=day
+            ).exclude(pk__in=counted.values("pk"))
+            item.excluded = [incident_as_read(i, audience) for i in same_kind]
+        else:
+            for delivery in area_deliveries(list(condition.areas.all()), day, audience.is_public, visible, convoys):
+                item.deliveries.setdefault(delivery.area_id, []).append(delivery)
+        evidence.append(item)
+    return evidence

@@ -11,14 +11,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from aidtrack.agreements.models import Agreement
-from aidtrack.agreements.selectors import agreement_compliance
+from aidtrack.agreements.selectors import agreement_compliance_for
 from aidtrack.api.base import ApiViewMixin, doc_serializer, get_or_404
 from aidtrack.api.incidents import ERRORS, as_id
 from aidtrack.api.pagination import KeysetPagination
-from aidtrack.convoys.models import ConvoyRequest
-from aidtrack.convoys.selectors import convoy_visibility_q
-from aidtrack.incidents.models import Incident
-from aidtrack.incidents.selectors import incident_visibility_q
 
 Ascending = type("AscendingPagination", (KeysetPagination,), {"ordering": "id"})
 
@@ -82,7 +78,8 @@ ComplianceSerializer = doc_serializer(
         "until": serializers.DateField(help_text="Last day computed."),
         "conditions": serializers.ListField(
             child=serializers.DictField(),
-            help_text="Per condition: current_run, first_fulfilled_on and days [{day, met, detail}].",
+            help_text="Per condition: current_run, longest_run, baseline_per_day (reduced violence: mean count a "
+            "day in the 30 days before), first_fulfilled_on and days [{day, met, detail}].",
         ),
     },
 )
@@ -147,14 +144,7 @@ class AgreementViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             until = datetime.date.fromisoformat(raw) if raw else None
         except ValueError as error:
             raise ValidationError({"until": [f"{raw!r} is not a date: use YYYY-MM-DD."]}) from error
-        audience = self.audience
-        results = agreement_compliance(
-            agreement,
-            until=until,
-            verified_only=audience.is_public,
-            incidents=Incident.objects.filter(incident_visibility_q(audience)),
-            convoys=ConvoyRequest.objects.filter(convoy_visibility_q(audience)),
-        )
+        results = agreement_compliance_for(agreement, self.audience, until=until)
         conditions = [
             {
                 "condition_id": r.condition.pk,
@@ -162,6 +152,8 @@ class AgreementViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
                 "description": r.condition.description,
                 "required_consecutive_days": r.condition.required_consecutive_days,
                 "current_run": r.current_run,
+                "longest_run": r.longest_run[0],
+                "baseline_per_day": r.baseline,
                 "first_fulfilled_on": r.first_fulfilled_on,
                 "days": [{"day": d.day, "met": d.met, "detail": d.detail} for d in r.days],
             }

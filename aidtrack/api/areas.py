@@ -1,8 +1,10 @@
 """/api/v1/areas/: the register of besieged and hard-to-reach areas, with history and an as-of-date view."""
 
 import datetime
+from collections import defaultdict
+from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -19,7 +21,6 @@ from aidtrack.api.serializers import AreaStatusSerializer
 from aidtrack.areas.models import Area, StatusPeriod
 from aidtrack.areas.selectors import periods_on, siege_start
 from aidtrack.areas.services import area_set_status
-from aidtrack.geo.models import AdminArea
 
 AreaReadSerializer = doc_serializer(
     "Area",
@@ -84,27 +85,89 @@ def parse_as_of(raw: str | None) -> datetime.date:
         raise ValidationError({"as_of": [f"{raw!r} is not a date: use YYYY-MM-DD, e.g. 2016-09-19."]}) from error
 
 
-def area_row(area: Area, day: datetime.date) -> dict:
-    periods = list(area.status_periods.all())
+VALUES = [
+    "id",
+    "name_en",
+    "name_ar",
+    "governorate__pcode",
+    "governorate__name_en",
+    "governorate__name_ar",
+    "admin2__pcode",
+    "admin2__name_en",
+    "latitude",
+    "longitude",
+    "geometry",
+    "population",
+    "population_date",
+    "population_source",
+    "version",
+    "updated_at",
+]
+
+
+class PeriodRow(NamedTuple):
+    """A status period as read for a list: plain values, no model instance to build."""
+
+    status: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    source: str
+    note: str
+    organization: str | None
+
+    def covers(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or day < self.end_date)
+
+
+def area_rows(values, day: datetime.date) -> list[dict]:
+    """Rows for areas read with ``.values(*VALUES)``: three more flat queries for all of them together.
+
+    Model instances with prefetched relations cost more than a millisecond an area (a queryset cloned per
+    relation and per area); plain values cost a few microseconds.
+    """
+    values = list(values)
+    ids = [value["id"] for value in values]
+    communities, parties, periods = defaultdict(list), defaultdict(list), defaultdict(list)
+    through = Area.communities.through.objects.filter(area_id__in=ids)
+    for area_id, pcode in through.order_by("adminarea__level", "adminarea__pcode").values_list(
+        "area_id", "adminarea__pcode"
+    ):
+        communities[area_id].append(pcode)
+    through = Area.besieging_parties.through.objects.filter(area_id__in=ids)
+    rows = through.order_by("party__name").values_list("area_id", "party_id", "party__name", "party__name_ar")
+    for area_id, party_id, name, name_ar in rows:
+        parties[area_id].append({"id": party_id, "name": name, "name_ar": name_ar})
+    fields = ("area_id", "status", "start_date", "end_date", "source", "note", "organization__acronym")
+    rows = (
+        StatusPeriod.objects.filter(area_id__in=ids).order_by("start_date").values_list(*fields, "organization__name")
+    )
+    for area_id, *period, organization_name in rows:
+        # An organization's short name: its acronym, else its name (Organization.short_name).
+        period[-1] = period[-1] or organization_name or None
+        periods[area_id].append(PeriodRow(*period))
+    return [_row(value, day, communities[value["id"]], parties[value["id"]], periods[value["id"]]) for value in values]
+
+
+def _row(value: dict, day: datetime.date, communities, parties, periods) -> dict:
     current = next((p for p in periods if p.covers(day)), None)
     besieged_since = siege_start(periods, day)
     return {
-        "id": area.pk,
-        "name_en": area.name_en,
-        "name_ar": area.name_ar,
-        "governorate_pcode": area.governorate.pcode if area.governorate_id else None,
-        "governorate_name": area.governorate.name_en if area.governorate_id else None,
-        "governorate_name_ar": area.governorate.name_ar if area.governorate_id else None,
-        "district_pcode": area.admin2.pcode if area.admin2_id else None,
-        "district_name": area.admin2.name_en if area.admin2_id else None,
-        "community_pcodes": [c.pcode for c in area.communities.all()],
-        "latitude": area.latitude,
-        "longitude": area.longitude,
-        "geometry": area.geometry,
-        "population": area.population,
-        "population_date": area.population_date,
-        "population_source": area.population_source,
-        "besieging_parties": [{"id": p.pk, "name": p.name, "name_ar": p.name_ar} for p in area.besieging_parties.all()],
+        "id": value["id"],
+        "name_en": value["name_en"],
+        "name_ar": value["name_ar"],
+        "governorate_pcode": value["governorate__pcode"],
+        "governorate_name": value["governorate__name_en"],
+        "governorate_name_ar": value["governorate__name_ar"],
+        "district_pcode": value["admin2__pcode"],
+        "district_name": value["admin2__name_en"],
+        "community_pcodes": communities,
+        "latitude": value["latitude"],
+        "longitude": value["longitude"],
+        "geometry": value["geometry"],
+        "population": value["population"],
+        "population_date": value["population_date"],
+        "population_source": value["population_source"],
+        "besieging_parties": parties,
         "as_of": day,
         "status": current.status if current else None,
         "status_since": current.start_date if current else None,
@@ -116,13 +179,17 @@ def area_row(area: Area, day: datetime.date) -> dict:
                 "end_date": p.end_date,
                 "source": p.source,
                 "note": p.note,
-                "organization": p.organization.short_name if p.organization_id else None,
+                "organization": p.organization,
             }
             for p in periods
         ],
-        "version": area.version,
-        "updated_at": area.updated_at,
+        "version": value["version"],
+        "updated_at": value["updated_at"],
     }
+
+
+def area_row(area_id: int, day: datetime.date) -> dict:
+    return area_rows(Area.objects.filter(pk=area_id).values(*VALUES), day)[0]
 
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The register as it stood on this date.")
@@ -145,17 +212,7 @@ class AreaViewSet(ApiViewMixin, viewsets.GenericViewSet):
     queryset = Area.objects.none()
 
     def get_queryset(self):
-        # The related admin areas' polygons are never shown here: reading them
-        # would decode megabytes of GeoJSON per request.
-        return (
-            Area.objects.select_related("governorate", "admin2")
-            .defer("governorate__geometry", "admin2__geometry")
-            .prefetch_related(
-                Prefetch("communities", queryset=AdminArea.objects.defer("geometry")),
-                "besieging_parties",
-                Prefetch("status_periods", queryset=StatusPeriod.objects.select_related("organization")),
-            )
-        )
+        return Area.objects.all()
 
     def export_columns(self):
         return COLUMNS
@@ -173,15 +230,15 @@ class AreaViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def list(self, request):
         day = parse_as_of(request.query_params.get("as_of"))
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.filter_queryset(self.get_queryset()).values(*VALUES)
         if self.wants_json:
             page = self.paginate_queryset(queryset)
-            return self.get_paginated_response([area_row(a, day) for a in page])
-        return Response([area_row(a, day) for a in queryset])
+            return self.get_paginated_response(area_rows(page, day))
+        return Response(area_rows(queryset, day))
 
     def retrieve(self, request, pk=None):
         day = parse_as_of(request.query_params.get("as_of"))
-        return Response(area_row(get_or_404(self.get_queryset(), pk=as_id(pk)), day))
+        return Response(area_row(get_or_404(self.get_queryset(), pk=as_id(pk)).pk, day))
 
     @extend_schema(
         summary="Record a change of status (reporters of your organization; site admins)",
@@ -195,4 +252,4 @@ class AreaViewSet(ApiViewMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         area_set_status(area=area, by=request.user, expected_version=data.pop("version"), **data)
-        return Response(area_row(get_or_404(self.get_queryset(), pk=area.pk), timezone.localdate()), status=201)
+        return Response(area_row(area.pk, timezone.localdate()), status=201)

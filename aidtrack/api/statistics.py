@@ -82,6 +82,23 @@ ConflictGovernorateSerializer = _figures(
         "fatalities": serializers.IntegerField(help_text="Reported fatalities in them."),
     },
 )
+REPORT_PARAMETERS = [
+    OpenApiParameter("month", OpenApiTypes.STR, description="A month, YYYY-MM."),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="Or any period: its first day…"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="…and its last day."),
+    OpenApiParameter("gov", OpenApiTypes.STR, description="Only this governorate (P-code, e.g. SY02)."),
+]
+ReportSerializer = doc_serializer(
+    "ReportTables",
+    {
+        "from": serializers.DateField(help_text="First day of the period."),
+        "to": serializers.DateField(help_text="Last day of the period."),
+        "governorate": serializers.CharField(allow_null=True, help_text="Governorate P-code, or null for all."),
+        "tables": serializers.DictField(
+            help_text="Each table of the report (e.g. totals, categories; funnel, stages) as a list of rows."
+        ),
+    },
+)
 
 
 class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
@@ -185,6 +202,55 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
                 for r in rows
             ]
         )
+
+    def _report_tables(self, request, build, default=None):
+        """A report's tables from the selector its page and CSV downloads read."""
+        from aidtrack.reports.access import GovernorateError, governorate_from
+        from aidtrack.reports.periods import PeriodError, period_from
+
+        try:
+            period = period_from(request.query_params, default=default)
+        except PeriodError as error:
+            raise ValidationError({"month": [str(error)]}) from error
+        try:
+            governorate = governorate_from(request.query_params.get("gov", ""))
+        except GovernorateError as error:
+            raise ValidationError({"gov": [str(error)]}) from error
+        report = build(audience=self.audience, period=period, governorate=governorate)
+        return Response(
+            {
+                "from": period.start,
+                "to": period.end,
+                "governorate": governorate.pcode if governorate else None,
+                "tables": {name: table.rows for name, table in report.tables().items()},
+            }
+        )
+
+    @extend_schema(
+        summary="The monthly access report's figures (the same as /reports/access/ and its CSV downloads)",
+        parameters=REPORT_PARAMETERS,
+        responses={200: ReportSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"], url_path="access-report")
+    def access_report(self, request):
+        from aidtrack.reports.access import access_report
+
+        return self._report_tables(request, access_report)
+
+    @extend_schema(
+        summary="The convoy funnel, days per stage, approval rate by month and removals ledger "
+        "(the same as /reports/convoys/); default period: this year",
+        parameters=REPORT_PARAMETERS,
+        responses={200: ReportSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["get"], url_path="convoy-funnel")
+    def convoy_funnel(self, request):
+        from aidtrack.reports.convoys import convoy_funnel
+        from aidtrack.reports.periods import Period
+
+        today = timezone.localdate()
+        year = Period(today.replace(month=1, day=1), today.replace(month=12, day=31))
+        return self._report_tables(request, convoy_funnel, default=year)
 
     def _conflict_events(self, request):
         return self._check(ConflictEventFilter(request.query_params, queryset=conflict_events(), request=request))

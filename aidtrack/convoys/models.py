@@ -191,6 +191,13 @@ class ConvoyEvent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
+    client_key = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Made on the device for a step sent from its outbox: sent twice, it is recorded once.",
+    )
 
     class Meta:
         ordering = ["convoy", "occurred_at", "pk"]

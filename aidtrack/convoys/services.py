@@ -5,6 +5,7 @@ these functions, so the rules below hold however a convoy is changed.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -210,6 +211,16 @@ def convoy_create(
     return convoy
 
 
+def _place_origin(convoy: ConvoyRequest) -> None:
+    """An origin given as an admin area (a community, a town's sub-district) and no point is drawn at the area's
+    centre, so that every convoy with a known origin draws its route; a point given stays as it is."""
+    area = convoy.origin_area
+    if area is not None and convoy.origin_latitude is None and area.centroid_lat is not None:
+        convoy.origin_latitude, convoy.origin_longitude = area.centroid_lat, area.centroid_lon
+    if area is not None and not convoy.origin_name:
+        convoy.origin_name = area.name_en
+
+
 def _add_destinations(convoy: ConvoyRequest, destinations) -> None:
     for destination in destinations:
         row = ConvoyDestination(
@@ -291,6 +302,7 @@ def convoy_update(
         setattr(convoy, name, value)
     if "reference" in fields:
         _check_reference_free(convoy)
+    _place_origin(convoy)
     convoy.full_clean()
     convoy.version += 1
     convoy._history_user = by
@@ -317,6 +329,7 @@ def convoy_register_new(*, convoy: ConvoyRequest, by, created_at: datetime.datet
     convoy.status = S.DRAFT
     convoy.created_by = by
     _check_reference_free(convoy)
+    _place_origin(convoy)
     convoy.full_clean()
     convoy._history_user = by
     convoy.save()
@@ -340,15 +353,21 @@ def convoy_transition(
     occurred_at: datetime.datetime | None = None,
     reached_beneficiaries: dict[int, int] | None = None,
     expected_version: int | None = None,
+    client_key: uuid.UUID | None = None,
 ) -> ConvoyEvent:
     """Move a convoy to ``to_status`` if the lifecycle allows it, and record the event.
 
     ``reached_beneficiaries`` maps destination ids to people reached; it is
-    accepted with a delivery only.
+    accepted with a delivery only. ``client_key`` is the id a device gave a step
+    in its outbox: sent again (the first answer was lost), the step recorded the
+    first time is returned, marked ``sent_before``, and nothing else changes.
     """
     # Lock the row so that two people answering the same request at once are
     # served one after the other, the second seeing the first one's status.
     convoy = ConvoyRequest.objects.select_for_update().select_related("lead_organization").get(pk=convoy.pk)
+    sent_before = convoy_step_sent_before(convoy=convoy, client_key=client_key, by=by)
+    if sent_before is not None:
+        return sent_before
     check_version(convoy, expected_version)
     _check_may_write(convoy, by)
 
@@ -383,7 +402,13 @@ def convoy_transition(
             {"occurred_at": _("%(moment)s is in the future.") % {"moment": f"{occurred_at:%Y-%m-%d %H:%M}"}}
         )
     last = convoy.events.order_by("-occurred_at", "-pk").first()
-    if last and occurred_at < last.occurred_at:
+    if last and last.from_status == "" and occurred_at < last.occurred_at:
+        # A request entered after the fact: typing the draft in today does not date the steps the
+        # parties saw last week. The draft existed by its first step, so its moment moves back to it;
+        # when it was typed in stays as its recorded_at, and the timeline shows both.
+        last.occurred_at = occurred_at
+        last.save(update_fields=["occurred_at"])
+    elif last and occurred_at < last.occurred_at:
         raise ValidationError(
             {
                 "occurred_at": _(
@@ -409,6 +434,7 @@ def convoy_transition(
         occurred_at=occurred_at,
         recorded_by=by,
         note=note,
+        client_key=client_key,
     )
     if to_status == S.SUBMITTED and convoy.requested_date is None:
         convoy.requested_date = timezone.localdate(occurred_at)
@@ -419,6 +445,24 @@ def convoy_transition(
     convoy._history_user = by
     convoy.save()
     return event
+
+
+def convoy_step_sent_before(*, convoy: ConvoyRequest, client_key, by) -> ConvoyEvent | None:
+    """The step a device already sent under ``client_key`` for this convoy and user (else None).
+
+    A key used for another convoy or by another user is refused without saying which.
+    """
+    if client_key is None:
+        return None
+    existing = ConvoyEvent.objects.filter(client_key=client_key).first()
+    if existing is None:
+        return None
+    if existing.convoy_id != convoy.pk or existing.recorded_by_id != by.pk:
+        raise ValidationError(
+            {"client_key": "This step's device id belongs to another record: record the step again as a new one."}
+        )
+    existing.sent_before = True
+    return existing
 
 
 def _check_answer_overdue(convoy: ConvoyRequest, occurred_at: datetime.datetime) -> None:

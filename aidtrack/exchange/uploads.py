@@ -16,7 +16,6 @@ from pathlib import Path
 
 from django.conf import settings
 
-from aidtrack.exchange import background
 from aidtrack.exchange.kinds import table_kind
 from aidtrack.exchange.runs import import_table_recorded
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
@@ -24,6 +23,7 @@ from aidtrack.geo.importers.runs import new_run
 from aidtrack.geo.importers.sources import default_max_bytes, file_sha256, human_size
 from aidtrack.geo.importers.tables import TABLE_SUFFIXES
 from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.orgs.models import Organization
 
 
 @dataclass
@@ -191,7 +191,6 @@ def import_upload(
 
 def commit_stored(run: ImportRun, *, by, in_background: bool | None = None) -> UploadOutcome:
     """Write the file checked by dry run ``run``, with the same organization and columns."""
-    from aidtrack.orgs.models import Organization
 
     path = stored_upload(run)
     empty = ImportReport(source=run.source)
@@ -244,25 +243,41 @@ def _start(kind, path: Path, *, display, organization, by, dry_run, options, kee
         rows_total=estimate_rows(path),
     )
 
-    def work() -> UploadOutcome:
-        # Its own copy of the run: a background thread must not share model instances with the request.
-        own = ImportRun.objects.get(pk=record.pk)
-        return _run(
-            kind,
-            path,
-            own,
-            display=display,
-            organization=organization,
-            by=by,
-            dry_run=dry_run,
-            options=options,
-            keep=keep,
-        )
-
+    arguments = {
+        "kind": kind,
+        "path": str(path),
+        "display": display,
+        "organization_id": organization.pk,
+        "by_id": by.pk if by else None,
+        "dry_run": dry_run,
+        "options": options,
+        "keep": keep,
+    }
     if in_background:
-        background.start(record.pk, work)
+        # A worker of the job queue runs it (aidtrack.jobs); the file waits under AIDTRACK_IMPORT_DIR.
+        from aidtrack import jobs
+
+        jobs.enqueue_import(record, **arguments)
         return UploadOutcome(record, ImportReport(source=display, dry_run=dry_run), queued=True)
-    return work()
+    return run_queued(run_id=record.pk, **arguments)
+
+
+def run_queued(*, run_id, kind, path, display, organization_id, by_id, dry_run, options, keep) -> UploadOutcome:
+    """Run an import queued by ``_start``, in the request or in a job worker (from JSON arguments)."""
+    from django.contrib.auth import get_user_model
+
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
+    return _run(
+        kind,
+        Path(path),
+        ImportRun.objects.get(pk=run_id),
+        display=display,
+        organization=Organization.objects.get(pk=organization_id),
+        by=by,
+        dry_run=dry_run,
+        options=options,
+        keep=keep,
+    )
 
 
 def _run(kind, path: Path, record, *, display, organization, by, dry_run, options, keep) -> UploadOutcome:

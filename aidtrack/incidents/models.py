@@ -182,6 +182,13 @@ class Incident(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    client_key = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Made on the reporter's device for a report sent from its outbox: sent twice, it is created once.",
+    )
 
     history = HistoricalRecords()
 

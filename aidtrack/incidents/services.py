@@ -1,5 +1,6 @@
 """Writing incidents: reporting, editing, placing in admin areas, and verification."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +34,7 @@ SERVICE_FIELDS = frozenset(
         "version",
         "created_at",
         "updated_at",
+        "client_key",
     }
 )
 REVIEW_OUTCOMES = (VerificationStatus.VERIFIED, VerificationStatus.DISPUTED, VerificationStatus.REJECTED)
@@ -112,16 +114,41 @@ def _derive(incident: Incident) -> None:
     assign_admin_areas(incident)
 
 
+def incident_sent_before(*, client_key, by) -> Incident | None:
+    """The incident a device already sent under ``client_key``, if this user sent it (else None).
+
+    A key another user sent is refused: the answer must not tell whose report it is.
+    """
+    if client_key is None:
+        return None
+    existing = Incident.objects.filter(client_key=client_key).first()
+    if existing is not None and existing.reported_by_id != by.pk:
+        raise ValidationError(
+            {"client_key": "This report's device id belongs to another report: save it again as a new report."}
+        )
+    return existing
+
+
 @transaction.atomic
-def incident_create(*, by, organization, sources: list[SourceInput] = (), **fields) -> Incident:
-    """Report an incident for ``organization``; it starts unverified."""
+def incident_create(
+    *, by, organization, sources: list[SourceInput] = (), client_key: uuid.UUID | None = None, **fields
+) -> Incident:
+    """Report an incident for ``organization``; it starts unverified.
+
+    ``client_key`` is the id a device gave a report in its outbox: a report sent again (the answer was
+    lost on a bad connection) returns the incident the first sending created, marked ``sent_before``.
+    """
     if not can_write_for(by, organization):
         raise PermissionDenied(
             f"{by} may not report incidents for {organization.short_name}: only its reporters and reviewers may."
         )
+    existing = incident_sent_before(client_key=client_key, by=by)
+    if existing is not None:
+        existing.sent_before = True
+        return existing
     _check_fields(fields)
     fields.setdefault("reported_at", timezone.now())
-    incident = Incident(organization=organization, reported_by=by, **fields)
+    incident = Incident(organization=organization, reported_by=by, client_key=client_key, **fields)
     incident.full_clean()
     _check_not_in_future(incident)
     _derive(incident)

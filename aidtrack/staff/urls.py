@@ -3,14 +3,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from aidtrack.alerts.urls import staff_urlpatterns as alert_urls
 from aidtrack.staff.views import (
     account,
+    app,
     areas,
     convoys,
     dashboard,
     imports,
     incidents,
     lookup,
+    outbox,
     people,
     review,
     signin,
@@ -21,7 +24,7 @@ app_name = "staff"
 auth = [
     path("login/", signin.StaffLoginView.as_view(), name="login"),
     path("login/code/", signin.login_verify, name="login_verify"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", app.LogoutView.as_view(), name="logout"),
     path("password/reset/", signin.StaffPasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
@@ -64,6 +67,7 @@ people_urls = [
 urlpatterns = [
     *auth,
     *people_urls,
+    *alert_urls,
     path("", dashboard.dashboard, name="dashboard"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/new/", incidents.incident_create_view, name="incident_create"),
@@ -94,4 +98,8 @@ urlpatterns = [
     path("import/mappings/<int:pk>/delete/", imports.mapping_delete, name="import_mapping_delete"),
     path("lookup/place/", lookup.place, name="lookup_place"),
     path("lookup/communities/", lookup.communities, name="lookup_communities"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("outbox/", outbox.outbox_status, name="outbox"),
+    path("outbox/incidents/", outbox.outbox_incident, name="outbox_incident"),
+    path("outbox/convoys/<int:pk>/status/", outbox.outbox_convoy_step, name="outbox_convoy_step"),
 ]

@@ -6,6 +6,5 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
 ]

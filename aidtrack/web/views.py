@@ -3,8 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -66,12 +64,6 @@ def home(request):
         "organizations": Organization.objects.order_by("name"),
     }
     return render(request, "web/home.html", context)
-
-
-def health(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def favicon(request):

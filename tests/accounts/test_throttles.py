@@ -51,3 +51,19 @@ def test_the_token_endpoint_has_a_budget_per_address_before_any_password_is_chec
     assert codes == [HTTPStatus.UNAUTHORIZED] * 5 + [HTTPStatus.TOO_MANY_REQUESTS] * 2
     other = APIClient(REMOTE_ADDR="10.0.0.7")
     assert other.get("/api/v1/tokens/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_the_anonymous_api_budget_is_per_client_address_behind_trusted_proxies(db, settings):
+    """Behind one trusted proxy every request comes from the proxy's address; the budget is the client's."""
+    settings.AIDTRACK_API_ANON_RATE = "2/minute"
+    settings.AIDTRACK_TRUSTED_PROXIES = 1
+
+    def codes(forwarded_for):
+        client = APIClient(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+        return [client.get("/api/v1/organizations/").status_code for _ in range(3)]
+
+    assert codes("192.0.2.1") == [HTTPStatus.OK] * 2 + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert codes("192.0.2.2")[0] == HTTPStatus.OK, "another client behind the same proxy has its own budget"
+    settings.AIDTRACK_TRUSTED_PROXIES = 0
+    assert codes("192.0.2.3") == [HTTPStatus.OK] * 2 + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert codes("192.0.2.4") == [HTTPStatus.TOO_MANY_REQUESTS] * 3, "without a trusted proxy the header is ignored"

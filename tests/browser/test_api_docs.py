@@ -17,7 +17,7 @@ def test_the_docs_load_without_other_hosts_and_a_signed_in_user_makes_a_token(pa
     page.goto(f"{live_server.url}/admin/login/")  # the admin signs in on the staff sign-in page
     page.fill("#id_username", "field.reporter")
     page.fill("#id_password", "pass-word-123")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
     page.goto(f"{live_server.url}/api/v1/docs/")
     page.wait_for_selector("text=/api/v1/incidents/")

@@ -55,7 +55,7 @@ def visit(page, url, ready=None):
     page.console_errors.clear()
 
 
-def sign_in(page, live_server, username, path="/staff/login/", button="button[type=submit]"):
+def sign_in(page, live_server, username, path="/staff/login/", button="main button[type=submit]"):
     user = get_user_model().objects.get(username=username)
     user.set_password(PASSWORD)
     user.save()
@@ -123,12 +123,16 @@ def test_the_staff_screens_break_no_rule_of_the_policy(policed, live_server, tmp
         ("staff:area_detail", area.pk),
         ("staff:area_history", area.pk),
         "staff:convoy_create",
+        "staff:alerts",
+        "staff:alert_subscribe",
     ]
     for name in pages:
         name, *args = name if isinstance(name, tuple) else (name,)
         visit(policed, f"{base}{reverse(name, args=args)}")
     for kind in ("incidents", "areas", "convoys"):
         visit(policed, f"{base}{reverse('staff:import')}?kind={kind}")
+    for kind in ("incidents", "areas", "convoys", "review"):
+        visit(policed, f"{base}{reverse('staff:alert_subscribe')}?kind={kind}")
     # The map picker, with its outlines and a looked-up point, and the community search.
     visit(
         policed, f"{base}{reverse('staff:incident_edit', args=[incident.pk])}", "#map-picker path.leaflet-interactive"

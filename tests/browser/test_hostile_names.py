@@ -180,7 +180,7 @@ def sign_in(page, live_server, username):
     page.goto(f"{live_server.url}/staff/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/staff/")
 
 
@@ -255,8 +255,8 @@ def test_hostile_names_are_text_in_the_map_picker_and_the_community_search(watch
     page.goto(f"{live_server.url}/staff/incidents/new/")
     page.wait_for_selector("#map-picker path.leaflet-interactive")
     page.locator("#map-picker path.leaflet-interactive").first.hover()
-    page.wait_for_selector("#map-picker .leaflet-tooltip")
-    assert page.locator("#map-picker .leaflet-tooltip").text_content() == GOVERNORATE
+    page.wait_for_selector("#map-picker .leaflet-tooltip:not(.place-label)")
+    assert page.locator("#map-picker .leaflet-tooltip:not(.place-label)").text_content() == GOVERNORATE
     # A click sets the point and looks up its admin areas and nearest community.
     page.locator("#map-picker path.leaflet-interactive").first.click()
     page.locator("#placement [data-level=admin1]", has_text="SY01").wait_for()
@@ -265,6 +265,10 @@ def test_hostile_names_are_text_in_the_map_picker_and_the_community_search(watch
     page.wait_for_selector(".suggestions li[role=option]")
     assert page.locator(".suggestions li").first.text_content().startswith(COMMUNITY)
     assert_inert(page, COMMUNITY, within=".suggestions")
+    # At community zoom the picker names every community beside its point, as text.
+    page.evaluate("document.getElementById('map-picker').picker.map.setView([33.5, 36.5], 12)")
+    page.locator("#map-picker .community-label").first.wait_for()
+    assert_inert(page, COMMUNITY, within="#map-picker")
     screenshot(page, "hostile-picker")
 
 
@@ -276,7 +280,7 @@ def test_hostile_names_are_text_in_the_admin(watched, live_server, hostile_world
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "hostile.reviewer")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     for path in (
         "geo/adminarea/",
         "areas/area/",

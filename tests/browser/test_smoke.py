@@ -32,7 +32,7 @@ def test_the_site_admin_signs_in_and_finds_the_attacked_convoy(page, live_server
     page.goto(f"{live_server.url}/admin/")  # the admin signs in on the staff sign-in page, then returns
     page.fill("#id_username", "admin")
     page.fill("#id_password", "demo-pass-123")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.click("#content-main a[href$='/convoys/convoyrequest/']")
     page.fill("#searchbar", "Urum")
     page.press("#searchbar", "Enter")

@@ -19,7 +19,7 @@ def sign_in(page, live_server, username):
     page.goto(f"{live_server.url}/staff/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "demo-pass-123")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/staff/")
 
 

@@ -17,7 +17,7 @@ def sign_in(page, base):
     page.goto(f"{base}/staff/login/")
     page.fill("#id_username", "field.reviewer")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
 
 @pytest.mark.parametrize(
@@ -47,6 +47,8 @@ def test_a_reviewer_sets_up_two_factor_and_signs_in_with_a_code(page, live_serve
     screenshot(page, f"two-factor-recovery-codes-{label}")
 
     page.click("text=Sign out") if label == "desktop" else page.locator("form[action$='/logout/'] button").click()
+    # Signing out first clears what the device keeps (staff/app.js), then leaves: wait until it has left.
+    page.locator("form[action$='/logout/']").wait_for(state="detached")
     sign_in(page, live_server.url)
     assert "/staff/login/code/" in page.url
     screenshot(page, f"two-factor-code-{label}")

@@ -256,8 +256,8 @@ def leaks(text: str, w: World, url: str) -> list[str]:
     typed = parse_qs(urlsplit(url).query).get("q", [""])[0]
     if typed:
         text = text.replace(f'value="{escape(typed)}"', 'value=""')
-        # The language switch returns to this same address, the typed words included.
-        text = re.sub(r'<input type="hidden" name="next" value="[^"]*">', "", text)
+        # The language switch returns to the address the reader asked for, their search included.
+        text = text.replace(f'name="next" value="{escape(url)}"', 'name="next" value=""')
     found = sorted({match.group(0) for match in CANARY.finditer(text)})
     found += [value for value in EXACT_POINTS if value in text]
     if RESTRICTED_DELIVERY in text:

@@ -34,10 +34,6 @@ def test_a_bad_date_says_how_to_fix_it(client, demo):
     assert "is not a date: use YYYY-MM-DD" in page
 
 
-def test_health(client, db):
-    assert client.get(reverse("web:health")).json() == {"status": "ok"}
-
-
 def map_config(page: str) -> dict:
     start = page.index('<script id="map-config" type="application/json">') + len(
         '<script id="map-config" type="application/json">'

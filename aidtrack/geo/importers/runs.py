@@ -3,18 +3,16 @@
 import datetime
 import getpass
 import inspect
-import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from aidtrack.geo.importers.report import ImportFailed, ImportReport
 from aidtrack.geo.importers.sources import file_sha256
 from aidtrack.geo.models import ImportRun, ImportStatus
+from aidtrack.jobs import progress
 
 MAX_STORED_PROBLEMS = 5000
 
@@ -92,35 +90,13 @@ def _takes_record(run) -> bool:
         return False
 
 
-def progress_folder() -> Path:
-    return Path(getattr(settings, "AIDTRACK_IMPORT_DIR", settings.VAR_DIR / "imports")) / "progress"
-
-
-def _progress_file(pk: int) -> Path:
-    return progress_folder() / f"run-{pk}.json"
-
-
 def record_progress(record: ImportRun, rows_done: int, stage: str = "") -> None:
-    """Keep the rows done and the stage of a run, so a long import can be followed from another screen.
-
-    Outside a transaction they go on the run itself. Inside the import's own
-    transaction (while it writes) an update of the run would stay invisible
-    until the end, and SQLite allows no second writer; so they also go to a
-    small file that any worker process can read (``live_progress``).
-    """
+    """Keep the rows done and the stage of a run on its row, so a long import can be followed from any server
+    (inside the import's own transaction too: see ``aidtrack.jobs.progress``)."""
     now = timezone.now()
     record.rows_done, record.heartbeat_at = rows_done, now
     record.stage = stage or record.stage
-    if not connection.in_atomic_block:
-        ImportRun.objects.filter(pk=record.pk).update(rows_done=rows_done, stage=record.stage, heartbeat_at=now)
-    path = _progress_file(record.pk)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".tmp")
-        partial.write_text(json.dumps({"rows_done": rows_done, "stage": record.stage, "at": now.isoformat()}))
-        os.replace(partial, path)
-    except OSError:
-        pass  # progress is a courtesy; the import goes on
+    progress.save(record, rows_done, record.stage, now)
 
 
 def stale_after() -> datetime.timedelta:
@@ -135,13 +111,7 @@ def live_progress(record: ImportRun) -> ImportRun:
     """
     if record.status not in (ImportStatus.RUNNING, ImportStatus.QUEUED):
         return record
-    try:
-        latest = json.loads(_progress_file(record.pk).read_text())
-        at = datetime.datetime.fromisoformat(latest["at"])
-        if record.heartbeat_at is None or at > record.heartbeat_at:
-            record.rows_done, record.stage, record.heartbeat_at = latest["rows_done"], latest["stage"], at
-    except (OSError, ValueError, KeyError):
-        pass
+    progress.read(record)
     last = record.heartbeat_at or record.started_at
     if timezone.now() - last > stale_after():
         record.status = ImportStatus.INTERRUPTED
@@ -153,12 +123,12 @@ def live_progress(record: ImportRun) -> ImportRun:
         ImportRun.objects.filter(pk=record.pk, status__in=[ImportStatus.RUNNING, ImportStatus.QUEUED]).update(
             status=record.status, finished_at=record.finished_at, summary=record.summary
         )
-        _progress_file(record.pk).unlink(missing_ok=True)
+        progress.forget(record.pk)
     return record
 
 
 def _finish(record: ImportRun, status: str, report: ImportReport, summary: str) -> None:
-    _progress_file(record.pk).unlink(missing_ok=True)
+    progress.forget(record.pk)
     record.status = status
     record.stage = ""
     record.finished_at = timezone.now()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus, Sector
 from aidtrack.convoys.services import DELIVERED_STATUSES, NOTE_REQUIRED, CargoInput, DestinationInput
+from aidtrack.geo.models import AdminLevel
 from aidtrack.orgs.models import Organization, Party
 from aidtrack.staff.forms import DateInput, DateTimeInput, MonthField, PlaceField
 from aidtrack.staff.selectors import areas_for_staff, writable_organizations
@@ -16,6 +17,7 @@ CONVOY_FIELDS = [
     "partner_organizations",
     "modality",
     "origin_name",
+    "origin_area",
     "origin_latitude",
     "origin_longitude",
     "plan_month",
@@ -26,9 +28,22 @@ CONVOY_FIELDS = [
 ]
 
 
+ORIGIN_LEVELS = (AdminLevel.DISTRICT, AdminLevel.SUBDISTRICT, AdminLevel.COMMUNITY)
+ORIGIN_FIELDS = ["origin_name", "origin_area", "origin_latitude", "origin_longitude"]
+
+
 class ConvoyForm(forms.ModelForm):
     plan_month = MonthField(
         label=_("Plan month"), required=False, help_text=_("The monthly inter-agency plan (YYYY-MM).")
+    )
+    origin_area = PlaceField(
+        label=_("Origin community or district"),
+        required=False,
+        levels=ORIGIN_LEVELS,
+        help_text=_(
+            "Name or P-code of the community, sub-district or district it leaves from; its centre is used when "
+            "no point is given."
+        ),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -57,6 +72,12 @@ class ConvoyForm(forms.ModelForm):
         self.fields["lead_organization"].queryset = writable_organizations(user)
         self.fields["lead_organization"].empty_label = None
         self.fields["partner_organizations"].queryset = Organization.objects.filter(is_active=True)
+        # The name may come from the community or area chosen instead.
+        self.fields["origin_name"].required = False
+        self.fields["origin_name"].help_text = _(
+            "Published with a public convoy: e.g. Damascus warehouse, or a crossing. Left blank, the community's "
+            "or district's name."
+        )
         if self.instance.pk:
             # The lead organization decides who may write; it is fixed once the request exists.
             self.fields["lead_organization"].disabled = True
@@ -70,6 +91,11 @@ class ConvoyForm(forms.ModelForm):
         lead, partners = cleaned.get("lead_organization"), cleaned.get("partner_organizations")
         if lead and partners and lead in partners:
             self.add_error("partner_organizations", f"{lead.short_name} leads the convoy; do not list it as a partner.")
+        no_origin = not (cleaned.get("origin_name") or cleaned.get("origin_area"))
+        if no_origin and "origin_area" not in self.errors:
+            self.add_error(
+                "origin_name", _("Say where the convoy leaves from: a name, a community or district, or a point.")
+            )
         return cleaned
 
     def service_fields(self) -> dict:
@@ -82,7 +108,12 @@ class ConvoyForm(forms.ModelForm):
 
     @property
     def grid_fields(self):
-        return [self[name] for name in CONVOY_FIELDS if name not in {"partner_organizations", "notes"}]
+        skipped = {"partner_organizations", "notes", *ORIGIN_FIELDS}
+        return [self[name] for name in CONVOY_FIELDS if name not in skipped]
+
+    @property
+    def origin_fields(self):
+        return [self[name] for name in ORIGIN_FIELDS if name not in {"origin_latitude", "origin_longitude"}]
 
 
 class DestinationForm(forms.Form):
@@ -151,9 +182,17 @@ class TransitionForm(forms.Form):
         help_text=_("Required when a convoy is denied, put on hold, cancelled, blocked or attacked."),
     )
     occurred_at = forms.DateTimeField(
-        label=_("When"), required=False, widget=DateTimeInput(), help_text=_("Leave blank for now.")
+        label=_("When it happened"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_(
+            "Leave blank for now. Entering it later? Give the day it really happened: not before the previous "
+            "step, not in the future (the timeline also shows when it was recorded)."
+        ),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Filled in on the device (staff/outbox.js), so that a step sent twice is recorded once.
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, convoy, allowed, **kwargs):
         super().__init__(*args, **kwargs)

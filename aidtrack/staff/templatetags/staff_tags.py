@@ -1,6 +1,7 @@
 """Template helpers for the staff screens."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from aidtrack.orgs import selectors as orgs_selectors
 from aidtrack.staff.selectors import reviewable_organization_ids
@@ -26,3 +27,36 @@ def manages_anyone(user) -> bool:
 @register.filter
 def is_people_page(url_name) -> bool:
     return bool(url_name) and (url_name in PEOPLE_PAGES or url_name.startswith("member_"))
+
+
+@register.simple_tag
+def app_text() -> dict:
+    """The words staff/app.js shows (the outbox, the offline notices), translated on the server."""
+    return {
+        "heading": _("Reports waiting on this device: %(count)s"),
+        "waiting": _("waiting to send"),
+        "sending": _("sending…"),
+        "sendNow": _("Send now"),
+        "refused": _("refused: open it to see why"),
+        "refusedHelp": _("The server refused this report: nothing was saved. Fix what is marked and send it again."),
+        "signedOut": _("Sign in again to send the reports waiting on this device; they are kept until then."),
+        "savedOffline": _(
+            "No connection: the report is saved on this device, waiting to send. It is sent by itself when the "
+            "connection returns; you can report another meanwhile."
+        ),
+        "stepWaiting": _(
+            "No connection: this status step is saved on this device, waiting to send. The next step can be "
+            "recorded once it is sent."
+        ),
+        "saved": _("saved"),
+        "open": _("Open"),
+        "discard": _("Discard"),
+        "untitled": _("Report without a title"),
+        "confirmDiscard": _("Delete this report from this device? It has not been sent."),
+        "confirmSignOut": _(
+            "Reports not yet sent on this device: %(count)s. Signing out deletes them from this device. "
+            "Sign out anyway?"
+        ),
+        "offlinePlacement": _("No connection: the admin areas are filled in when the report is sent."),
+        "noMatch": _("No community matches; try another spelling or the P-code."),
+    }

@@ -19,6 +19,7 @@ from aidtrack.convoys.services import (
     allowed_transitions,
     checkpoint_removal_record,
     convoy_create,
+    convoy_step_sent_before,
     convoy_transition,
     convoy_update,
 )
@@ -229,48 +230,75 @@ def convoy_detail(request, pk):
     return render(request, "staff/convoys/detail.html", _detail_context(request, convoy))
 
 
+def step_from_post(request, convoy) -> tuple[object | None, TransitionForm, dict | None]:
+    """Record the status step a posted form describes (the convoy's page and a device's outbox both send it).
+
+    Returns the event (None when refused), the bound form, which carries the reasons of a refusal, and
+    what changed meanwhile when the step was made on an out-of-date page.
+    """
+    form = TransitionForm(request.POST, convoy=convoy, allowed=allowed_transitions(convoy))
+    key = form["client_key"].value()
+    if key:
+        # Sent again (its first answer was lost): answered before the form is checked, as the first sending was.
+        try:
+            sent_before = convoy_step_sent_before(
+                convoy=convoy, client_key=form.fields["client_key"].clean(key), by=request.user
+            )
+        except ValidationError:
+            sent_before = None  # a malformed or foreign key: the form and the service say what is wrong
+        if sent_before is not None:
+            return sent_before, form, None
+    if not form.is_valid():
+        if "to_status" in form.errors:
+            # The status offered when the page was drawn is no longer allowed: say what is.
+            form.errors.pop("to_status")
+            convoy.refresh_from_db()
+            form.add_error(
+                None,
+                f"Convoy {convoy.reference} is now {convoy.get_status_display().lower()} and cannot take that "
+                "step; the buttons below show what it can do now.",
+            )
+        return None, form, None
+    try:
+        event = convoy_transition(
+            convoy=convoy,
+            to_status=form.cleaned_data["to_status"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+            occurred_at=form.cleaned_data["occurred_at"],
+            reached_beneficiaries=form.reached() or None,
+            expected_version=form.cleaned_data["expected_version"],
+            client_key=form.cleaned_data["client_key"],
+        )
+    except StaleEditError as error:
+        convoy.refresh_from_db()
+        changed_meanwhile = changes_since(convoy, error.expected_version)
+        data = request.POST.copy()
+        data["expected_version"] = str(convoy.version)
+        form = TransitionForm(data, convoy=convoy, allowed=allowed_transitions(convoy))
+        form.is_valid()
+        form.add_error(None, stale_message(error))
+        return None, form, changed_meanwhile
+    except (ValidationError, PermissionDenied) as error:
+        add_service_error(form, error)
+        return None, form, None
+    return event, form, None
+
+
+def check_may_move(user, convoy) -> None:
+    if not can_write_for(user, convoy.lead_organization_id):
+        raise PermissionDenied(f"Only reporters and reviewers of {convoy.lead_organization.short_name} may do this.")
+
+
 @login_required
 @require_POST
 def convoy_transition_view(request, pk):
     convoy = _visible_convoy(request.user, pk)
-    if not can_write_for(request.user, convoy.lead_organization_id):
-        raise PermissionDenied(f"Only reporters and reviewers of {convoy.lead_organization.short_name} may do this.")
-    form = TransitionForm(request.POST, convoy=convoy, allowed=allowed_transitions(convoy))
-    changed_meanwhile = None
-    if form.is_valid():
-        try:
-            convoy_transition(
-                convoy=convoy,
-                to_status=form.cleaned_data["to_status"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-                occurred_at=form.cleaned_data["occurred_at"],
-                reached_beneficiaries=form.reached() or None,
-                expected_version=form.cleaned_data["expected_version"],
-            )
-        except StaleEditError as error:
-            convoy.refresh_from_db()
-            changed_meanwhile = changes_since(convoy, error.expected_version)
-            data = request.POST.copy()
-            data["expected_version"] = str(convoy.version)
-            form = TransitionForm(data, convoy=convoy, allowed=allowed_transitions(convoy))
-            form.is_valid()
-            form.add_error(None, stale_message(error))
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            label = ConvoyStatus(form.cleaned_data["to_status"]).label.lower()
-            messages.success(request, f"Convoy {convoy.reference} is now {label}.")
-            return redirect("staff:convoy_detail", pk=convoy.pk)
-    elif "to_status" in form.errors:
-        # The status offered when the page was drawn is no longer allowed: say what is.
-        form.errors.pop("to_status")
-        convoy.refresh_from_db()
-        form.add_error(
-            None,
-            f"Convoy {convoy.reference} is now {convoy.get_status_display().lower()} and cannot take that step; "
-            "the buttons below show what it can do now.",
-        )
+    check_may_move(request.user, convoy)
+    event, form, changed_meanwhile = step_from_post(request, convoy)
+    if event is not None:
+        messages.success(request, f"Convoy {convoy.reference} is now {event.get_to_status_display().lower()}.")
+        return redirect("staff:convoy_detail", pk=convoy.pk)
     convoy.refresh_from_db()
     context = _detail_context(request, convoy, transition_form=form, changed_meanwhile=changed_meanwhile)
     return render(request, "staff/convoys/detail.html", context, status=400)

@@ -12,7 +12,7 @@ from aidtrack.errors import StaleEditError
 from aidtrack.geo.services import place_point
 from aidtrack.incidents.models import Category, Incident, VerificationStatus
 from aidtrack.incidents.selectors import incident_as_read, incidents_matching_text
-from aidtrack.incidents.services import incident_create, incident_review, incident_update
+from aidtrack.incidents.services import incident_create, incident_review, incident_sent_before, incident_update
 from aidtrack.orgs.audience import audience_of
 from aidtrack.orgs.models import Visibility
 from aidtrack.orgs.permissions import can_review_for, can_write_for, organization_ids_of
@@ -72,6 +72,40 @@ def _placement_of(form) -> object | None:
     return place_point(lat, lon)
 
 
+def report_from_post(request) -> tuple[Incident | None, IncidentForm, SourceFormSet]:
+    """Report the incident a posted form describes (the form page and a device's outbox both send it).
+
+    Returns the incident (None when refused) with the bound forms, which carry the reasons of a refusal.
+    """
+    form = IncidentForm(request.POST, user=request.user)
+    sources = SourceFormSet(request.POST, prefix="sources")
+    if "client_key" in form.fields and form["client_key"].value():
+        # Sent again (its first answer was lost): answered before the form is checked, as the first sending was.
+        try:
+            sent_before = incident_sent_before(
+                client_key=form.fields["client_key"].clean(form["client_key"].value()), by=request.user
+            )
+        except ValidationError:
+            sent_before = None  # a malformed or foreign key: the form and the service say what is wrong
+        if sent_before is not None:
+            sent_before.sent_before = True
+            return sent_before, form, sources
+    if not (form.is_valid() and sources.is_valid()):
+        return None, form, sources
+    try:
+        incident = incident_create(
+            by=request.user,
+            organization=form.cleaned_data["organization"],
+            sources=[s for s in (f.as_input() for f in sources) if s],
+            client_key=form.cleaned_data.get("client_key"),
+            **form.service_fields(),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        add_service_error(form, error)
+        return None, form, sources
+    return incident, form, sources
+
+
 @login_required
 def incident_create_view(request):
     if not writable_organizations(request.user).exists():
@@ -79,21 +113,10 @@ def incident_create_view(request):
             "You are not a reporter or reviewer of any organization, so you cannot report incidents."
         )
     if request.method == "POST":
-        form = IncidentForm(request.POST, user=request.user)
-        sources = SourceFormSet(request.POST, prefix="sources")
-        if form.is_valid() and sources.is_valid():
-            try:
-                incident = incident_create(
-                    by=request.user,
-                    organization=form.cleaned_data["organization"],
-                    sources=[s for s in (f.as_input() for f in sources) if s],
-                    **form.service_fields(),
-                )
-            except (ValidationError, PermissionDenied) as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, f"Incident {incident.reference} is reported; a reviewer will verify it.")
-                return redirect("staff:incident_detail", pk=incident.pk)
+        incident, form, sources = report_from_post(request)
+        if incident is not None:
+            messages.success(request, f"Incident {incident.reference} is reported; a reviewer will verify it.")
+            return redirect("staff:incident_detail", pk=incident.pk)
     else:
         form = IncidentForm(user=request.user, initial={"visibility": Visibility.PARTNERS})
         sources = SourceFormSet(prefix="sources")

@@ -5,10 +5,12 @@
 // (the geo app's /geo/layers/adm1.geojson, revalidated by ETag).
 
 import { gettext, isRightToLeft, pageLanguage } from "../web/i18n.js";
+import { addContext } from "./map-context.js";
 
 const L = window.L;
 const SYRIA = [[32.3, 35.6], [37.4, 42.4]];
 const DIGITS = 5;
+const TEXT = JSON.parse(document.getElementById("staff-app-text")?.textContent || "{}");
 
 function showArea(cell, area) {
   if (!area) {
@@ -103,12 +105,24 @@ export class MapPicker {
       }
       this.community.setLatLng([lat, lon]);
     }
-    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 10));
+    // Close enough to read the communities' names around it.
+    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 13));
   }
 
   async lookUp(query) {
+    if (!this.placement || !this.placeUrl) return; // a picker for a point only (a convoy's origin)
     this.placement.setAttribute("aria-busy", "true");
-    const response = await fetch(`${this.placeUrl}?${new URLSearchParams(query)}`, { credentials: "same-origin" });
+    let response;
+    try {
+      response = await fetch(`${this.placeUrl}?${new URLSearchParams(query)}`, { credentials: "same-origin" });
+    } catch (error) {
+      // No connection: the server places the point when the report is sent.
+      this.placement.removeAttribute("aria-busy");
+      for (const cell of this.placement.querySelectorAll("[data-level]")) cell.textContent = "—";
+      const problem = this.placement.parentElement.querySelector(".placement-problem");
+      if (problem) problem.textContent = TEXT.offlinePlacement || "";
+      return;
+    }
     this.placement.removeAttribute("aria-busy");
     const found = response.ok ? await response.json() : {};
     for (const cell of this.placement.querySelectorAll("[data-level]")) {
@@ -123,15 +137,20 @@ export class MapPicker {
 const element = document.getElementById("map-picker");
 if (element && L) {
   const form = element.closest("form");
+  const latName = element.dataset.latName || "latitude";
+  const lonName = element.dataset.lonName || "longitude";
   const picker = new MapPicker(element, {
-    latInput: form.querySelector("[name=latitude]"),
-    lonInput: form.querySelector("[name=longitude]"),
+    latInput: form.querySelector(`[name=${latName}]`),
+    lonInput: form.querySelector(`[name=${lonName}]`),
     placement: document.getElementById("placement"),
   });
+  addContext(picker.map, element.dataset);
   // A community chosen from the search shows where it is and its admin areas.
+  const placeName = element.dataset.placeName || "stated_area";
   form.addEventListener("place-chosen", (event) => {
+    if (event.target.name !== placeName) return; // e.g. a convoy's destination, not its origin
     const { lat, lon, pcode } = event.detail;
     if (lat != null && lon != null) picker.showArea(lat, lon);
-    if (!form.querySelector("[name=latitude]").value) picker.lookUp({ pcode });
+    if (!form.querySelector(`[name=${latName}]`).value) picker.lookUp({ pcode });
   });
 }

@@ -1,15 +1,21 @@
 // Suggestions for community fields ([data-place-search]): English or Arabic
 // name or P-code, forgiving of spelling variants (the server ranks them).
-// Without JavaScript the typed text is resolved by the server on save.
+// Without JavaScript the typed text is resolved by the server on save; with no connection the gazetteer
+// kept on the device answers.
 
 import { gettext } from "../web/i18n.js";
 
 const DELAY_MS = 200;
 
+import { searchOffline } from "./gazetteer.js";
+
+const text = JSON.parse(document.getElementById("staff-app-text")?.textContent || "{}");
+
 class PlaceSearch {
-  constructor(input, url) {
+  constructor(input, url, gazetteerUrl) {
     this.input = input;
     this.url = url;
+    this.gazetteerUrl = gazetteerUrl;
     this.timer = null;
     this.list = document.createElement("ul");
     this.list.className = "suggestions";
@@ -32,7 +38,14 @@ class PlaceSearch {
   async search() {
     const q = this.input.value.trim();
     if (q.length < 2) return this.hide();
-    const response = await fetch(`${this.url}?${new URLSearchParams({ q })}`, { credentials: "same-origin" });
+    let response;
+    try {
+      response = await fetch(`${this.url}?${new URLSearchParams({ q })}`, { credentials: "same-origin" });
+    } catch (error) {
+      // No connection: the gazetteer kept on the device answers instead.
+      if (this.gazetteerUrl) return this.show(await searchOffline(this.gazetteerUrl, q));
+      return this.hide();
+    }
     if (!response.ok) return this.hide();
     const { results } = await response.json();
     this.show(results);
@@ -43,7 +56,7 @@ class PlaceSearch {
     if (!results.length) {
       const item = document.createElement("li");
       item.className = "none";
-      item.textContent = gettext("No community matches; try another spelling or the P-code.");
+      item.textContent = text.noMatch || gettext("No community matches; try another spelling or the P-code.");
       this.list.append(item);
     }
     for (const result of results) {
@@ -73,5 +86,5 @@ class PlaceSearch {
 
 for (const input of document.querySelectorAll("input[data-place-search]")) {
   const holder = input.closest("[data-suggest-url]") || document.querySelector("[data-suggest-url]");
-  if (holder) new PlaceSearch(input, holder.dataset.suggestUrl);
+  if (holder) new PlaceSearch(input, holder.dataset.suggestUrl, holder.dataset.gazetteerUrl);
 }

@@ -1,0 +1,31 @@
+"""The tasks the job worker runs. Arguments are JSON values: a task can run on any worker of any machine."""
+
+from django.conf import settings
+from django_tasks import task
+
+from aidtrack.ops import outage
+
+
+@task()
+def run_import(*, run_id: int, **arguments) -> str:
+    """Run queued import ``run_id`` (see ``aidtrack.exchange.uploads.run_queued`` for ``arguments``).
+
+    If the database goes away meanwhile, the import's transaction is lost with
+    it (nothing was written); the run is recorded as failed once it is back.
+    """
+    from aidtrack.exchange.uploads import run_queued
+    from aidtrack.jobs import progress
+
+    try:
+        run_queued(run_id=run_id, **arguments)
+    except Exception as error:
+        if not outage.is_database_unreachable(error):
+            raise
+        from aidtrack.jobs.runs import record_when_database_returns
+
+        outage.database_down(error)
+        record_when_database_returns(run_id, wait_seconds=settings.AIDTRACK_JOBS_DATABASE_WAIT_SECONDS)
+        return "database stopped"
+    finally:
+        progress.close()
+    return "done"

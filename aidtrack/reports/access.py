@@ -1,0 +1,321 @@
+"""The monthly access report: the figures access officers publish each month, from the records a reader may see.
+
+Every figure of the page, its CSV downloads and ``/api/v1/statistics/access-report/`` comes from
+``access_report``; nothing else counts them.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aidtrack.convoys.models import ConvoyDestination, ConvoyEvent, ConvoyRequest, ConvoyStatus
+from aidtrack.convoys.selectors import convoy_visibility_q, end_of_day
+from aidtrack.geo.models import AdminArea
+from aidtrack.incidents.models import Category, IncidentKind
+from aidtrack.incidents.selectors import incidents_visible_to
+from aidtrack.orgs.audience import Audience
+from aidtrack.orgs.models import PartyType
+from aidtrack.reports.periods import Period
+from aidtrack.reports.tables import Column, Table
+
+DELIVERED = [ConvoyStatus.DELIVERED, ConvoyStatus.PARTIALLY_DELIVERED]
+
+IMPACT_FIELDS = [
+    ("aid_workers_killed", gettext_lazy("Aid workers killed"), "#affected+killed+aid"),
+    ("aid_workers_injured", gettext_lazy("Aid workers injured"), "#affected+injured+aid"),
+    ("aid_workers_abducted", gettext_lazy("Aid workers abducted"), "#affected+abducted+aid"),
+    ("aid_workers_detained", gettext_lazy("Aid workers detained"), "#affected+detained+aid"),
+    ("people_killed", gettext_lazy("People killed"), "#affected+killed"),
+    ("people_injured", gettext_lazy("People injured"), "#affected+injured"),
+    ("vehicles_damaged", gettext_lazy("Vehicles damaged"), "#indicator+vehicles"),
+    ("beneficiaries_affected", gettext_lazy("People affected"), "#affected"),
+]
+
+
+class GovernorateError(ValueError):
+    """A governorate filter that names no governorate; the message says what to give."""
+
+
+def governorate_from(pcode: str) -> AdminArea | None:
+    """The governorate a ``gov`` parameter names (None when it is empty)."""
+    if not pcode:
+        return None
+    governorate = None
+    if re.fullmatch(r"[A-Za-z0-9]{1,20}", pcode):
+        governorate = AdminArea.objects.filter(level=1, pcode=pcode.upper()).defer("geometry").first()
+    if governorate is None:
+        raise GovernorateError(
+            _("“%(pcode)s” is not a governorate's P-code: use one such as SY02 (Aleppo), or leave it empty.")
+            % {"pcode": pcode[:20].replace("\x00", "")}
+        )
+    return governorate
+
+
+def period_incidents(audience: Audience, governorate: AdminArea | None = None):
+    incidents = incidents_visible_to(audience).order_by()
+    if governorate is not None:
+        incidents = incidents.filter(admin1=governorate)
+    return incidents
+
+
+def period_convoys(audience: Audience, governorate: AdminArea | None = None):
+    convoys = ConvoyRequest.objects.filter(convoy_visibility_q(audience))
+    if governorate is not None:
+        serves = ConvoyDestination.objects.filter(convoy_id=OuterRef("pk")).filter(
+            Q(admin1=governorate) | Q(area__governorate=governorate)
+        )
+        convoys = convoys.filter(Exists(serves))
+    return convoys
+
+
+def _moments(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    return end_of_day(period.start - datetime.timedelta(days=1)), end_of_day(period.end)
+
+
+def _event_q(period: Period, statuses) -> Q:
+    start, end = _moments(period)
+    return Q(events__to_status__in=statuses, events__occurred_at__gte=start, events__occurred_at__lt=end)
+
+
+@dataclass
+class Change:
+    value: int
+    previous: int
+    year_before: int
+
+    @property
+    def change(self) -> int:
+        return self.value - self.previous
+
+    @property
+    def change_year(self) -> int:
+        return self.value - self.year_before
+
+
+@dataclass
+class AccessReport:
+    period: Period
+    previous: Period
+    year_before: Period
+    governorate: AdminArea | None
+    totals: list[tuple[str, str, Change]] = field(default_factory=list)  # key, label, figures
+    categories: list[tuple[str, str, int]] = field(default_factory=list)  # code, label, incidents
+    impact: list[tuple[str, str, int]] = field(default_factory=list)
+    perpetrators: list[tuple[str, str, int, float]] = field(default_factory=list)  # type, label, n, share
+    governorates: list[tuple[AdminArea, int]] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+    def tables(self) -> dict[str, Table]:
+        return {
+            "totals": Table(
+                "totals",
+                _("Totals"),
+                [
+                    Column("figure", _("Figure"), "#indicator+name"),
+                    Column("value", _("This period"), "#indicator+value"),
+                    Column("previous", _("Previous period"), "#indicator+value+previous"),
+                    Column("change", _("Change"), "#indicator+change"),
+                    Column("year_before", _("A year before"), "#indicator+value+year_before"),
+                    Column("change_year", _("Change on a year before"), "#indicator+change+year"),
+                ],
+                [
+                    {
+                        "figure": str(label),
+                        "key": key,
+                        "value": c.value,
+                        "previous": c.previous,
+                        "change": c.change,
+                        "year_before": c.year_before,
+                        "change_year": c.change_year,
+                    }
+                    for key, label, c in self.totals
+                ],
+            ),
+            "categories": Table(
+                "categories",
+                _("Incidents by OCHA access category"),
+                [
+                    Column("category", _("Category"), "#event+category+code"),
+                    Column("label", _("Name"), "#event+category+name"),
+                    Column("incidents", _("Incidents"), "#indicator+incidents"),
+                ],
+                [{"category": c, "label": str(label), "incidents": n} for c, label, n in self.categories],
+            ),
+            "impact": Table(
+                "impact",
+                _("Impact"),
+                [Column("figure", _("Figure"), "#indicator+name"), Column("value", _("Number"), "#indicator+value")],
+                [{"figure": str(label), "key": key, "value": n} for key, label, n in self.impact],
+            ),
+            "perpetrators": Table(
+                "perpetrators",
+                _("Perpetrators by type of party"),
+                [
+                    Column("party_type", _("Type of party"), "#group+type"),
+                    Column("incidents", _("Incidents"), "#indicator+incidents"),
+                    Column("share", _("Share (%)"), "#indicator+share"),
+                ],
+                [
+                    {"party_type": str(label), "key": key, "incidents": n, "share": round(share * 100, 1)}
+                    for key, label, n, share in self.perpetrators
+                ],
+            ),
+            "governorates": Table(
+                "governorates",
+                _("Incidents by governorate"),
+                [
+                    Column("pcode", _("P-code"), "#adm1+code"),
+                    Column("governorate", _("Governorate"), "#adm1+name"),
+                    Column("incidents", _("Incidents"), "#indicator+incidents"),
+                ],
+                [{"pcode": g.pcode, "governorate": g.name_en, "incidents": n} for g, n in self.governorates],
+            ),
+            "events": Table(
+                "events",
+                _("Key events"),
+                [
+                    Column("date", _("Date"), "#date"),
+                    Column("what", _("What"), "#event+name"),
+                    Column("where", _("Where"), "#loc+name"),
+                    Column("detail", _("Detail"), "#description"),
+                ],
+                self.events,
+            ),
+        }
+
+
+def _incident_totals(incidents, periods: list[Period]) -> list[dict]:
+    """Per period: obstructions, access incidents and every impact counter, in one query."""
+    aggregates = {}
+    for index, period in enumerate(periods):
+        within = Q(occurred_on__range=(period.start, period.end))
+        aggregates[f"obstructions_{index}"] = Count("pk", filter=within & Q(kind=IncidentKind.OBSTRUCTION))
+        aggregates[f"access_{index}"] = Count("pk", filter=within & Q(kind=IncidentKind.ACCESS))
+        for key, _label, _hxl in IMPACT_FIELDS:
+            aggregates[f"{key}_{index}"] = Sum(key, filter=within)
+    row = incidents.aggregate(**aggregates)
+    return [
+        {name.rsplit("_", 1)[0]: value or 0 for name, value in row.items() if name.endswith(f"_{index}")}
+        for index in range(len(periods))
+    ]
+
+
+def _convoy_totals(convoys, periods: list[Period]) -> list[dict]:
+    """Per period: requests submitted, deliveries, attacks, denials; people reached by the deliveries."""
+    result = []
+    aggregates = {}
+    for index, period in enumerate(periods):
+        for key, statuses in (
+            ("requested", [ConvoyStatus.SUBMITTED]),
+            ("delivered", DELIVERED),
+            ("attacked", [ConvoyStatus.ATTACKED]),
+            ("denied", [ConvoyStatus.DENIED]),
+        ):
+            aggregates[f"{key}_{index}"] = Count("pk", filter=_event_q(period, statuses), distinct=True)
+    row = convoys.aggregate(**aggregates)
+    reached = []
+    for period in periods:
+        start, end = _moments(period)
+        delivered = ConvoyEvent.objects.filter(
+            convoy__in=convoys, to_status__in=DELIVERED, occurred_at__gte=start, occurred_at__lt=end
+        ).values("convoy_id")
+        reached.append(
+            ConvoyDestination.objects.filter(convoy_id__in=delivered).aggregate(n=Sum("reached_beneficiaries"))["n"]
+            or 0
+        )
+    for index in range(len(periods)):
+        figures = {name.rsplit("_", 1)[0]: value for name, value in row.items() if name.endswith(f"_{index}")}
+        figures["reached"] = reached[index]
+        result.append(figures)
+    return result
+
+
+def access_report(*, audience: Audience, period: Period, governorate: AdminArea | None = None) -> AccessReport:
+    report = AccessReport(period, period.previous(), period.year_before(), governorate)
+    incidents = period_incidents(audience, governorate)
+    convoys = period_convoys(audience, governorate)
+    periods = [report.period, report.previous, report.year_before]
+    incident_figures = _incident_totals(incidents, periods)
+    convoy_figures = _convoy_totals(convoys, periods)
+
+    def change(source, key):
+        return Change(*(figures[key] for figures in source))
+
+    report.totals = [
+        ("obstructions", _("Access incidents (obstructions)"), change(incident_figures, "obstructions")),
+        ("access", _("Access achieved (deliveries, crossings, evacuations)"), change(incident_figures, "access")),
+        ("convoys_requested", _("Convoy requests submitted"), change(convoy_figures, "requested")),
+        ("convoys_delivered", _("Convoys delivered (fully or partly)"), change(convoy_figures, "delivered")),
+        ("convoys_attacked", _("Convoys attacked"), change(convoy_figures, "attacked")),
+        ("convoys_denied", _("Convoy requests denied"), change(convoy_figures, "denied")),
+        ("people_reached", _("People reached by convoys delivered"), change(convoy_figures, "reached")),
+        ("aid_workers_killed", _("Aid workers killed"), change(incident_figures, "aid_workers_killed")),
+    ]
+    current = incident_figures[0]
+    report.impact = [(key, label, current[key]) for key, label, _hxl in IMPACT_FIELDS]
+
+    in_period = incidents.filter(occurred_on__range=(period.start, period.end), kind=IncidentKind.OBSTRUCTION)
+    by_category = dict(in_period.values_list("category").annotate(n=Count("pk")))
+    report.categories = [(c.value, c.label, by_category.get(c.value, 0)) for c in Category]
+
+    by_type = dict(in_period.values_list("perpetrator_kind").annotate(n=Count("pk")))
+    total = sum(by_type.values()) or 1
+    types = [(t.value, t.label) for t in PartyType] + [("", _("Not attributed"))]
+    report.perpetrators = [(key, label, by_type.get(key, 0), by_type.get(key, 0) / total) for key, label in types]
+
+    by_governorate = dict(in_period.exclude(admin1=None).values_list("admin1_id").annotate(n=Count("pk")).order_by())
+    governorates = AdminArea.objects.filter(level=1).defer("geometry").order_by("pcode")
+    if governorate is not None:
+        governorates = governorates.filter(pk=governorate.pk)
+    report.governorates = [(g, by_governorate.get(g.pk, 0)) for g in governorates]
+    report.events = key_events(incidents, convoys, period)
+    return report
+
+
+def key_events(incidents, convoys, period: Period, limit: int = 30) -> list[dict]:
+    """What an access officer's monthly note lists, in order: incidents that killed, injured or stopped aid
+    workers or convoys, deliveries made, and convoys denied, blocked or attacked."""
+    serious = Q(people_killed__gt=0) | Q(aid_workers_killed__gt=0) | Q(aid_workers_injured__gt=0)
+    serious |= Q(aid_workers_abducted__gt=0) | Q(aid_workers_detained__gt=0) | Q(kind=IncidentKind.ACCESS)
+    serious |= Q(category=Category.VIOLENCE_AGAINST_AID)
+    rows = []
+    for incident in (
+        incidents.filter(serious, occurred_on__range=(period.start, period.end))
+        .select_related("admin1")
+        .order_by("occurred_on", "pk")[:limit]
+    ):
+        rows.append(
+            {
+                "date": incident.occurred_on,
+                "what": incident.title,
+                "where": incident.admin1.name_en if incident.admin1 else "",
+                "detail": incident.public_summary,
+                "incident_id": incident.pk,
+            }
+        )
+    start, end = _moments(period)
+    outcomes = [ConvoyStatus.DENIED, ConvoyStatus.BLOCKED, ConvoyStatus.ATTACKED, *DELIVERED]
+    for event in (
+        ConvoyEvent.objects.filter(
+            convoy__in=convoys, to_status__in=outcomes, occurred_at__gte=start, occurred_at__lt=end
+        )
+        .select_related("convoy")
+        .order_by("occurred_at", "pk")[:limit]
+    ):
+        rows.append(
+            {
+                "date": timezone.localdate(event.occurred_at),
+                "what": _("Convoy %(reference)s: %(status)s")
+                % {"reference": event.convoy.reference, "status": event.get_to_status_display()},
+                "where": "",
+                "detail": event.convoy.title,
+                "convoy_id": event.convoy_id,
+            }
+        )
+    rows.sort(key=lambda row: (row["date"], row["what"]))
+    return rows[:limit]

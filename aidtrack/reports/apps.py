@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "aidtrack.reports"
+    verbose_name = "Public reports"

@@ -1,0 +1,290 @@
+"""The convoy funnel and the removals ledger, from the convoys a reader may see.
+
+The funnel follows the requests submitted in a period (a cohort) through their recorded events, whatever their
+status today: how many were approved (fully or partly), dispatched and delivered (fully or partly), and how many
+branched off (denied, no response, cancelled, blocked, attacked). Days per stage are medians and 90th percentiles
+(nearest rank) over the requests that went through the stage. Every figure of /reports/convoys/, its CSV
+downloads and /api/v1/statistics/convoy-funnel/ comes from ``convoy_funnel``.
+"""
+
+import datetime
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aidtrack.convoys.models import CheckpointRemoval, ConvoyDestination, ConvoyEvent, ConvoyStatus, Sector
+from aidtrack.geo.models import AdminArea
+from aidtrack.orgs.audience import Audience
+from aidtrack.reports.access import _moments, period_convoys
+from aidtrack.reports.periods import Period
+from aidtrack.reports.tables import Column, Table
+
+S = ConvoyStatus
+ANSWERS = {S.APPROVED, S.PARTIALLY_APPROVED, S.DENIED, S.NO_RESPONSE}
+OUTCOMES = {S.DELIVERED, S.PARTIALLY_DELIVERED, S.BLOCKED, S.ATTACKED}
+
+# The funnel's steps: key, label, depth (0 the main line, 1 a branch off the step above).
+STEPS = [
+    ("requested", gettext_lazy("Requested"), 0),
+    ("approved", gettext_lazy("Approved (fully or partly)"), 0),
+    ("approved_fully", gettext_lazy("fully approved"), 1),
+    ("approved_partly", gettext_lazy("partly approved"), 1),
+    ("denied", gettext_lazy("Denied"), 1),
+    ("no_response", gettext_lazy("No response"), 1),
+    ("cancelled", gettext_lazy("Cancelled"), 1),
+    ("on_hold", gettext_lazy("On hold"), 1),
+    ("waiting", gettext_lazy("Still waiting for an answer"), 1),
+    ("dispatched", gettext_lazy("Dispatched"), 0),
+    ("delivered", gettext_lazy("Delivered (fully or partly)"), 0),
+    ("delivered_fully", gettext_lazy("fully delivered"), 1),
+    ("delivered_partly", gettext_lazy("partly delivered"), 1),
+    ("blocked", gettext_lazy("Blocked (turned back)"), 1),
+    ("attacked", gettext_lazy("Attacked"), 1),
+]
+
+STAGES = [
+    ("answer", gettext_lazy("Submission to answer")),
+    ("dispatch", gettext_lazy("Approval to dispatch")),
+    ("outcome", gettext_lazy("Dispatch to outcome")),
+]
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass
+class ConvoyFunnel:
+    period: Period
+    governorate: AdminArea | None
+    steps: list[tuple[str, str, int, int]] = field(default_factory=list)  # key, label, depth, convoys
+    planned: int = 0
+    reached: int = 0
+    stages: list[tuple[str, str, int, float | None, float | None]] = field(default_factory=list)
+    months: list[dict] = field(default_factory=list)
+    removals: dict[str, list[dict]] = field(default_factory=dict)  # by item, sector, party, place
+    removals_count: int = 0
+
+    @property
+    def share_reached(self) -> float | None:
+        return self.reached / self.planned if self.planned else None
+
+    def count(self, key: str) -> int:
+        return next((n for k, _label, _depth, n in self.steps if k == key), 0)
+
+    def tables(self) -> dict[str, Table]:
+        ledger_columns = [
+            Column("group", _("Group"), "#indicator+group"),
+            Column("unit", _("Unit"), "#indicator+unit"),
+            Column("removed", _("Removed"), "#indicator+removed"),
+            Column("loaded", _("Loaded"), "#indicator+loaded"),
+            Column("share", _("Share removed (%)"), "#indicator+share"),
+            Column("removals", _("Removals"), "#indicator+removals"),
+        ]
+        tables = {
+            "funnel": Table(
+                "funnel",
+                _("Convoy funnel"),
+                [
+                    Column("step", _("Step"), "#indicator+step"),
+                    Column("convoys", _("Convoy requests"), "#indicator+convoys"),
+                    Column("share", _("Share of requested (%)"), "#indicator+share"),
+                ],
+                [
+                    {"key": key, "step": str(label), "convoys": n, "share": self._share(n)}
+                    for key, label, _depth, n in self.steps
+                ]
+                + [
+                    {"key": "people_planned", "step": _("People planned"), "convoys": self.planned, "share": None},
+                    {"key": "people_reached", "step": _("People reached"), "convoys": self.reached, "share": None},
+                ],
+            ),
+            "stages": Table(
+                "stages",
+                _("Days spent in each stage"),
+                [
+                    Column("stage", _("Stage"), "#indicator+stage"),
+                    Column("convoys", _("Convoy requests"), "#indicator+convoys"),
+                    Column("median_days", _("Median days"), "#indicator+days+median"),
+                    Column("p90_days", _("90th percentile, days"), "#indicator+days+p90"),
+                ],
+                [
+                    {"key": key, "stage": str(label), "convoys": n, "median_days": median, "p90_days": p90}
+                    for key, label, n, median, p90 in self.stages
+                ],
+            ),
+            "months": Table(
+                "months",
+                _("Approval rate by month of request"),
+                [
+                    Column("month", _("Month"), "#date+month"),
+                    Column("requested", _("Requested"), "#indicator+requested"),
+                    Column("approved", _("Approved"), "#indicator+approved"),
+                    Column("denied", _("Denied"), "#indicator+denied"),
+                    Column("no_response", _("No response"), "#indicator+no_response"),
+                    Column("rate", _("Approval rate (%)"), "#indicator+rate"),
+                ],
+                self.months,
+            ),
+        }
+        for key, title in (
+            ("item", _("Removed at checkpoints, by item")),
+            ("sector", _("Removed at checkpoints, by sector")),
+            ("party", _("Removed at checkpoints, by party")),
+            ("place", _("Removed at checkpoints, by checkpoint")),
+        ):
+            tables[f"removals_by_{key}"] = Table(f"removals_by_{key}", title, ledger_columns, self.removals[key])
+        return tables
+
+    def _share(self, n: int) -> float | None:
+        requested = self.count("requested")
+        return round(100 * n / requested, 1) if requested else None
+
+
+def _days(start: datetime.datetime, end: datetime.datetime) -> float:
+    return round((end - start).total_seconds() / 86400, 1)
+
+
+def convoy_funnel(*, audience: Audience, period: Period, governorate: AdminArea | None = None) -> ConvoyFunnel:
+    funnel = ConvoyFunnel(period, governorate)
+    visible = period_convoys(audience, governorate)
+    start, end = _moments(period)
+    cohort = ConvoyEvent.objects.filter(
+        convoy__in=visible, to_status=S.SUBMITTED, occurred_at__gte=start, occurred_at__lt=end
+    ).values("convoy_id")
+    history: dict[int, list[tuple[str, datetime.datetime]]] = defaultdict(list)
+    for convoy_id, status, moment in (
+        ConvoyEvent.objects.filter(convoy_id__in=cohort)
+        .order_by("occurred_at", "pk")
+        .values_list("convoy_id", "to_status", "occurred_at")
+    ):
+        history[convoy_id].append((status, moment))
+
+    counts: dict[str, int] = dict.fromkeys((key for key, _label, _depth in STEPS), 0)
+    waits: dict[str, list[float]] = {key: [] for key, _label in STAGES}
+    by_month: dict[datetime.date, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(("requested", "approved", "denied", "no_response"), 0)
+    )
+    delivered_ids = []
+    for convoy_id, events in history.items():
+        statuses = [status for status, _moment in events]
+        submitted = next(moment for status, moment in events if status == S.SUBMITTED)
+        month = by_month[timezone.localdate(submitted).replace(day=1)]
+        counts["requested"] += 1
+        month["requested"] += 1
+        first_answer = next(((s, m) for s, m in events if s in ANSWERS and m >= submitted), None)
+        approved = [m for s, m in events if s in (S.APPROVED, S.PARTIALLY_APPROVED)]
+        if approved:
+            counts["approved"] += 1
+            month["approved"] += 1
+            first = next(s for s in statuses if s in (S.APPROVED, S.PARTIALLY_APPROVED))
+            counts["approved_fully" if first == S.APPROVED else "approved_partly"] += 1
+        for status, key in ((S.DENIED, "denied"), (S.NO_RESPONSE, "no_response")):
+            if status in statuses and not approved:
+                counts[key] += 1
+                month[key] += 1
+        if S.CANCELLED in statuses:
+            counts["cancelled"] += 1
+        if statuses[-1] == S.ON_HOLD:
+            counts["on_hold"] += 1
+        if first_answer is None and statuses[-1] == S.SUBMITTED:
+            counts["waiting"] += 1
+        if first_answer is not None:
+            waits["answer"].append(_days(submitted, first_answer[1]))
+        dispatched = next((m for s, m in events if s == S.DISPATCHED), None)
+        if dispatched is not None:
+            counts["dispatched"] += 1
+            if approved:
+                waits["dispatch"].append(_days(approved[0], dispatched))
+            outcome = next(((s, m) for s, m in events if s in OUTCOMES and m >= dispatched), None)
+            if outcome is not None:
+                waits["outcome"].append(_days(dispatched, outcome[1]))
+                key = {
+                    S.DELIVERED: "delivered_fully",
+                    S.PARTIALLY_DELIVERED: "delivered_partly",
+                    S.BLOCKED: "blocked",
+                    S.ATTACKED: "attacked",
+                }[outcome[0]]
+                counts[key] += 1
+                if outcome[0] in (S.DELIVERED, S.PARTIALLY_DELIVERED):
+                    counts["delivered"] += 1
+                    delivered_ids.append(convoy_id)
+    funnel.steps = [(key, str(label), depth, counts[key]) for key, label, depth in STEPS]
+    destinations = ConvoyDestination.objects.filter(convoy_id__in=cohort)
+    funnel.planned = destinations.aggregate(n=Sum("planned_beneficiaries"))["n"] or 0
+    funnel.reached = (
+        destinations.filter(convoy_id__in=delivered_ids).aggregate(n=Sum("reached_beneficiaries"))["n"] or 0
+    )
+    funnel.stages = [
+        (key, str(label), len(waits[key]), _median(waits[key]), percentile(waits[key], 0.9)) for key, label in STAGES
+    ]
+    funnel.months = [
+        {
+            "month": month.strftime("%Y-%m"),
+            **figures,
+            "rate": round(100 * figures["approved"] / figures["requested"], 1) if figures["requested"] else None,
+        }
+        for month, figures in sorted(by_month.items())
+    ]
+    funnel.removals, funnel.removals_count = _removals_ledger(visible, period)
+    return funnel
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def _removals_ledger(visible, period: Period) -> tuple[dict[str, list[dict]], int]:
+    """Cargo removed at checkpoints in the period, grouped four ways; the share is of the quantity loaded on the
+    cargo lines items were taken from (summed per unit, since kits and tonnes do not add up)."""
+    removals = list(
+        CheckpointRemoval.objects.filter(convoy__in=visible, removed_on__range=(period.start, period.end))
+        .select_related("cargo_line", "party")
+        .order_by("removed_on", "pk")
+    )
+    sectors = dict(Sector.choices)
+    groups = {
+        "item": lambda r: r.cargo_line.item,
+        "sector": lambda r: str(sectors.get(r.cargo_line.sector, r.cargo_line.sector)),
+        "party": lambda r: r.party.name if r.party_id else _("not named"),
+        "place": lambda r: r.place_name,
+    }
+    ledger = {}
+    for key, group_of in groups.items():
+        totals: dict[tuple[str, str], dict] = {}
+        for removal in removals:
+            line = removal.cargo_line
+            row = totals.setdefault((group_of(removal), line.unit), {"removed": Decimal(0), "lines": {}, "removals": 0})
+            row["removed"] += removal.quantity_removed
+            row["lines"][line.pk] = line.quantity
+            row["removals"] += 1
+        rows = []
+        for (group, unit), row in sorted(totals.items(), key=lambda item: (-item[1]["removed"], item[0])):
+            loaded = sum(row["lines"].values(), Decimal(0))
+            rows.append(
+                {
+                    "group": group,
+                    "unit": unit,
+                    "removed": _number(row["removed"]),
+                    "loaded": _number(loaded),
+                    "share": round(float(100 * row["removed"] / loaded), 1) if loaded else None,
+                    "removals": row["removals"],
+                }
+            )
+        ledger[key] = rows
+    return ledger, len(removals)
+
+
+def _number(value: Decimal):
+    return int(value) if value == value.to_integral_value() else float(value)

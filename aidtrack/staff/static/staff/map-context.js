@@ -1,0 +1,86 @@
+// What a map shows so that a place can be found by eye with no background tiles: district and sub-district
+// lines, towns (GeoNames) at district zoom, and every community's point with its name (English or Arabic,
+// as the page's language) at community zoom. Every layer comes from our own server and is kept offline.
+
+const L = window.L;
+const COMMUNITY_ZOOM = 11;
+const MOST_LABELS = 400;
+// Smallest town named at each zoom: the largest towns first, then smaller ones as the map closes in.
+const TOWN_POPULATION = { 6: 500000, 7: 100000, 8: 30000, 9: 10000, 10: 0 };
+
+function label(row, arabic) {
+  return (arabic && row.name_ar) || row.name_en;
+}
+
+async function rowsOf(url) {
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) return [];
+    const { fields, rows } = await response.json();
+    return rows.map((row) => Object.fromEntries(fields.map((name, i) => [name, row[i]])));
+  } catch (error) {
+    return [];
+  }
+}
+
+async function lines(map, url, style, minZoom) {
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const layer = L.geoJSON(await response.json(), { style: { ...style, fill: false }, interactive: false });
+    const show = () => (map.getZoom() >= minZoom ? layer.addTo(map) : layer.remove());
+    map.on("zoomend", show);
+    show();
+  } catch (error) {
+    // No connection and nothing kept: the map works without these lines.
+  }
+}
+
+function named(map, rows, { visible, marker, className }) {
+  const group = L.layerGroup().addTo(map);
+  const arabic = document.documentElement.lang.startsWith("ar");
+  const draw = () => {
+    group.clearLayers();
+    const bounds = map.getBounds().pad(0.1);
+    const shown = rows.filter((row) => visible(row) && bounds.contains([row.lat, row.lon])).slice(0, MOST_LABELS);
+    for (const row of shown) {
+      const point = L.circleMarker([row.lat, row.lon], { ...marker, interactive: false });
+      point.bindTooltip(document.createTextNode(label(row, arabic)), {
+        permanent: true,
+        direction: "right",
+        offset: [4, 0],
+        className,
+        interactive: false,
+      });
+      group.addLayer(point);
+    }
+  };
+  map.on("moveend", draw);
+  draw();
+}
+
+const Attribution = L.Control.extend({
+  options: { position: "bottomright", text: "" },
+  onAdd() {
+    const box = L.DomUtil.create("div", "leaflet-control-attribution map-credits");
+    box.textContent = this.options.text;
+    return box;
+  },
+});
+
+export async function addContext(map, { districtsUrl, subdistrictsUrl, townsUrl, gazetteerUrl, credits }) {
+  if (credits) new Attribution({ text: credits }).addTo(map);
+  lines(map, districtsUrl, { color: "#5b6474", weight: 1.4 }, 8);
+  lines(map, subdistrictsUrl, { color: "#8a93a3", weight: 1, dashArray: "4 4" }, 10);
+  const [towns, communities] = await Promise.all([rowsOf(townsUrl), rowsOf(gazetteerUrl)]);
+  named(map, towns, {
+    visible: (town) => map.getZoom() < COMMUNITY_ZOOM && town.population >= (TOWN_POPULATION[map.getZoom()] ?? Infinity),
+    marker: { radius: 3, color: "#1d2330", weight: 1, fillColor: "#1d2330", fillOpacity: 1 },
+    className: "place-label town-label",
+  });
+  named(map, communities, {
+    visible: () => map.getZoom() >= COMMUNITY_ZOOM,
+    marker: { radius: 3, color: "#0b5cad", weight: 1, fillColor: "#fff", fillOpacity: 1 },
+    className: "place-label community-label",
+  });
+}

@@ -1,0 +1,190 @@
+"""A field officer reports with no connection: the form opens offline, the report waits on the device, and is
+sent once when the connection returns; a refused report comes back with its message; signing out clears it."""
+
+import time
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from aidtrack.demo.loader import load_demo
+from aidtrack.incidents.models import Incident
+from tests.browser.conftest import screenshot
+from tests.browser.test_staff_incident import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def until(page, script, timeout=15.0, arg=None):
+    """Polls a script with evaluate (wait_for_function evaluates strings, which the page's CSP refuses)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(script, arg)
+        if value:
+            return value
+        page.wait_for_timeout(200)
+    raise AssertionError(f"never true: {script}")
+
+
+def kept_offline(page, live_server):
+    """Waits until the service worker controls the page and keeps the incident form."""
+    until(page, "() => !!navigator.serviceWorker.controller")
+    until(page, "() => caches.match('/staff/incidents/new/').then((found) => !!found)")
+    until(page, "() => caches.match('/geo/layers/communities.json').then((found) => !!found)")
+
+
+def fill_report(page, title, occurred_on="2016-09-21"):
+    page.select_option("#id_category", "4")
+    page.fill("#id_title", title)
+    page.fill("#id_occurred_on", occurred_on)
+    page.fill("#id_public_summary", "Medical supplies were held at the checkpoint.")
+    page.fill("#id_latitude", "33.6901")
+    page.fill("#id_longitude", "36.0963")
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    yield context, page
+    context.close()
+
+
+def test_a_report_typed_offline_waits_on_the_device_and_is_sent_once_when_back_online(phone, live_server):
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    kept_offline(page, live_server)
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/staff/incidents/new/")
+    page.locator("#offline-banner").wait_for()
+    # The community search answers from the gazetteer kept on the device.
+    page.fill("#id_stated_area", "Madaya")
+    page.locator(".suggestions li", has_text="Madaya").first.wait_for()
+    fill_report(page, "Checkpoint closed near Madaya (offline)")
+    page.click("text=Report the incident")
+    page.locator(".outbox-notice", has_text="saved on this device").wait_for()
+    screenshot(page, "field-offline-saved-phone")
+
+    page.reload()
+    page.locator("#outbox li", has_text="Checkpoint closed near Madaya (offline)").wait_for()
+    assert "waiting to send" in page.locator("#outbox").inner_text()
+    assert not Incident.objects.filter(title__contains="(offline)").exists()
+    screenshot(page, "field-outbox-waiting-phone")
+
+    context.set_offline(False)
+    until(page, "() => document.getElementById('outbox').hidden")
+    assert Incident.objects.filter(title="Checkpoint closed near Madaya (offline)").count() == 1
+    page.goto(f"{live_server.url}/staff/")
+    assert "Checkpoint closed near Madaya (offline)" in page.locator("main").inner_text()
+    assert page.console_errors == []
+
+
+def test_a_report_sent_again_after_its_answer_was_lost_is_recorded_once(phone, live_server):
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    user = get_user_model().objects.get(username="reporter.sarc")
+    key = str(uuid.uuid4())
+    item = {
+        "key": key,
+        "kind": "incident",
+        "sendUrl": "/staff/outbox/incidents/",
+        "formUrl": "/staff/incidents/new/",
+        "title": "Sent twice",
+        "state": "waiting",
+        "savedAt": "2016-09-21T10:00:00Z",
+    }
+    page.goto(f"{live_server.url}/staff/incidents/new/")
+    fill_report(page, "Sent twice")
+    fields = page.evaluate("() => [...new FormData(document.querySelector('form[data-outbox]'))]")
+    item["fields"] = fields
+    # The same report put in the outbox twice over, as when a sending's answer never reached the device.
+    for _ in range(2):
+        page.evaluate(
+            "([storageKey, item]) => localStorage.setItem(storageKey, JSON.stringify([item]))",
+            [f"aidtrack:outbox:{user.pk}", item],
+        )
+        page.goto(f"{live_server.url}/staff/")
+        until(page, "() => document.getElementById('outbox').hidden")
+    assert Incident.objects.filter(title="Sent twice").count() == 1
+
+
+def test_a_refused_report_comes_back_with_its_message_and_input(phone, live_server):
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    kept_offline(page, live_server)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/staff/incidents/new/")
+    fill_report(page, "Dated in the future", occurred_on="2031-01-01")
+    page.click("text=Report the incident")
+    page.locator(".outbox-notice", has_text="saved on this device").wait_for()
+
+    context.set_offline(False)
+    page.locator("#outbox li", has_text="refused").wait_for()
+    page.locator("#outbox a", has_text="Open").click()
+    page.locator(".outbox-error", has_text="2031-01-01 is in the future").wait_for()
+    assert page.input_value("#id_title") == "Dated in the future"
+    screenshot(page, "field-outbox-refused-phone")
+    page.fill("#id_occurred_on", "2016-09-21")
+    page.click("text=Report the incident")
+    page.locator("text=is reported; a reviewer will verify it").wait_for()
+    assert Incident.objects.filter(title="Dated in the future").count() == 1
+    page.goto(f"{live_server.url}/staff/")
+    assert page.locator("#outbox").is_hidden()
+
+
+def test_signing_out_clears_the_outbox_and_the_kept_pages(phone, live_server):
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    kept_offline(page, live_server)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/staff/incidents/new/")
+    # Dated in the future, it is refused when sent and stays on the device until its author fixes it.
+    fill_report(page, "Left unsent on a shared phone", occurred_on="2031-01-01")
+    page.click("text=Report the incident")
+    page.locator(".outbox-notice", has_text="saved on this device").wait_for()
+    context.set_offline(False)
+    page.locator("#outbox li", has_text="refused").wait_for()
+    warnings = []
+    page.once("dialog", lambda dialog: (warnings.append(dialog.message), dialog.accept()))
+    page.click("text=Sign out")
+    page.wait_for_url(f"{live_server.url}/staff/login/")
+    assert "Reports not yet sent on this device: 1" in warnings[0]
+    assert page.evaluate("() => Object.keys(localStorage).filter((key) => key.startsWith('aidtrack:'))") == []
+    assert page.evaluate("() => caches.keys()") == []
+
+
+def test_a_convoy_step_recorded_offline_is_dated_when_it_was_made_and_sent_when_back_online(phone, live_server):
+    from aidtrack.convoys.models import ConvoyRequest
+    from aidtrack.orgs.models import Organization
+    from tests.factories import make_convoy
+
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    reporter = get_user_model().objects.get(username="reporter.sarc")
+    convoy = make_convoy(reporter, Organization.objects.get(acronym="SARC"), reference="CV-OFFLINE-1")
+    kept_offline(page, live_server)
+    page.goto(f"{live_server.url}/staff/convoys/{convoy.pk}/")  # opened once online, so kept for later
+
+    context.set_offline(True)
+    page.reload()
+    page.click("button[value=submitted]")
+    page.locator(".outbox-notice", has_text="status step is saved on this device").wait_for()
+    assert page.locator("button[value=cancelled]").is_disabled()
+    page.locator("#outbox li", has_text="CV-OFFLINE-1").wait_for()
+    screenshot(page, "field-convoy-step-waiting-phone")
+    assert ConvoyRequest.objects.get(pk=convoy.pk).status == "draft"
+
+    context.set_offline(False)
+    page.locator(".cstatus.big", has_text="Submitted").wait_for(timeout=30000)
+    convoy.refresh_from_db()
+    assert convoy.status == "submitted" and convoy.events.filter(to_status="submitted").count() == 1

@@ -1,0 +1,99 @@
+"""The convoy funnel of September 2016, counted by hand from fixtures/demo/scenario.json.
+
+Nine requests were submitted in September (CV-2016-10-002 is a draft). Six were approved (all fully; -011 was put
+on hold and approved again), -005 denied, -003 no response, -020 on hold; -002 was cancelled after approval.
+Five were dispatched: -017 and -011 delivered fully, -009 partly (30 surgical kits removed at Madamiyet Elsham),
+-001 blocked, -014 attacked. People planned: 570,750; reached 40,000 + 66,450 + 93,500 = 199,950. Days from
+submission to the first answer: 5.0, 5.2, 5.2, 7.1, 10.1, 12.0, 13.2, 14.1: median 8.6, 90th percentile 14.1.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from aidtrack.reports.convoys import percentile
+
+pytestmark = pytest.mark.django_db
+
+SEPTEMBER = {"from": "2016-09-01", "to": "2016-09-30"}
+
+
+def tables(client, **params):
+    response = client.get("/api/v1/statistics/convoy-funnel/", {**SEPTEMBER, **params})
+    assert response.status_code == 200
+    return response.json()["tables"]
+
+
+def steps(client):
+    return {row["key"]: row["convoys"] for row in tables(client)["funnel"]}
+
+
+def test_the_september_2016_funnel_matches_the_demo_counted_by_hand(client, demo):
+    assert steps(client) == {
+        "requested": 9,
+        "approved": 6,
+        "approved_fully": 6,
+        "approved_partly": 0,
+        "denied": 1,
+        "no_response": 1,
+        "cancelled": 1,
+        "on_hold": 1,
+        "waiting": 0,
+        "dispatched": 5,
+        "delivered": 3,
+        "delivered_fully": 2,
+        "delivered_partly": 1,
+        "blocked": 1,
+        "attacked": 1,
+        "people_planned": 570750,
+        "people_reached": 199950,
+    }
+    stages = {row["key"]: row for row in tables(client)["stages"]}
+    assert (stages["answer"]["convoys"], stages["answer"]["median_days"], stages["answer"]["p90_days"]) == (
+        8,
+        8.6,
+        14.1,
+    )
+    assert tables(client)["months"] == [
+        {"month": "2016-09", "requested": 9, "approved": 6, "denied": 1, "no_response": 1, "rate": 66.7}
+    ]
+
+
+def test_the_removals_ledger_gives_the_share_of_what_was_loaded(client, demo):
+    (row,) = tables(client)["removals_by_item"]
+    assert row == {"group": "Surgical kits", "unit": "kits", "removed": 30, "loaded": 30, "share": 100.0, "removals": 1}
+    assert tables(client)["removals_by_party"][0]["group"] == "Government of Syria and allied forces"
+
+
+def test_a_restricted_delivery_changes_no_public_figure(client, restricted_delivery):
+    assert steps(client)["delivered"] == 3 and steps(client)["people_reached"] == 199950
+    page = client.get("/reports/convoys/", SEPTEMBER).content.decode()
+    assert "CV-SECRET-CANARY" not in page and "199,950" in page
+    client.force_login(restricted_delivery.by)
+    assert steps(client)["delivered"] == 4 and steps(client)["requested"] == 10
+
+
+def test_the_page_and_its_downloads(client, demo):
+    page = client.get("/reports/convoys/", SEPTEMBER).content.decode()
+    assert "570,750" in page and "↳ Attacked" in page and "Surgical kits" in page
+    response = client.get("/reports/convoys/stages.csv", SEPTEMBER)
+    assert response.status_code == 200 and "#indicator+days+median" in response.content.decode()
+    assert client.get("/reports/convoys/", {"from": "2016-09-31", "to": "x"}).status_code == 400
+
+
+def test_percentiles_are_nearest_rank():
+    assert percentile([], 0.9) is None
+    assert percentile([3, 1, 2], 0.9) == 3 and percentile(list(range(1, 11)), 0.9) == 9
+
+
+def test_queries_do_not_grow_with_the_records(client, demo):
+    from tests.reports.conftest import more_convoys
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/reports/convoys/", SEPTEMBER).status_code == 200
+        return len(captured)
+
+    before = count()
+    more_convoys(5)
+    assert count() == before
