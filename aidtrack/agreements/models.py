@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aidtrack.incidents.models import Category
+from aidtrack.names import in_language
 
 
 class Agreement(models.Model):
@@ -43,11 +44,16 @@ class Agreement(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
     def clean(self):
         if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The end must be after the start."})
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the English one where no Arabic name is known)."""
+        return in_language(self.name, self.name_ar)
 
 
 class ConditionKind(models.TextChoices):

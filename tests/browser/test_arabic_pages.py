@@ -150,6 +150,9 @@ def test_the_public_pages_in_arabic(browser, live_server):
         "password-reset": ("/staff/password/reset/", None),
         "password-reset-sent": ("/staff/password/reset/sent/", None),
         "password-reset-link": ("/staff/password/reset/MQ/not-a-token/", None),
+        "agreements": (reverse("reports:agreement_list"), None),
+        "access-report": (reverse("reports:access_report") + "?month=2016-09", None),
+        "convoy-funnel": (reverse("reports:convoy_funnel") + "?from=2016-09-01&to=2016-09-30", None),
     }
     problems = []
     for name, (path, ready) in pages.items():
@@ -180,6 +183,8 @@ def test_the_staff_screens_in_arabic(browser, live_server, settings, tmp_path):
         "import-mappings": reverse("staff:import_mappings"),
         "security": reverse("staff:account"),
         "password": reverse("staff:password_change"),
+        "alerts": reverse("alerts:alerts"),
+        "alert-new": reverse("alerts:alert_subscribe"),
     }
     problems = []
     for name, path in pages.items():
