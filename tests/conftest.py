@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.ops.public_cache import recent as recent_public_lists
@@ -11,6 +12,15 @@ from tests.factories import OrganizationFactory, PartyFactory, UserFactory, memb
 def import_files(settings, tmp_path_factory):
     """Uploaded files and import progress go to a folder of the test's own, never to var/."""
     settings.AIDTRACK_IMPORT_DIR = tmp_path_factory.mktemp("imports")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in English: a request in Arabic leaves Arabic active in its thread (Django activates the
+    request's language and never deactivates it), which would otherwise carry into the next test."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -2,29 +2,32 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aidtrack.incidents.models import Category
+from aidtrack.names import in_language
 
 
 class Agreement(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    starts_at = models.DateTimeField(help_text="When it took effect (e.g. sundown, 12 September 2016).")
-    ends_at = models.DateTimeField(null=True, blank=True, help_text="Blank while it is in force.")
+    name = models.CharField(_("name (English)"), max_length=200, unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(help_text=_("When it took effect (e.g. sundown, 12 September 2016)."))
+    ends_at = models.DateTimeField(null=True, blank=True, help_text=_("Blank while it is in force."))
     announced_on = models.DateField(null=True, blank=True)
-    brokers = models.CharField(max_length=300, blank=True, help_text="e.g. United States and Russia.")
+    brokers = models.CharField(max_length=300, blank=True, help_text=_("e.g. United States and Russia."))
     areas = models.ManyToManyField(
-        "areas.Area", related_name="agreements", blank=True, help_text="Register areas it names."
+        "areas.Area", related_name="agreements", blank=True, help_text=_("Register areas it names.")
     )
     governorates = models.ManyToManyField(
         "geo.AdminArea",
         related_name="agreements",
         blank=True,
         limit_choices_to={"level__lte": 1},
-        help_text="The country or governorates it covers.",
+        help_text=_("The country or governorates it covers."),
     )
     excluded_parties = models.ManyToManyField(
-        "orgs.Party", related_name="+", blank=True, help_text="Parties it does not apply to."
+        "orgs.Party", related_name="+", blank=True, help_text=_("Parties it does not apply to.")
     )
     summary = models.TextField(blank=True)
     source = models.CharField(max_length=500, blank=True)
@@ -41,16 +44,21 @@ class Agreement(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
     def clean(self):
         if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The end must be after the start."})
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the English one where no Arabic name is known)."""
+        return in_language(self.name, self.name_ar)
+
 
 class ConditionKind(models.TextChoices):
-    REDUCED_VIOLENCE = "reduced_violence", "Reduced violence"
-    SUSTAINED_ACCESS = "sustained_access", "Sustained humanitarian access"
+    REDUCED_VIOLENCE = "reduced_violence", _("Reduced violence")
+    SUSTAINED_ACCESS = "sustained_access", _("Sustained humanitarian access")
 
 
 class AgreementCondition(models.Model):
@@ -66,10 +74,10 @@ class AgreementCondition(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="conditions")
     kind = models.CharField(max_length=30, choices=ConditionKind.choices)
-    description = models.TextField(help_text="The condition in the agreement's words.")
+    description = models.TextField(help_text=_("The condition in the agreement's words."))
     required_consecutive_days = models.PositiveSmallIntegerField(default=7)
     max_incidents_per_day = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Reduced violence: most incidents a day that still count as reduced."
+        null=True, blank=True, help_text=_("Reduced violence: most incidents a day that still count as reduced.")
     )
     counted_categories = models.JSONField(
         default=list,
@@ -80,14 +88,16 @@ class AgreementCondition(models.Model):
     counted_conflict_event_types = models.JSONField(
         default=list,
         blank=True,
-        help_text="Reduced violence: also count conflict events (the ACLED violence layer) of these event types, "
-        'e.g. ["Battles", "Explosions/Remote violence"]; empty: conflict events are not counted.',
+        help_text=_(
+            "Reduced violence: also count conflict events (the ACLED violence layer) of these event types, "
+            'e.g. ["Battles", "Explosions/Remote violence"]; empty: conflict events are not counted.'
+        ),
     )
     areas = models.ManyToManyField(
-        "areas.Area", related_name="+", blank=True, help_text="Sustained access: areas that must be reached."
+        "areas.Area", related_name="+", blank=True, help_text=_("Sustained access: areas that must be reached.")
     )
     max_days_without_access = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Sustained access: longest gap between deliveries, in days."
+        null=True, blank=True, help_text=_("Sustained access: longest gap between deliveries, in days.")
     )
 
     history = HistoricalRecords(m2m_fields=[areas])

@@ -35,6 +35,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "name_ar",
             "starts_at",
             "ends_at",
             "announced_on",
@@ -48,6 +49,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {
             "name": {"help_text": "Name."},
+            "name_ar": {"help_text": "Name in Arabic."},
             "summary": {"help_text": "Summary."},
             "source": {"help_text": "Source."},
             "announced_on": {"help_text": "Day it was announced."},

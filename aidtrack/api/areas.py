@@ -30,6 +30,7 @@ AreaReadSerializer = doc_serializer(
         "name_ar": serializers.CharField(help_text="Name in Arabic."),
         "governorate_pcode": serializers.CharField(allow_null=True, help_text="Governorate P-code."),
         "governorate_name": serializers.CharField(allow_null=True, help_text="Governorate name."),
+        "governorate_name_ar": serializers.CharField(allow_null=True, help_text="Governorate name in Arabic."),
         "district_pcode": serializers.CharField(allow_null=True, help_text="District (admin 2) P-code."),
         "district_name": serializers.CharField(allow_null=True, help_text="District name."),
         "community_pcodes": serializers.ListField(child=serializers.CharField(), help_text="Communities covered."),
@@ -39,7 +40,7 @@ AreaReadSerializer = doc_serializer(
         "population": serializers.IntegerField(allow_null=True, help_text="Population estimate."),
         "population_date": serializers.DateField(allow_null=True, help_text="Date of the estimate."),
         "population_source": serializers.CharField(help_text="Source of the estimate."),
-        "besieging_parties": serializers.ListField(child=serializers.DictField(), help_text="id and name."),
+        "besieging_parties": serializers.ListField(child=serializers.DictField(), help_text="id, name and name_ar."),
         "as_of": serializers.DateField(help_text="The date the status is given for."),
         "status": serializers.CharField(allow_null=True, help_text="Status on as_of (null: none recorded)."),
         "status_since": serializers.DateField(allow_null=True, help_text="Start of that status period."),
@@ -90,6 +91,7 @@ VALUES = [
     "name_ar",
     "governorate__pcode",
     "governorate__name_en",
+    "governorate__name_ar",
     "admin2__pcode",
     "admin2__name_en",
     "latitude",
@@ -132,8 +134,9 @@ def area_rows(values, day: datetime.date) -> list[dict]:
     ):
         communities[area_id].append(pcode)
     through = Area.besieging_parties.through.objects.filter(area_id__in=ids)
-    for area_id, party_id, name in through.order_by("party__name").values_list("area_id", "party_id", "party__name"):
-        parties[area_id].append({"id": party_id, "name": name})
+    rows = through.order_by("party__name").values_list("area_id", "party_id", "party__name", "party__name_ar")
+    for area_id, party_id, name, name_ar in rows:
+        parties[area_id].append({"id": party_id, "name": name, "name_ar": name_ar})
     fields = ("area_id", "status", "start_date", "end_date", "source", "note", "organization__acronym")
     rows = (
         StatusPeriod.objects.filter(area_id__in=ids).order_by("start_date").values_list(*fields, "organization__name")
@@ -154,6 +157,7 @@ def _row(value: dict, day: datetime.date, communities, parties, periods) -> dict
         "name_ar": value["name_ar"],
         "governorate_pcode": value["governorate__pcode"],
         "governorate_name": value["governorate__name_en"],
+        "governorate_name_ar": value["governorate__name_ar"],
         "district_pcode": value["admin2__pcode"],
         "district_name": value["admin2__name_en"],
         "community_pcodes": communities,

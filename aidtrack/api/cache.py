@@ -15,6 +15,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from rest_framework import status
 
@@ -32,10 +33,13 @@ conflict_data_stamp = data_stamp
 
 
 def cache_key(request, audience, renderer_format: str, *, stamp: str | None = None) -> str:
-    """Names one rendered list: URL, query, format, reader class and the data version."""
+    """Names one rendered list: URL, query, format, reader class, language and the stamp (incidents' unless given).
+
+    The language is part of it because labels and CSV/XLSX headers follow the request's language."""
     query = "&".join(sorted(f"{k}={v}" for k, values in request.GET.lists() for v in values))
     stamp = data_stamp() if stamp is None else stamp
-    raw = "|".join([request.path, query, renderer_format, audience.cache_key, stamp])
+    language = translation.get_language() or ""
+    raw = "|".join([request.path, query, renderer_format, audience.cache_key, language, stamp])
     return PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -45,7 +45,13 @@ def is_full_view(convoy: ConvoyRequest, audience: Audience) -> bool:
 
 
 def _org(org):
-    return {"id": org.pk, "name": org.name, "acronym": org.acronym}
+    return {
+        "id": org.pk,
+        "name": org.name,
+        "acronym": org.acronym,
+        "name_ar": org.name_ar,
+        "acronym_ar": org.acronym_ar,
+    }
 
 
 def convoy_row(convoy: ConvoyRequest, audience: Audience) -> dict:

@@ -31,7 +31,9 @@ ConvoyReadSerializer = doc_serializer(
         "id": serializers.IntegerField(help_text="Identifier."),
         "reference": serializers.CharField(help_text="e.g. CV-2016-09-014."),
         "title": serializers.CharField(help_text="Short title."),
-        "lead_organization": serializers.DictField(help_text="Lead organization: id, name, acronym."),
+        "lead_organization": serializers.DictField(
+            help_text="Lead organization: id, name, acronym, name_ar, acronym_ar.",
+        ),
         "partner_organizations": serializers.ListField(child=serializers.DictField(), help_text="Partners."),
         "modality": serializers.CharField(help_text="cross_line, cross_border or air."),
         "status": serializers.CharField(help_text="Lifecycle status."),

@@ -18,6 +18,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
 
+from aidtrack.exchange.headers import column_header
+from aidtrack.names import arabic_requested
+
 
 def _json_default(value):
     if isinstance(value, Decimal | Promise):
@@ -40,6 +43,8 @@ def _rows(data):
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, Promise):  # a label in the reader's language
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -108,7 +113,8 @@ class GeoJSONRenderer(renderers.JSONRenderer):
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """CSV with the column names on the first row and HXL hashtags on the second."""
+    """CSV with the column names on the first row (Arabic headers for an Arabic reader) and HXL hashtags on the
+    second, the same in every language."""
 
     media_type = "text/csv"
     format = "csv"
@@ -126,7 +132,7 @@ class CSVRenderer(renderers.BaseRenderer):
         # RFC 4180's CRLF rows: the csv module then quotes every field holding a carriage return or a newline
         # (with "\n" rows, Python before 3.12 leaves a field with a bare "\r" unquoted, and readers split it).
         writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow([key for key, _ in columns])
+        writer.writerow([column_header(key) for key, _ in columns])
         writer.writerow([hxl for _, hxl in columns])
         for row in rows:
             writer.writerow([escape_formula(_cell(row.get(key))) for key, _ in columns])
@@ -153,7 +159,9 @@ class XLSXRenderer(renderers.BaseRenderer):
         columns = _columns(view, rows)
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=getattr(view, "export_sheet_title", "records")[:31])
-        sheet.append([key for key, _ in columns])
+        # An Arabic reader's sheet runs right to left, its first column on the right.
+        sheet.sheet_view.rightToLeft = arabic_requested()
+        sheet.append([column_header(key) for key, _ in columns])
         sheet.append([hxl for _, hxl in columns])
         for row in rows:
             sheet.append([_xlsx_cell(row.get(key)) for key, _ in columns])

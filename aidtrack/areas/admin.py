@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidtrack.admin_mixins import VersionedAdminForm, report_service_errors
@@ -10,14 +11,16 @@ from aidtrack.orgs.models import Organization
 
 class AreaForm(VersionedAdminForm):
     new_status = forms.ChoiceField(
-        label="Record a status change",
+        label=_("Record a status change"),
         required=False,
         choices=[("", "— no change —"), *AccessStatus.choices],
-        help_text="Closes the current period on the start date and opens a new one.",
+        help_text=_("Closes the current period on the start date and opens a new one."),
     )
-    new_status_start = forms.DateField(label="from", required=False)
-    new_status_source = forms.CharField(label="source", required=False)
-    new_status_organization = forms.ModelChoiceField(Organization.objects.all(), label="recorded for", required=False)
+    new_status_start = forms.DateField(label=_("from"), required=False)
+    new_status_source = forms.CharField(label=_("source"), required=False)
+    new_status_organization = forms.ModelChoiceField(
+        Organization.objects.all(), label=_("recorded for"), required=False
+    )
 
     class Meta:
         model = Area
@@ -65,7 +68,7 @@ class AreaAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("governorate").prefetch_related("status_periods")
 
-    @admin.display(description="current status")
+    @admin.display(description=_("current status"))
     def current_status(self, area):
         current = next((p for p in area.status_periods.all() if p.end_date is None), None)
         return current.get_status_display() if current else "—"

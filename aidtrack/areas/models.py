@@ -3,17 +3,19 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aidtrack.geo.geometry import footprint, latitude_validators, longitude_validators
 from aidtrack.geo.models import assigned_admin_area
+from aidtrack.names import in_language
 
 
 class AccessStatus(models.TextChoices):
-    BESIEGED = "besieged", "Besieged"
-    MILITARY_ENCIRCLED = "military_encircled", "Military encircled"
-    HARD_TO_REACH = "hard_to_reach", "Hard to reach"
-    ACCESSIBLE = "accessible", "Accessible"
+    BESIEGED = "besieged", _("Besieged")
+    MILITARY_ENCIRCLED = "military_encircled", _("Military encircled")
+    HARD_TO_REACH = "hard_to_reach", _("Hard to reach")
+    ACCESSIBLE = "accessible", _("Accessible")
 
 
 class RecordedForOrganization(models.Model):
@@ -30,7 +32,7 @@ class RecordedForOrganization(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The organization this change was recorded for; blank for a site admin's change.",
+        help_text=_("The organization this change was recorded for; blank for a site admin's change."),
     )
 
     class Meta:
@@ -45,14 +47,14 @@ class Area(models.Model):
     from the communities' points.
     """
 
-    name_en = models.CharField("name (English)", max_length=200, unique=True)
-    name_ar = models.CharField("name (Arabic)", max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
     communities = models.ManyToManyField(
         "geo.AdminArea",
         related_name="register_areas",
         blank=True,
         limit_choices_to={"level": 4},
-        help_text="The communities (admin 4) this area covers.",
+        help_text=_("The communities (admin 4) this area covers."),
     )
     governorate = models.ForeignKey(
         "geo.AdminArea",
@@ -61,18 +63,20 @@ class Area(models.Model):
         blank=True,
         related_name="+",
         limit_choices_to={"level": 1},
-        help_text="Assigned from the point when there is one.",
+        help_text=_("Assigned from the point when there is one."),
     )
     latitude = models.FloatField(null=True, blank=True, validators=latitude_validators)
     longitude = models.FloatField(null=True, blank=True, validators=longitude_validators)
-    geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON outline in WGS 84, when one has been drawn.")
+    geometry = models.JSONField(
+        null=True, blank=True, help_text=_("GeoJSON outline in WGS 84, when one has been drawn.")
+    )
     admin2 = assigned_admin_area("district")
     admin3 = assigned_admin_area("sub-district")
     placement_problem = models.CharField(
         max_length=500,
         blank=True,
         editable=False,
-        help_text="Why the point could not be placed in an admin area.",
+        help_text=_("Why the point could not be placed in an admin area."),
     )
     import_key = models.CharField(
         max_length=200,
@@ -80,11 +84,13 @@ class Area(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="What an importer matches this area by: the community P-code of an OCHA list row "
-        "(with the location name when several rows share the P-code).",
+        help_text=_(
+            "What an importer matches this area by: the community P-code of an OCHA list row "
+            "(with the location name when several rows share the P-code)."
+        ),
     )
     population = models.PositiveIntegerField(
-        "population estimate", null=True, blank=True, help_text="People living in the area."
+        "population estimate", null=True, blank=True, help_text=_("People living in the area.")
     )
     population_date = models.DateField(null=True, blank=True)
     population_source = models.CharField(max_length=300, blank=True)
@@ -111,11 +117,16 @@ class Area(models.Model):
         ]
 
     def __str__(self):
-        return self.name_en
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language (the English one where no Arabic name is known)."""
+        return in_language(self.name_en, self.name_ar)
 
     def clean(self):
         if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError("Give both latitude and longitude, or neither.")
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
         if self.geometry:
             try:
                 footprint(self.geometry)
@@ -137,9 +148,9 @@ class StatusPeriod(models.Model):
     end_date = models.DateField(
         null=True,
         blank=True,
-        help_text="First day the status no longer applied; blank while it is current.",
+        help_text=_("First day the status no longer applied; blank while it is current."),
     )
-    source = models.CharField(max_length=300, help_text="e.g. OCHA besieged list, 31 October 2016.")
+    source = models.CharField(max_length=300, help_text=_("e.g. OCHA besieged list, 31 October 2016."))
     note = models.TextField(blank=True)
     organization = models.ForeignKey(
         "orgs.Organization",
@@ -147,7 +158,7 @@ class StatusPeriod(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The organization that recorded this period.",
+        help_text=_("The organization that recorded this period."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

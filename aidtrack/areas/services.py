@@ -5,6 +5,7 @@ import datetime
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
@@ -19,7 +20,7 @@ from aidtrack.orgs.permissions import can_write_for, is_site_admin
 def check_may_update(by, organization) -> None:
     if organization is None:
         if not is_site_admin(by):
-            raise PermissionDenied("Say which of your organizations records this status change.")
+            raise PermissionDenied(_("Say which of your organizations records this status change."))
     elif not can_write_for(by, organization):
         raise PermissionDenied(f"{by} may not record area updates for {organization.short_name}.")
 
@@ -97,7 +98,7 @@ def area_update_details(
     if name_ar is not None:
         area.name_ar = name_ar.strip()
     if (latitude is None) != (longitude is None):
-        raise ValidationError("Give both latitude and longitude, or neither.")
+        raise ValidationError(_("Give both latitude and longitude, or neither."))
     if latitude is not None:
         area.latitude, area.longitude = latitude, longitude
         area_assign_admin_areas(area)

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidtrack.admin_mixins import VersionedAdminForm, report_service_errors
@@ -16,15 +17,15 @@ from aidtrack.convoys.services import allowed_transitions, convoy_register_new, 
 
 class ConvoyRequestForm(VersionedAdminForm):
     transition_to = forms.ChoiceField(
-        label="Change status to",
+        label=_("Change status to"),
         required=False,
-        help_text="Only the transitions the convoy lifecycle allows from its current status are offered.",
+        help_text=_("Only the transitions the convoy lifecycle allows from its current status are offered."),
     )
     transition_note = forms.CharField(
-        label="Note for the status change",
+        label=_("Note for the status change"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when a convoy is denied, put on hold, cancelled, blocked or attacked.",
+        help_text=_("Required when a convoy is denied, put on hold, cancelled, blocked or attacked."),
     )
 
     class Meta:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aidtrack.geo.geometry import latitude_validators, longitude_validators
@@ -11,44 +12,44 @@ from aidtrack.orgs.models import Visibility
 
 
 class ConvoyStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    PARTIALLY_APPROVED = "partially_approved", "Partially approved"
-    DENIED = "denied", "Denied"
-    NO_RESPONSE = "no_response", "No response"
-    ON_HOLD = "on_hold", "On hold"
-    CANCELLED = "cancelled", "Cancelled"
-    DISPATCHED = "dispatched", "Dispatched"
-    DELIVERED = "delivered", "Delivered"
-    PARTIALLY_DELIVERED = "partially_delivered", "Partially delivered"
-    BLOCKED = "blocked", "Blocked (turned back)"
-    ATTACKED = "attacked", "Attacked"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    PARTIALLY_APPROVED = "partially_approved", _("Partially approved")
+    DENIED = "denied", _("Denied")
+    NO_RESPONSE = "no_response", _("No response")
+    ON_HOLD = "on_hold", _("On hold")
+    CANCELLED = "cancelled", _("Cancelled")
+    DISPATCHED = "dispatched", _("Dispatched")
+    DELIVERED = "delivered", _("Delivered")
+    PARTIALLY_DELIVERED = "partially_delivered", _("Partially delivered")
+    BLOCKED = "blocked", _("Blocked (turned back)")
+    ATTACKED = "attacked", _("Attacked")
 
 
 class Modality(models.TextChoices):
-    CROSS_LINE = "cross_line", "Cross-line"
-    CROSS_BORDER = "cross_border", "Cross-border"
-    AIR = "air", "Airdrop / airlift"
+    CROSS_LINE = "cross_line", _("Cross-line")
+    CROSS_BORDER = "cross_border", _("Cross-border")
+    AIR = "air", _("Airdrop / airlift")
 
 
 class Sector(models.TextChoices):
-    FOOD = "food", "Food security"
-    HEALTH = "health", "Health"
-    NUTRITION = "nutrition", "Nutrition"
-    WASH = "wash", "Water, sanitation and hygiene"
-    SHELTER_NFI = "shelter_nfi", "Shelter and non-food items"
-    EDUCATION = "education", "Education"
-    PROTECTION = "protection", "Protection"
-    LOGISTICS = "logistics", "Logistics"
-    OTHER = "other", "Other"
+    FOOD = "food", _("Food security")
+    HEALTH = "health", _("Health")
+    NUTRITION = "nutrition", _("Nutrition")
+    WASH = "wash", _("Water, sanitation and hygiene")
+    SHELTER_NFI = "shelter_nfi", _("Shelter and non-food items")
+    EDUCATION = "education", _("Education")
+    PROTECTION = "protection", _("Protection")
+    LOGISTICS = "logistics", _("Logistics")
+    OTHER = "other", _("Other")
 
 
 class ConvoyRequest(models.Model):
     reference = models.CharField(
         max_length=40,
         db_index=True,
-        help_text="e.g. CV-2016-09-014; unique within the lead organization (each numbers its own requests).",
+        help_text=_("e.g. CV-2016-09-014; unique within the lead organization (each numbers its own requests)."),
     )
     title = models.CharField(max_length=200, blank=True)
     lead_organization = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="led_convoys")
@@ -59,18 +60,18 @@ class ConvoyRequest(models.Model):
         choices=ConvoyStatus.choices,
         default=ConvoyStatus.DRAFT,
         editable=False,
-        help_text="Changed only through a status transition, which is recorded as an event.",
+        help_text=_("Changed only through a status transition, which is recorded as an event."),
     )
-    origin_name = models.CharField("origin", max_length=200, help_text="e.g. Damascus warehouse.")
+    origin_name = models.CharField(_("origin"), max_length=200, help_text=_("e.g. Damascus warehouse."))
     origin_area = models.ForeignKey("geo.AdminArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     origin_latitude = models.FloatField(null=True, blank=True, validators=latitude_validators)
     origin_longitude = models.FloatField(null=True, blank=True, validators=longitude_validators)
     plan_month = models.DateField(
-        null=True, blank=True, help_text="The monthly inter-agency plan this request belongs to (first day)."
+        null=True, blank=True, help_text=_("The monthly inter-agency plan this request belongs to (first day).")
     )
-    trucks = models.PositiveIntegerField("number of trucks", null=True, blank=True)
-    requested_date = models.DateField(null=True, blank=True, help_text="Date the request was submitted.")
-    planned_date = models.DateField("planned dispatch date", null=True, blank=True)
+    trucks = models.PositiveIntegerField(_("number of trucks"), null=True, blank=True)
+    requested_date = models.DateField(null=True, blank=True, help_text=_("Date the request was submitted."))
+    planned_date = models.DateField(_("planned dispatch date"), null=True, blank=True)
     notes = models.TextField(blank=True)
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     created_by = models.ForeignKey(
@@ -111,7 +112,7 @@ class ConvoyRequest(models.Model):
 
     def clean(self):
         if (self.origin_latitude is None) != (self.origin_longitude is None):
-            raise ValidationError("Give both the origin's latitude and longitude, or neither.")
+            raise ValidationError(_("Give both the origin's latitude and longitude, or neither."))
 
 
 class ConvoyDestination(models.Model):
@@ -158,15 +159,15 @@ class ConvoyDestination(models.Model):
 
     def clean(self):
         if self.area_id is None and self.community_id is None:
-            raise ValidationError("A destination needs a register area or a community.")
+            raise ValidationError(_("A destination needs a register area or a community."))
 
 
 class CargoLine(models.Model):
     convoy = models.ForeignKey(ConvoyRequest, on_delete=models.CASCADE, related_name="cargo_lines")
     sector = models.CharField(max_length=20, choices=Sector.choices)
-    item = models.CharField(max_length=200, help_text="e.g. Food rations, surgical kits.")
+    item = models.CharField(max_length=200, help_text=_("e.g. Food rations, surgical kits."))
     quantity = models.DecimalField(max_digits=14, decimal_places=2)
-    unit = models.CharField(max_length=40, help_text="e.g. parcels, kits, tonnes.")
+    unit = models.CharField(max_length=40, help_text=_("e.g. parcels, kits, tonnes."))
 
     history = HistoricalRecords()
 
@@ -186,7 +187,7 @@ class ConvoyEvent(models.Model):
     convoy = models.ForeignKey(ConvoyRequest, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=30, choices=ConvoyStatus.choices, blank=True)
     to_status = models.CharField(max_length=30, choices=ConvoyStatus.choices)
-    occurred_at = models.DateTimeField(help_text="When the transition happened in the field.")
+    occurred_at = models.DateTimeField(help_text=_("When the transition happened in the field."))
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
@@ -213,11 +214,11 @@ class CheckpointRemoval(models.Model):
     cargo_line = models.ForeignKey(CargoLine, on_delete=models.PROTECT, related_name="removals")
     quantity_removed = models.DecimalField(max_digits=14, decimal_places=2)
     removed_on = models.DateField()
-    place_name = models.CharField("checkpoint", max_length=200)
+    place_name = models.CharField(_("checkpoint"), max_length=200)
     latitude = models.FloatField(null=True, blank=True, validators=latitude_validators)
     longitude = models.FloatField(null=True, blank=True, validators=longitude_validators)
     party = models.ForeignKey("orgs.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    reason = models.TextField(blank=True, help_text="The reason given, if any.")
+    reason = models.TextField(blank=True, help_text=_("The reason given, if any."))
     incident = models.OneToOneField(
         "incidents.Incident",
         on_delete=models.PROTECT,
@@ -245,6 +246,6 @@ class CheckpointRemoval(models.Model):
 
     def clean(self):
         if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError("Give both latitude and longitude, or neither.")
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
         if self.cargo_line_id and self.convoy_id and self.cargo_line.convoy_id != self.convoy_id:
             raise ValidationError({"cargo_line": "This cargo line belongs to another convoy."})

@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from aidtrack.convoys.models import (
     CargoLine,
@@ -87,6 +88,11 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         if day.weekday() not in WEEKEND:
             days += 1
     return days
+
+
+def _label_of(status: str) -> str:
+    """A status as a sentence names it, in the reader's language ("submitted", "مقدَّم")."""
+    return str(S(status).label).lower()
 
 
 def _check_may_write(convoy: ConvoyRequest, by) -> None:
@@ -354,31 +360,41 @@ def convoy_transition_check(
     a convoy on hold may also resume), a note for a denial, block or attack, and "no response" only after
     the agreed working days since ``submitted_on``.
     """
-    label = reference or "this convoy"
+    label = reference or _("this convoy")
     if to_status not in S.values:
-        raise ValidationError({"to_status": f"{to_status!r} is not a convoy status: use one of {', '.join(S.values)}."})
+        raise ValidationError(
+            {
+                "to_status": _("%(status)r is not a convoy status: use one of %(statuses)s.")
+                % {"status": to_status, "statuses": ", ".join(S.values)}
+            }
+        )
     allowed = allowed if allowed is not None else [status for status in S.values if status in TRANSITIONS[from_status]]
     if to_status not in allowed:
-        current = S(from_status).label.lower()
-        target = S(to_status).label.lower()
+        current = _label_of(from_status)
+        target = _label_of(to_status)
         if allowed:
-            options = ", ".join(S(status).label.lower() for status in allowed)
-            hint = f"From {current} it can go to: {options}."
+            options = _(", ").join(_label_of(status) for status in allowed)
+            hint = _("From %(current)s it can go to: %(options)s.") % {"current": current, "options": options}
         else:
-            hint = f"{S(from_status).label} is final: create a new request instead."
-        message = f"Convoy {label} is {current} and cannot become {target}. {hint}"
+            hint = _("%(status)s is final: create a new request instead.") % {"status": S(from_status).label}
+        message = _("Convoy %(convoy)s is %(current)s and cannot become %(target)s. %(hint)s") % {
+            "convoy": label,
+            "current": current,
+            "target": target,
+            "hint": hint,
+        }
         raise ValidationError({"to_status": ValidationError(message, code="forbidden_transition")})
     if to_status in NOTE_REQUIRED and not note.strip():
-        message = f"Say why the convoy is {S(to_status).label.lower()}: a note is required."
+        message = _("Say why the convoy is %(status)s: a note is required.") % {"status": _label_of(to_status)}
         raise ValidationError({"note": ValidationError(message, code="note_required")})
     if to_status == S.NO_RESPONSE and submitted_on is not None and on is not None:
         waited = working_days_between(submitted_on, on)
         required = settings.AIDTRACK_NO_RESPONSE_WORKING_DAYS
         if waited < required:
-            message = (
-                f"Convoy {label} was submitted {waited} working day(s) before; it counts as "
-                f"'no response' only after {required} working days without an answer."
-            )
+            message = _(
+                "Convoy %(convoy)s was submitted %(waited)s working day(s) ago; it counts as 'no response' "
+                "only after %(required)s working days without an answer."
+            ) % {"convoy": label, "waited": waited, "required": required}
             raise ValidationError({"to_status": ValidationError(message, code="answer_not_overdue")})
 
 
@@ -414,7 +430,9 @@ def convoy_transition(
     now = timezone.now()
     occurred_at = occurred_at or now
     if occurred_at > now + CLOCK_SKEW:
-        raise ValidationError({"occurred_at": f"{occurred_at:%Y-%m-%d %H:%M} is in the future."})
+        raise ValidationError(
+            {"occurred_at": _("%(moment)s is in the future.") % {"moment": f"{occurred_at:%Y-%m-%d %H:%M}"}}
+        )
     last = convoy.events.order_by("-occurred_at", "-pk").first()
     if last and last.from_status == "" and occurred_at < last.occurred_at:
         # A request entered after the fact: typing the draft in today does not date the steps the
@@ -425,9 +443,13 @@ def convoy_transition(
     elif last and occurred_at < last.occurred_at:
         raise ValidationError(
             {
-                "occurred_at": f"The previous event ({last.get_to_status_display().lower()}) happened at "
-                f"{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}; a later event cannot "
-                "happen before it."
+                "occurred_at": _(
+                    "The previous event (%(status)s) happened at %(moment)s; a later event cannot happen before it."
+                )
+                % {
+                    "status": str(last.get_to_status_display()).lower(),
+                    "moment": f"{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}",
+                }
             }
         )
     submitted = None
@@ -445,7 +467,7 @@ def convoy_transition(
     )
     if reached_beneficiaries and to_status not in DELIVERED_STATUSES:
         raise ValidationError(
-            {"reached_beneficiaries": "People reached are recorded with a delivery or partial delivery."}
+            {"reached_beneficiaries": _("People reached are recorded with a delivery or partial delivery.")}
         )
 
     event = ConvoyEvent.objects.create(
@@ -495,7 +517,7 @@ def _record_reached(convoy: ConvoyRequest, reached: dict[int, int]) -> None:
                 {"reached_beneficiaries": f"Destination {destination_id} is not one of convoy {convoy}'s."}
             )
         if people is None or int(people) < 0:
-            raise ValidationError({"reached_beneficiaries": "People reached cannot be negative."})
+            raise ValidationError({"reached_beneficiaries": _("People reached cannot be negative.")})
         destination.reached_beneficiaries = int(people)
         destination.save(update_fields=["reached_beneficiaries"])
 
@@ -522,16 +544,23 @@ def checkpoint_removal_record(
     _check_may_write(convoy, by)
     if convoy.status not in AFTER_DISPATCH:
         raise ValidationError(
-            f"Convoy {convoy} is {S(convoy.status).label.lower()}: cargo can only be removed "
-            "from a convoy that has been dispatched."
+            _("Convoy %(convoy)s is %(status)s: cargo can only be removed from a convoy that has been dispatched.")
+            % {"convoy": convoy, "status": _label_of(convoy.status)}
         )
     quantity = Decimal(str(quantity_removed))
     already = cargo_line.removals.aggregate(total=Sum("quantity_removed"))["total"] or Decimal(0)
     if quantity + already > cargo_line.quantity:
         raise ValidationError(
             {
-                "quantity_removed": f"Only {(cargo_line.quantity - already).normalize():f} {cargo_line.unit} of "
-                f"{cargo_line.item} are left on the convoy; {quantity.normalize():f} cannot be removed."
+                "quantity_removed": _(
+                    "Only %(left)s %(unit)s of %(item)s are left on the convoy; %(asked)s cannot be removed."
+                )
+                % {
+                    "left": f"{(cargo_line.quantity - already).normalize():f}",
+                    "unit": cargo_line.unit,
+                    "item": cargo_line.item,
+                    "asked": f"{quantity.normalize():f}",
+                }
             }
         )
     removal = CheckpointRemoval(

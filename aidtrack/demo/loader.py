@@ -118,7 +118,13 @@ class _Loader:
         for row in self.scenario["organizations"]:
             organization, _ = Organization.objects.get_or_create(
                 name=row["name"],
-                defaults={"acronym": row["acronym"], "kind": row["kind"], "website": row.get("website", "")},
+                defaults={
+                    "acronym": row["acronym"],
+                    "kind": row["kind"],
+                    "website": row.get("website", ""),
+                    "name_ar": row.get("name_ar", ""),
+                    "acronym_ar": row.get("acronym_ar", ""),
+                },
             )
             self.organizations[row["acronym"]] = organization
 
@@ -148,7 +154,13 @@ class _Loader:
     def load_parties(self):
         for row in self.scenario["parties"]:
             party, _ = Party.objects.get_or_create(
-                name=row["name"], defaults={"short_name": row["short_name"], "kind": row["kind"]}
+                name=row["name"],
+                defaults={
+                    "short_name": row["short_name"],
+                    "kind": row["kind"],
+                    "name_ar": row.get("name_ar", ""),
+                    "short_name_ar": row.get("short_name_ar", ""),
+                },
             )
             self.parties[row["short_name"]] = party
 
@@ -327,6 +339,7 @@ class _Loader:
         for row in self.scenario["agreements"]:
             agreement = Agreement(
                 name=row["name"],
+                name_ar=row.get("name_ar", ""),
                 announced_on=_day(row["announced_on"]),
                 starts_at=_moment(row["starts_at"]),
                 ends_at=_moment(row["ends_at"]) if row.get("ends_at") else None,

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidtrack.geo.models import AdminArea
@@ -25,7 +26,7 @@ class AdminAreaAdmin(SimpleHistoryAdmin):
         (None, {"fields": ("updated_at",)}),
     )
 
-    @admin.display(boolean=True, description="geometry")
+    @admin.display(boolean=True, description=_("geometry"))
     def has_geometry(self, area):
         return area.min_lon is not None
 

@@ -3,9 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aidtrack.geo.geometry import footprint, latitude_validators, longitude_validators
+from aidtrack.names import in_language
 
 pcode_validator = RegexValidator(
     r"^[A-Z]{1,3}[0-9A-Z]*$",
@@ -27,11 +29,11 @@ def assigned_admin_area(verbose_name=None) -> models.ForeignKey:
 
 
 class AdminLevel(models.IntegerChoices):
-    COUNTRY = 0, "Country (admin 0)"
-    GOVERNORATE = 1, "Governorate (admin 1)"
-    DISTRICT = 2, "District (admin 2)"
-    SUBDISTRICT = 3, "Sub-district (admin 3)"
-    COMMUNITY = 4, "Community (admin 4)"
+    COUNTRY = 0, _("Country (admin 0)")
+    GOVERNORATE = 1, _("Governorate (admin 1)")
+    DISTRICT = 2, _("District (admin 2)")
+    SUBDISTRICT = 3, _("Sub-district (admin 3)")
+    COMMUNITY = 4, _("Community (admin 4)")
 
 
 class AdminAreaQuerySet(models.QuerySet):
@@ -51,23 +53,23 @@ class AdminArea(models.Model):
         max_length=20,
         unique=True,
         validators=[pcode_validator],
-        help_text="OCHA place code, e.g. SY03 (Rural Damascus) or C2450 (Madaya).",
+        help_text=_("OCHA place code, e.g. SY03 (Rural Damascus) or C2450 (Madaya)."),
     )
     level = models.PositiveSmallIntegerField(choices=AdminLevel.choices, db_index=True)
-    name_en = models.CharField("name (English)", max_length=200)
-    name_ar = models.CharField("name (Arabic)", max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
-        help_text="The area one level up (a community's parent may be any higher level).",
+        help_text=_("The area one level up (a community's parent may be any higher level)."),
     )
     geometry = models.JSONField(
         null=True,
         blank=True,
-        help_text="GeoJSON geometry in WGS 84: a (Multi)Polygon for levels 0-3, a Point for communities.",
+        help_text=_("GeoJSON geometry in WGS 84: a (Multi)Polygon for levels 0-3, a Point for communities."),
     )
     centroid_lat = models.FloatField(null=True, blank=True, validators=latitude_validators, editable=False)
     centroid_lon = models.FloatField(null=True, blank=True, validators=longitude_validators, editable=False)
@@ -79,7 +81,7 @@ class AdminArea(models.Model):
     population_year = models.PositiveSmallIntegerField(null=True, blank=True)
     population_source = models.CharField(max_length=300, blank=True)
     source = models.CharField(
-        max_length=300, blank=True, help_text="Where the boundary or point comes from, with its edition."
+        max_length=300, blank=True, help_text=_("Where the boundary or point comes from, with its edition.")
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -91,7 +93,7 @@ class AdminArea(models.Model):
 
     class Meta:
         ordering = ["level", "pcode"]
-        verbose_name = "admin area"
+        verbose_name = _("admin area")
         indexes = [
             models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="adminarea_bbox_idx"),
             models.Index(fields=["parent", "level"], name="adminarea_parent_level_idx"),
@@ -114,7 +116,7 @@ class AdminArea(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name_en} ({self.pcode})"
+        return f"{self.name} ({self.pcode})"
 
     def save(self, *args, **kwargs):
         self.refresh_footprint()
@@ -141,6 +143,11 @@ class AdminArea(models.Model):
                 raise ValidationError({"geometry": "A community (level 4) is a point."})
             if self.level < AdminLevel.COMMUNITY and kind not in {"Polygon", "MultiPolygon"}:
                 raise ValidationError({"geometry": f"A level-{self.level} area is a polygon."})
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language (the English one where no Arabic name is known)."""
+        return in_language(self.name_en, self.name_ar)
 
     def refresh_footprint(self):
         """Keep the bounding box and centroid columns in step with the geometry."""
@@ -184,7 +191,7 @@ class GeodataState(models.Model):
     changed_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "geodata state"
+        verbose_name = _("geodata state")
 
     def __str__(self):
         return f"geodata version {self.version} ({self.changed_at:%Y-%m-%d %H:%M})"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from aidtrack.exchange.headers import arabic_header_names
 from aidtrack.imports.columns import find_column
 from aidtrack.imports.plan import SKIP, ImportPlan
 from aidtrack.imports.report import ImportFailed, ImportReport
@@ -69,7 +70,9 @@ def resolve_columns(
     for spec in columns:
         if spec.field in resolved:
             continue
-        found = find_column(candidates, set(), hashtags=spec.hashtags) or find_column(candidates, set(spec.names))
+        # A file downloaded in Arabic carries Arabic headers over the same HXL row; both are recognised.
+        names = set(spec.names) | arabic_header_names(spec.names)
+        found = find_column(candidates, set(), hashtags=spec.hashtags) or find_column(candidates, names)
         if found and found not in taken:
             resolved[spec.field] = found
             taken.add(found)

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidtrack.admin_mixins import VersionedAdminForm, report_service_errors
@@ -15,16 +16,16 @@ from aidtrack.incidents.services import (
 
 class IncidentForm(VersionedAdminForm):
     review_outcome = forms.ChoiceField(
-        label="Review",
+        label=_("Review"),
         required=False,
         choices=[("", "— no review —")] + [(o.value, o.label) for o in REVIEW_OUTCOMES],
-        help_text="Only a reviewer of the reporting organization who did not report the incident may review it.",
+        help_text=_("Only a reviewer of the reporting organization who did not report the incident may review it."),
     )
     review_note = forms.CharField(
-        label="Review note",
+        label=_("Review note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required to dispute or reject.",
+        help_text=_("Required to dispute or reject."),
     )
 
     class Meta:
@@ -188,7 +189,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
             )
             obj.refresh_from_db()
 
-    @admin.action(description="Verify selected incidents")
+    @admin.action(description=_("Verify selected incidents"))
     def verify_selected(self, request, queryset):
         for incident in queryset:
             report_service_errors(

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aidtrack.geo.geometry import latitude_validators, longitude_validators
@@ -11,50 +12,50 @@ from aidtrack.orgs.models import PartyType, Visibility
 
 
 class IncidentKind(models.TextChoices):
-    OBSTRUCTION = "obstruction", "Obstruction"
-    ACCESS = "access", "Access achieved"
+    OBSTRUCTION = "obstruction", _("Obstruction")
+    ACCESS = "access", _("Access achieved")
 
 
 class Category(models.TextChoices):
     """The OCHA Access Monitoring and Reporting Framework categories (also used by ACAPS)."""
 
-    DENIAL_OF_NEEDS = "1", "1. Denial of the existence of humanitarian needs or entitlements"
-    ENTRY_RESTRICTION = "2", "2. Restriction of movement into the country"
-    MOVEMENT_RESTRICTION = "3", "3. Restriction of movement within the country"
-    INTERFERENCE = "4", "4. Interference in the implementation of humanitarian activities"
-    VIOLENCE_AGAINST_AID = "5", "5. Violence against humanitarian personnel, assets and facilities"
-    BENEFICIARY_RESTRICTION = "6", "6. Restriction of beneficiaries' access to services and assistance"
-    HOSTILITIES = "7", "7. Military operations and active hostilities"
-    EXPLOSIVE_HAZARDS = "8", "8. Mines and unexploded ordnance"
-    PHYSICAL_ENVIRONMENT = "9", "9. Physical environment"
-    OTHER = "other", "Other"
+    DENIAL_OF_NEEDS = "1", _("1. Denial of the existence of humanitarian needs or entitlements")
+    ENTRY_RESTRICTION = "2", _("2. Restriction of movement into the country")
+    MOVEMENT_RESTRICTION = "3", _("3. Restriction of movement within the country")
+    INTERFERENCE = "4", _("4. Interference in the implementation of humanitarian activities")
+    VIOLENCE_AGAINST_AID = "5", _("5. Violence against humanitarian personnel, assets and facilities")
+    BENEFICIARY_RESTRICTION = "6", _("6. Restriction of beneficiaries' access to services and assistance")
+    HOSTILITIES = "7", _("7. Military operations and active hostilities")
+    EXPLOSIVE_HAZARDS = "8", _("8. Mines and unexploded ordnance")
+    PHYSICAL_ENVIRONMENT = "9", _("9. Physical environment")
+    OTHER = "other", _("Other")
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    WEEK = "week", "Week"
-    MONTH = "month", "Month"
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
 
 
 class GeoPrecision(models.IntegerChoices):
-    EXACT = 1, "1 – exact point"
-    NEAR = 2, "2 – near the point"
-    ADMIN_AREA = 3, "3 – admin area only"
+    EXACT = 1, _("1 – exact point")
+    NEAR = 2, _("2 – near the point")
+    ADMIN_AREA = 3, _("3 – admin area only")
 
 
 class AccessEffect(models.TextChoices):
-    NONE = "", "None / not known"
-    DELAYED = "delayed", "Delayed"
-    BLOCKED = "blocked", "Blocked"
-    SUSPENDED = "suspended", "Suspended"
-    RESTRICTED = "restricted", "Restricted"
+    NONE = "", _("None / not known")
+    DELAYED = "delayed", _("Delayed")
+    BLOCKED = "blocked", _("Blocked")
+    SUSPENDED = "suspended", _("Suspended")
+    RESTRICTED = "restricted", _("Restricted")
 
 
 class VerificationStatus(models.TextChoices):
-    REPORTED = "reported", "Reported"
-    VERIFIED = "verified", "Verified"
-    DISPUTED = "disputed", "Disputed"
-    REJECTED = "rejected", "Rejected"
+    REPORTED = "reported", _("Reported")
+    VERIFIED = "verified", _("Verified")
+    DISPUTED = "disputed", _("Disputed")
+    REJECTED = "rejected", _("Rejected")
 
 
 # Aid workers affected as the Aid Worker Security Database's codebook splits them: nationals and
@@ -87,18 +88,18 @@ class Incident(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="Assigned on creation, e.g. INC-2016-000042.",
+        help_text=_("Assigned on creation, e.g. INC-2016-000042."),
     )
     external_id = models.CharField(
         max_length=100,
         blank=True,
-        help_text="The reporting organization's own identifier, used to match re-imported rows.",
+        help_text=_("The reporting organization's own identifier, used to match re-imported rows."),
     )
     organization = models.ForeignKey(
         "orgs.Organization",
         on_delete=models.PROTECT,
         related_name="incidents",
-        help_text="The organization that reported the incident.",
+        help_text=_("The organization that reported the incident."),
     )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_incidents"
@@ -109,13 +110,13 @@ class Incident(models.Model):
         max_length=10,
         choices=Category.choices,
         blank=True,
-        help_text="Required for obstructions; access achieved may leave it blank.",
+        help_text=_("Required for obstructions; access achieved may leave it blank."),
     )
     title = models.CharField(max_length=200)
 
     # When
-    occurred_on = models.DateField("date")
-    occurred_time = models.TimeField("time", null=True, blank=True)
+    occurred_on = models.DateField(_("date"))
+    occurred_time = models.TimeField(_("time"), null=True, blank=True)
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
     # Where
@@ -129,7 +130,7 @@ class Incident(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The admin area given by the reporter when there is no point (or to check it).",
+        help_text=_("The admin area given by the reporter when there is no point (or to check it)."),
     )
     admin1 = assigned_admin_area("governorate")
     admin2 = assigned_admin_area("district")
@@ -139,11 +140,11 @@ class Incident(models.Model):
         max_length=500,
         blank=True,
         editable=False,
-        help_text="Why the point could not be placed in an admin area (e.g. it lies outside every boundary).",
+        help_text=_("Why the point could not be placed in an admin area (e.g. it lies outside every boundary)."),
     )
     publish_exact_location = models.BooleanField(
         default=False,
-        help_text="Only when the exact point is safe to publish; otherwise the public sees the sub-district.",
+        help_text=_("Only when the exact point is safe to publish; otherwise the public sees the sub-district."),
     )
     area = models.ForeignKey("areas.Area", on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents")
     convoy = models.ForeignKey(
@@ -159,12 +160,12 @@ class Incident(models.Model):
         max_length=30,
         choices=PartyType.choices,
         blank=True,
-        help_text="Filled from the perpetrator when one is named.",
+        help_text=_("Filled from the perpetrator when one is named."),
     )
 
     # What
-    public_summary = models.TextField(help_text="What the public may read.")
-    internal_description = models.TextField(blank=True, help_text="Never shown to the public.")
+    public_summary = models.TextField(help_text=_("What the public may read."))
+    internal_description = models.TextField(blank=True, help_text=_("Never shown to the public."))
 
     # Impact
     people_killed = models.PositiveIntegerField(default=0)
@@ -174,7 +175,7 @@ class Incident(models.Model):
     aid_workers_abducted = models.PositiveIntegerField(default=0)
     aid_workers_detained = models.PositiveIntegerField(default=0)
     vehicles_damaged = models.PositiveIntegerField(default=0)
-    supplies_lost = models.CharField(max_length=300, blank=True, help_text="e.g. 18 trucks of food and NFIs.")
+    supplies_lost = models.CharField(max_length=300, blank=True, help_text=_("e.g. 18 trucks of food and NFIs."))
     beneficiaries_affected = models.PositiveIntegerField(default=0)
     national_aid_workers_killed = models.PositiveIntegerField("national aid workers killed", default=0)
     national_aid_workers_injured = models.PositiveIntegerField("national aid workers injured", default=0)
@@ -290,35 +291,35 @@ class Incident(models.Model):
 
 
 class SourceType(models.TextChoices):
-    OWN_STAFF = "own_staff", "Own staff"
-    PARTNER = "partner", "Partner"
-    UN = "un", "UN"
-    MEDIA = "media", "Media"
-    SOCIAL_MEDIA = "social_media", "Social media"
-    OTHER = "other", "Other"
+    OWN_STAFF = "own_staff", _("Own staff")
+    PARTNER = "partner", _("Partner")
+    UN = "un", _("UN")
+    MEDIA = "media", _("Media")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    OTHER = "other", _("Other")
 
 
 class Reliability(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmed by other sources"
-    RELIABLE = "reliable", "Usually reliable"
-    FAIRLY_RELIABLE = "fairly_reliable", "Fairly reliable"
-    UNCONFIRMED = "unconfirmed", "Unconfirmed"
-    UNKNOWN = "unknown", "Cannot be judged"
+    CONFIRMED = "confirmed", _("Confirmed by other sources")
+    RELIABLE = "reliable", _("Usually reliable")
+    FAIRLY_RELIABLE = "fairly_reliable", _("Fairly reliable")
+    UNCONFIRMED = "unconfirmed", _("Unconfirmed")
+    UNKNOWN = "unknown", _("Cannot be judged")
 
 
 class IncidentSource(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sources")
-    kind = models.CharField("type", max_length=20, choices=SourceType.choices)
-    name = models.CharField(max_length=200, help_text="e.g. SARC field team, Reuters.")
-    reference = models.CharField(max_length=500, blank=True, help_text="URL or document reference.")
+    kind = models.CharField(_("type"), max_length=20, choices=SourceType.choices)
+    name = models.CharField(max_length=200, help_text=_("e.g. SARC field team, Reuters."))
+    reference = models.CharField(max_length=500, blank=True, help_text=_("URL or document reference."))
     licence = models.CharField(
         max_length=300,
         blank=True,
-        help_text="The dataset's licence and the attribution it requires, e.g. CC BY 4.0, Insecurity Insight.",
+        help_text=_("The dataset's licence and the attribution it requires, e.g. CC BY 4.0, Insecurity Insight."),
     )
     reliability = models.CharField(max_length=20, choices=Reliability.choices, default=Reliability.UNKNOWN)
     contact = models.CharField(
-        max_length=300, blank=True, help_text="How to reach the source. Never shown to the public."
+        max_length=300, blank=True, help_text=_("How to reach the source. Never shown to the public.")
     )
 
     history = HistoricalRecords()

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidtrack.orgs.models import Membership, Organization, Party
@@ -17,7 +18,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "acronym")
     inlines = [MembershipInline]
 
-    @admin.display(description="members")
+    @admin.display(description=_("members"))
     def member_count(self, organization):
         return organization.memberships.count()
 

@@ -193,12 +193,13 @@ def party_key(text) -> str:
 
 
 def party_names() -> dict[str, tuple[int, str]]:
-    """Every name a party is known by (name, short name, aliases) -> (party id, party type), for imports."""
+    """Every name a party is known by (names in English and Arabic, aliases) -> (party id, party type), for imports."""
     from aidtrack.orgs.models import Party
 
     names = {}
-    for pk, name, short_name, kind, aliases in Party.objects.values_list("pk", "name", "short_name", "kind", "aliases"):
-        for spelling in (name, short_name, *(aliases or [])):
+    rows = Party.objects.values_list("pk", "name", "short_name", "name_ar", "short_name_ar", "kind", "aliases")
+    for pk, name, short_name, name_ar, short_name_ar, kind, aliases in rows:
+        for spelling in (name, short_name, name_ar, short_name_ar, *(aliases or [])):
             if spelling and party_key(spelling):
                 names.setdefault(party_key(spelling), (pk, kind))
     return names

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
 SKIPPED = {"version", "updated_at", "created_at"}
@@ -43,10 +44,10 @@ def _display(model, name: str, value, cache: dict) -> str:
         key = (model_field.related_model, value)
         if key not in cache:
             obj = model_field.related_model._default_manager.filter(pk=value).first()
-            cache[key] = str(obj) if obj else f"#{value} (deleted)"
+            cache[key] = str(obj) if obj else _("#%(id)s (deleted)") % {"id": value}
         return cache[key]
     if isinstance(model_field, models.BooleanField):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     return str(value)
@@ -107,7 +108,7 @@ def _rows(record) -> list:
 
 def username(row) -> str:
     """Who saved a history row, by user name: for readers who may know it."""
-    return row.history_user.get_username() if row.history_user else "system"
+    return row.history_user.get_username() if row.history_user else _("system")
 
 
 def record_history(record, author: Callable = username) -> list[HistoryEntry]:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aidtrack.areas.models import AccessStatus
 from aidtrack.convoys.models import ConvoyStatus
@@ -54,11 +55,12 @@ def home(request):
         try:
             day = datetime.date.fromisoformat(requested)
         except ValueError:
-            error = f"“{requested}” is not a date: use YYYY-MM-DD, e.g. 2016-09-19."
+            error = _("“%(value)s” is not a date: use YYYY-MM-DD, e.g. 2016-09-19.") % {"value": requested}
     context = {
         "overview": public_overview(day),
         "as_of": day,
         "error": error,
+        "convoy_attack_day": datetime.date(2016, 9, 19),
         "map_config": map_config(day),
         "area_statuses": AccessStatus.choices,
         "convoy_statuses": ConvoyStatus.choices,

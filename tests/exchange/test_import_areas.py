@@ -576,3 +576,12 @@ def test_a_download_of_the_register_with_a_source_added_imports_as_unchanged(tmp
     assert result.columns["area_id"] == "id" and result.columns["start_date"] == "status_since"
     assert [(plan.action, plan.record_id) for plan in result.plans] == [("unchanged", madaya.pk)]
     assert not result.report.problems
+
+
+def test_besieging_parties_may_be_named_in_arabic(tmp_path, places, org_a, reporter):
+    gos = places["GoS"]
+    gos.name_ar, gos.short_name_ar = "الحكومة السورية والقوات الحليفة", "الحكومة السورية"
+    gos.save()
+    text = HEADER + "Madaya,مضايا,C2450,besieged,2015-07-01,,OCHA besieged list,38000,2016-10-31,الحكومة السورية\n"
+    run(write(tmp_path, text), org_a, reporter)
+    assert list(Area.objects.get().besieging_parties.all()) == [gos]

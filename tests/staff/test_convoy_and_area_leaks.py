@@ -104,11 +104,11 @@ def test_an_areas_history_names_people_only_to_members_of_the_organization_that_
     login(client, outsider)
     page = client.get(url).content.decode()
     assert "reporter.a" not in page and "root" not in page
-    assert "<strong>a member of ALPHA</strong> changed it" in page
-    assert "<strong>a site administrator</strong> changed it" in page
+    assert "<strong><bdi>a member of ALPHA</bdi></strong> changed it" in page
+    assert "<strong><bdi>a site administrator</bdi></strong> changed it" in page
     login(client, reporter)
     page = client.get(url).content.decode()
-    assert "<strong>reporter.a</strong> changed it" in page and "root" not in page
+    assert "<strong><bdi>reporter.a</bdi></strong> changed it" in page and "root" not in page
     login(client, site_admin)
     page = client.get(url).content.decode()
-    assert "<strong>reporter.a</strong>" in page and "<strong>root</strong>" in page
+    assert "<strong><bdi>reporter.a</bdi></strong>" in page and "<strong><bdi>root</bdi></strong>" in page

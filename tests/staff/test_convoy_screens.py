@@ -298,7 +298,7 @@ def test_a_submitted_request_keeps_its_cargo_and_a_stale_edit_is_refused(client,
     data = {k: v for k, v in convoy_data(org_a, AreaFactory()).items() if not k.startswith(("cargo", "destin"))}
     stale = client.post(url, {**data, "notes": "Mine", "expected_version": "1"})
     assert "was changed by someone else" in stale.content.decode()
-    assert '<td class="new">Submitted</td>' in stale.content.decode()
+    assert '<td class="new" dir="auto">Submitted</td>' in stale.content.decode()
     saved = client.post(url, {**data, "notes": "Mine", "expected_version": "2"})
     assert saved.status_code == HTTPStatus.FOUND
     convoy.refresh_from_db()

@@ -14,10 +14,10 @@ def test_incident_history_shows_who_changed_which_field_from_what_to_what(client
     incident_update(incident=incident, by=reviewer, expected_version=1, title="Second title", people_killed=3)
     login(client, reporter)
     page = client.get(reverse("staff:incident_history", args=[incident.pk])).content.decode()
-    assert "<strong>reviewer.a</strong> changed it" in page and "(version 2)" in page
-    assert '<td class="old">First title</td><td class="new">Second title</td>' in page
-    assert '<td>People killed</td><td class="old">1</td><td class="new">3</td>' in page
-    assert "<strong>reporter.a</strong> created it" in page
+    assert "<strong><bdi>reviewer.a</bdi></strong> changed it" in page and "(version 2)" in page
+    assert '<td class="old" dir="auto">First title</td><td class="new" dir="auto">Second title</td>' in page
+    assert '<td>People killed</td><td class="old" dir="auto">1</td><td class="new" dir="auto">3</td>' in page
+    assert "<strong><bdi>reporter.a</bdi></strong> created it" in page
 
 
 def test_convoy_history_shows_status_changes_set_by_the_service(client, reporter, org_a):
@@ -25,4 +25,4 @@ def test_convoy_history_shows_status_changes_set_by_the_service(client, reporter
     convoy_transition(convoy=convoy, to_status=ConvoyStatus.SUBMITTED, by=reporter)
     login(client, reporter)
     page = client.get(reverse("staff:convoy_history", args=[convoy.pk])).content.decode()
-    assert '<td>Status</td><td class="old">Draft</td><td class="new">Submitted</td>' in page
+    assert '<td>Status</td><td class="old" dir="auto">Draft</td><td class="new" dir="auto">Submitted</td>' in page

@@ -130,7 +130,7 @@ def test_the_list_names_the_sub_district_not_the_community_of_others(client, pub
     login(client, outsider)
     listing = client.get(reverse("staff:incident_list")).content.decode()
     row = listing[listing.index("Published obstruction") :]
-    assert "<td>Madaya</td>" in row[:400]  # the sub-district
+    assert '<td dir="auto">Madaya</td>' in row[:400]  # the sub-district
     assert "CANARY" not in listing
 
 

@@ -47,7 +47,7 @@ class Register:
         self.party_labels = {}
         for party in Party.objects.all():
             self.party_labels[party.pk] = party.short_name or party.name
-            for name in (party.name, party.short_name):
+            for name in (party.name, party.short_name, party.name_ar, party.short_name_ar):
                 if name:
                     self.parties[clean(name).casefold()] = party.pk
         self.known_parties = "; ".join(

@@ -54,7 +54,7 @@ def condition_method(condition, agreement) -> str:
             "at most %(limit)d. The baseline is the mean count a day over the %(baseline)d days before the "
             "agreement took effect, counted the same way."
         ) % {
-            "categories": "; ".join(categories),
+            "categories": "; ".join(str(category) for category in categories),
             "limit": condition.max_incidents_per_day or 0,
             "baseline": BASELINE_DAYS,
         }

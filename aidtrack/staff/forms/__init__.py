@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.staff.search import search_communities
@@ -57,7 +58,7 @@ class PlaceField(forms.CharField):
         if not text:
             return None
         if len(text) > 200:
-            raise forms.ValidationError("Type a community name or P-code (at most 200 characters).")
+            raise forms.ValidationError(_("Type a community name or P-code (at most 200 characters)."))
         code = TRAILING_PCODE.search(text)
         if code:
             area = AdminArea.objects.filter(pcode=code.group(1), level__in=self.levels).first()

@@ -9,7 +9,9 @@ from aidtrack.staff.selectors import writable_organizations
 
 
 class _AreaUpdateForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=None, empty_label=None, help_text=_("Who records this."))
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=None, empty_label=None, help_text=_("Who records this.")
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, area, **kwargs):
@@ -19,10 +21,15 @@ class _AreaUpdateForm(forms.Form):
 
 
 class AreaStatusForm(_AreaUpdateForm):
-    status = forms.ChoiceField(choices=AccessStatus.choices)
-    start_date = forms.DateField(label="From", widget=DateInput(), help_text="The current period ends on this day.")
-    source = forms.CharField(max_length=300, help_text=_("Published. e.g. OCHA besieged list, 31 October 2016."))
+    status = forms.ChoiceField(label=_("Status"), choices=AccessStatus.choices)
+    start_date = forms.DateField(
+        label=_("From"), widget=DateInput(), help_text=_("The current period ends on this day.")
+    )
+    source = forms.CharField(
+        label=_("Source"), max_length=300, help_text=_("Published. e.g. OCHA besieged list, 31 October 2016.")
+    )
     note = forms.CharField(
+        label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Published on the public map and API with the status: write nothing confidential."),
@@ -36,8 +43,8 @@ class AreaStatusForm(_AreaUpdateForm):
 
 
 class AreaPopulationForm(_AreaUpdateForm):
-    population = forms.IntegerField(min_value=0, label="Population estimate")
-    population_date = forms.DateField(label="As of", widget=DateInput())
-    population_source = forms.CharField(label="Source", max_length=300, help_text="e.g. HNO 2017, OCHA.")
+    population = forms.IntegerField(min_value=0, label=_("Population estimate"))
+    population_date = forms.DateField(label=_("As of"), widget=DateInput())
+    population_source = forms.CharField(label=_("Source"), max_length=300, help_text=_("e.g. HNO 2017, OCHA."))
 
     field_order = ["population", "population_date", "population_source", "organization"]

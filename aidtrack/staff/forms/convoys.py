@@ -33,7 +33,9 @@ ORIGIN_FIELDS = ["origin_name", "origin_area", "origin_latitude", "origin_longit
 
 
 class ConvoyForm(forms.ModelForm):
-    plan_month = MonthField(required=False, help_text="The monthly inter-agency plan (YYYY-MM).")
+    plan_month = MonthField(
+        label=_("Plan month"), required=False, help_text=_("The monthly inter-agency plan (YYYY-MM).")
+    )
     origin_area = PlaceField(
         label=_("Origin community or district"),
         required=False,
@@ -115,9 +117,9 @@ class ConvoyForm(forms.ModelForm):
 
 
 class DestinationForm(forms.Form):
-    area = forms.ModelChoiceField(queryset=None, required=False, label="Register area")
-    community = PlaceField(required=False, help_text="Or a community: name or P-code.")
-    planned_beneficiaries = forms.IntegerField(min_value=0, required=False, label="Planned beneficiaries")
+    area = forms.ModelChoiceField(queryset=None, required=False, label=_("Register area"))
+    community = PlaceField(label=_("Community"), required=False, help_text=_("Or a community: name or P-code."))
+    planned_beneficiaries = forms.IntegerField(min_value=0, required=False, label=_("Planned beneficiaries"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,10 +143,10 @@ class DestinationForm(forms.Form):
 
 
 class CargoForm(forms.Form):
-    sector = forms.ChoiceField(choices=[("", "—"), *Sector.choices], required=False)
-    item = forms.CharField(max_length=200, required=False, help_text="e.g. Surgical kits.")
-    quantity = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
-    unit = forms.CharField(max_length=40, required=False, help_text="e.g. kits, parcels, tonnes.")
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", "—"), *Sector.choices], required=False)
+    item = forms.CharField(label=_("Item"), max_length=200, required=False, help_text=_("e.g. Surgical kits."))
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=0, max_digits=14, decimal_places=2, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=40, required=False, help_text=_("e.g. kits, parcels, tonnes."))
 
     def clean(self):
         cleaned = super().clean()
@@ -172,13 +174,12 @@ CargoFormSet = forms.formset_factory(CargoForm, extra=4, max_num=60)
 class TransitionForm(forms.Form):
     """One form with a button per allowed status; the pressed button gives ``to_status``."""
 
-    to_status = forms.ChoiceField(choices=ConvoyStatus.choices)
+    to_status = forms.ChoiceField(label=_("To status"), choices=ConvoyStatus.choices)
     note = forms.CharField(
+        label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required for "
-        + ", ".join(ConvoyStatus(s).label.lower() for s in ConvoyStatus.values if s in NOTE_REQUIRED)
-        + ".",
+        help_text=_("Required when a convoy is denied, put on hold, cancelled, blocked or attacked."),
     )
     occurred_at = forms.DateTimeField(
         label=_("When it happened"),
@@ -226,19 +227,23 @@ class TransitionForm(forms.Form):
 
 class RemovalForm(forms.Form):
     cargo_line = forms.ModelChoiceField(queryset=None, empty_label=None)
-    quantity_removed = forms.DecimalField(min_value=0.01, max_digits=14, decimal_places=2)
-    removed_on = forms.DateField(widget=DateInput())
+    quantity_removed = forms.DecimalField(label=_("Quantity removed"), min_value=0.01, max_digits=14, decimal_places=2)
+    removed_on = forms.DateField(label=_("Removed on"), widget=DateInput())
     place_name = forms.CharField(
-        label="Checkpoint",
+        label=_("Checkpoint"),
         max_length=200,
         help_text=_("Published with a public convoy, as is the removal; the checkpoint's point is not."),
     )
-    latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.NumberInput({"step": "any"}))
-    longitude = forms.FloatField(
-        required=False, min_value=-180, max_value=180, widget=forms.NumberInput({"step": "any"})
+    latitude = forms.FloatField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, widget=forms.NumberInput({"step": "any"})
     )
-    party = forms.ModelChoiceField(queryset=Party.objects.all(), required=False)
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="The reason given.")
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180, widget=forms.NumberInput({"step": "any"})
+    )
+    party = forms.ModelChoiceField(label=_("Party"), queryset=Party.objects.all(), required=False)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("The reason given.")
+    )
 
     def __init__(self, *args, convoy, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,11 +38,13 @@ INCIDENT_FIELDS = [
 
 
 class IncidentForm(forms.ModelForm):
-    organization = forms.ModelChoiceField(queryset=None, empty_label=None, help_text="Who reports it.")
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=None, empty_label=None, help_text=_("Who reports it.")
+    )
     stated_area = PlaceField(
-        label="Community",
+        label=_("Community"),
         required=False,
-        help_text="Search by English or Arabic name or P-code. Needed when there are no coordinates.",
+        help_text=_("Search by English or Arabic name or P-code. Needed when there are no coordinates."),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Filled in on the device (staff/outbox.js), so that a report sent twice is created once.
@@ -59,7 +61,7 @@ class IncidentForm(forms.ModelForm):
             "public_summary": forms.Textarea(attrs={"rows": 3}),
             "internal_description": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"latitude": "Latitude (N)", "longitude": "Longitude (E)", "area": "Register area"}
+        labels = {"latitude": _("Latitude (N)"), "longitude": _("Longitude (E)"), "area": _("Register area")}
         help_texts = {
             "location_name": _(
                 "Published only with the exact point (when it is marked safe to publish); otherwise the public "
@@ -125,11 +127,17 @@ class IncidentForm(forms.ModelForm):
 
 
 class SourceForm(forms.Form):
-    kind = forms.ChoiceField(label="Type", choices=[("", "—"), *SourceType.choices], required=False)
-    name = forms.CharField(max_length=200, required=False, help_text="e.g. SARC field team, Reuters.")
-    reference = forms.CharField(max_length=500, required=False, help_text="URL or document reference.")
-    reliability = forms.ChoiceField(choices=Reliability.choices, initial=Reliability.UNKNOWN)
-    contact = forms.CharField(max_length=300, required=False, help_text="Never shown to the public.")
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *SourceType.choices], required=False)
+    name = forms.CharField(
+        label=_("Name"), max_length=200, required=False, help_text=_("e.g. SARC field team, Reuters.")
+    )
+    reference = forms.CharField(
+        label=_("Reference"), max_length=500, required=False, help_text=_("URL or document reference.")
+    )
+    reliability = forms.ChoiceField(label=_("Reliability"), choices=Reliability.choices, initial=Reliability.UNKNOWN)
+    contact = forms.CharField(
+        label=_("Contact"), max_length=300, required=False, help_text=_("Never shown to the public.")
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -151,13 +159,14 @@ SourceFormSet = forms.formset_factory(SourceForm, extra=2, max_num=10)
 
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(
+        label=_("Outcome"),
         choices=[(s.value, s.label) for s in VerificationStatus if s != VerificationStatus.REPORTED],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required to dispute or reject.",
+        help_text=_("Required to dispute or reject."),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus
@@ -84,7 +85,9 @@ def suggested_reference(today: datetime.date, organizations) -> str:
 @login_required
 def convoy_create_view(request):
     if not writable_organizations(request.user).exists():
-        raise PermissionDenied("You are not a reporter or reviewer of any organization, so you cannot request convoys.")
+        raise PermissionDenied(
+            _("You are not a reporter or reviewer of any organization, so you cannot request convoys.")
+        )
     if request.method == "POST":
         form = ConvoyForm(request.POST, user=request.user)
         destinations = DestinationFormSet(request.POST, prefix="destinations")

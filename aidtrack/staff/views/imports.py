@@ -16,6 +16,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
@@ -41,12 +42,12 @@ SHOWN = {
     "warning": None,
 }
 FILTERS = [
-    ("all", "All rows"),
-    ("error", "Errors"),
-    ("warning", "Warnings"),
-    ("create", "To create"),
-    ("update", "To update"),
-    ("skipped", "Skipped"),
+    ("all", gettext_lazy("All rows")),
+    ("error", gettext_lazy("Errors")),
+    ("warning", gettext_lazy("Warnings")),
+    ("create", gettext_lazy("To create")),
+    ("update", gettext_lazy("To update")),
+    ("skipped", gettext_lazy("Skipped")),
 ]
 
 
@@ -211,7 +212,7 @@ def import_commit(request, pk: int):
         messages.error(request, outcome.failure)
         return redirect("staff:import_run", pk=run.pk)
     if outcome.queued:
-        messages.info(request, "The import runs in the background; this page follows it.")
+        messages.info(request, _("The import runs in the background; this page follows it."))
     elif outcome.ok:
         messages.success(request, f"Imported: {outcome.report.summary()}")
     else:
@@ -220,12 +221,13 @@ def import_commit(request, pk: int):
 
 
 class MappingForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none())
-    kind = forms.ChoiceField(label="Kind of table")
-    name = forms.CharField(max_length=100, help_text='e.g. "SARC weekly log".')
+    organization = forms.ModelChoiceField(label=gettext_lazy("Organization"), queryset=Organization.objects.none())
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of table"))
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100, help_text='e.g. "SARC weekly log".')
     columns = forms.CharField(
+        label=gettext_lazy("Columns"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="One FIELD=COLUMN per line: the aidtrack field, then the header in the partner's file.",
+        help_text=gettext_lazy("One FIELD=COLUMN per line: the aidtrack field, then the header in the partner's file."),
     )
     # The mapping's last change when the form was shown, to the microsecond (a date field would round it).
     loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)

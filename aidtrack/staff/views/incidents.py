@@ -283,7 +283,7 @@ def incident_review_view(request, pk):
             outcome = VerificationStatus(form.cleaned_data["outcome"]).label.lower()
             messages.success(request, f"Incident {incident.reference} is {outcome}.")
     else:
-        messages.error(request, "Choose verified, disputed or rejected.")
+        messages.error(request, _("Choose verified, disputed or rejected."))
     return redirect("staff:incident_detail", pk=incident.pk)
 
 

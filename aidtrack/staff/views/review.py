@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from aidtrack.incidents.models import Category, IncidentKind, VerificationStatus
 from aidtrack.incidents.services import incident_review
@@ -47,7 +48,9 @@ def _filters(params, errors: list) -> QueueFilters:
 def _require_reviewer(user):
     orgs = reviewable_organization_ids(user)
     if orgs is not None and not orgs:
-        raise PermissionDenied("The verification queue is for reviewers; you are not a reviewer of any organization.")
+        raise PermissionDenied(
+            _("The verification queue is for reviewers; you are not a reviewer of any organization.")
+        )
     return orgs
 
 
@@ -83,10 +86,10 @@ def _bulk_review(request):
     ids = [pk for pk in map(id_param, request.POST.getlist("incident")) if pk is not None]
     note = request.POST.get("note", "")
     if outcome is None:
-        messages.error(request, "Choose verify, dispute or reject.")
+        messages.error(request, _("Choose verify, dispute or reject."))
         return redirect(target)
     if not ids:
-        messages.error(request, "Tick the incidents to review first.")
+        messages.error(request, _("Tick the incidents to review first."))
         return redirect(target)
     if outcome != VerificationStatus.VERIFIED and not note.strip():
         messages.error(

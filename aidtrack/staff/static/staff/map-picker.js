@@ -4,6 +4,7 @@
 // tiles from the internet, only the governorate layer from our own server
 // (the geo app's /geo/layers/adm1.geojson, revalidated by ETag).
 
+import { gettext, isRightToLeft, pageLanguage } from "../web/i18n.js";
 import { addContext } from "./map-context.js";
 
 const L = window.L;
@@ -16,13 +17,22 @@ function showArea(cell, area) {
     cell.textContent = "—";
     return;
   }
-  cell.textContent = `${area.name_en} (${area.pcode})`;
-  if (area.name_ar) {
-    const arabic = document.createElement("span");
-    arabic.lang = "ar";
-    arabic.dir = "rtl";
-    arabic.textContent = area.name_ar;
-    cell.append(" ", arabic);
+  // The name in the page's language, the P-code isolated so that it keeps its order in an Arabic line, and the
+  // other language's name beside it.
+  const arabicPage = pageLanguage() === "ar";
+  const name = document.createElement("span");
+  name.dir = "auto";
+  name.textContent = arabicPage && area.name_ar ? area.name_ar : area.name_en;
+  const code = document.createElement("bdi");
+  code.textContent = `(${area.pcode})`;
+  cell.replaceChildren(name, " ", code);
+  const other = arabicPage ? area.name_en : area.name_ar;
+  if (other && other !== name.textContent) {
+    const span = document.createElement("span");
+    span.lang = arabicPage ? "en" : "ar";
+    span.dir = arabicPage ? "ltr" : "rtl";
+    span.textContent = other;
+    cell.append(" ", span);
   }
 }
 
@@ -33,7 +43,8 @@ export class MapPicker {
     this.lonInput = lonInput;
     this.placement = placement;
     this.placeUrl = element.dataset.placeUrl;
-    this.map = L.map(element, { attributionControl: false }).fitBounds(SYRIA);
+    this.map = L.map(element, { attributionControl: false, zoomControl: false }).fitBounds(SYRIA);
+    L.control.zoom({ position: isRightToLeft() ? "topright" : "topleft", zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(this.map);
     // Kept on the element (not a global) so tests and other scripts can reach the map.
     element.picker = this;
     this.marker = null;

@@ -3,6 +3,8 @@
 // Without JavaScript the typed text is resolved by the server on save; with no connection the gazetteer
 // kept on the device answers.
 
+import { gettext } from "../web/i18n.js";
+
 const DELAY_MS = 200;
 
 import { searchOffline } from "./gazetteer.js";
@@ -54,7 +56,7 @@ class PlaceSearch {
     if (!results.length) {
       const item = document.createElement("li");
       item.className = "none";
-      item.textContent = text.noMatch || "No community matches; try another spelling or the P-code.";
+      item.textContent = text.noMatch || gettext("No community matches; try another spelling or the P-code.");
       this.list.append(item);
     }
     for (const result of results) {

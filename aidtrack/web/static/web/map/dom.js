@@ -2,6 +2,8 @@
 // not nodes become text; a style is an object set through the CSSOM (which the Content-Security-Policy allows,
 // unlike a style attribute).
 
+import { intlLocale } from "../i18n.js";
+
 function fill(node, attributes, children) {
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
@@ -28,8 +30,8 @@ export function svg(tag, attributes = {}, ...children) {
   return fill(document.createElementNS("http://www.w3.org/2000/svg", tag), attributes, children);
 }
 
-const NUMBER = new Intl.NumberFormat("en-GB");
+const NUMBER = new Intl.NumberFormat(intlLocale());
 export const formatNumber = (value) => (value === null || value === undefined ? "—" : NUMBER.format(value));
 
-const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const DAY = new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 export const formatDay = (iso) => (iso ? DAY.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)) : "—");

@@ -1,6 +1,7 @@
 // The public map: reads the public API once, then redraws from memory for every date and filter, keeping the
 // view in the URL so that a link reproduces it.
 
+import { format, gettext, isRightToLeft, localName } from "../i18n.js";
 import { L } from "./leaflet.js";
 import { getFeatures, getAllPages } from "./api.js";
 import { addDays, dayOf } from "./dates.js";
@@ -30,15 +31,15 @@ function dataSpan(incidents, today) {
 
 function moments(agreements, convoys) {
   const out = [];
-  for (const agreement of agreements) out.push({ day: dayOf(agreement.starts_at), label: `${agreement.name} takes effect` });
+  for (const agreement of agreements) out.push({ day: dayOf(agreement.starts_at), label: format(gettext("%(agreement)s takes effect"), { agreement: localName(agreement.name, agreement.name_ar) }) });
   const firstDelivery = convoys
     .flatMap((c) => c.events.filter((e) => e.to_status === "delivered" || e.to_status === "partially_delivered"))
     .map((e) => dayOf(e.occurred_at))
     .sort()[0];
-  if (firstDelivery) out.push({ day: firstDelivery, label: "first delivery" });
+  if (firstDelivery) out.push({ day: firstDelivery, label: gettext("first delivery") });
   for (const convoy of convoys) {
     for (const event of convoy.events) {
-      if (event.to_status === "attacked") out.push({ day: dayOf(event.occurred_at), label: `convoy ${convoy.reference} attacked` });
+      if (event.to_status === "attacked") out.push({ day: dayOf(event.occurred_at), label: format(gettext("convoy %(reference)s attacked"), { reference: convoy.reference }) });
     }
   }
   return out.sort((a, b) => (a.day < b.day ? -1 : 1)).slice(0, 6);
@@ -51,9 +52,13 @@ class MapApp {
     this.app = document.getElementById("map-app");
     this.status = document.getElementById("map-status");
     this.app.hidden = false;
-    this.map = L.map("map", { minZoom: 5, maxZoom: 14, zoomSnap: 0.5, keyboard: true, preferCanvas: false, attributionControl: true });
+    this.map = L.map("map", { minZoom: 5, maxZoom: 14, zoomSnap: 0.5, keyboard: true, preferCanvas: false, attributionControl: false, zoomControl: false });
+    // Leaflet's controls on the side a reader of the page's direction starts from: top right in Arabic.
+    const rtl = isRightToLeft();
+    L.control.zoom({ position: rtl ? "topright" : "topleft", zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(this.map);
+    L.control.attribution({ position: rtl ? "bottomleft" : "bottomright" }).addTo(this.map);
     this.map.attributionControl.setPrefix(false);
-    this.map.attributionControl.addAttribution("Boundaries: aidtrack's admin areas. Towns: GeoNames (CC BY 4.0)");
+    this.map.attributionControl.addAttribution(gettext("Boundaries: aidtrack's admin areas. Towns: GeoNames (CC BY 4.0)"));
     // Close in, towns and then every community are named, as on the staff picker.
     addContext(this.map, {
       townsUrl: `${config.layers}towns.json`,
@@ -144,13 +149,13 @@ class MapApp {
 
   // Conflict events are read only while their layer is on, for the date range shown.
   async conflictEvents(state) {
-    this.status.textContent = "Loading conflict events…";
+    this.status.textContent = gettext("Loading conflict events…");
     try {
       const events = await this.layers.conflict.load(state.from, state.to);
       this.status.textContent = "";
       return visibleConflictEvents(events, state);
     } catch (error) {
-      this.status.textContent = `Conflict events could not be read (${error.message}); the other layers still work.`;
+      this.status.textContent = format(gettext("Conflict events could not be read (%(error)s); the other layers still work."), { error: error.message });
       return [];
     }
   }
@@ -206,15 +211,15 @@ class MapApp {
     const note = document.getElementById("copied");
     try {
       await navigator.clipboard.writeText(window.location.href);
-      note.textContent = "Link copied.";
+      note.textContent = gettext("Link copied.");
     } catch {
-      note.textContent = "Copy the address bar: it holds this view.";
+      note.textContent = gettext("Copy the address bar: it holds this view.");
     }
   }
 }
 
 const config = JSON.parse(document.getElementById("map-config").textContent);
 new MapApp(config).start().catch((error) => {
-  document.getElementById("map-status").textContent = `The map could not load its data (${error.message}). The register below still works.`;
+  document.getElementById("map-status").textContent = format(gettext("The map could not load its data (%(error)s). The register below still works."), { error: error.message });
   throw error;
 });

@@ -65,5 +65,8 @@ export function writeState(state) {
     const { zoom, lat, lon } = state.view;
     params.set("map", `${zoom}/${lat.toFixed(4)}/${lon.toFixed(4)}`);
   }
+  // A link copied from an Arabic page opens in Arabic (the server honours ?lang= and keeps it in the cookie).
+  const language = document.documentElement.lang;
+  if (language && language !== "en") params.set("lang", language);
   return params.toString().replaceAll("%2C", ",").replaceAll("%2F", "/");
 }

@@ -2,19 +2,20 @@
 // common forms of colour blindness, and every status also has its own shape, line pattern and letter, so that
 // nothing is told by colour alone. Shapes are built as SVG nodes, never as markup strings.
 
+import { gettext, pgettext } from "../i18n.js";
 import { svg } from "./dom.js";
 
 export const AREA_STYLE = {
-  besieged: { colour: "#D55E00", shape: "square", letter: "B" },
-  military_encircled: { colour: "#CC79A7", shape: "diamond", letter: "M" },
-  hard_to_reach: { colour: "#E69F00", shape: "triangle", letter: "H" },
-  accessible: { colour: "#009E73", shape: "circle", letter: "A" },
+  besieged: { colour: "#D55E00", shape: "square", letter: pgettext("map letter: besieged", "B") },
+  military_encircled: { colour: "#CC79A7", shape: "diamond", letter: pgettext("map letter: military encircled", "M") },
+  hard_to_reach: { colour: "#E69F00", shape: "triangle", letter: pgettext("map letter: hard to reach", "H") },
+  accessible: { colour: "#009E73", shape: "circle", letter: pgettext("map letter: accessible", "A") },
 };
 
-const PIPELINE = { colour: "#0072B2", dashArray: "8 6", group: "in the pipeline", letter: "P" };
-const REACHED = { colour: "#009E73", dashArray: null, group: "delivered", letter: "D" };
-const STOPPED = { colour: "#D55E00", dashArray: "2 6", group: "stopped", letter: "X" };
-const WITHDRAWN = { colour: "#6b7280", dashArray: "1 8", group: "cancelled or on hold", letter: "C" };
+const PIPELINE = { colour: "#0072B2", dashArray: "8 6", group: gettext("in the pipeline"), letter: pgettext("map letter: convoy in the pipeline", "P") };
+const REACHED = { colour: "#009E73", dashArray: null, group: gettext("delivered"), letter: pgettext("map letter: convoy delivered", "D") };
+const STOPPED = { colour: "#D55E00", dashArray: "2 6", group: gettext("stopped"), letter: pgettext("map letter: convoy stopped", "X") };
+const WITHDRAWN = { colour: "#6b7280", dashArray: "1 8", group: gettext("cancelled or on hold"), letter: pgettext("map letter: convoy cancelled or on hold", "C") };
 
 export const CONVOY_GROUPS = [PIPELINE, REACHED, STOPPED, WITHDRAWN];
 export const CONVOY_STYLE = {
@@ -42,10 +43,10 @@ export function incidentGlyph(incident) {
 }
 
 export const INCIDENT_GROUPS = [
-  { cls: "inc-violent", text: "5", label: "violence, hostilities, explosive hazards (5, 7, 8)" },
-  { cls: "inc-obstruct", text: "3", label: "other obstructions (1–4, 6, 9): the number is the category" },
-  { cls: "inc-other", text: "•", label: "other obstruction" },
-  { cls: "inc-access", text: "✓", label: "access achieved (delivery, crossing, evacuation)" },
+  { cls: "inc-violent", text: "5", label: gettext("violence, hostilities, explosive hazards (5, 7, 8)") },
+  { cls: "inc-obstruct", text: "3", label: gettext("other obstructions (1–4, 6, 9): the number is the category") },
+  { cls: "inc-other", text: "•", label: gettext("other obstruction") },
+  { cls: "inc-access", text: "✓", label: gettext("access achieved (delivery, crossing, evacuation)") },
 ];
 
 // A sequential palette (viridis, light to dark), readable in greyscale too.
@@ -72,10 +73,10 @@ export function shapeSVG(shape, size, colour) {
 // Conflict events (the ACLED violence layer) are crosses in near-black with a white halo: no colour, no letter and
 // no number inside, so that they cannot be read as access incidents. Their size tells the reported fatalities.
 export const CONFLICT_SIZES = [
-  { min: 0, size: 12, label: "no fatalities reported" },
-  { min: 1, size: 16, label: "1–9 killed" },
-  { min: 10, size: 21, label: "10–49 killed" },
-  { min: 50, size: 27, label: "50 or more killed" },
+  { min: 0, size: 12, label: gettext("no fatalities reported") },
+  { min: 1, size: 16, label: gettext("1–9 killed") },
+  { min: 10, size: 21, label: gettext("10–49 killed") },
+  { min: 50, size: 27, label: gettext("50 or more killed") },
 ];
 
 export function conflictSize(fatalities) {

@@ -1,5 +1,7 @@
 // The layer switches, the choropleth choice and the filters: form controls rendered by the server.
 
+import { gettext } from "../../i18n.js";
+
 const FIELDS = {
   category: "#f-category",
   areaStatus: "#f-area-status",
@@ -16,7 +18,7 @@ export class Filters {
     for (const option of this.inputs.choropleth.querySelectorAll("option[data-level]")) {
       if (!levels.has(Number(option.dataset.level))) {
         option.disabled = true;
-        option.textContent += " (no districts loaded)";
+        option.textContent += ` ${gettext("(no districts loaded)")}`;
       }
     }
     for (const [key, input] of Object.entries(this.inputs)) {

@@ -1,25 +1,26 @@
 // The summary of what is shown: people by status on the date, the convoy steps and incidents from the first day to
 // that date, and conflict events with their fatalities when that layer is on.
 
+import { format, gettext } from "../../i18n.js";
 import { el, formatDay, formatNumber, present } from "../dom.js";
 import { AREA_STYLE } from "../style.js";
 
 const TEXT = {
-  on: (day) => `On ${day}`,
-  people: (status) => `people ${status.toLowerCase()}`,
-  convoys: (from, to) => `Convoy requests ${from} – ${to}`,
+  on: (day) => format(gettext("On %(day)s"), { day }),
+  people: (status) => format(gettext("people %(status)s"), { status: status.toLowerCase() }),
+  convoys: (from, to) => format(gettext("Convoy requests %(from)s – %(to)s"), { from, to }),
   convoySteps: [
-    ["requested", "requested"],
-    ["approved", "approved"],
-    ["delivered", "delivered"],
-    ["stopped", "denied, unanswered, blocked or attacked"],
+    ["requested", gettext("requested")],
+    ["approved", gettext("approved")],
+    ["delivered", gettext("delivered")],
+    ["stopped", gettext("denied, unanswered, blocked or attacked")],
   ],
-  incidents: (from, to) => `Incidents ${from} – ${to}: `,
-  accessAchieved: "Access achieved",
-  noIncidents: "No incidents match.",
-  conflict: (from, to) => `Conflict events (ACLED) ${from} – ${to}: `,
-  fatalities: "Reported fatalities: ",
-  conflictNote: ". A separate layer of published conflict data, not counted among the access incidents.",
+  incidents: (from, to) => format(gettext("Incidents %(from)s – %(to)s: "), { from, to }),
+  accessAchieved: gettext("Access achieved"),
+  noIncidents: gettext("No incidents match."),
+  conflict: (from, to) => format(gettext("Conflict events (ACLED) %(from)s – %(to)s: "), { from, to }),
+  fatalities: gettext("Reported fatalities: "),
+  conflictNote: gettext(". A separate layer of published conflict data, not counted among the access incidents."),
 };
 
 export class Summary {

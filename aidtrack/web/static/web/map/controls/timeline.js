@@ -1,5 +1,6 @@
 // The date range and the "as of" slider, with a day-by-day replay and buttons for the moments in the data.
 
+import { gettext } from "../../i18n.js";
 import { el, formatDay } from "../dom.js";
 import { addDays, daysBetween, isDay } from "../dates.js";
 
@@ -57,7 +58,7 @@ export class Timeline {
   start() {
     if (this.state.asOf >= this.state.to) this.onChange({ asOf: this.state.from });
     this.play.setAttribute("aria-pressed", "true");
-    this.play.textContent = "❚❚ Pause";
+    this.play.textContent = `❚❚ ${gettext("Pause")}`;
     this.timer = setInterval(() => {
       if (this.state.asOf >= this.state.to) return this.stop();
       this.onChange({ asOf: addDays(this.state.asOf, 1) });
@@ -68,6 +69,6 @@ export class Timeline {
     clearInterval(this.timer);
     this.timer = null;
     this.play.setAttribute("aria-pressed", "false");
-    this.play.textContent = "▶ Play";
+    this.play.textContent = `▶ ${gettext("Play")}`;
   }
 }

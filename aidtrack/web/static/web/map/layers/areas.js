@@ -1,6 +1,7 @@
 // Register areas: a shape per status (with its letter), sized by population, the besieging parties in the popup.
 // Markers are focusable: Tab reaches them and Enter opens the popup.
 
+import { format, gettext, localName, pageLanguage } from "../../i18n.js";
 import { L, nodeIcon } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
 import { AREA_STYLE, areaSize, shapeSVG } from "../style.js";
@@ -21,27 +22,28 @@ function siegeStart(area, day) {
 }
 
 function popup(area, status, day, labels, pages) {
-  const parties = area.besieging_parties.map((party) => party.name);
+  const parties = area.besieging_parties.map((party) => localName(party.name, party.name_ar));
   const since = siegeStart(area, day);
   const period = area.status_periods.find((p) => p.start_date <= day && (p.end_date === null || day < p.end_date));
   return el(
     "div",
     { class: "popup" },
-    el("h3", {}, area.name_en, " ", el("span", { lang: "ar", dir: "rtl" }, area.name_ar)),
+    el("h3", {}, el("span", { dir: "auto" }, localName(area.name_en, area.name_ar)), " ",
+      pageLanguage() === "ar" ? el("span", { lang: "en", dir: "ltr" }, area.name_en) : el("span", { lang: "ar", dir: "rtl" }, area.name_ar)),
     el("p", { class: `status-chip status-${status}` }, `${AREA_STYLE[status].letter} · ${labels[status]}`,
-      period ? ` since ${formatDay(period.start_date)}` : ""),
+      period ? [" ", format(gettext("since %(day)s"), { day: formatDay(period.start_date) })] : ""),
     el(
       "dl",
       {},
-      el("dt", {}, "Population"),
-      el("dd", {}, formatNumber(area.population), area.population_date ? ` (${formatDay(area.population_date)})` : ""),
-      el("dt", {}, "Besieged by"),
-      el("dd", {}, parties.length ? parties.join("; ") : "—"),
-      since ? [el("dt", {}, "Days under siege"), el("dd", {}, formatNumber(daysBetween(since, day)))] : null,
-      el("dt", {}, "Governorate"),
-      el("dd", {}, area.governorate_name || "—"),
+      el("dt", {}, gettext("Population")),
+      el("dd", {}, formatNumber(area.population), area.population_date ? [" (", el("bdi", {}, formatDay(area.population_date)), ")"] : ""),
+      el("dt", {}, gettext("Besieged by")),
+      el("dd", { dir: "auto" }, parties.length ? parties.join(gettext("; ")) : "—"),
+      since ? [el("dt", {}, gettext("Days under siege")), el("dd", {}, formatNumber(daysBetween(since, day)))] : null,
+      el("dt", {}, gettext("Governorate")),
+      el("dd", { dir: "auto" }, localName(area.governorate_name, area.governorate_name_ar) || "—"),
     ),
-    el("p", { class: "source" }, `Population: ${area.population_source || "no source given"}. Status: `,
+    el("p", { class: "source" }, format(gettext("Population: %(source)s. Status: "), { source: area.population_source || gettext("no source given") }),
       period ? period.source : "—"),
     pages ? el("p", {}, el("a", { href: `${pages}${area.id}/?as_of=${day}` },
       "The area's page: history, deliveries, incidents")) : null,
@@ -72,8 +74,8 @@ export class AreasLayer {
       const marker = L.marker([area.latitude, area.longitude], {
         icon,
         pane: "areas",
-        title: `${area.name_en}: ${this.labels[status]}, ${formatNumber(area.population)} people`,
-        alt: `${area.name_en}: ${this.labels[status]}`,
+        title: format(gettext("%(name)s: %(status)s, %(people)s people"), { name: localName(area.name_en, area.name_ar), status: this.labels[status], people: formatNumber(area.population) }),
+        alt: `${localName(area.name_en, area.name_ar)}: ${this.labels[status]}`,
         keyboard: true,
         riseOnHover: true,
       });

@@ -1,6 +1,7 @@
 // The base map, drawn from our own administrative boundaries (/geo/layers/): the country, governorates with
 // their names, and districts once the zoom allows. A deployment may add a tile layer by setting one URL.
 
+import { localName } from "../../i18n.js";
 import { L } from "../leaflet.js";
 import { getJSON } from "../api.js";
 import { el } from "../dom.js";
@@ -35,7 +36,7 @@ export class BaseMap {
         style: { color: "#8a93a3", weight: 1, fill: !country, fillColor: "#f3f1ea", fillOpacity: 1 },
         // Names come from boundary files: a node, since Leaflet reads a string as HTML.
         onEachFeature: (feature, layer) =>
-          layer.bindTooltip(el("span", {}, feature.properties.name_en), {
+          layer.bindTooltip(el("span", {}, localName(feature.properties.name_en, feature.properties.name_ar)), {
             permanent: true,
             direction: "center",
             className: "gov-label",
@@ -69,7 +70,7 @@ export class BaseMap {
         interactive: false,
         style: { color: "#b3b9c4", weight: 0.8, dashArray: "3 3", fill: false },
         onEachFeature: (feature, layer) =>
-          layer.bindTooltip(el("span", {}, feature.properties.name_en), {
+          layer.bindTooltip(el("span", {}, localName(feature.properties.name_en, feature.properties.name_ar)), {
             permanent: true,
             direction: "center",
             className: "district-label",

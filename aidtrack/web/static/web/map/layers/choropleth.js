@@ -1,14 +1,15 @@
 // A choropleth of incidents or people besieged per governorate or district, for the date range shown.
 
+import { format, gettext, localName } from "../../i18n.js";
 import { L } from "../leaflet.js";
 import { el, formatNumber } from "../dom.js";
 import { CHOROPLETH_COLOURS } from "../style.js";
 
 export const MEASURES = {
-  "incidents-adm1": { level: 1, what: "incidents", title: "Incidents per governorate" },
-  "incidents-adm2": { level: 2, what: "incidents", title: "Incidents per district" },
-  "people-adm1": { level: 1, what: "people", title: "People besieged per governorate" },
-  "people-adm2": { level: 2, what: "people", title: "People besieged per district" },
+  "incidents-adm1": { level: 1, what: "incidents", title: gettext("Incidents per governorate") },
+  "incidents-adm2": { level: 2, what: "incidents", title: gettext("Incidents per district") },
+  "people-adm1": { level: 1, what: "people", title: gettext("People besieged per governorate") },
+  "people-adm2": { level: 2, what: "people", title: gettext("People besieged per district") },
 };
 
 export function valuesBy(measure, { areas, incidents }) {
@@ -64,9 +65,9 @@ export class ChoroplethLayer {
       },
       onEachFeature: (feature, path) => {
         const value = values.get(feature.properties.pcode) || 0;
-        const what = measure.what === "people" ? "people besieged" : "incidents";
+        const text = measure.what === "people" ? gettext("%(name)s: %(count)s people besieged") : gettext("%(name)s: %(count)s incidents");
         // A node, not a string: Leaflet would read a string as HTML, and the name comes from a boundary file.
-        path.bindTooltip(el("span", {}, `${feature.properties.name_en}: ${formatNumber(value)} ${what}`), { sticky: true });
+        path.bindTooltip(el("span", {}, format(text, { name: localName(feature.properties.name_en, feature.properties.name_ar), count: formatNumber(value) })), { sticky: true });
         path.options.className = "choropleth-area";
       },
     });

@@ -2,6 +2,7 @@
 // it on, so a first visit never reads them; then the events of the date range are read once per range (the "as of"
 // slider only filters what was read), drawn as crosses sized by fatalities and clustered in their own dark groups.
 
+import { format, gettext } from "../../i18n.js";
 import { L, nodeIcon } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
 import { conflictSize, crossSVG } from "../style.js";
@@ -14,7 +15,7 @@ export const CONFLICT_FIELDS = [
 const RANGES_KEPT = 4;
 
 function killed(n) {
-  return n ? `${formatNumber(n)} killed` : "no fatalities reported";
+  return n ? format(gettext("%(count)s killed"), { count: formatNumber(n) }) : gettext("no fatalities reported");
 }
 
 function popup(event) {
@@ -24,19 +25,19 @@ function popup(event) {
     "div",
     { class: "popup conflict-popup" },
     el("h3", {}, event.event_type, event.sub_event_type ? `: ${event.sub_event_type}` : ""),
-    el("p", { class: "meta" }, formatDay(event.event_date), " · conflict event (ACLED format), not an access incident"),
+    el("p", { class: "meta" }, el("bdi", {}, formatDay(event.event_date)), " · ", gettext("conflict event (ACLED format), not an access incident")),
     el(
       "dl",
       {},
-      el("dt", {}, "Actors"),
-      el("dd", {}, actors.length ? actors.join(" — ") : "not named"),
-      el("dt", {}, "Where"),
-      el("dd", {}, where.length ? [...new Set(where)].join(", ") : "—"),
-      el("dt", {}, "Fatalities"),
-      el("dd", {}, event.fatalities ? formatNumber(event.fatalities) : "none reported"),
+      el("dt", {}, gettext("Actors")),
+      el("dd", { dir: "auto" }, actors.length ? actors.join(" — ") : gettext("not named")),
+      el("dt", {}, gettext("Where")),
+      el("dd", { dir: "auto" }, where.length ? [...new Set(where)].join(gettext(", ")) : "—"),
+      el("dt", {}, gettext("Fatalities")),
+      el("dd", {}, event.fatalities ? formatNumber(event.fatalities) : gettext("none reported")),
     ),
-    event.notes ? el("p", { class: "notes" }, event.notes) : null,
-    el("p", { class: "source" }, `Source: ${event.source || "not given"} (event ${event.event_id}).`),
+    event.notes ? el("p", { class: "notes", dir: "auto" }, event.notes) : null,
+    el("p", { class: "source" }, format(gettext("Source: %(source)s (event %(id)s)."), { source: event.source || gettext("not given"), id: event.event_id })),
   );
 }
 
@@ -46,7 +47,7 @@ function clusterIcon(cluster) {
   const count = markers.length;
   return nodeIcon({
     className: "conflict-cluster",
-    content: () => el("span", { title: `${count} conflict events, ${killed(fatalities)}` }, el("b", {}, count)),
+    content: () => el("span", { title: format(gettext("%(count)s conflict events, %(killed)s"), { count, killed: killed(fatalities) }) }, el("b", {}, count)),
     iconSize: [28, 28],
   });
 }
@@ -91,8 +92,8 @@ export class ConflictLayer {
       marker = L.marker([event.latitude, event.longitude], {
         icon: nodeIcon({ className: "conflict-marker", content: () => crossSVG(size), iconSize: [size, size] }),
         pane: "conflict",
-        title: `Conflict event: ${label}, ${event.location || "place not named"}, ${event.event_date}, ${killed(event.fatalities)}`,
-        alt: `Conflict event: ${label}`,
+        title: format(gettext("Conflict event: %(label)s, %(place)s, %(day)s, %(killed)s"), { label, place: event.location || gettext("place not named"), day: event.event_date, killed: killed(event.fatalities) }),
+        alt: format(gettext("Conflict event: %(label)s"), { label }),
         keyboard: true,
         fatalities: event.fatalities || 0,
       });
@@ -103,13 +104,13 @@ export class ConflictLayer {
   }
 
   popup(event, marker) {
-    const holder = el("div", { class: "popup" }, el("h3", {}, event.event_type), el("p", { class: "meta" }, "Loading…"));
+    const holder = el("div", { class: "popup" }, el("h3", {}, event.event_type), el("p", { class: "meta" }, gettext("Loading…")));
     if (!this.details.has(event.id)) this.details.set(event.id, getJSON(this.detailUrl(event.id)));
     this.details.get(event.id).then(
       (record) => marker.setPopupContent(popup(record)),
       () => {
         this.details.delete(event.id);
-        holder.lastChild.textContent = "The details could not be read; close and open again to retry.";
+        holder.lastChild.textContent = gettext("The details could not be read; close and open again to retry.");
       },
     );
     return holder;

@@ -1,6 +1,7 @@
 // Convoy requests: a line from the origin to each destination, coloured and patterned by status as of the date,
 // with a lettered marker halfway that Tab can reach. The popup shows the pipeline, beneficiaries and removals.
 
+import { format, gettext, localName } from "../../i18n.js";
 import { L, nodeIcon } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
 import { CONVOY_STYLE } from "../style.js";
@@ -8,6 +9,8 @@ import { convoyPipeline } from "../model.js";
 import { dayOf } from "../dates.js";
 
 const STEPS = 16;
+const OUTCOME = gettext("Outcome");
+const organizationName = (o) => localName(o.acronym || o.name, o.acronym_ar || o.name_ar);
 
 // A gentle arc rather than a straight line, bent further for each convoy on the same route, so that two
 // convoys to the same place stay apart.
@@ -31,14 +34,14 @@ function pipeline(convoy, day, labels) {
   const stages = convoyPipeline(convoy, day);
   const row = (name, event) =>
     el("li", { class: event ? "done" : "todo" }, el("span", {}, name), " ",
-      event ? `${formatDay(dayOf(event.occurred_at))}${name === "Outcome" ? ` — ${labels[event.to_status]}` : ""}` : "—");
+      event ? [el("bdi", {}, formatDay(dayOf(event.occurred_at))), name === OUTCOME ? ` — ${labels[event.to_status]}` : ""] : "—");
   return el(
     "ol",
-    { class: "pipeline", "aria-label": "Pipeline" },
-    row("Requested", stages.requested),
-    row("Approved", stages.approved),
-    row("Dispatched", stages.dispatched),
-    row("Outcome", stages.ended),
+    { class: "pipeline", "aria-label": gettext("Pipeline") },
+    row(gettext("Requested"), stages.requested),
+    row(gettext("Approved"), stages.approved),
+    row(gettext("Dispatched"), stages.dispatched),
+    row(OUTCOME, stages.ended),
   );
 }
 
@@ -47,32 +50,34 @@ function popup(convoy, status, day, labels) {
   return el(
     "div",
     { class: "popup" },
-    el("h3", {}, convoy.reference, " ", el("small", {}, convoy.title)),
+    el("h3", {}, el("bdi", {}, convoy.reference), " ", el("small", { dir: "auto" }, convoy.title)),
     el("p", { class: "status-chip convoy-chip", style: { borderColor: style.colour } },
       `${style.letter} · ${labels[status]} (${style.group})`),
     pipeline(convoy, day, labels),
     el(
       "dl",
       {},
-      el("dt", {}, "From"),
-      el("dd", {}, convoy.origin_name || "—"),
-      el("dt", {}, "To"),
-      el("dd", {}, convoy.destinations.map((d) =>
-        `${d.name} (${formatNumber(d.planned_beneficiaries)} planned${
-          d.reached_beneficiaries !== null ? `, ${formatNumber(d.reached_beneficiaries)} reached` : ""})`).join("; ")),
-      el("dt", {}, "Beneficiaries"),
-      el("dd", {}, `${formatNumber(convoy.planned_beneficiaries)} planned, ${formatNumber(convoy.reached_beneficiaries)} reached`),
-      el("dt", {}, "Lead"),
-      el("dd", {}, convoy.lead_organization.acronym || convoy.lead_organization.name,
-        convoy.partner_organizations.length ? ` with ${convoy.partner_organizations.map((o) => o.acronym || o.name).join(", ")}` : ""),
-      convoy.trucks ? [el("dt", {}, "Trucks"), el("dd", {}, formatNumber(convoy.trucks))] : null,
+      el("dt", {}, gettext("From")),
+      el("dd", { dir: "auto" }, convoy.origin_name || "—"),
+      el("dt", {}, gettext("To")),
+      el("dd", { dir: "auto" }, convoy.destinations.map((d) =>
+        d.reached_beneficiaries !== null
+          ? format(gettext("%(place)s (%(planned)s planned, %(reached)s reached)"), { place: localName(d.name, d.name_ar), planned: formatNumber(d.planned_beneficiaries), reached: formatNumber(d.reached_beneficiaries) })
+          : format(gettext("%(place)s (%(planned)s planned)"), { place: localName(d.name, d.name_ar), planned: formatNumber(d.planned_beneficiaries) })).join(gettext("; "))),
+      el("dt", {}, gettext("Beneficiaries")),
+      el("dd", {}, format(gettext("%(planned)s planned, %(reached)s reached"), { planned: formatNumber(convoy.planned_beneficiaries), reached: formatNumber(convoy.reached_beneficiaries) })),
+      el("dt", {}, gettext("Lead")),
+      el("dd", { dir: "auto" }, organizationName(convoy.lead_organization),
+        convoy.partner_organizations.length ? [" ", format(gettext("with %(partners)s"), { partners: convoy.partner_organizations.map(organizationName).join(gettext(", ")) })] : ""),
+      convoy.trucks ? [el("dt", {}, gettext("Trucks")), el("dd", {}, formatNumber(convoy.trucks))] : null,
     ),
     convoy.removals.length
-      ? el("div", {}, el("h4", {}, "Removed at checkpoints"),
+      ? el("div", {}, el("h4", {}, gettext("Removed at checkpoints")),
         el("ul", {}, convoy.removals.map((r) =>
-          el("li", {}, `${formatNumber(Number(r.quantity_removed))} ${r.unit} ${r.item}`,
-            r.place_name ? ` at ${r.place_name}` : "", r.party ? ` by ${r.party}` : "",
-            r.removed_on ? ` (${formatDay(r.removed_on)})` : ""))))
+          el("li", { dir: "auto" }, el("bdi", {}, `${formatNumber(Number(r.quantity_removed))} ${r.unit}`), ` ${r.item}`,
+            r.place_name ? [" ", format(gettext("at %(place)s"), { place: r.place_name })] : "",
+            r.party ? [" ", format(gettext("by %(party)s"), { party: r.party })] : "",
+            r.removed_on ? [" (", el("bdi", {}, formatDay(r.removed_on)), ")"] : ""))))
       : null,
   );
 }
@@ -124,8 +129,8 @@ export class ConvoysLayer {
           content: () => el("span", { style: { borderColor: style.colour } }, style.letter),
           iconSize: [22, 22],
         }),
-        title: `Convoy ${convoy.reference}: ${this.labels[status]}`,
-        alt: `Convoy ${convoy.reference}: ${this.labels[status]}`,
+        title: format(gettext("Convoy %(reference)s: %(status)s"), { reference: convoy.reference, status: this.labels[status] }),
+        alt: format(gettext("Convoy %(reference)s: %(status)s"), { reference: convoy.reference, status: this.labels[status] }),
         keyboard: true,
       });
       badge.bindPopup(content, { maxWidth: 340 });

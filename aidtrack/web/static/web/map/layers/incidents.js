@@ -3,6 +3,7 @@
 // knows only by its governorate has no point (its centre could lie far from the place): it is drawn as the area,
 // one dashed badge per governorate, beside the governorate's name, counting them and listing them when opened.
 
+import { format, gettext, localName, ngettext } from "../../i18n.js";
 import { L, nodeIcon } from "../leaflet.js";
 import { el, formatDay, formatNumber } from "../dom.js";
 import { incidentGlyph } from "../style.js";
@@ -17,49 +18,50 @@ export const INCIDENT_FIELDS = [
 
 // Where a generalised incident is shown, in the words of the popup (the API says which admin level stands in).
 const GENERALISED = {
-  "sub-district": " (shown at its sub-district: the exact place is withheld)",
-  district: " (shown at its district, no sub-district being known: the exact place is withheld)",
-  governorate: " (only its governorate is known: not drawn at a place)",
+  "sub-district": gettext(" (shown at its sub-district: the exact place is withheld)"),
+  district: gettext(" (shown at its district, no sub-district being known: the exact place is withheld)"),
+  governorate: gettext(" (only its governorate is known: not drawn at a place)"),
 };
 const LABELS = {
-  inGovernorate: (n, name) => `${n} incident${n === 1 ? "" : "s"} known only to be in ${name} governorate`,
-  notAPlace: "Not drawn at a place: the public record gives no place finer than the governorate.",
+  inGovernorate: (n, name) => format(ngettext("%(count)s incident known only to be in %(name)s governorate",
+    "%(count)s incidents known only to be in %(name)s governorate", n), { count: n, name }),
+  notAPlace: gettext("Not drawn at a place: the public record gives no place finer than the governorate."),
 };
 
 const IMPACT = [
-  ["people_killed", "people killed"],
-  ["people_injured", "people injured"],
-  ["aid_workers_killed", "aid workers killed"],
-  ["aid_workers_injured", "aid workers injured"],
-  ["aid_workers_abducted", "aid workers abducted"],
-  ["aid_workers_detained", "aid workers detained"],
-  ["vehicles_damaged", "vehicles damaged"],
-  ["beneficiaries_affected", "people whose assistance was affected"],
+  ["people_killed", gettext("people killed")],
+  ["people_injured", gettext("people injured")],
+  ["aid_workers_killed", gettext("aid workers killed")],
+  ["aid_workers_injured", gettext("aid workers injured")],
+  ["aid_workers_abducted", gettext("aid workers abducted")],
+  ["aid_workers_detained", gettext("aid workers detained")],
+  ["vehicles_damaged", gettext("vehicles damaged")],
+  ["beneficiaries_affected", gettext("people whose assistance was affected")],
 ];
 
 function popup(incident, labels) {
   const impact = IMPACT.filter(([key]) => incident[key]).map(([key, words]) => `${formatNumber(incident[key])} ${words}`);
-  if (incident.supplies_lost) impact.push(`supplies lost: ${incident.supplies_lost}`);
-  if (incident.access_effect) impact.push(`access ${(labels.accessEffects[incident.access_effect] || incident.access_effect).toLowerCase()}`);
+  if (incident.supplies_lost) impact.push(format(gettext("supplies lost: %(what)s"), { what: incident.supplies_lost }));
+  if (incident.access_effect) impact.push(format(gettext("access %(effect)s"), { effect: (labels.accessEffects[incident.access_effect] || incident.access_effect).toLowerCase() }));
   return el(
     "div",
     { class: "popup" },
-    el("h3", {}, incident.title),
-    el("p", { class: "meta" }, formatDay(incident.occurred_on), " · ",
-      incident.kind === "access" ? "Access achieved" : incident.category_label || "Obstruction"),
-    el("p", {}, incident.public_summary),
+    el("h3", { dir: "auto" }, incident.title),
+    el("p", { class: "meta" }, el("bdi", {}, formatDay(incident.occurred_on)), " · ",
+      incident.kind === "access" ? gettext("Access achieved") : labels.categories[incident.category] || incident.category_label || gettext("Obstruction")),
+    el("p", { dir: "auto" }, incident.public_summary),
     el(
       "dl",
       {},
-      el("dt", {}, "Where"),
-      el("dd", {}, incident.location_name || incident.admin1_name || "—",
+      el("dt", {}, gettext("Where")),
+      el("dd", { dir: "auto" }, incident.location_name || localName(incident.admin1_name, incident.admin1_name_ar) || "—",
         incident.location_generalised ? GENERALISED[incident.location_generalised_to] || GENERALISED.governorate : ""),
-      el("dt", {}, "Perpetrator"),
-      el("dd", {}, incident.perpetrator_kind ? labels.partyTypes[incident.perpetrator_kind] : "not attributed"),
-      el("dt", {}, "Impact"),
-      el("dd", {}, impact.length ? impact.join("; ") : "none recorded"),
-      el("dt", {}, "Reference"),
-      el("dd", {}, incident.reference),
+      el("dt", {}, gettext("Perpetrator")),
+      el("dd", {}, incident.perpetrator_kind ? labels.partyTypes[incident.perpetrator_kind] : gettext("not attributed")),
+      el("dt", {}, gettext("Impact")),
+      el("dd", {}, impact.length ? impact.join(gettext("; ")) : gettext("none recorded")),
+      el("dt", {}, gettext("Reference")),
+      el("dd", {}, el("bdi", {}, incident.reference)),
     ),
   );
 }
@@ -94,7 +96,8 @@ export class IncidentsLayer {
   // Where each governorate's badge goes: beside its name on the base map (the same point as the name's label).
   placeGovernorates(shapes) {
     shapes?.eachLayer((shape) => {
-      const { pcode, name_en: name } = shape.feature.properties;
+      const { pcode, name_en: english, name_ar: arabic } = shape.feature.properties;
+      const name = localName(english, arabic);
       this.governorates.set(pcode, { at: shape.getCenter(), name });
     });
   }
@@ -109,7 +112,7 @@ export class IncidentsLayer {
       keyboard: true,
     });
     marker.bindPopup(() => el("div", { class: "popup" }, el("h3", {}, text), el("p", { class: "meta" }, LABELS.notAPlace),
-      el("ul", {}, incidents.map((incident) => el("li", {}, formatDay(incident.occurred_on), ": ", incident.title)))),
+      el("ul", {}, incidents.map((incident) => el("li", {}, el("bdi", {}, formatDay(incident.occurred_on)), gettext(": "), el("span", { dir: "auto" }, incident.title))))),
     { maxWidth: 320 });
     return marker;
   }
@@ -118,7 +121,7 @@ export class IncidentsLayer {
     let marker = this.markers.get(incident.id);
     if (!marker) {
       const glyph = incidentGlyph(incident);
-      const label = incident.kind === "access" ? "Access achieved" : incident.category_label || "Obstruction";
+      const label = incident.kind === "access" ? gettext("Access achieved") : this.labels.categories[incident.category] || incident.category_label || gettext("Obstruction");
       marker = L.marker([incident.latitude, incident.longitude], {
         icon: nodeIcon({ className: `incident-marker ${glyph.cls}`, content: () => el("span", {}, glyph.text), iconSize: [22, 22] }),
         title: `${incident.title} (${label}, ${incident.occurred_on})`,
@@ -132,7 +135,7 @@ export class IncidentsLayer {
   }
 
   popup(incident, marker) {
-    const holder = el("div", { class: "popup" }, el("h3", {}, incident.title), el("p", { class: "meta" }, "Loading…"));
+    const holder = el("div", { class: "popup" }, el("h3", {}, incident.title), el("p", { class: "meta" }, gettext("Loading…")));
     if (!this.details.has(incident.id)) this.details.set(incident.id, getJSON(this.detailUrl(incident.id)));
     this.details.get(incident.id).then(
       (record) => {
@@ -141,7 +144,7 @@ export class IncidentsLayer {
       },
       () => {
         this.details.delete(incident.id);
-        holder.lastChild.textContent = "The details could not be read; close and open again to retry.";
+        holder.lastChild.textContent = gettext("The details could not be read; close and open again to retry.");
       },
     );
     return holder;
