@@ -104,3 +104,23 @@ def test_api_errors_come_in_arabic_when_the_client_asks(client):
     response = client.get("/api/v1/incidents/", {"date_from": "tomorrow"}, **ARABIC)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "أدخل تاريخ" in str(response.json()), response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/staff/login/",
+        "/api/v1/redoc/",
+        "/agreements/",
+        "/areas/",
+        "/reports/access/?month=2016-09",
+        "/reports/convoys/",
+        "/reports/access-profile/",
+    ],
+)
+def test_every_public_page_offers_the_switch_and_returns_to_itself(client, path):
+    page = client.get(path).content.decode()
+    assert 'action="/i18n/setlang/"' in page and 'name="language" value="ar"' in page
+    assert f'name="next" value="{path.replace("&", "&amp;")}"' in page
