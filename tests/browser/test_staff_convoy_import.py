@@ -33,6 +33,10 @@ def test_check_then_import_a_convoy_tracker(page, live_server, tmp_path, setting
     path.write_text(TRACKER, encoding="utf-8")
     page.set_input_files("#id_file", str(path))
     page.click("text=Check the file")
+    # The requested dates read two ways (05/10/2016): the check asks, and the officer says day first on the plan.
+    page.wait_for_selector("text=read two ways")
+    page.select_option("#id_date_order_requested_date", "dmy")
+    page.click("text=Check the file again with this plan")
     page.wait_for_selector("text=Import these rows")
     content = page.content()
     assert "'Douma' was matched to Duma (register area)" in content
