@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from aidtrack.api import agreements, areas, conflict_events, convoy_rows, incident_rows
 from aidtrack.exchange.headers import HEADERS
-from aidtrack.exchange.incidents import import_incidents
+from aidtrack.incidents.importers.table import import_incidents
 
 ARABIC = {"HTTP_ACCEPT_LANGUAGE": "ar"}
 LISTS = ["api:incident-list", "api:convoy-list", "api:area-list", "api:agreement-list"]
