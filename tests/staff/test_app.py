@@ -56,3 +56,23 @@ def test_the_towns_layer_names_towns_near_syria_with_their_licence(client):
     assert "CC BY 4.0" in data["attribution"]
     assert "Aleppo" in towns and towns["Aleppo"][1] == "حلب"
     assert "Paris" not in towns
+
+
+def test_every_module_a_kept_script_imports_is_kept_too():
+    """Offline, a script whose import is not kept fails to load (the picker drew nothing without web/i18n.js)."""
+    import posixpath
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    from aidtrack.staff.views.app import SHELL_STATIC
+
+    kept = set(SHELL_STATIC)
+    missing = []
+    for name in (name for name in SHELL_STATIC if name.endswith(".js")):
+        with open(finders.find(name), encoding="utf-8") as script:
+            for module in re.findall(r'^import .* from "(\.[^"]+)";', script.read(), flags=re.M):
+                wanted = posixpath.normpath(posixpath.join(posixpath.dirname(name), module))
+                if wanted not in kept:
+                    missing.append(f"{name} imports {wanted}")
+    assert missing == []

@@ -28,6 +28,7 @@ SHELL_STATIC = [
     "staff/map-context.js",
     "staff/place-search.js",
     "staff/gazetteer.js",
+    "web/i18n.js",
     "staff/icons/icon-192.png",
     "leaflet/leaflet.css",
     "leaflet/leaflet.js",
