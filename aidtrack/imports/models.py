@@ -6,26 +6,27 @@ They were born in ``geo`` and ``exchange``; their tables keep those names, so no
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportKind(models.TextChoices):
-    BOUNDARIES = "boundaries", "Administrative boundaries"
-    COMMUNITIES = "communities", "Communities"
-    POPULATION = "population", "Population table"
-    ASSIGNMENT = "assignment", "Admin-area assignment"
-    INCIDENTS = "incidents", "Incidents table"
-    AREAS = "areas", "Besieged areas table"
-    CONVOYS = "convoys", "Convoy requests table"
-    CONFLICT_EVENTS = "conflict_events", "Conflict events (ACLED)"
+    BOUNDARIES = "boundaries", _("Administrative boundaries")
+    COMMUNITIES = "communities", _("Communities")
+    POPULATION = "population", _("Population table")
+    ASSIGNMENT = "assignment", _("Admin-area assignment")
+    INCIDENTS = "incidents", _("Incidents table")
+    AREAS = "areas", _("Besieged areas table")
+    CONVOYS = "convoys", _("Convoy requests table")
+    CONFLICT_EVENTS = "conflict_events", _("Conflict events (ACLED)")
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    DRY_RUN = "dry_run", "Dry run (nothing written)"
-    FAILED = "failed", "Failed (nothing written)"
-    INTERRUPTED = "interrupted", "Interrupted (nothing written)"
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    DRY_RUN = "dry_run", _("Dry run (nothing written)")
+    FAILED = "failed", _("Failed (nothing written)")
+    INTERRUPTED = "interrupted", _("Interrupted (nothing written)")
 
 
 class ImportRun(models.Model):
@@ -92,9 +93,9 @@ class ImportRun(models.Model):
 
 
 class TableKind(models.TextChoices):
-    INCIDENTS = "incidents", "Incidents"
-    AREAS = "areas", "Besieged areas"
-    CONVOYS = "convoys", "Convoy requests"
+    INCIDENTS = "incidents", _("Incidents")
+    AREAS = "areas", _("Besieged areas")
+    CONVOYS = "convoys", _("Convoy requests")
 
 
 class ColumnMapping(models.Model):

@@ -177,26 +177,31 @@ class Incident(models.Model):
     vehicles_damaged = models.PositiveIntegerField(default=0)
     supplies_lost = models.CharField(max_length=300, blank=True, help_text=_("e.g. 18 trucks of food and NFIs."))
     beneficiaries_affected = models.PositiveIntegerField(default=0)
-    national_aid_workers_killed = models.PositiveIntegerField("national aid workers killed", default=0)
-    national_aid_workers_injured = models.PositiveIntegerField("national aid workers injured", default=0)
-    national_aid_workers_kidnapped = models.PositiveIntegerField("national aid workers kidnapped", default=0)
-    national_aid_workers_arrested = models.PositiveIntegerField("national aid workers arrested", default=0)
-    international_aid_workers_killed = models.PositiveIntegerField("international aid workers killed", default=0)
-    international_aid_workers_injured = models.PositiveIntegerField("international aid workers injured", default=0)
-    international_aid_workers_kidnapped = models.PositiveIntegerField("international aid workers kidnapped", default=0)
-    international_aid_workers_arrested = models.PositiveIntegerField("international aid workers arrested", default=0)
-    facilities_damaged = models.PositiveIntegerField(
-        default=0, help_text="Health or aid facilities damaged (hospitals, clinics, warehouses, offices)."
+    national_aid_workers_killed = models.PositiveIntegerField(_("national aid workers killed"), default=0)
+    national_aid_workers_injured = models.PositiveIntegerField(_("national aid workers injured"), default=0)
+    national_aid_workers_kidnapped = models.PositiveIntegerField(_("national aid workers kidnapped"), default=0)
+    national_aid_workers_arrested = models.PositiveIntegerField(_("national aid workers arrested"), default=0)
+    international_aid_workers_killed = models.PositiveIntegerField(_("international aid workers killed"), default=0)
+    international_aid_workers_injured = models.PositiveIntegerField(_("international aid workers injured"), default=0)
+    international_aid_workers_kidnapped = models.PositiveIntegerField(
+        _("international aid workers kidnapped"), default=0
     )
-    facilities_destroyed = models.PositiveIntegerField(default=0, help_text="Health or aid facilities destroyed.")
+    international_aid_workers_arrested = models.PositiveIntegerField(_("international aid workers arrested"), default=0)
+    facilities_damaged = models.PositiveIntegerField(
+        default=0, help_text=_("Health or aid facilities damaged (hospitals, clinics, warehouses, offices).")
+    )
+    facilities_destroyed = models.PositiveIntegerField(default=0, help_text=_("Health or aid facilities destroyed."))
     weapon = models.CharField(
-        "weapon or means", max_length=200, blank=True, help_text="As the source gives it: e.g. aerial bombing, IED."
+        _("weapon or means"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the source gives it: e.g. aerial bombing, IED."),
     )
     perpetrator_text = models.CharField(
-        "perpetrator as given",
+        _("perpetrator as given"),
         max_length=300,
         blank=True,
-        help_text="The perpetrator as the source names it, kept when it names no known party.",
+        help_text=_("The perpetrator as the source names it, kept when it names no known party."),
     )
     access_effect = models.CharField(max_length=20, choices=AccessEffect.choices, blank=True)
 

@@ -16,20 +16,24 @@ every row is clean; then everything is written in one transaction through
 the register's services.
 """
 
+from django.utils.translation import gettext_lazy
+
 from aidtrack.areas.importers.columns import COLUMNS
 from aidtrack.areas.importers.importer import import_areas
 from aidtrack.imports.kinds import TableKind
 
 KIND = TableKind(
     name="areas",
-    noun="besieged areas",
+    noun=gettext_lazy("besieged areas"),
     columns=tuple(COLUMNS),
     importer=import_areas,
     command="import_areas",
     example_mapping="name_en=Location\nstart_date=Besieged since\nsource=Reference",
-    about="One row per status period of an area (several rows give its history); areas are matched by id, "
-    "key, name or community P-code. Periods already recorded are skipped, a later status ends the current "
-    "one, an older one fills a gap; a row that would change a stored period is refused.",
+    about=gettext_lazy(
+        "One row per status period of an area (several rows give its history); areas are matched by id, "
+        "key, name or community P-code. Periods already recorded are skipped, a later status ends the current "
+        "one, an older one fills a gap; a row that would change a stored period is refused."
+    ),
     position=2,
 )
 

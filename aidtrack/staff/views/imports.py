@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from aidtrack.imports.kinds import table_kinds
@@ -53,22 +52,25 @@ FILTERS = [
 
 class ImportForm(forms.Form):
     organization = forms.ModelChoiceField(
-        queryset=Organization.objects.none(), label=_l("Organization"), help_text=_l("Who recorded these.")
+        queryset=Organization.objects.none(),
+        label=gettext_lazy("Organization"),
+        help_text=gettext_lazy("Who recorded these."),
     )
     file = forms.FileField(
-        label=_l("File"), help_text=_l("CSV (UTF-8 or Windows-1256, comma or semicolon), HXL CSV or XLSX.")
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV (UTF-8 or Windows-1256, comma or semicolon), HXL CSV or XLSX."),
     )
-    mapping_name = forms.ChoiceField(required=False, label=_l("Saved column mapping or preset"))
+    mapping_name = forms.ChoiceField(required=False, label=gettext_lazy("Saved column mapping or preset"))
     mapping = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label=_l("Columns (optional)"),
-        help_text=_l(
+        label=gettext_lazy("Columns (optional)"),
+        help_text=gettext_lazy(
             "One FIELD=COLUMN per line, for columns that are not recognised by name or HXL hashtag; you can also "
             "choose them on the column plan after the check."
         ),
     )
-    save_mapping = forms.CharField(required=False, max_length=100, label=_l("Save these columns as"))
+    save_mapping = forms.CharField(required=False, max_length=100, label=gettext_lazy("Save these columns as"))
 
     def __init__(self, *args, user, kind, **kwargs):
         super().__init__(*args, **kwargs)
