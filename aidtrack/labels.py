@@ -8,7 +8,13 @@ change: a field keeps its declared verbose name (none), and only the shown one i
 ``tests/test_translations.py`` fails when a model gains a derived name missing here.
 """
 
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a name for makemessages. Django's own reads settings, which are not configured yet when this module
+    loads (``aidtrack/__init__.py`` imports it before ``aidtrack.wsgi`` names the settings)."""
+    return message
 
 FIELD_NAMES = [
     gettext_noop("access effect"),

@@ -51,3 +51,22 @@ def test_an_unknown_environment_is_named_in_the_error():
 
 def test_a_local_run_keeps_its_generated_secret_key():
     assert (settings.VAR_DIR / "secret_key").read_text().strip() == settings.SECRET_KEY
+
+
+def test_gunicorn_can_load_the_wsgi_module_in_a_fresh_process():
+    """`make run` serves ``aidtrack.wsgi`` with gunicorn: nothing may read settings before that module names them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import aidtrack.wsgi"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
