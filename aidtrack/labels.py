@@ -16,6 +16,7 @@ def gettext_noop(message: str) -> str:
     loads (``aidtrack/__init__.py`` imports it before ``aidtrack.wsgi`` names the settings)."""
     return message
 
+
 FIELD_NAMES = [
     gettext_noop("access effect"),
     gettext_noop("actor1"),
