@@ -5,6 +5,7 @@ import datetime
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -22,7 +23,10 @@ def check_may_update(by, organization) -> None:
         if not is_site_admin(by):
             raise PermissionDenied(_("Say which of your organizations records this status change."))
     elif not can_write_for(by, organization):
-        raise PermissionDenied(f"{by} may not record area updates for {organization.short_name}.")
+        raise PermissionDenied(
+            _("%(user)s may not record area updates for %(organization)s.")
+            % {"user": by, "organization": organization.short_name}
+        )
 
 
 def area_assign_admin_areas(area: Area) -> None:
@@ -117,8 +121,13 @@ def area_update_details(
 def _check_communities(communities) -> None:
     wrong = [c for c in communities if c.level != AdminLevel.COMMUNITY]
     if wrong:
-        names = ", ".join(f"{c.name_en} ({c.pcode}, level {c.level})" for c in wrong)
-        raise ValidationError({"communities": f"An area covers communities (admin level 4), not {names}."})
+        names = ", ".join(
+            _("%(name)s (%(pcode)s, level %(level)s)") % {"name": c.name, "pcode": c.pcode, "level": c.level}
+            for c in wrong
+        )
+        raise ValidationError(
+            {"communities": _("An area covers communities (admin level 4), not %(names)s.") % {"names": names}}
+        )
 
 
 def _lock(area: Area) -> Area:
@@ -142,24 +151,39 @@ def area_set_status(
     check_version(area, expected_version)
     check_may_update(by, organization)
     if status not in AccessStatus.values:
-        raise ValidationError({"status": f"{status!r} is not a status: use one of {', '.join(AccessStatus.values)}."})
+        raise ValidationError(
+            {
+                "status": _("%(status)r is not a status: use one of %(statuses)s.")
+                % {"status": status, "statuses": ", ".join(AccessStatus.values)}
+            }
+        )
     if not source.strip():
-        raise ValidationError({"source": "Say where the status comes from (e.g. OCHA besieged list, Oct 2016)."})
+        raise ValidationError({"source": _("Say where the status comes from (e.g. OCHA besieged list, Oct 2016).")})
     current = area.status_periods.filter(end_date__isnull=True).first()
     if current is not None:
         if current.status == status:
             raise ValidationError(
                 {
-                    "status": f"{area} is already {current.get_status_display().lower()} "
-                    f"(since {current.start_date:%d %b %Y})."
+                    "status": _("%(area)s is already %(status)s (since %(date)s).")
+                    % {
+                        "area": area,
+                        "status": current.get_status_display().lower(),
+                        "date": date_format(current.start_date),
+                    }
                 }
             )
         if start_date <= current.start_date:
             raise ValidationError(
                 {
-                    "start_date": f"The current status of {area} ({current.get_status_display().lower()}) "
-                    f"started on {current.start_date:%d %b %Y}; a change must start after it. "
-                    "To correct the current period, edit that period instead."
+                    "start_date": _(
+                        "The current status of %(area)s (%(status)s) started on %(date)s; a change must start "
+                        "after it. To correct the current period, edit that period instead."
+                    )
+                    % {
+                        "area": area,
+                        "status": current.get_status_display().lower(),
+                        "date": date_format(current.start_date),
+                    }
                 }
             )
         current.end_date = start_date
@@ -170,8 +194,8 @@ def area_set_status(
     if later is not None:
         raise ValidationError(
             {
-                "start_date": f"{area} already has a period starting {later.start_date:%d %b %Y}; "
-                "record changes in date order."
+                "start_date": _("%(area)s already has a period starting %(date)s; record changes in date order.")
+                % {"area": area, "date": date_format(later.start_date)}
             }
         )
     period = StatusPeriod(
@@ -237,9 +261,9 @@ def area_update_population(
     check_version(area, expected_version)
     check_may_update(by, organization)
     if population is None or population < 0:
-        raise ValidationError({"population": "A population estimate is a whole number, 0 or more."})
+        raise ValidationError({"population": _("A population estimate is a whole number, 0 or more.")})
     if not population_source.strip():
-        raise ValidationError({"population_source": "Say where the estimate comes from."})
+        raise ValidationError({"population_source": _("Say where the estimate comes from.")})
     area.population = population
     area.population_date = population_date
     area.population_source = population_source.strip()

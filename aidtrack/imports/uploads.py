@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from aidtrack.imports.jobs import start_in_background
 from aidtrack.imports.kinds import table_kind
@@ -49,11 +50,10 @@ class UploadOutcome:
 def too_large_message(size: int, kind: str = "incidents") -> str | None:
     limit = default_max_bytes()
     if size > limit:
-        return (
-            f"The upload is {human_size(size)}, more than the import limit of {human_size(limit)}. "
-            f"Split the file (e.g. one month per file), or import it on the server with "
-            f"manage.py {table_kind(kind).command}."
-        )
+        return _(
+            "The upload is %(size)s, more than the import limit of %(limit)s. Split the file (e.g. one month per "
+            "file), or import it on the server with manage.py %(command)s."
+        ) % {"size": human_size(size), "limit": human_size(limit), "command": table_kind(kind).command}
     return None
 
 
@@ -66,14 +66,17 @@ def parse_mapping_text(text: str) -> dict:
         try:
             mapping = json.loads(text)
         except json.JSONDecodeError as error:
-            raise ImportFailed(f"The column mapping is not valid JSON ({error.msg}).") from error
+            raise ImportFailed(_("The column mapping is not valid JSON (%(error)s).") % {"error": error.msg}) from error
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-            raise ImportFailed('The column mapping must be an object of field names to column names, {"a": "b"}.')
+            raise ImportFailed(_('The column mapping must be an object of field names to column names, {"a": "b"}.'))
         empty = sorted(field_name for field_name, column in mapping.items() if not column.strip())
         if empty:
             raise ImportFailed(
-                f"The column mapping gives no column for {', '.join(empty)}: write the column's header, "
-                "or leave the field out (to leave a column unused, mark it ignored on the column plan)."
+                _(
+                    "The column mapping gives no column for %(fields)s: write the column's header, or leave the "
+                    "field out (to leave a column unused, mark it ignored on the column plan)."
+                )
+                % {"fields": ", ".join(empty)}
             )
         return {field_name.strip(): column.strip() for field_name, column in mapping.items()}
     mapping = {}
@@ -81,7 +84,9 @@ def parse_mapping_text(text: str) -> dict:
         if line.strip():
             field_name, sep, column = line.partition("=")
             if not sep or not column.strip():
-                raise ImportFailed(f"Column mapping line {line!r}: write FIELD=COLUMN, e.g. occurred_on=Date.")
+                raise ImportFailed(
+                    _("Column mapping line %(line)r: write FIELD=COLUMN, e.g. occurred_on=Date.") % {"line": line}
+                )
             mapping[field_name.strip()] = column.strip()
     return mapping
 
@@ -168,7 +173,12 @@ def import_upload(
     if message:
         return UploadOutcome(None, empty, message)
     if suffix not in TABLE_SUFFIXES:
-        return UploadOutcome(None, empty, f"{name}: {suffix or 'no extension'} is not a table; upload CSV or XLSX.")
+        return UploadOutcome(
+            None,
+            empty,
+            _("%(name)s: %(suffix)s is not a table; upload CSV or XLSX.")
+            % {"name": name, "suffix": suffix or _("no extension")},
+        )
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
     sweep_upload_folder()
@@ -199,17 +209,17 @@ def commit_stored(run: ImportRun, *, by, in_background: bool | None = None) -> U
     path = stored_upload(run)
     empty = ImportReport(source=run.source)
     if path is None or run.started_by_id != by.pk:
-        return UploadOutcome(None, empty, "This checked file is no longer kept (or is not yours): upload it again.")
+        return UploadOutcome(None, empty, _("This checked file is no longer kept (or is not yours): upload it again."))
     options = run.options
     organization = Organization.objects.filter(pk=options.get("organization_id")).first()
     if organization is None:
-        return UploadOutcome(None, empty, "The organization of this import no longer exists.")
+        return UploadOutcome(None, empty, _("The organization of this import no longer exists."))
     # The file moves to its own name, so a second click cannot commit it twice.
     claimed = path.with_name(f"upload-{uuid.uuid4().hex}{path.suffix}")
     try:
         path.rename(claimed)
     except FileNotFoundError:
-        return UploadOutcome(None, empty, "This checked file is being imported already.")
+        return UploadOutcome(None, empty, _("This checked file is being imported already."))
     if in_background is None:
         in_background = claimed.stat().st_size > background_threshold()
     return _start(
@@ -236,10 +246,10 @@ def recheck_stored(run: ImportRun, *, by, plan: dict, save_mapping: str = "") ->
     path = stored_upload(run)
     empty = ImportReport(source=run.source, dry_run=True)
     if path is None or run.started_by_id != by.pk:
-        return UploadOutcome(None, empty, "This checked file is no longer kept (or is not yours): upload it again.")
+        return UploadOutcome(None, empty, _("This checked file is no longer kept (or is not yours): upload it again."))
     organization = Organization.objects.filter(pk=run.options.get("organization_id")).first()
     if organization is None:
-        return UploadOutcome(None, empty, "The organization of this import no longer exists.")
+        return UploadOutcome(None, empty, _("The organization of this import no longer exists."))
     copy = path.with_name(f"upload-{uuid.uuid4().hex}{path.suffix}")
     shutil.copyfile(path, copy)
     options = {

@@ -9,6 +9,9 @@ import datetime
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from aidtrack.imports.tables import MISSING as TABLE_MISSING
 
 MISSING = TABLE_MISSING | {"غير معروف"}
@@ -28,7 +31,7 @@ DATE_FORMATS = (
     "%B %d %Y",
     "%d/%m/%y",
 )
-DATE_EXPECTED = "a date such as 2016-09-19, 19/09/2016 or 19 Sep 2016"
+DATE_EXPECTED = gettext_lazy("a date such as 2016-09-19, 19/09/2016 or 19 Sep 2016")
 
 
 class ValueProblem(ValueError):
@@ -98,8 +101,11 @@ def parse_date(text, order: str = "dmy") -> datetime.date:
         try:
             return datetime.date(year, month, day)
         except ValueError:
-            written = "day/month/year" if order == "dmy" else "month/day/year"
-            raise ValueProblem(f"not a date when read {written}, as the rest of the column is") from None
+            if order == "dmy":
+                message = _("not a date when read day/month/year, as the rest of the column is")
+            else:
+                message = _("not a date when read month/day/year, as the rest of the column is")
+            raise ValueProblem(message) from None
     for pattern in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(value, pattern).date()
@@ -111,7 +117,7 @@ def parse_date(text, order: str = "dmy") -> datetime.date:
         except ValueError:
             continue
         return MonthDate(month.year, month.month, 1)
-    raise ValueProblem(f"expected {DATE_EXPECTED}")
+    raise ValueProblem(_("expected %(what)s") % {"what": DATE_EXPECTED})
 
 
 def parse_time(text) -> datetime.time:
@@ -121,7 +127,7 @@ def parse_time(text) -> datetime.time:
             return datetime.datetime.strptime(value.upper(), pattern).time()
         except ValueError:
             continue
-    raise ValueProblem("expected a time such as 14:30")
+    raise ValueProblem(_("expected a time such as 14:30"))
 
 
 DMS = re.compile(
@@ -137,6 +143,7 @@ DMS = re.compile(
 def parse_coordinate(text, *, axis: str) -> float:
     """Decimal degrees (33.6901, 33,6901) or degrees-minutes-seconds (33°41'24.4"N, N 33 41 24.4)."""
     limit = 90 if axis == "latitude" else 180
+    axis_name = _("latitude") if axis == "latitude" else _("longitude")
     value = clean(text)
     decimal = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
     try:
@@ -147,20 +154,26 @@ def parse_coordinate(text, *, axis: str) -> float:
         match = DMS.match(value.replace("''", '"'))
         if not match or not (match["min"] or match["pre"] or match["post"] or "°" in value):
             raise ValueProblem(
-                f"expected a {axis} in decimal degrees (33.6901) or degrees, minutes and seconds (33°41'24\"N)"
+                _("expected a %(axis)s in decimal degrees (33.6901) or degrees, minutes and seconds (33°41'24\"N)")
+                % {"axis": axis_name}
             )
         minutes = float(match["min"] or 0)
         seconds = float(match["sec"] or 0)
         if minutes >= 60 or seconds >= 60:
-            raise ValueProblem(f"minutes and seconds must be under 60 in a {axis}")
+            raise ValueProblem(_("minutes and seconds must be under 60 in a %(axis)s") % {"axis": axis_name})
         number = float(match["deg"]) + minutes / 60 + seconds / 3600
         hemisphere = (match["pre"] or match["post"] or "").upper()
         if hemisphere and (hemisphere in "NS") != (axis == "latitude"):
-            raise ValueProblem(f"{hemisphere} is not a {axis} hemisphere (latitude takes N/S, longitude E/W)")
+            raise ValueProblem(
+                _("%(hemisphere)s is not a %(axis)s hemisphere (latitude takes N/S, longitude E/W)")
+                % {"hemisphere": hemisphere, "axis": axis_name}
+            )
         if hemisphere in {"S", "W"}:
             number = -number
     if not -limit <= number <= limit:
-        raise ValueProblem(f"a {axis} must lie between -{limit} and {limit}")
+        raise ValueProblem(
+            _("a %(axis)s must lie between -%(limit)s and %(limit)s") % {"axis": axis_name, "limit": limit}
+        )
     return number
 
 
@@ -169,9 +182,9 @@ def parse_count(text) -> int:
     try:
         number = float(value)
     except ValueError:
-        raise ValueProblem("expected a whole number of 0 or more, e.g. 12") from None
+        raise ValueProblem(_("expected a whole number of 0 or more, e.g. 12")) from None
     if number < 0 or number != int(number):
-        raise ValueProblem("expected a whole number of 0 or more, e.g. 12")
+        raise ValueProblem(_("expected a whole number of 0 or more, e.g. 12"))
     return int(number)
 
 
@@ -201,4 +214,6 @@ class Choices:
         if key in self.lookup:
             return self.lookup[key]
         codes = ", ".join(str(value) for value in self.labels if value != "")
-        raise ValueProblem(f"expected one of {codes} (the code, or its label in English or Arabic)")
+        raise ValueProblem(
+            _("expected one of %(codes)s (the code, or its label in English or Arabic)") % {"codes": codes}
+        )

@@ -21,9 +21,12 @@ __all__ = ["DATABASE_STOPPED", "WORKER_STOPPED", "enqueue_import", "queue_reacha
 def enqueue_import(run, **arguments) -> None:
     """Queue the import of run ``run`` (an ImportRun saved with status "queued"); ``arguments`` are JSON values
     passed to ``aidtrack.imports.uploads.run_queued`` in the worker."""
+    from django.utils import translation
+
     from aidtrack.jobs.tasks import run_import
 
-    run_import.enqueue(run_id=run.pk, **arguments)
+    # The worker reports the import's problems in the language of the person who started it.
+    run_import.enqueue(run_id=run.pk, language=translation.get_language() or "", **arguments)
 
 
 def queue_reachable() -> None:

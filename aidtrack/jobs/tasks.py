@@ -1,13 +1,14 @@
 """The tasks the job worker runs. Arguments are JSON values: a task can run on any worker of any machine."""
 
 from django.conf import settings
+from django.utils import translation
 from django_tasks import task
 
 from aidtrack.ops import outage
 
 
 @task()
-def run_import(*, run_id: int, **arguments) -> str:
+def run_import(*, run_id: int, language: str = "", **arguments) -> str:
     """Run queued import ``run_id`` (see ``aidtrack.imports.uploads.run_queued`` for ``arguments``).
 
     If the database goes away meanwhile, the import's transaction is lost with
@@ -17,7 +18,8 @@ def run_import(*, run_id: int, **arguments) -> str:
     from aidtrack.jobs import progress
 
     try:
-        run_queued(run_id=run_id, **arguments)
+        with translation.override(language or settings.LANGUAGE_CODE):
+            run_queued(run_id=run_id, **arguments)
     except Exception as error:
         if not outage.is_database_unreachable(error):
             raise

@@ -8,6 +8,8 @@ community.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from aidtrack.areas.importers import history
 from aidtrack.areas.importers.columns import AREA_FIELDS, FIELDS, LIMITS, split_list
 from aidtrack.areas.importers.register import Register
@@ -57,6 +59,13 @@ class RowPlan:
         return self.text
 
 
+def found_message(found: str, message: str) -> str:
+    """A row problem's message, led by the value found in its cell when there is one."""
+    if found:
+        return _("found %(value)r: %(message)s.") % {"value": found, "message": message}
+    return f"{message}."
+
+
 class Problems:
     """Reports problems by row and column, as the row-by-row preview reads them."""
 
@@ -67,15 +76,16 @@ class Problems:
 
     def where(self, row: int, field_name: str) -> str:
         column_name = self.columns.get(field_name, FIELDS[field_name].label if field_name in FIELDS else field_name)
+        # Kept in English: the pages read the row number from it, and translate it when they show it.
         return f"row {row}, column {column_name!r}"
 
     def problem(self, row: int, field_name: str, value, message: str) -> None:
         found = clean(value)
-        self.report.error(self.where(row, field_name), f"found {found!r}: {message}." if found else f"{message}.")
+        self.report.error(self.where(row, field_name), found_message(found, message))
 
     def warning(self, row: int, field_name: str, value, message: str) -> None:
         found = clean(value)
-        self.report.warning(self.where(row, field_name), f"found {found!r}: {message}." if found else f"{message}.")
+        self.report.warning(self.where(row, field_name), found_message(found, message))
 
 
 class RowReader(Problems):
@@ -100,8 +110,8 @@ class RowReader(Problems):
         repeat = tuple(clean(cells[name]) for name in sorted(cells))
         if repeat in self.seen_cells:
             first = self.seen_cells[repeat]
-            self.report.warning(f"row {row}", f"skipped: it repeats row {first} exactly.")
-            self.duplicates.append(RowPlan(row, "duplicate", "", None, f"repeats row {first}"))
+            self.report.warning(f"row {row}", _("skipped: it repeats row %(first)s exactly.") % {"first": first})
+            self.duplicates.append(RowPlan(row, "duplicate", "", None, _("repeats row %(first)s") % {"first": first}))
             return
         self.seen_cells[repeat] = row
         errors_before = len(self.report.errors)
@@ -117,14 +127,21 @@ class RowReader(Problems):
                 values[field_name] = None
         for field_name, limit in LIMITS.items():
             if values.get(field_name) and len(values[field_name]) > limit:
-                self.problem(row, field_name, values[field_name][:60] + "…", f"longer than {limit} characters")
+                self.problem(
+                    row,
+                    field_name,
+                    values[field_name][:60] + "…",
+                    _("longer than %(limit)s characters") % {"limit": limit},
+                )
         for field_name, what in (
-            ("status", "the status is missing: every row is one status period of an area"),
-            ("start_date", "the start date is missing: every status period needs one (e.g. 2015-07-01)"),
+            ("status", _("the status is missing: every row is one status period of an area")),
+            ("start_date", _("the start date is missing: every status period needs one (e.g. 2015-07-01)")),
             (
                 "source",
-                "the source is missing: every status period says where it comes from "
-                "(e.g. OCHA besieged list, October 2016); there is no default",
+                _(
+                    "the source is missing: every status period says where it comes from "
+                    "(e.g. OCHA besieged list, October 2016); there is no default"
+                ),
             ),
         ):
             if field_name not in values:
@@ -135,12 +152,14 @@ class RowReader(Problems):
                 row,
                 "end_date",
                 cells["end_date"],
-                f"the end must be after the start ({start}); the end is the first day the status no longer applied",
+                _("the end must be after the start (%(start)s); the end is the first day the status no longer applied")
+                % {"start": start},
             )
         has_lat, has_lon = "latitude" in values, "longitude" in values
         if has_lat != has_lon:
             missing = "longitude" if has_lat else "latitude"
-            self.problem(row, missing, "", f"the {missing} is missing: give both coordinates, or neither")
+            what = _("the longitude is missing") if has_lat else _("the latitude is missing")
+            self.problem(row, missing, "", _("%(what)s: give both coordinates, or neither") % {"what": what})
         communities = self._communities(row, values.pop("community_pcodes", None))
         parties = self._parties(row, values.pop("besieging_parties", None))
         if "population" in values and "population_date" not in values:
@@ -148,11 +167,14 @@ class RowReader(Problems):
                 row,
                 "population_date",
                 "",
-                "a population needs the date it was estimated (e.g. 2016-10-31), in a population date column",
+                _("a population needs the date it was estimated (e.g. 2016-10-31), in a population date column"),
             )
         if not any(values.get(name) for name in AREA_FIELDS) and not communities:
             self.problem(
-                row, "name_en", "", "no area: give its name, its key or id, or the P-code of the community it covers"
+                row,
+                "name_en",
+                "",
+                _("no area: give its name, its key or id, or the P-code of the community it covers"),
             )
         if len(self.report.errors) > errors_before:
             return
@@ -167,16 +189,22 @@ class RowReader(Problems):
             pk = self.register.by_pcode.get(code.upper())
             if pk is None:
                 self.problem(
-                    row, "community_pcodes", code, "no admin area has this P-code (communities look like C2450)"
+                    row,
+                    "community_pcodes",
+                    code,
+                    _("no admin area has this P-code (communities look like C2450)"),
                 )
             elif self.register.places[pk][1] != AdminLevel.COMMUNITY:
-                level = AdminLevel(self.register.places[pk][1]).label.split(" (")[0].lower()
+                level = str(AdminLevel(self.register.places[pk][1]).label).split(" (")[0].lower()
                 self.problem(
                     row,
                     "community_pcodes",
                     code,
-                    f"{self.register.places[pk][2]} is a {level}, not a community: list the communities "
-                    "(admin 4 P-codes) the area covers",
+                    _(
+                        "%(name)s is a %(level)s, not a community: list the communities (admin 4 P-codes) the area "
+                        "covers"
+                    )
+                    % {"name": self.register.places[pk][2], "level": level},
                 )
             elif pk not in found:
                 found.append(pk)
@@ -192,8 +220,13 @@ class RowReader(Problems):
         for name in split_list(text):
             pk = self.register.parties.get(name.casefold())
             if pk is None:
-                known = self.register.known_parties or "none are recorded yet"
-                self.problem(row, "besieging_parties", name, f"no party has this name or short name (known: {known})")
+                known = self.register.known_parties or _("none are recorded yet")
+                self.problem(
+                    row,
+                    "besieging_parties",
+                    name,
+                    _("no party has this name or short name (known: %(known)s)") % {"known": known},
+                )
             elif pk not in found:
                 found.append(pk)
         return tuple(found)
@@ -212,13 +245,13 @@ class RowReader(Problems):
         register, values = self.register, row.values
         pk, how = None, ""
         if "area_id" in values:
-            pk, how = values["area_id"], f"id {values['area_id']}"
+            pk, how = values["area_id"], _("id %(id)s") % {"id": values["area_id"]}
             if pk not in register.areas:
                 self.problem(
                     row.number,
                     "area_id",
                     cells["area_id"],
-                    "no area of the register has this id; leave it empty to add a new area",
+                    _("no area of the register has this id; leave it empty to add a new area"),
                 )
                 return REFUSED
         key = values.get("import_key", "")
@@ -229,19 +262,22 @@ class RowReader(Problems):
                     row.number,
                     "import_key",
                     key,
-                    f"this key belongs to {register.areas[keyed]['name_en']}, not to the area with id {pk} "
-                    f"({register.areas[pk]['name_en']})",
+                    _("this key belongs to %(owner)s, not to the area with id %(id)s (%(area)s)")
+                    % {"owner": register.areas[keyed]["name_en"], "id": pk, "area": register.areas[pk]["name_en"]},
                 )
                 return REFUSED
-            pk, how = keyed, how or f"key {key}"
+            pk, how = keyed, how or _("key %(key)s") % {"key": key}
         name = values.get("name_en", "")
         if name and pk is not None and register.areas[pk]["name_en"].casefold() != name.casefold():
             self.problem(
                 row.number,
                 "name_en",
                 name,
-                f"the area with {how} is named {register.areas[pk]['name_en']!r}; the import does not rename areas: "
-                "correct the name or the key",
+                _(
+                    "the area with %(how)s is named %(name)r; the import does not rename areas: correct the name or "
+                    "the key"
+                )
+                % {"how": how, "name": register.areas[pk]["name_en"]},
             )
             return REFUSED
         if pk is None and name:
@@ -256,7 +292,7 @@ class RowReader(Problems):
                     row.number,
                     "community_pcodes",
                     cells["community_pcodes"],
-                    f"several areas cover this community ({names}): give the area's name or id",
+                    _("several areas cover this community (%(names)s): give the area's name or id") % {"names": names},
                 )
                 return REFUSED
             if covering:
@@ -269,7 +305,8 @@ class RowReader(Problems):
                 row.number,
                 "import_key",
                 key,
-                f"{register.areas[pk]['name_en']} has the key {stored_key!r}; correct the key, or leave it empty",
+                _("%(area)s has the key %(key)r; correct the key, or leave it empty")
+                % {"area": register.areas[pk]["name_en"], "key": stored_key},
             )
             return REFUSED
         group = self.existing_groups.get(pk)
@@ -279,14 +316,16 @@ class RowReader(Problems):
             self.groups.append(group)
         if key and not stored_key:
             if group.key and group.key != key:
-                self.problem(row.number, "import_key", key, f"another row gives this area the key {group.key!r}")
+                self.problem(
+                    row.number, "import_key", key, _("another row gives this area the key %(key)r") % {"key": group.key}
+                )
                 return REFUSED
             if key in self.new_by_key:
                 self.problem(
                     row.number,
                     "import_key",
                     key,
-                    f"another row gives this key to the new area {self.new_by_key[key].name_en}",
+                    _("another row gives this key to the new area %(area)s") % {"area": self.new_by_key[key].name_en},
                 )
                 return REFUSED
             group.key = key
@@ -308,11 +347,17 @@ class RowReader(Problems):
                     row.number,
                     "import_key",
                     key,
-                    f"another row gives the new area {group.name_en} the key {group.key!r}",
+                    _("another row gives the new area %(area)s the key %(key)r")
+                    % {"area": group.name_en, "key": group.key},
                 )
                 return None
             if name and name.casefold() != group.name_en.casefold():
-                self.problem(row.number, "name_en", name, f"another row with this key names the area {group.name_en!r}")
+                self.problem(
+                    row.number,
+                    "name_en",
+                    name,
+                    _("another row with this key names the area %(area)r") % {"area": group.name_en},
+                )
                 return None
             if key and not group.key:
                 group.key = key
@@ -327,8 +372,11 @@ class RowReader(Problems):
                     row.number,
                     "community_pcodes",
                     cells["community_pcodes"],
-                    f"no area covers this community, and the area named {name!r} (the community's name) covers "
-                    "others: give the area's name or id",
+                    _(
+                        "no area covers this community, and the area named %(name)r (the community's name) covers "
+                        "others: give the area's name or id"
+                    )
+                    % {"name": name},
                 )
                 return None
         if not name:
@@ -336,7 +384,7 @@ class RowReader(Problems):
                 row.number,
                 "name_en",
                 "",
-                "no area of the register matches this row, and a new area needs its English name",
+                _("no area of the register matches this row, and a new area needs its English name"),
             )
             return None
         group = AreaGroup(name, key=key)
