@@ -8,6 +8,8 @@ is accepted only with its confidence shown in the report.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.imports.similarity import MIN_SCORE, _is_arabic, normalise, similarity
 
@@ -93,14 +95,19 @@ class PlaceMatcher:
                 for pk in pks:
                     scored[pk] = max(score, scored.get(pk, 0))
         if not scored:
-            return NameMatch(None, problem=f"no admin area or community is named like {text!r}; give its P-code")
+            return NameMatch(
+                None, problem=_("no admin area or community is named like %(name)r; give its P-code") % {"name": text}
+            )
         best = max(scored.values())
         if best < ACCEPTED_SCORE:
             closest = max(scored, key=scored.get)
             return NameMatch(
                 None,
-                problem=f"no admin area is named {text!r}; the closest is {self.labels[closest]} "
-                f"(confidence {best:.0%}, too low to accept): give the P-code",
+                problem=_(
+                    "no admin area is named %(name)r; the closest is %(closest)s (confidence %(score)s, too low to "
+                    "accept): give the P-code"
+                )
+                % {"name": text, "closest": self.labels[closest], "score": f"{best:.0%}"},
             )
         return self._pick([pk for pk, score in scored.items() if score == best], best, text)
 
@@ -109,5 +116,9 @@ class PlaceMatcher:
         finest = [pk for pk in pks if self.levels[pk] == self.levels[pks[0]]]
         if len(finest) > 1:
             options = ", ".join(self.labels[pk] for pk in finest[:5])
-            return NameMatch(None, problem=f"{text!r} names {len(finest)} places ({options}); give the P-code")
+            return NameMatch(
+                None,
+                problem=_("%(name)r names %(count)s places (%(options)s); give the P-code")
+                % {"name": text, "count": len(finest), "options": options},
+            )
         return NameMatch(finest[0], score, self.labels[finest[0]])

@@ -3,6 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -47,11 +49,23 @@ class ImportReport:
         return [p for p in self.problems if p.severity == WARNING]
 
     def summary(self) -> str:
-        counts = ", ".join(f"{value} {key}" for key, value in self.counts.items()) or "nothing"
-        text = f"{self.source}: {counts}"
+        # The counts' keys are English codes; their words are in the catalogue (aidtrack/staff/import_words.py).
+        counts = ", ".join(f"{value} {gettext(key)}" for key, value in self.counts.items()) or gettext("nothing")
         if self.problems:
-            text += f"; {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
-        return text + "."
+            return gettext("%(source)s: %(counts)s; %(errors)s error(s), %(warnings)s warning(s).") % {
+                "source": self.source,
+                "counts": counts,
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+            }
+        return gettext("%(source)s: %(counts)s.") % {"source": self.source, "counts": counts}
+
+
+def found_message(found: str, message: str) -> str:
+    """A row problem's message, led by the value found in its cell when there is one."""
+    if found:
+        return gettext("found %(value)r: %(message)s.") % {"value": found, "message": message}
+    return f"{message}."
 
 
 class ImportFailed(Exception):

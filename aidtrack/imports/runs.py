@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from aidtrack.imports.models import ImportRun, ImportStatus
 from aidtrack.imports.report import ImportFailed, ImportReport
@@ -77,7 +79,12 @@ def record_run(
         _finish(record, ImportStatus.FAILED, report, str(failure))
         raise
     except Exception as error:
-        _finish(record, ImportStatus.FAILED, ImportReport(source=source), f"Unexpected error: {error!r}")
+        _finish(
+            record,
+            ImportStatus.FAILED,
+            ImportReport(source=source),
+            gettext("Unexpected error: %(error)r") % {"error": error},
+        )
         raise
     _finish(record, ImportStatus.DRY_RUN if dry_run else ImportStatus.SUCCEEDED, report, report.summary())
     return record, report
@@ -121,10 +128,10 @@ def live_progress(record: ImportRun) -> ImportRun:
     if timezone.now() - last > stale_after():
         record.status = ImportStatus.INTERRUPTED
         record.finished_at = timezone.now()
-        record.summary = (
-            f"No progress since {timezone.localtime(last):%d %b %Y %H:%M}: the server stopped while this "
-            "import ran. Nothing of it was written (an import is written in one transaction). Run it again."
-        )
+        record.summary = gettext(
+            "No progress since %(when)s: the server stopped while this import ran. Nothing of it was written (an "
+            "import is written in one transaction). Run it again."
+        ) % {"when": date_format(timezone.localtime(last), "DATETIME_FORMAT")}
         ImportRun.objects.filter(pk=record.pk, status__in=[ImportStatus.RUNNING, ImportStatus.QUEUED]).update(
             status=record.status, finished_at=record.finished_at, summary=record.summary
         )
@@ -142,5 +149,8 @@ def _finish(record: ImportRun, status: str, report: ImportReport, summary: str) 
     notes = "\n".join(report.notes)
     record.summary = summary + (f"\n{notes}" if notes else "")
     if len(report.problems) > MAX_STORED_PROBLEMS:
-        record.summary += f"\nOnly the first {MAX_STORED_PROBLEMS} of {len(report.problems)} problems are kept."
+        record.summary += "\n" + gettext("Only the first %(kept)s of %(total)s problems are kept.") % {
+            "kept": MAX_STORED_PROBLEMS,
+            "total": len(report.problems),
+        }
     record.save()

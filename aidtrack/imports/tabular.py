@@ -58,8 +58,8 @@ def resolve_columns(
     for field_name in explicit:
         if field_name not in fields:
             raise ImportFailed(
-                f"The mapping names {field_name!r}, which is not a field of {what}; "
-                f"use one of {', '.join(c.field for c in columns)}."
+                _("The mapping names %(field)r, which is not a field of %(what)s; use one of %(fields)s.")
+                % {"field": field_name, "what": what, "fields": ", ".join(c.field for c in columns)}
             )
     candidates = {column: tag for column, tag in hashtags.items() if column not in set(ignored)}
     resolved = {}
@@ -154,7 +154,7 @@ def table_rows(
             failure.result = result
             raise
         if first.encoding not in ("utf-8-sig", "xlsx"):
-            result.report.notes.append(f"Read as {first.encoding} (not UTF-8).")
+            result.report.notes.append(_("Read as %(encoding)s (not UTF-8).") % {"encoding": first.encoding})
         yield _rows(itertools.chain([first], tables), result, progress)
 
 
@@ -208,9 +208,11 @@ def _date_parsers(table, result, specs) -> dict:
                 % {"column": column, "field": field_name}
             )
         if order:
-            result.report.notes.append(
-                f"Dates of {column!r} read {'day/month/year' if order == 'dmy' else 'month/day/year'}."
-            )
+            if order == "dmy":
+                note = _("Dates of %(column)r read day/month/year.")
+            else:
+                note = _("Dates of %(column)r read month/day/year.")
+            result.report.notes.append(note % {"column": column})
         parsers[field_name] = _date_parser(order or "dmy")
     return parsers
 
@@ -444,10 +446,16 @@ class TableImport:
             report.counts["rows with errors"] = len({p.where.split(",")[0] for p in report.errors})
             whole = [f"{p.where}: {p.message}" for p in report.errors if row_of(p.where) is None]
             failure = ImportFailed(
-                f"{display}: {len(report.errors)} problem(s) in {report.counts['rows with errors']} row(s); "
-                "nothing was written. "
-                + (" ".join(whole[:3]) + " " if whole else "")
-                + "Fix the rows listed and import the file again.",
+                _(
+                    "%(file)s: %(problems)s problem(s) in %(rows)s row(s); nothing was written. %(whole)sFix the "
+                    "rows listed and import the file again."
+                )
+                % {
+                    "file": display,
+                    "problems": len(report.errors),
+                    "rows": report.counts["rows with errors"],
+                    "whole": " ".join(whole[:3]) + " " if whole else "",
+                },
                 report,
             )
             failure.result = self

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, ExtractYear, LPad
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aidtrack.errors import check_version
 from aidtrack.geo.bulk import Target
@@ -59,11 +60,14 @@ class SourceInput:
 def _check_fields(fields: dict) -> None:
     forbidden = SERVICE_FIELDS & set(fields)
     if forbidden:
-        raise ValidationError(f"{', '.join(sorted(forbidden))} cannot be set directly: they are assigned by aidtrack.")
+        raise ValidationError(
+            _("%(fields)s cannot be set directly: they are assigned by aidtrack.")
+            % {"fields": ", ".join(sorted(forbidden))}
+        )
     known = {f.name for f in Incident._meta.get_fields()}
     unknown = set(fields) - known
     if unknown:
-        raise ValidationError(f"Unknown incident field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("Unknown incident field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
 
 
 def assign_admin_areas(incident: Incident) -> None:
@@ -103,8 +107,8 @@ def _check_not_in_future(incident: Incident) -> None:
     if incident.occurred_on is not None and incident.occurred_on > today:
         raise ValidationError(
             {
-                "occurred_on": f"{incident.occurred_on:%Y-%m-%d} is in the future (today is {today:%Y-%m-%d}): "
-                "give the day it happened."
+                "occurred_on": _("%(date)s is in the future (today is %(today)s): give the day it happened.")
+                % {"date": f"{incident.occurred_on:%Y-%m-%d}", "today": f"{today:%Y-%m-%d}"}
             }
         )
 
@@ -141,7 +145,8 @@ def incident_create(
     """
     if not can_write_for(by, organization):
         raise PermissionDenied(
-            f"{by} may not report incidents for {organization.short_name}: only its reporters and reviewers may."
+            _("%(user)s may not report incidents for %(organization)s: only its reporters and reviewers may.")
+            % {"user": by, "organization": organization.short_name}
         )
     existing = incident_sent_before(client_key=client_key, by=by)
     if existing is not None:
@@ -178,7 +183,10 @@ def incident_update(
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     check_version(incident, expected_version)
     if not can_write_for(by, incident.organization_id):
-        raise PermissionDenied(f"{by} may not edit incidents of {incident.organization.short_name}.")
+        raise PermissionDenied(
+            _("%(user)s may not edit incidents of %(organization)s.")
+            % {"user": by, "organization": incident.organization.short_name}
+        )
     _check_fields(changes)
     before = {name: getattr(incident, name) for name in changes}
     for name, value in changes.items():
@@ -250,7 +258,8 @@ def incidents_bulk_create(*, by, organization, incidents: list[Incident], source
 
     if not can_write_for(by, organization):
         raise PermissionDenied(
-            f"{by} may not report incidents for {organization.short_name}: only its reporters and reviewers may."
+            _("%(user)s may not report incidents for %(organization)s: only its reporters and reviewers may.")
+            % {"user": by, "organization": organization.short_name}
         )
     with_point = [i for i, incident in enumerate(incidents) if incident.latitude is not None]
     if with_point:
@@ -310,7 +319,10 @@ def incidents_bulk_update(*, by, organization, changes: list[tuple[int, int, dic
     from aidtrack.geo.placement import NO_MATCH, placement_index, placement_of_area_id
 
     if not can_write_for(by, organization):
-        raise PermissionDenied(f"{by} may not edit incidents of {organization.short_name}.")
+        raise PermissionDenied(
+            _("%(user)s may not edit incidents of %(organization)s.")
+            % {"user": by, "organization": organization.short_name}
+        )
     now = timezone.now()
     written = 0
     for start in range(0, len(changes), BULK_BATCH):
@@ -320,11 +332,14 @@ def incidents_bulk_update(*, by, organization, changes: list[tuple[int, int, dic
         for pk, version, values in batch:
             incident = stored.get(pk)
             if incident is None or incident.organization_id != organization.pk:
-                raise ValidationError(f"Incident #{pk} is not one of {organization.short_name}'s any more.")
+                raise ValidationError(
+                    _("Incident #%(id)s is not one of %(organization)s's any more.")
+                    % {"id": pk, "organization": organization.short_name}
+                )
             if incident.version != version:
                 raise ValidationError(
-                    f"{incident.reference} was changed by someone else while the file was checked; check the "
-                    "file again."
+                    _("%(reference)s was changed by someone else while the file was checked; check the file again.")
+                    % {"reference": incident.reference}
                 )
             before = {name: getattr(incident, name) for name in values}
             for name, value in values.items():
@@ -392,19 +407,29 @@ def incident_review(
     check_version(incident, expected_version)
     if outcome not in REVIEW_OUTCOMES:
         raise ValidationError(
-            {"verification_status": f"{outcome!r} is not a review outcome: use verified, disputed or rejected."}
+            {
+                "verification_status": _("%(outcome)r is not a review outcome: use verified, disputed or rejected.")
+                % {"outcome": outcome}
+            }
         )
     if by.pk == incident.reported_by_id:
         raise PermissionDenied(
-            f"{by} reported incident {incident.reference} and so cannot review it: another reviewer must verify it."
+            _("%(user)s reported incident %(reference)s and so cannot review it: another reviewer must verify it.")
+            % {"user": by, "reference": incident.reference}
         )
     if not can_review_for(by, incident.organization_id):
         raise PermissionDenied(
-            f"{by} is not a reviewer for {incident.organization.short_name} and cannot review its incidents."
+            _("%(user)s is not a reviewer for %(organization)s and cannot review its incidents.")
+            % {"user": by, "organization": incident.organization.short_name}
         )
     note = note.strip()
     if outcome != VerificationStatus.VERIFIED and not note:
-        raise ValidationError({"note": f"Say why the incident is {outcome}: a reason is required."})
+        raise ValidationError(
+            {
+                "note": _("Say why the incident is %(outcome)s: a reason is required.")
+                % {"outcome": VerificationStatus(outcome).label.lower()}
+            }
+        )
     incident.verification_status = outcome
     incident.verified_by = by
     incident.verified_at = timezone.now()
@@ -425,13 +450,17 @@ def incident_delete(*, incident: Incident, by) -> None:
     incident = Incident.objects.select_for_update().select_related("organization").get(pk=incident.pk)
     if not can_review_for(by, incident.organization_id):
         raise PermissionDenied(
-            f"{by} may not delete incidents of {incident.organization.short_name}: only its reviewers may."
+            _("%(user)s may not delete incidents of %(organization)s: only its reviewers may.")
+            % {"user": by, "organization": incident.organization.short_name}
         )
     if hasattr(incident, "checkpoint_removal"):
         convoy = incident.checkpoint_removal.convoy
         raise ValidationError(
-            f"Incident {incident.reference} records a checkpoint removal on convoy {convoy}; "
-            "correct it instead of deleting it."
+            _(
+                "Incident %(reference)s records a checkpoint removal on convoy %(convoy)s; correct it instead of "
+                "deleting it."
+            )
+            % {"reference": incident.reference, "convoy": convoy}
         )
     incident._history_user = by
     incident.delete()
@@ -448,12 +477,15 @@ def incident_draft_save(*, by, data: dict[str, list[str]], draft: IncidentDraft 
     if draft is not None:
         draft = IncidentDraft.objects.select_for_update().get(pk=draft.pk)
         if draft.created_by_id != by.pk:
-            raise PermissionDenied("Only the person who saved a draft may change it.")
+            raise PermissionDenied(_("Only the person who saved a draft may change it."))
     else:
         draft = IncidentDraft(created_by=by)
     kept = {name: [str(v) for v in values] for name, values in data.items() if name not in DRAFT_SKIPPED}
     if len(kept) > DRAFT_MOST_FIELDS:
-        raise ValidationError(f"A draft keeps at most {DRAFT_MOST_FIELDS} fields; this form sent {len(kept)}.")
+        raise ValidationError(
+            _("A draft keeps at most %(most)s fields; this form sent %(sent)s.")
+            % {"most": DRAFT_MOST_FIELDS, "sent": len(kept)}
+        )
     draft.data = kept
     draft.title = (kept.get("title") or [""])[0].strip()[: IncidentDraft._meta.get_field("title").max_length]
     draft.full_clean()

@@ -14,7 +14,7 @@ from aidtrack.areas.importers import history
 from aidtrack.areas.importers.columns import AREA_FIELDS, FIELDS, LIMITS, split_list
 from aidtrack.areas.importers.register import Register
 from aidtrack.geo.models import AdminLevel
-from aidtrack.imports.report import ImportReport
+from aidtrack.imports.report import ImportReport, found_message
 from aidtrack.imports.values import ValueProblem, clean, is_missing
 
 REFUSED = object()  # a row whose area could not be told: its problem is reported
@@ -57,13 +57,6 @@ class RowPlan:
 
     def describe(self) -> str:
         return self.text
-
-
-def found_message(found: str, message: str) -> str:
-    """A row problem's message, led by the value found in its cell when there is one."""
-    if found:
-        return _("found %(value)r: %(message)s.") % {"value": found, "message": message}
-    return f"{message}."
 
 
 class Problems:

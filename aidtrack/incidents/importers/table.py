@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aidtrack.geo.places import PlaceMatcher
 from aidtrack.imports import tabular
 from aidtrack.imports.plan import SKIP
-from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.report import ImportFailed, ImportReport, found_message
 from aidtrack.imports.similarity import normalise as normalise_name
 from aidtrack.imports.similarity import similarity
 from aidtrack.imports.tabular import DONE, PLANNED, TableImport, column, headers_of, hxl
@@ -398,7 +399,7 @@ class RowPlan:
 
     def describe(self) -> str:
         if self.action == "update":
-            return f"{self.label}; changes {', '.join(sorted(self.values))}"
+            return _("%(label)s; changes %(fields)s") % {"label": self.label, "fields": ", ".join(sorted(self.values))}
         return self.label
 
 
@@ -435,9 +436,7 @@ class _Checker:
 
     def problem(self, row: int, field_name: str, value, message: str) -> None:
         column = self.columns.get(field_name, FIELDS[field_name].label if field_name in FIELDS else field_name)
-        self.report.error(
-            f"row {row}, column {column!r}", f"found {clean(value)!r}: {message}." if value != "" else f"{message}."
-        )
+        self.report.error(f"row {row}, column {column!r}", found_message(clean(value) if value != "" else "", message))
 
     def read(self, row: int, cells: dict) -> RowPlan | None:
         errors_before = len(self.report.problems)
@@ -457,7 +456,7 @@ class _Checker:
                 self.failed.add(field_name)
         self._date_from_parts(row, values)
         if "occurred_on" not in values and is_missing(cells.get("occurred_on", "")):
-            self.problem(row, "occurred_on", "", "the date is missing: every incident needs one (e.g. 2016-09-19)")
+            self.problem(row, "occurred_on", "", _("the date is missing: every incident needs one (e.g. 2016-09-19)"))
         if isinstance(values.get("occurred_on"), MonthDate):
             values.setdefault("date_precision", "month")
         self._place(row, values)
@@ -467,7 +466,9 @@ class _Checker:
         if not summary and not title:
             title = self._made_title(values)
             self.report.warning(
-                f"row {row}", f"no summary or title: it is recorded as {title!r}; add a summary later if you can."
+                f"row {row}",
+                _("no summary or title: it is recorded as %(title)r; add a summary later if you can.")
+                % {"title": title},
             )
             values["title"] = title
         values.setdefault("title", (summary.split(". ")[0])[:200])
@@ -496,17 +497,19 @@ class _Checker:
             return
         month_number = _month_number(month) if month is not None else None
         if month is not None and month_number is None:
-            self.problem(row, "occurred_month", month, "expected a month: 1 to 12, or its name (Sep, September)")
+            self.problem(row, "occurred_month", month, _("expected a month: 1 to 12, or its name (Sep, September)"))
             return
         try:
             if month_number is None:
-                self.problem(row, "occurred_month", "", "the month is missing: a year alone is too vague")
+                self.problem(row, "occurred_month", "", _("the month is missing: a year alone is too vague"))
             elif day is None:
                 values["occurred_on"] = MonthDate(year, month_number, 1)
             else:
                 values["occurred_on"] = datetime.date(year, month_number, day)
         except ValueError:
-            self.problem(row, "occurred_day", day, f"no such day in {year}-{month_number:02d}")
+            self.problem(
+                row, "occurred_day", day, _("no such day in %(month)s") % {"month": f"{year}-{month_number:02d}"}
+            )
 
     def _made_title(self, values: dict) -> str:
         category = CATEGORY_LABELS.get(values.get("category", ""), "") or "Incident"
@@ -536,16 +539,17 @@ class _Checker:
             if code and "stated_area_id" not in values:
                 pk = self.places.pcode(code)
                 if pk is None:
-                    self.problem(row, field_name, code, "no admin area has this P-code (e.g. SY030703 or C2450)")
+                    self.problem(row, field_name, code, _("no admin area has this P-code (e.g. SY030703 or C2450)"))
                 else:
                     values["stated_area_id"] = pk
         has_lat, has_lon = "latitude" in values, "longitude" in values
         if has_lat != has_lon and not {"latitude", "longitude"} & self.failed:
             missing = "longitude" if has_lat else "latitude"
-            self.problem(row, missing, "", f"the {missing} is missing: give both coordinates, or neither")
+            what = _("the longitude is missing") if has_lat else _("the latitude is missing")
+            self.problem(row, missing, "", _("%(what)s: give both coordinates, or neither") % {"what": what})
         if "stated_area_id" in values or has_lat or not values.get("location_name"):
             if not has_lat and "stated_area_id" not in values and not values.get("location_name"):
-                self.problem(row, "latitude", "", "no place: give coordinates, a P-code or a place name")
+                self.problem(row, "latitude", "", _("no place: give coordinates, a P-code or a place name"))
             return
         match = self.places.name(values["location_name"])
         if match.area_id is None:
@@ -556,8 +560,8 @@ class _Checker:
             column = self.columns.get("location_name")
             self.report.warning(
                 f"row {row}, column {column!r}",
-                f"{values['location_name']!r} was matched to {match.label} (confidence {match.score:.0%}); "
-                "give the P-code if this is wrong.",
+                _("%(name)r was matched to %(place)s (confidence %(score)s); give the P-code if this is wrong.")
+                % {"name": values["location_name"], "place": match.label, "score": f"{match.score:.0%}"},
             )
 
     def _place_in_area(self, row: int, values: dict, level: int, names: dict) -> None:
@@ -576,7 +580,12 @@ class _Checker:
         if area_id is None and latitude is not None and longitude is not None:
             area_id = self.places.area_at(latitude, longitude, level)
             if area_id is None:
-                self.problem(row, "latitude", latitude, f"the point lies outside every level-{level} admin area")
+                self.problem(
+                    row,
+                    "latitude",
+                    latitude,
+                    _("the point lies outside every level-%(level)s admin area") % {"level": level},
+                )
                 return
         if area_id is None and names.get(level):
             area_id = self._area_by_name(row, values, level, names[level])
@@ -586,7 +595,11 @@ class _Checker:
             area_id = self.places.country()
         if area_id is None:
             self.problem(
-                row, "geo_precision", "", f"the row is {ADMIN_LEVEL_LABELS[level]}, but gives no point, P-code or name"
+                row,
+                "geo_precision",
+                "",
+                _("the row is %(precision)s, but gives no point, P-code or name")
+                % {"precision": ADMIN_LEVEL_LABELS[level]},
             )
             return
         values["stated_area_id"] = area_id
@@ -628,7 +641,7 @@ class _Checker:
                     row,
                     "external_id",
                     external_id,
-                    f"the same id is on row {self.seen_ids[external_id]}; ids must be unique",
+                    _("the same id is on row %(row)s; ids must be unique") % {"row": self.seen_ids[external_id]},
                 )
                 return None
             self.seen_ids[external_id] = row
@@ -646,11 +659,11 @@ class _Checker:
         )
         if key in self.by_content:
             self.report.warning(
-                f"row {row}", "skipped: the same incident (date, category, place, title) is already recorded."
+                f"row {row}", _("skipped: the same incident (date, category, place, title) is already recorded.")
             )
             return RowPlan(row, "duplicate", values, incident_id=self.by_content[key])
         if key in self.seen_content:
-            self.report.warning(f"row {row}", f"skipped: it repeats row {self.seen_content[key]}.")
+            self.report.warning(f"row {row}", _("skipped: it repeats row %(row)s.") % {"row": self.seen_content[key]})
             return RowPlan(row, "duplicate", values)
         self.seen_content[key] = row
         return RowPlan(row, "create", values, source=source)
@@ -799,7 +812,8 @@ def import_incidents(
     report = ImportReport(source=display, dry_run=dry_run)
     if not can_write_for(by, organization):
         raise ImportFailed(
-            f"{by} may not import incidents for {organization.short_name}: only its reporters and reviewers may."
+            _("%(user)s may not import incidents for %(organization)s: only its reporters and reviewers may.")
+            % {"user": by, "organization": organization.short_name}
         )
     result = TableImport(report=report)
     with tabular.table_rows(
@@ -830,8 +844,11 @@ def import_incidents(
         for name, count in sorted(checker.unknown_perpetrators.items(), key=lambda item: -item[1])[:50]:
             report.warning(
                 f"column {result.columns.get('perpetrator', 'perpetrator')!r}",
-                f"{name!r} ({count} row(s)) names no known party: kept as the perpetrator as given. Recode it to a "
-                "party on the column plan to link the rows (the party then knows this name).",
+                _(
+                    "%(name)r (%(count)s row(s)) names no known party: kept as the perpetrator as given. Recode it to "
+                    "a party on the column plan to link the rows (the party then knows this name)."
+                )
+                % {"name": name, "count": count},
             )
     _mark_unchanged(result.plans)
     result.count(PLANNED)
@@ -851,21 +868,29 @@ def _learn_party_names(result: TableImport, *, by) -> None:
             learned.setdefault(party[0], []).append(found)
     for pk, aliases in learned.items():
         party_add_aliases(party=Party.objects.get(pk=pk), aliases=aliases, by=by)
-        result.report.notes.append(f"The party now also knows the name(s): {', '.join(aliases)}.")
+        result.report.notes.append(
+            _("The party now also knows the name(s): %(names)s.") % {"names": ", ".join(aliases)}
+        )
 
 
 def _require_columns(columns: dict, table, display: str) -> None:
     headers = headers_of(table)
     if not ({"occurred_on", "occurred_year"} & set(columns)):
         raise ImportFailed(
-            f"{display}: no date column (looked for 'date', 'event_date', 'occurred_on', a 'year' with its 'month' "
-            f"and 'day', or the HXL tag #date). Its columns are: {headers}. Choose the date column on the column "
-            "plan (or --map occurred_on=YOUR_COLUMN)."
+            _(
+                "%(file)s: no date column (looked for 'date', 'event_date', 'occurred_on', a 'year' with its 'month' "
+                "and 'day', or the HXL tag #date). Its columns are: %(headers)s. Choose the date column on the "
+                "column plan (or --map occurred_on=YOUR_COLUMN)."
+            )
+            % {"file": display, "headers": headers}
         )
     if not ({"latitude", "location_name", "geo_precision", *PCODE_FIELDS, *NAME_FIELDS} & set(columns)):
         raise ImportFailed(
-            f"{display}: no place column (coordinates, a P-code, a governorate or district, or a place name). "
-            f"Its columns are: {headers}."
+            _(
+                "%(file)s: no place column (coordinates, a P-code, a governorate or district, or a place name). "
+                "Its columns are: %(headers)s."
+            )
+            % {"file": display, "headers": headers}
         )
 
 
@@ -905,10 +930,15 @@ def _write(result: TableImport, *, organization, by, progress) -> None:
         if progress:
             progress("written", created + len(updates))
     except (ValidationError, PermissionDenied) as error:
-        raise ImportFailed(f"{report.source}: {error}; nothing was written.", report) from error
+        raise ImportFailed(
+            _("%(file)s: %(error)s; nothing was written.") % {"file": report.source, "error": error}, report
+        ) from error
     report.counts.clear()
     result.count(DONE)
     for reference, problem in unplaced[:200]:
         report.warning(reference, problem)
     if len(unplaced) > 200:
-        report.notes.append(f"{len(unplaced)} incidents lie outside every admin boundary; the first 200 are listed.")
+        report.notes.append(
+            _("%(count)s incidents lie outside every admin boundary; the first 200 are listed.")
+            % {"count": len(unplaced)}
+        )

@@ -1,7 +1,10 @@
 """Template helpers for the staff screens."""
 
+import re
+
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aidtrack.orgs import selectors as orgs_selectors
 from aidtrack.staff.selectors import reviewable_organization_ids
@@ -65,3 +68,40 @@ def app_text() -> dict:
         "offlinePlacement": _("No connection: the admin areas are filled in when the report is sent."),
         "noMatch": _("No community matches; try another spelling or the P-code."),
     }
+
+
+IMPORT_ACTIONS = {
+    "create": gettext_lazy("create"),
+    "update": gettext_lazy("update"),
+    "unchanged": gettext_lazy("unchanged"),
+    "duplicate": gettext_lazy("duplicate"),
+    "error": gettext_lazy("error"),
+    "warning": gettext_lazy("warning"),
+}
+WHERE = re.compile(r"^(?:row (?P<row>\d+))?(?:, )?(?:column (?P<column>.+)|rule (?P<rule>\d+))?$")
+
+
+@register.filter
+def import_action(code: str) -> str:
+    """A row's action or a problem's severity as stored on the run (a code), in the reader's language."""
+    return IMPORT_ACTIONS.get(code, code)
+
+
+@register.filter
+def problem_where(where: str) -> str:
+    """Where a problem is, as stored on the run ("row 12, column 'Date'"), in the reader's language.
+
+    The run keeps it in English because the pages read the row number from it; other places (a layer, a
+    feature) are shown as they were written.
+    """
+    found = WHERE.match(where or "")
+    if not found or not where:
+        return where
+    parts = []
+    if found["row"]:
+        parts.append(_("row %(row)s") % {"row": found["row"]})
+    if found["column"]:
+        parts.append(_("column %(column)s") % {"column": found["column"]})
+    if found["rule"]:
+        parts.append(_("rule %(rule)s") % {"rule": found["rule"]})
+    return _(", ").join(parts)
