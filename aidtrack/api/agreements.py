@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -143,7 +144,9 @@ class AgreementViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         try:
             until = datetime.date.fromisoformat(raw) if raw else None
         except ValueError as error:
-            raise ValidationError({"until": [f"{raw!r} is not a date: use YYYY-MM-DD."]}) from error
+            raise ValidationError(
+                {"until": [_("%(value)r is not a date: use YYYY-MM-DD.") % {"value": raw}]}
+            ) from error
         results = agreement_compliance_for(agreement, self.audience, until=until)
         conditions = [
             {

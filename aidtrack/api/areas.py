@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -82,7 +83,9 @@ def parse_as_of(raw: str | None) -> datetime.date:
     try:
         return datetime.date.fromisoformat(raw)
     except ValueError as error:
-        raise ValidationError({"as_of": [f"{raw!r} is not a date: use YYYY-MM-DD, e.g. 2016-09-19."]}) from error
+        raise ValidationError(
+            {"as_of": [_("%(value)r is not a date: use YYYY-MM-DD, e.g. 2016-09-19.") % {"value": raw}]}
+        ) from error
 
 
 VALUES = [

@@ -1,5 +1,6 @@
 """What every API view shares: the reader's audience, JSON errors whatever the format, export formats."""
 
+from django.utils.translation import gettext as _
 from rest_framework import renderers, serializers, status
 from rest_framework.exceptions import NotFound
 
@@ -69,7 +70,7 @@ def point(lon, lat):
 def get_or_404(queryset, **lookup):
     row = queryset.filter(**lookup).first()
     if row is None:
-        raise NotFound("No such record, or you may not see it.")
+        raise NotFound(_("No such record, or you may not see it."))
     return row
 
 

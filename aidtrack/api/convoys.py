@@ -1,5 +1,6 @@
 """/api/v1/convoys/: convoy requests with destinations, cargo, events and removals; create and transition."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -137,7 +138,7 @@ class ConvoyViewSet(ApiViewMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "version" not in data:
-            raise ValidationError({"version": ["Send the version of the convoy request you edited."]})
+            raise ValidationError({"version": [_("Send the version of the convoy request you edited.")]})
         version = data.pop("version")
         for name, input_class in (("destinations", DestinationInput), ("cargo_lines", CargoInput)):
             if name in data:

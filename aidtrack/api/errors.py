@@ -7,6 +7,7 @@ Django's ValidationError (400), StaleEditError (409) and PermissionDenied (403);
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -60,7 +61,7 @@ def exception_handler(exc, context):
         set_rollback()
         errors = _django_messages(exc)
         return error_response(
-            status.HTTP_400_BAD_REQUEST, "invalid", "The request was not accepted: see errors.", errors
+            status.HTTP_400_BAD_REQUEST, "invalid", _("The request was not accepted: see errors."), errors
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -76,7 +77,7 @@ def exception_handler(exc, context):
         headers["Retry-After"] = str(int(exc.wait))
     if isinstance(exc, exceptions.ValidationError):
         return error_response(
-            exc.status_code, "invalid", "The request was not accepted: see errors.", _flatten(exc.detail), headers
+            exc.status_code, "invalid", _("The request was not accepted: see errors."), _flatten(exc.detail), headers
         )
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code

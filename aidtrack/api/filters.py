@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django_filters.fields import MultipleChoiceField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -75,9 +76,9 @@ class BBoxField(forms.CharField):
             )
         min_lon, min_lat, max_lon, max_lat = numbers
         if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-            raise ValidationError("Longitudes lie between -180 and 180, latitudes between -90 and 90.")
+            raise ValidationError(_("Longitudes lie between -180 and 180, latitudes between -90 and 90."))
         if min_lon > max_lon or min_lat > max_lat:
-            raise ValidationError("The minimum must not exceed the maximum: min_lon,min_lat,max_lon,max_lat.")
+            raise ValidationError(_("The minimum must not exceed the maximum: min_lon,min_lat,max_lon,max_lat."))
         return numbers
 
 

@@ -1,6 +1,7 @@
 """/api/v1/incidents/: read what you may see; report, edit, review and delete through the incident services."""
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -45,9 +46,9 @@ ERRORS = {
 def parse_since(raw: str | None):
     moment = parse_datetime(raw or "")
     if moment is None:
-        raise ValidationError({"since": ["Give a moment in ISO 8601, e.g. 2016-09-19T00:00:00Z."]})
+        raise ValidationError({"since": [_("Give a moment in ISO 8601, e.g. 2016-09-19T00:00:00Z.")]})
     if moment.tzinfo is None:
-        raise ValidationError({"since": ["Give the time zone too, e.g. 2016-09-19T00:00:00Z or +03:00."]})
+        raise ValidationError({"since": [_("Give the time zone too, e.g. 2016-09-19T00:00:00Z or +03:00.")]})
     return moment
 
 
@@ -66,8 +67,9 @@ def parse_fields(raw: str | None, allowed: list[str]) -> list[str] | None:
     wanted = [key.strip() for key in raw.split(",") if key.strip()]
     unknown = sorted(set(wanted) - set(allowed))
     if not wanted or unknown:
-        problem = f"Unknown: {', '.join(unknown)}. " if unknown else "Name at least one key. "
-        raise ValidationError({"fields": [problem + f"Choose among: {', '.join(allowed)}."]})
+        choose = _("Choose among: %(keys)s.") % {"keys": ", ".join(allowed)}
+        problem = _("Unknown: %(keys)s.") % {"keys": ", ".join(unknown)} if unknown else _("Name at least one key.")
+        raise ValidationError({"fields": [f"{problem} {choose}"]})
     return [key for key in allowed if key in wanted]
 
 
@@ -177,7 +179,9 @@ class IncidentViewSet(cache.CachedListMixin, ApiViewMixin, viewsets.GenericViewS
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if "version" not in changes:
-            raise ValidationError({"version": ["Send the version of the incident you edited (its 'version' field)."]})
+            raise ValidationError(
+                {"version": [_("Send the version of the incident you edited (its 'version' field).")]}
+            )
         version = changes.pop("version")
         incident = incident_update(incident=incident, by=request.user, expected_version=version, **changes)
         return self._read(incident.pk)

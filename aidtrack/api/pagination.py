@@ -3,6 +3,7 @@
 import base64
 import binascii
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -21,7 +22,9 @@ class KeysetPagination(BasePagination):
         try:
             return int(base64.urlsafe_b64decode(raw.encode() + b"==").decode())
         except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-            raise ValidationError({"cursor": ["Invalid cursor: use the 'next' link of the previous page."]}) from error
+            raise ValidationError(
+                {"cursor": [_("Invalid cursor: use the 'next' link of the previous page.")]}
+            ) from error
 
     def _encode(self, pk: int) -> str:
         return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
@@ -35,7 +38,9 @@ class KeysetPagination(BasePagination):
         except ValueError:
             size = 0
         if not 1 <= size <= self.max_page_size:
-            raise ValidationError({"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]})
+            raise ValidationError(
+                {"page_size": [_("Give a whole number from 1 to %(most)s.") % {"most": self.max_page_size}]}
+            )
         return size
 
     def paginate_queryset(self, queryset, request, view=None):

@@ -5,6 +5,7 @@ document them field by field. Write serializers parse and type-check input,
 refuse unknown fields, and hand over to the domain services.
 """
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from aidtrack.areas.models import AccessStatus, Area
@@ -31,7 +32,9 @@ class StrictSerializerMixin:
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": [f"Send a JSON object, not {type(data).__name__}."]})
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Send a JSON object, not %(type)s.") % {"type": type(data).__name__}]}
+            )
         writable = {name for name, field in self.fields.items() if not field.read_only}
         unknown = sorted(set(data) - writable)
         if unknown:
@@ -147,7 +150,7 @@ class DestinationInputSerializer(StrictSerializerMixin, serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("area") and not attrs.get("community"):
-            raise serializers.ValidationError("A destination needs a register area or a community P-code.")
+            raise serializers.ValidationError(_("A destination needs a register area or a community P-code."))
         return attrs
 
 

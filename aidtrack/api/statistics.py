@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -129,7 +130,9 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         try:
             day = datetime.date.fromisoformat(raw) if raw else timezone.localdate()
         except ValueError as error:
-            raise ValidationError({"date": [f"{raw!r} is not a date: use YYYY-MM-DD, e.g. 2016-09-19."]}) from error
+            raise ValidationError(
+                {"date": [_("%(value)r is not a date: use YYYY-MM-DD, e.g. 2016-09-19.") % {"value": raw}]}
+            ) from error
         return Response({"date": day, "people": people_by_status_on(day)})
 
     @extend_schema(

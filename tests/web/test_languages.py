@@ -113,6 +113,7 @@ def test_api_errors_come_in_arabic_when_the_client_asks(client):
         "/",
         "/staff/login/",
         "/api/v1/redoc/",
+        "/api/v1/docs/",
         "/agreements/",
         "/areas/",
         "/reports/access/?month=2016-09",

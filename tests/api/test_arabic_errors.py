@@ -1,0 +1,69 @@
+"""The API's errors in Arabic when the client asks for it (Accept-Language: ar): validation, permission, 404, throttling.
+
+The JSON keys and codes (``code``, field names, categories, statuses) stay as they are in every language; the
+words a person reads (``detail`` and the messages under ``errors``) follow the language.
+"""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.test import override_settings
+
+ARABIC = {"HTTP_ACCEPT_LANGUAGE": "ar"}
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{3,}){2,}")  # three English words in a row
+
+
+def assert_arabic(text: str) -> None:
+    assert re.search("[\u0600-\u06ff]", text), text
+    # Codes, field names and examples (YYYY-MM-DD, ISO 8601) may stay; a sentence may not.
+    assert not ENGLISH_WORDS.search(text), text
+
+
+def messages(body: dict) -> list[str]:
+    return [body["detail"]] + [message for listed in body["errors"].values() for message in listed]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/incidents/?fields=nonsense",
+        "/api/v1/incidents/?page_size=0",
+        "/api/v1/incidents/?bbox=0,0,200,0",
+        "/api/v1/incidents/?date_from=tomorrow",
+        "/api/v1/areas/?as_of=someday",
+    ],
+)
+def test_a_refused_query_is_explained_in_arabic(client, path):
+    response = client.get(path, **ARABIC)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    body = response.json()
+    assert body["code"] == "invalid", "codes stay codes"
+    for message in messages(body):
+        assert_arabic(message)
+
+
+@pytest.mark.django_db
+def test_not_found_and_not_signed_in_come_in_arabic(client):
+    missing = client.get("/api/v1/incidents/999999/", **ARABIC)
+    assert missing.status_code == HTTPStatus.NOT_FOUND
+    assert_arabic(missing.json()["detail"])
+    refused = client.post("/api/v1/incidents/", {}, content_type="application/json", **ARABIC)
+    assert refused.status_code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN)
+    assert_arabic(refused.json()["detail"])
+
+
+@pytest.mark.django_db
+@override_settings(AIDTRACK_API_ANON_RATE="1/minute")
+def test_throttling_comes_in_arabic(client):
+    client.get("/api/v1/parties/", **ARABIC)
+    response = client.get("/api/v1/parties/", **ARABIC)
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert_arabic(response.json()["detail"])
+
+
+@pytest.mark.django_db
+def test_the_same_errors_stay_english_for_an_english_client(client):
+    body = client.get("/api/v1/incidents/?page_size=0").json()
+    assert body["detail"] == "The request was not accepted: see errors."
