@@ -1,4 +1,4 @@
-"""The API's errors in Arabic when the client asks for it (Accept-Language: ar): validation, permission, 404, throttling.
+"""The API's errors in Arabic when the client asks (Accept-Language: ar): validation, permission, 404, throttle.
 
 The JSON keys and codes (``code``, field names, categories, statuses) stay as they are in every language; the
 words a person reads (``detail`` and the messages under ``errors``) follow the language.
