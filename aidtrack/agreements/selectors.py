@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aidtrack.agreements.models import Agreement, AgreementCondition, ConditionKind
 from aidtrack.incidents.models import Category, Incident, IncidentKind, VerificationStatus
@@ -139,7 +141,8 @@ def _reduced_violence(condition, agreement, days, verified_only, incidents=None)
             DayResult(
                 day,
                 counts[day] <= limit,
-                f"{counts[day]} incident(s) counted; at most {limit} allowed",
+                _("%(incidents)s incident(s) counted; at most %(limit)s allowed")
+                % {"incidents": counts[day], "limit": limit},
                 incidents=counts[day],
                 limit=limit,
             )
@@ -150,7 +153,8 @@ def _reduced_violence(condition, agreement, days, verified_only, incidents=None)
         DayResult(
             day,
             counts[day] + events[day] <= limit,
-            f"{counts[day]} incident(s) and {events[day]} conflict event(s) counted; at most {limit} allowed",
+            _("%(incidents)s incident(s) and %(events)s conflict event(s) counted; at most %(limit)s allowed")
+            % {"incidents": counts[day], "events": events[day], "limit": limit},
             incidents=counts[day],
             conflict_events=events[day],
             limit=limit,
@@ -255,7 +259,7 @@ def access_dates_by_area(
 def _sustained_access(condition, days, verified_only, incidents=None, convoys=None) -> list[DayResult]:
     areas = list(condition.areas.all())
     if not areas:
-        return [DayResult(day, False, "no areas listed in the condition") for day in days]
+        return [DayResult(day, False, _("no areas listed in the condition")) for day in days]
     reached = access_dates_by_area(areas, days[-1], verified_only, incidents, convoys)
     gap_allowed = condition.max_days_without_access
     results = []
@@ -265,10 +269,19 @@ def _sustained_access(condition, days, verified_only, incidents=None, convoys=No
             last = max((d for d in reached.get(area.pk, []) if d <= day), default=None)
             since = None if last is None else (day - last).days
             within = since is not None and since <= gap_allowed
-            reaches.append(AreaReach(area.pk, area.name_en, last, since, within))
+            reaches.append(AreaReach(area.pk, area.name, last, since, within))
             if not within:
-                missing.append(f"{area.name_en} ({'never reached' if last is None else f'{since} days'})")
-        detail = "all listed areas reached" if not missing else "not reached: " + ", ".join(missing)
+                if last is None:
+                    missing.append(_("%(area)s (never reached)") % {"area": area.name})
+                else:
+                    missing.append(
+                        ngettext("%(area)s (%(days)s day)", "%(area)s (%(days)s days)", since)
+                        % {"area": area.name, "days": since}
+                    )
+        if missing:
+            detail = _("not reached: %(areas)s") % {"areas": _(", ").join(missing)}
+        else:
+            detail = _("all listed areas reached")
         results.append(DayResult(day, not missing, detail, areas=tuple(reaches)))
     return results
 

@@ -177,7 +177,7 @@ class AccessReport:
                     Column("governorate", _("Governorate"), "#adm1+name"),
                     Column("incidents", _("Incidents"), "#indicator+incidents"),
                 ],
-                [{"pcode": g.pcode, "governorate": g.name_en, "incidents": n} for g, n in self.governorates],
+                [{"pcode": g.pcode, "governorate": g.name, "incidents": n} for g, n in self.governorates],
             ),
             "events": Table(
                 "events",
@@ -299,7 +299,7 @@ def key_events(incidents, convoys, period: Period, limit: int = 30) -> list[dict
             {
                 "date": incident.occurred_on,
                 "what": incident.title,
-                "where": incident.admin1.name_en if incident.admin1 else "",
+                "where": incident.admin1.name if incident.admin1 else "",
                 "detail": incident.public_summary,
                 "incident_id": incident.pk,
             }

@@ -97,6 +97,6 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
                 .order_by("-occurred_on", "-pk")[:NEARBY_LIMIT]
             )
             page.nearby = [incident_as_read(incident, audience) for incident in rows]
-            page.nearby_level = f"{level}: {place.name_en}"
+            page.nearby_level = _("%(level)s: %(place)s") % {"level": level, "place": place.name}
             break
     return page

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import shapely
 
 from aidtrack.geo.layers import layer
+from aidtrack.names import in_language
 from aidtrack.reports.charts import projector, svg_path
 
 WIDTH = 320
@@ -16,10 +17,16 @@ SHADES = 5
 @dataclass(frozen=True)
 class Shape:
     pcode: str
-    name: str
+    name_en: str
     path: str
     label_x: float
     label_y: float
+    name_ar: str = ""
+
+    @property
+    def name(self) -> str:
+        """The governorate's name in the reader's language (the shapes are cached for every language)."""
+        return in_language(self.name_en, self.name_ar)
 
 
 _cache: dict = {}
@@ -40,7 +47,10 @@ def governorate_shapes() -> tuple[list[Shape], float]:
                 point = geometry.representative_point()
                 x, y = project(point.x, point.y)
                 path = svg_path(json.loads(shapely.to_geojson(geometry)), project)
-                shapes.append(Shape(feature["properties"]["pcode"], feature["properties"]["name_en"], path, x, y))
+                properties = feature["properties"]
+                shapes.append(
+                    Shape(properties["pcode"], properties["name_en"], path, x, y, properties.get("name_ar") or "")
+                )
             _cache.update(edition=source.edition, shapes=shapes, height=height)
         return _cache["shapes"], _cache["height"]
 

@@ -87,7 +87,7 @@ class AccessProfile:
         columns = [Column("pcode", _("P-code"), "#adm1+code"), Column("governorate", _("Governorate"), "#adm1+name")]
         rows = []
         for profile in self.governorates:
-            row = {"pcode": profile.governorate.pcode, "governorate": profile.governorate.name_en}
+            row = {"pcode": profile.governorate.pcode, "governorate": profile.governorate.name}
             for _pillar, indicators in PILLARS:
                 for code, _label in indicators:
                     row[f"indicator_{code}"] = profile.counts.get(code, 0)

@@ -50,6 +50,18 @@ def test_the_page_shows_the_same_figures_with_changes_and_key_events(client, dem
     assert "<svg" in page and 'class="shade-' in page  # the chart and the map are drawn by the server
 
 
+def test_in_arabic_the_map_tables_and_key_events_name_places_in_arabic(client, demo):
+    """The map's governorates (their <title>), the governorate table and the key events' places follow the language;
+    record text keeps its own language, isolated with dir=auto."""
+    page = client.get(URL, {"month": "2016-09", "lang": "ar"}).content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    titles = page[page.index("<svg viewBox") : page.index("</svg>", page.index("<svg viewBox"))]
+    assert "<title>حلب: " in titles and "<title>Aleppo: " not in titles
+    assert "<td>ريف دمشق</td>" in page and "<td>Rural Damascus</td>" not in page
+    assert "— حلب" in page and "— Aleppo<" not in page, "a key event's governorate"
+    assert '<strong dir="auto">Attack on the inter-agency convoy at Urum al-Kubra</strong>' in page
+
+
 def test_a_governorate_and_any_period_narrow_the_figures(client, demo):
     aleppo = totals(client, gov="SY02")
     assert aleppo["obstructions"] == 6 and aleppo["convoys_attacked"] == 1 and aleppo["people_reached"] == 0

@@ -37,5 +37,5 @@ def area_detail(request, pk: int):
     except ValueError:
         return problem(request, _("“as_of” is not a date: use YYYY-MM-DD, e.g. 2016-09-19."))
     page = area_page(area, audience=audience_of(request.user), day=day)
-    point = {"lat": area.latitude, "lon": area.longitude, "name": area.name_en} if area.latitude is not None else None
+    point = {"lat": area.latitude, "lon": area.longitude, "name": area.name} if area.latitude is not None else None
     return render(request, "reports/area_detail.html", {"page": page, "area": area, "point": point})
