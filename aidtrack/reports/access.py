@@ -184,9 +184,9 @@ class AccessReport:
                 _("Key events"),
                 [
                     Column("date", _("Date"), "#date"),
-                    Column("what", _("What"), "#event+name"),
+                    Column("what", _("What"), "#event+name", text=True),
                     Column("where", _("Where"), "#loc+name"),
-                    Column("detail", _("Detail"), "#description"),
+                    Column("detail", _("Detail"), "#description", text=True),
                 ],
                 self.events,
             ),

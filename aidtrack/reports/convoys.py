@@ -85,8 +85,8 @@ class ConvoyFunnel:
 
     def tables(self) -> dict[str, Table]:
         ledger_columns = [
-            Column("group", _("Group"), "#indicator+group"),
-            Column("unit", _("Unit"), "#indicator+unit"),
+            Column("group", _("Group"), "#indicator+group", text=True),
+            Column("unit", _("Unit"), "#indicator+unit", text=True),
             Column("removed", _("Removed"), "#indicator+removed"),
             Column("loaded", _("Loaded"), "#indicator+loaded"),
             Column("share", _("Share removed (%)"), "#indicator+share"),

@@ -12,6 +12,7 @@ class Column:
     key: str
     label: str
     hxl: str
+    text: bool = False  # the records' own words (titles, items, places as typed): shown with dir="auto"
 
 
 @dataclass

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from aidtrack.agreements.models import Agreement
 from aidtrack.areas.models import Area
 from aidtrack.convoys.models import ConvoyRequest
 from aidtrack.demo.loader import load_demo
@@ -120,7 +121,7 @@ def check(browser, live_server, name, path, *, username=None, ready=None, words=
             page.goto(f"{live_server.url}/staff/login/")
             page.fill("#id_username", username)
             page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
+            page.click("main button[type=submit]")
             page.wait_for_load_state("networkidle")
         page.goto(f"{live_server.url}{path}")
         if ready:
@@ -155,13 +156,17 @@ def test_the_public_pages_in_arabic(browser, live_server):
         "agreements": (reverse("reports:agreement_list"), None),
         "access-report": (reverse("reports:access_report") + "?month=2016-09", None),
         "convoy-funnel": (reverse("reports:convoy_funnel") + "?from=2016-09-01&to=2016-09-30", None),
+        "access-profile": (reverse("reports:access_profile") + "?month=2016-09", None),
+        "agreement": (reverse("reports:agreement_detail", args=[Agreement.objects.order_by("pk").first().pk]), None),
+        "register-areas": (reverse("reports:area_list") + "?as_of=2016-09-19", None),
+        "register-area": (reverse("reports:area_detail", args=[Area.objects.order_by("pk").first().pk]), None),
+        # Swagger UI's own words are English (it has no Arabic); the page around it is checked.
+        "api-docs": (reverse("api:docs"), "#swagger-ui .opblock"),
     }
     problems = []
     for name, (path, ready) in pages.items():
-        # The reports' tables build record text (titles, items, parties) in Python without marking it as the
-        # record's own text yet: they are checked for direction, width and errors, not for English words.
-        words = name not in {"agreements", "access-report", "convoy-funnel"}
-        problems += check(browser, live_server, name, path, ready=ready, words=words)
+        # The reports' record text (titles, items, places as typed) is marked dir="auto"; every other word is ours.
+        problems += check(browser, live_server, name, path, ready=ready, words=name != "api-docs")
     assert not problems, "\n".join(problems)
 
 
@@ -207,4 +212,37 @@ def test_the_people_pages_in_arabic(browser, live_server):
         "sign-in-log": reverse("staff:sign_in_log"),
     }.items():
         problems += check(browser, live_server, name, path, username="admin.sarc")
+    assert not problems, "\n".join(problems)
+
+
+# A partner's log with a bad category, a bad date and a bad coordinate: each row is refused with a reason.
+BAD_TABLE = (
+    "Date,Category,Summary,Location,Latitude,Longitude\n"
+    "19/09/2016,55,Convoy attacked at Urum al-Kubra,,36.1479,36.9479\n"
+    "31/02/2016,4,Shelling near Madaya,Mudaya,,\n"
+    "2016-09-21,4,Checkpoint,,95.5,36.09\n"
+)
+
+
+def test_an_import_with_errors_in_arabic(browser, live_server, settings, tmp_path):
+    """The report of a checked file is Arabic: places of problems, the problems themselves, the summary."""
+    settings.AIDTRACK_IMPORT_DIR = tmp_path / "imports"
+    load_demo()
+    set_password("reporter.sarc")
+    context = browser.new_context(locale="ar", extra_http_headers={"Accept-Language": "ar"})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/staff/login/")
+    page.fill("#id_username", "reporter.sarc")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}{reverse('staff:import')}")
+    path = tmp_path / "sarc-log.csv"
+    path.write_text(BAD_TABLE, encoding="utf-8")
+    page.set_input_files("#id_file", str(path))
+    page.click("main button[type=submit]")
+    page.wait_for_selector("table.rows")
+    run_path = page.url.removeprefix(live_server.url)
+    context.close()
+    problems = check(browser, live_server, "import-errors", run_path, username="reporter.sarc", ready="table.rows")
     assert not problems, "\n".join(problems)
