@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aidtrack.convoys.importers.columns import FIELDS
 from aidtrack.convoys.importers.plans import ConvoyPlan, DestinationSpec, local_day, status_label
@@ -125,8 +126,8 @@ class ConvoyChecker(RowReader):
                     at("status"),
                     "status_note",
                     "",
-                    f"the reason is missing: a {status_label(final)} convoy needs one (say why {reference} was "
-                    f"{status_label(final)})",
+                    _("the reason is missing: a %(status)s convoy needs one (say why %(reference)s was %(status)s)")
+                    % {"status": status_label(final), "reference": reference},
                 )
         if steps is not None:
             self._check_reached(rows, reached, steps, stored, reference)
@@ -162,8 +163,11 @@ class ConvoyChecker(RowReader):
                         read.row,
                         name,
                         text,
-                        f"row {merged[name][2]} gives {merged[name][1]!r} for convoy {reference}: the rows of one "
-                        "convoy must agree (repeat the same value, or leave the cell empty)",
+                        _(
+                            "row %(row)s gives %(value)r for convoy %(reference)s: the rows of one convoy must agree "
+                            "(repeat the same value, or leave the cell empty)"
+                        )
+                        % {"row": merged[name][2], "value": merged[name][1], "reference": reference},
                     )
         return merged
 
@@ -175,9 +179,11 @@ class ConvoyChecker(RowReader):
             at("lead_organization"),
             "lead_organization",
             given.get("lead_organization", (None, lead.short_name))[1],
-            f"{self.by} may not record convoy requests for {lead.short_name}: give an organization you report "
-            f"for (this import is for {self.organization.short_name}), or ask an organization admin of "
-            f"{lead.short_name} for the reporter role",
+            _(
+                "%(user)s may not record convoy requests for %(lead)s: give an organization you report for (this "
+                "import is for %(organization)s), or ask an organization admin of %(lead)s for the reporter role"
+            )
+            % {"user": self.by, "lead": lead.short_name, "organization": self.organization.short_name},
         )
         return None
 
@@ -190,7 +196,8 @@ class ConvoyChecker(RowReader):
             self.warning(
                 at("partner_organizations"),
                 "partner_organizations",
-                f"{lead.short_name} leads convoy {reference}, so it is not recorded as a partner as well.",
+                _("%(lead)s leads convoy %(reference)s, so it is not recorded as a partner as well.")
+                % {"lead": lead.short_name, "reference": reference},
             )
         return sorted(partners, key=lambda o: o.pk)
 
@@ -211,9 +218,23 @@ class ConvoyChecker(RowReader):
                         read.row,
                         f"{name}_beneficiaries",
                         str(value),
-                        f"row {counts[place][1]} gives {counts[place][0]:,} {name} beneficiaries at {labels[place]} "
-                        f"for convoy {reference}: a destination has one figure (give it once, or the same on "
-                        "every row)",
+                        (
+                            _(
+                                "row %(row)s gives %(count)s planned beneficiaries at %(place)s for convoy "
+                                "%(reference)s: a destination has one figure (give it once, or the same on every row)"
+                            )
+                            if name == "planned"
+                            else _(
+                                "row %(row)s gives %(count)s people reached at %(place)s for convoy %(reference)s: a "
+                                "destination has one figure (give it once, or the same on every row)"
+                            )
+                        )
+                        % {
+                            "row": counts[place][1],
+                            "count": f"{counts[place][0]:,}",
+                            "place": labels[place],
+                            "reference": reference,
+                        },
                     )
                 counts.setdefault(place, (value, read.row))
         if not first_row:
@@ -221,7 +242,7 @@ class ConvoyChecker(RowReader):
         destinations = [
             DestinationSpec(place[0], place[1], planned.get(place, (0,))[0], labels[place]) for place in first_row
         ]
-        return destinations, {place: value for place, (value, _) in reached.items()}
+        return destinations, {place: value for place, (value, _row) in reached.items()}
 
     def _cargo_lines(self, rows, reference) -> list[CargoSpec] | None:
         lines, seen = [], {}
@@ -233,8 +254,11 @@ class ConvoyChecker(RowReader):
                 self.warning(
                     read.row,
                     "item",
-                    f"this row repeats the cargo line of row {seen[line.key()]} ({line}) for convoy {reference}: "
-                    "it is counted once. If the convoy carries it twice, give one line with the total.",
+                    _(
+                        "this row repeats the cargo line of row %(row)s (%(line)s) for convoy %(reference)s: it is "
+                        "counted once. If the convoy carries it twice, give one line with the total."
+                    )
+                    % {"row": seen[line.key()], "line": line, "reference": reference},
                 )
                 continue
             seen[line.key()] = read.row
@@ -251,16 +275,22 @@ class ConvoyChecker(RowReader):
                     first.row,
                     "origin_name",
                     "",
-                    f"the origin is missing: convoy {reference} needs one (e.g. Damascus warehouse, or an origin "
-                    "P-code)",
+                    _(
+                        "the origin is missing: convoy %(reference)s needs one (e.g. Damascus warehouse, or an "
+                        "origin P-code)"
+                    )
+                    % {"reference": reference},
                 )
         if destinations is None and not any(read.place_given for read in rows):
             self.problem(
                 first.row,
                 "destination",
                 "",
-                f"convoy {reference} has no destination: give a register area, community or P-code on at least "
-                "one of its rows",
+                _(
+                    "convoy %(reference)s has no destination: give a register area, community or P-code on at least "
+                    "one of its rows"
+                )
+                % {"reference": reference},
             )
 
     def _validate(self, first, fields, lead, stored, reference, at, failed: set) -> None:
@@ -268,7 +298,12 @@ class ConvoyChecker(RowReader):
         has_lat, has_lon = "origin_latitude" in fields, "origin_longitude" in fields
         if has_lat != has_lon and not {"origin_latitude", "origin_longitude"} & failed:
             missing = "origin_longitude" if has_lat else "origin_latitude"
-            self.problem(first.row, missing, "", f"the {FIELDS[missing].label} is missing: give both, or neither")
+            self.problem(
+                first.row,
+                missing,
+                "",
+                _("the %(field)s is missing: give both, or neither") % {"field": FIELDS[missing].label},
+            )
             return
         if lead is None:
             return
@@ -290,7 +325,7 @@ class ConvoyChecker(RowReader):
                 value = fields.get(MODEL_FIELDS.get(column_field, ""), "")
                 self.problem(at(column_field), column_field, value, " ".join(messages).rstrip("."))
         if len(fields.get("origin_name") or "") > 200:
-            self.problem(at("origin_name"), "origin_name", "", "the origin has at most 200 characters")
+            self.problem(at("origin_name"), "origin_name", "", _("the origin has at most 200 characters"))
 
     def _walk(self, given, stored, reference, at) -> list[Step] | None:
         """The transitions that take the convoy from its recorded status (or draft) to the file's, dated."""
@@ -317,8 +352,8 @@ class ConvoyChecker(RowReader):
                         at(name),
                         name,
                         dates[name],
-                        f"give convoy {reference}'s status too: the {self.label(name)} dates a step of its status "
-                        "history",
+                        _("give convoy %(reference)s's status too: the %(column)s dates a step of its status history")
+                        % {"reference": reference, "column": self.label(name)},
                     )
                 continue
             if lifecycle_path(start, target, held_from=held_from, through=[group]) is None:
@@ -337,18 +372,28 @@ class ConvoyChecker(RowReader):
         path = lifecycle_path(start, target, held_from=held_from, through=through)
         if path is None:
             allowed = next_statuses(start, held_from)
-            since = f" since {local_day(events[-1].occurred_at):%Y-%m-%d}" if events else ""
+            since = _(" since %(date)s") % {"date": f"{local_day(events[-1].occurred_at):%Y-%m-%d}"} if events else ""
             hint = (
-                f"From {status_label(start)} it can go to: {', '.join(status_label(s) for s in allowed)}."
+                _("From %(status)s it can go to: %(next)s.")
+                % {"status": status_label(start), "next": _(", ").join(status_label(s) for s in allowed)}
                 if allowed
-                else f"{S(start).label} is final: a new request needs a new reference."
+                else _("%(status)s is final: a new request needs a new reference.") % {"status": S(start).label}
             )
             self.problem(
                 at("status"),
                 "status",
                 given["status"][1],
-                f"convoy {reference} is {status_label(start)}{since} and cannot become {status_label(target)}: "
-                f"a convoy's status only moves forward through the lifecycle. {hint}",
+                _(
+                    "convoy %(reference)s is %(status)s%(since)s and cannot become %(target)s: a convoy's status only "
+                    "moves forward through the lifecycle. %(hint)s"
+                )
+                % {
+                    "reference": reference,
+                    "status": status_label(start),
+                    "since": since,
+                    "target": status_label(target),
+                    "hint": hint,
+                },
             )
             return None
         if not path:
@@ -381,8 +426,16 @@ class ConvoyChecker(RowReader):
             self.warning(
                 at(name),
                 name,
-                f"found {date:%Y-%m-%d}, but convoy {reference} is recorded as {status_label(event.to_status)} on "
-                f"{local_day(event.occurred_at):%Y-%m-%d}; an import does not change recorded steps.",
+                _(
+                    "found %(date)s, but convoy %(reference)s is recorded as %(status)s on %(recorded)s; an import "
+                    "does not change recorded steps."
+                )
+                % {
+                    "date": f"{date:%Y-%m-%d}",
+                    "reference": reference,
+                    "status": status_label(event.to_status),
+                    "recorded": f"{local_day(event.occurred_at):%Y-%m-%d}",
+                },
             )
 
     def _check_step_dates(self, steps: list[Step], events: list, reference: str, at) -> None:
@@ -396,8 +449,13 @@ class ConvoyChecker(RowReader):
                     at(early.date_field),
                     early.date_field,
                     early.on,
-                    f"convoy {reference} became {status_label(last.to_status)} on {floor:%Y-%m-%d}; it cannot become "
-                    f"{status_label(early.status)} before that",
+                    _("convoy %(reference)s became %(status)s on %(date)s; it cannot become %(earlier)s before that")
+                    % {
+                        "reference": reference,
+                        "status": status_label(last.to_status),
+                        "date": f"{floor:%Y-%m-%d}",
+                        "earlier": status_label(early.status),
+                    },
                 )
         future = next((step for step in steps if step.on > today), None)
         if future is not None:
@@ -405,7 +463,8 @@ class ConvoyChecker(RowReader):
                 at(future.date_field),
                 future.date_field,
                 future.on,
-                f"{status_label(future.status)} cannot be dated in the future (today is {today:%Y-%m-%d})",
+                _("%(status)s cannot be dated in the future (today is %(today)s)")
+                % {"status": status_label(future.status), "today": f"{today:%Y-%m-%d}"},
             )
         for index, step in enumerate(steps):
             if step.status != S.NO_RESPONSE:
@@ -422,9 +481,16 @@ class ConvoyChecker(RowReader):
                     at(step.date_field),
                     step.date_field,
                     step.on,
-                    f"a request counts as 'no response' only after {required} working days (Sunday to Thursday) "
-                    f"without an answer; {reference} was submitted on {submitted:%Y-%m-%d}, {waited} working "
-                    "day(s) before",
+                    _(
+                        "a request counts as 'no response' only after %(required)s working days (Sunday to Thursday) "
+                        "without an answer; %(reference)s was submitted on %(date)s, %(waited)s working day(s) before"
+                    )
+                    % {
+                        "required": required,
+                        "reference": reference,
+                        "date": f"{submitted:%Y-%m-%d}",
+                        "waited": waited,
+                    },
                 )
 
     def _check_reached(self, rows, reached: dict, steps, stored, reference) -> None:
@@ -455,8 +521,11 @@ class ConvoyChecker(RowReader):
             row_of[place],
             "reached_beneficiaries",
             str(people),
-            f"people reached are recorded with a delivery or partial delivery, and convoy {reference} is {status}: "
-            "leave it empty until the convoy has delivered",
+            _(
+                "people reached are recorded with a delivery or partial delivery, and convoy %(reference)s is "
+                "%(status)s: leave it empty until the convoy has delivered"
+            )
+            % {"reference": reference, "status": status},
         )
 
     def _summary(self, fields, lead, destinations, cargo) -> str:

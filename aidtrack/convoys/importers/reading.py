@@ -17,6 +17,7 @@ from aidtrack.convoys.importers.columns import FIELDS
 from aidtrack.convoys.models import CargoLine
 from aidtrack.geo.models import AdminLevel
 from aidtrack.geo.places import ACCEPTED_SCORE, PlaceMatcher
+from aidtrack.imports.report import found_message
 from aidtrack.imports.similarity import MIN_SCORE, PCODE, normalise, similarity
 from aidtrack.imports.values import ValueProblem, choice_key, clean, is_missing
 from aidtrack.orgs.models import Organization
@@ -176,9 +177,7 @@ class RowReader:
     def problem(self, row: int, field_name: str, value, message: str) -> None:
         text = clean(value) if not isinstance(value, datetime.date) else f"{value:%Y-%m-%d}"
         self.error_count += 1
-        self.report.error(
-            f"row {row}, column {self.label(field_name)!r}", f"found {text!r}: {message}." if text else f"{message}."
-        )
+        self.report.error(f"row {row}, column {self.label(field_name)!r}", found_message(text, message))
 
     def warning(self, row: int, field_name: str, message: str) -> None:
         self.report.warning(f"row {row}, column {self.label(field_name)!r}", message)
