@@ -13,6 +13,9 @@ next row of the same area starts; the last row without an end is current.
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from aidtrack.areas.models import AccessStatus
 
 SAME = "same"  # already recorded: nothing to write
@@ -39,9 +42,7 @@ class Period:
     closed_by: int | None = None  # the file row whose change ends it
 
     def text(self) -> str:
-        until = f"until {self.end}" if self.end else "current"
-        source = f", source: {self.source}" if self.source else ""
-        return f"{status_label(self.status)} from {self.start} ({until}{source})"
+        return period_text(self.status, self.start, self.end, self.source)
 
 
 @dataclass
@@ -58,8 +59,7 @@ class FilePeriod:
     continued_by: list[int] = field(default_factory=list)
 
     def text(self) -> str:
-        until = f"until {self.until}" if self.until else "current"
-        return f"{status_label(self.status)} from {self.start} ({until})"
+        return period_text(self.status, self.start, self.until)
 
 
 @dataclass
@@ -74,13 +74,21 @@ class Outcome:
     of_row: int | None = None  # for CONTINUES or an error between rows: the other row
 
 
-FIX_STORED = (
+FIX_STORED = gettext_lazy(
     "the import never changes a stored period: correct the row, or have a site administrator correct the "
     "stored period first (in the admin: Status periods)"
 )
-ADMIN_FIX = (
+ADMIN_FIX = gettext_lazy(
     "if the register is wrong, a site administrator corrects the stored period first (in the admin: Status periods)"
 )
+
+
+def period_text(status: str, start, until, source: str = "") -> str:
+    """A period as the row problems name it: "besieged from 2016-01-01 (until 2016-05-01, source: ...)"."""
+    when = _("until %(date)s") % {"date": until} if until else _("current")
+    if source:
+        when = _("%(when)s, source: %(source)s") % {"when": when, "source": source}
+    return _("%(status)s from %(start)s (%(when)s)") % {"status": status_label(status), "start": start, "when": when}
 
 
 def order(periods: list[FilePeriod]) -> tuple[list[FilePeriod], list[Outcome]]:
@@ -105,8 +113,11 @@ def order(periods: list[FilePeriod]) -> tuple[list[FilePeriod], list[Outcome]]:
                     after.row,
                     ERROR,
                     "start_date",
-                    f"row {before.row} also starts a period of this area on {after.start} "
-                    f"({status_label(before.status)}): an area has one status at a time; correct one of the rows",
+                    _(
+                        "row %(row)s also starts a period of this area on %(date)s (%(status)s): an area has one "
+                        "status at a time; correct one of the rows"
+                    )
+                    % {"row": before.row, "date": after.start, "status": status_label(before.status)},
                     of_row=before.row,
                 )
             )
@@ -116,8 +127,11 @@ def order(periods: list[FilePeriod]) -> tuple[list[FilePeriod], list[Outcome]]:
                     before.row,
                     ERROR,
                     "end_date",
-                    f"this period overlaps row {after.row}'s ({status_label(after.status)} from {after.start}): "
-                    f"an area has one status at a time; end it on {after.start} or leave the end empty",
+                    _(
+                        "this period overlaps row %(row)s's (%(status)s from %(date)s): an area has one status at a "
+                        "time; end it on %(date)s or leave the end empty"
+                    )
+                    % {"row": after.row, "status": status_label(after.status), "date": after.start},
                     of_row=after.row,
                 )
             )
@@ -162,7 +176,8 @@ def fit(periods: list[FilePeriod], stored: list[Period]) -> dict[int, Outcome]:
                     period.row,
                     ERROR,
                     "start_date",
-                    f"it clashes with the register's period {(stored_copy or in_force).text()}; {FIX_STORED}",
+                    _("it clashes with the register's period %(period)s; %(fix)s")
+                    % {"period": (stored_copy or in_force).text(), "fix": FIX_STORED},
                     other=stored_copy or in_force,
                 )
         else:
@@ -171,18 +186,19 @@ def fit(periods: list[FilePeriod], stored: list[Period]) -> dict[int, Outcome]:
             if following is not None and (period.until is None or period.until > following.start):
                 clash = as_stored.get(id(following)) or following
                 if period.until is None:
-                    lasts = (
-                        f" (it has no end and no later row, so it would still be current: end it by {following.start})"
-                    )
+                    lasts = _(" (it has no end and no later row, so it would still be current: end it by %(date)s)") % {
+                        "date": following.start
+                    }
                 elif period.end is None:
-                    lasts = f" (this row lasts until the next row starts, on {period.until})"
+                    lasts = _(" (this row lasts until the next row starts, on %(date)s)") % {"date": period.until}
                 else:
                     lasts = ""
                 outcome = Outcome(
                     period.row,
                     ERROR,
                     "end_date" if period.end is not None else "start_date",
-                    f"it overlaps the register's period {clash.text()}{lasts}; {FIX_STORED}",
+                    _("it overlaps the register's period %(period)s%(lasts)s; %(fix)s")
+                    % {"period": clash.text(), "lasts": lasts, "fix": FIX_STORED},
                     other=clash,
                 )
             else:
@@ -193,12 +209,16 @@ def fit(periods: list[FilePeriod], stored: list[Period]) -> dict[int, Outcome]:
         if target.end == end or outcomes[period.row].operation == ERROR:
             continue
         if target.end is None:
-            message = (
-                f"it ends on {end}, but no row says what the status was from then: the register ends a current "
-                f"period only with the next status; add a row from {end} (e.g. accessible), or leave the end empty"
-            )
+            message = _(
+                "it ends on %(date)s, but no row says what the status was from then: the register ends a current "
+                "period only with the next status; add a row from %(date)s (e.g. accessible), or leave the end empty"
+            ) % {"date": end}
         else:
-            message = f"it ends on {end}, but row {target.closed_by}'s change starts on {target.end}; make them agree"
+            message = _("it ends on %(date)s, but row %(row)s's change starts on %(start)s; make them agree") % {
+                "date": end,
+                "row": target.closed_by,
+                "start": target.end,
+            }
         outcomes[period.row] = Outcome(period.row, ERROR, "end_date", message, other=target)
     return outcomes
 
@@ -212,10 +232,10 @@ def _same_status(period: FilePeriod, in_force: Period, stored_copy: Period | Non
     shown = stored_copy or in_force
     end = period.until
     if end is None and in_force.end is not None:
-        message = (
-            f"it says the area is still {status_label(period.status)} (no end, and no later row), but the register "
-            f"has {shown.text()}; give the row its end date {in_force.end} ({ADMIN_FIX})"
-        )
+        message = _(
+            "it says the area is still %(status)s (no end, and no later row), but the register has %(period)s; give "
+            "the row its end date %(end)s (%(fix)s)"
+        ) % {"status": status_label(period.status), "period": shown.text(), "end": in_force.end, "fix": ADMIN_FIX}
         return Outcome(period.row, ERROR, "start_date", message, other=shown)
     if end is not None and in_force.end is None:
         if period.end is not None:
@@ -225,7 +245,14 @@ def _same_status(period: FilePeriod, in_force: Period, stored_copy: Period | Non
         if period.end is None and in_force.end > end:
             pass  # the next row starts inside the stored period and is reported there
         else:
-            lasts = f"ends on {end}" if period.end is not None else f"lasts until the next row starts, on {end}"
-            message = f"the register has {shown.text()}, but this row {lasts}; {FIX_STORED}"
+            if period.end is not None:
+                lasts = _("ends on %(date)s") % {"date": end}
+            else:
+                lasts = _("lasts until the next row starts, on %(date)s") % {"date": end}
+            message = _("the register has %(period)s, but this row %(lasts)s; %(fix)s") % {
+                "period": shown.text(),
+                "lasts": lasts,
+                "fix": FIX_STORED,
+            }
             return Outcome(period.row, ERROR, "end_date" if period.end else "start_date", message, other=shown)
     return Outcome(period.row, SAME, other=shown)
