@@ -67,3 +67,14 @@ def test_throttling_comes_in_arabic(client):
 def test_the_same_errors_stay_english_for_an_english_client(client):
     body = client.get("/api/v1/incidents/?page_size=0").json()
     assert body["detail"] == "The request was not accepted: see errors."
+
+
+def test_codes_stay_codes_and_labels_follow_the_language(world, client_for):
+    """A category is its code in every language; the label the API offers beside it is in the reader's language."""
+    client = client_for("anonymous")
+    english = {row["id"]: row for row in client.get("/api/v1/incidents/").json()["results"]}
+    arabic = {row["id"]: row for row in client.get("/api/v1/incidents/", **ARABIC).json()["results"]}
+    row = arabic[world.public.pk]
+    assert row["category"] == english[world.public.pk]["category"] == world.public.category
+    assert re.search("[\u0600-\u06ff]", row["category_label"]), row["category_label"]
+    assert row["category_label"] != english[world.public.pk]["category_label"]
