@@ -74,7 +74,7 @@ def test_a_day_page_shows_the_count_threshold_baseline_and_records(client, demo)
 
 def test_a_day_page_names_the_deliveries_to_each_listed_area(client, demo):
     text = page(client, "agreement_day", cessation().pk, "2016-09-19")
-    assert "convoy CV-2016-09-009" in text and "(partly delivered)" in text  # Madamiyet Elsham
+    assert "convoy <bdi>CV-2016-09-009</bdi>" in text and "(partly delivered)" in text  # Madamiyet Elsham
     assert "Aid delivered to Madamiyet Elsham" in text
 
 

@@ -25,10 +25,10 @@ def test_every_register_area_has_a_page_listed_in_the_index(client, demo):
 def test_madaya_on_30_september_2016(client, demo):
     page = area_page(client, "Madaya")
     assert "since 1 July 2015" in page and "457" in page  # days under siege, counted by hand
-    assert "38,000" in page and "OCHA besieged list, autumn 2016" in page
+    assert "38,000" in page and 'dir="auto">OCHA besieged list, autumn 2016' in page
     assert "Government of Syria and allied forces" in page
     assert "25 September 2016 (5 days before)" in page  # the last delivery
-    assert "convoy CV-2016-09-011" in page and "Simultaneous deliveries to the four towns" in page
+    assert "convoy <bdi>CV-2016-09-011</bdi>" in page and "Simultaneous deliveries to the four towns" in page
     assert "Medical evacuation from Madaya not allowed" in page  # an incident nearby
 
 
