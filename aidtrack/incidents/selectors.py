@@ -132,7 +132,7 @@ class IncidentAsRead:
             return self.incident.location_name
         incident = self.incident
         area = incident.admin3 or incident.admin2 or incident.admin1
-        return area.name_en if area else ""
+        return area.name if area else ""  # in the reader's language
 
     @property
     def generalised_to(self) -> str | None:
