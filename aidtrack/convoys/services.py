@@ -98,8 +98,11 @@ def _label_of(status: str) -> str:
 def _check_may_write(convoy: ConvoyRequest, by) -> None:
     if not can_write_for(by, convoy.lead_organization_id):
         raise PermissionDenied(
-            f"{by} may not change convoy {convoy}: only reporters and reviewers of "
-            f"{convoy.lead_organization.short_name}, the lead organization, may."
+            _(
+                "%(user)s may not change convoy %(convoy)s: only reporters and reviewers of %(lead)s, the lead "
+                "organization, may."
+            )
+            % {"user": by, "convoy": convoy, "lead": convoy.lead_organization.short_name}
         )
 
 
@@ -115,8 +118,8 @@ def _check_reference_free(convoy: ConvoyRequest) -> None:
     if existing is not None:
         raise ValidationError(
             {
-                "reference": f"{convoy.lead_organization.short_name} already has a convoy request "
-                f"{existing}: choose another reference."
+                "reference": _("%(lead)s already has a convoy request %(reference)s: choose another reference.")
+                % {"lead": convoy.lead_organization.short_name, "reference": existing}
             }
         )
 
@@ -290,13 +293,19 @@ def convoy_update(
     fixed = set(fields) - EDITABLE_FIELDS
     if fixed:
         raise ValidationError(
-            f"{', '.join(sorted(fixed))} cannot be edited: the status changes through a transition "
-            "and the lead organization is fixed when the request is created."
+            _(
+                "%(fields)s cannot be edited: the status changes through a transition and the lead organization is "
+                "fixed when the request is created."
+            )
+            % {"fields": ", ".join(sorted(fixed))}
         )
     if (destinations is not None or cargo_lines is not None) and convoy.status != S.DRAFT:
         raise ValidationError(
-            f"Convoy {convoy} is {S(convoy.status).label.lower()}: destinations and cargo can only be changed "
-            "while it is a draft. Record removals at checkpoints, or create a new request."
+            _(
+                "Convoy %(convoy)s is %(status)s: destinations and cargo can only be changed while it is a draft. "
+                "Record removals at checkpoints, or create a new request."
+            )
+            % {"convoy": convoy, "status": S(convoy.status).label.lower()}
         )
     for name, value in fields.items():
         setattr(convoy, name, value)
@@ -323,8 +332,8 @@ def convoy_register_new(*, convoy: ConvoyRequest, by, created_at: datetime.datet
     """Save a new, unsaved convoy request as a draft and record its first event."""
     if not can_write_for(by, convoy.lead_organization):
         raise PermissionDenied(
-            f"{by} may not create convoy requests for {convoy.lead_organization.short_name}: "
-            "ask an organization admin for the reporter role."
+            _("%(user)s may not create convoy requests for %(lead)s: ask an organization admin for the reporter role.")
+            % {"user": by, "lead": convoy.lead_organization.short_name}
         )
     convoy.status = S.DRAFT
     convoy.created_by = by
@@ -514,7 +523,10 @@ def _record_reached(convoy: ConvoyRequest, reached: dict[int, int]) -> None:
         destination = destinations.get(int(destination_id))
         if destination is None:
             raise ValidationError(
-                {"reached_beneficiaries": f"Destination {destination_id} is not one of convoy {convoy}'s."}
+                {
+                    "reached_beneficiaries": _("Destination %(id)s is not one of convoy %(convoy)s's.")
+                    % {"id": destination_id, "convoy": convoy}
+                }
             )
         if people is None or int(people) < 0:
             raise ValidationError({"reached_beneficiaries": _("People reached cannot be negative.")})
