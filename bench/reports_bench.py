@@ -8,10 +8,10 @@ page is requested through Django's test client (server time, no network), as an 
 
 - the monthly access report (September 2016), the convoy funnel for 2016, the demo cessation's agreement page
   (its end moved to 90 days after its start) and an area page (Madaya, as of the end of 2016);
-- cold: the first request after every cache of the application is emptied (the shared cache, which holds the data
-  version and the figures kept under it, and each process's boundary layers and small maps) on a new database
-  connection; the database's own buffers are not emptied, for the page or for its bare SQL;
-- warm: the median of --repeat requests after that;
+- cold: a request after every cache of the application is emptied (the shared cache, which holds the data version
+  and the figures kept under it, and each process's boundary layers and small maps), on a new database connection;
+  the database's own buffers are not emptied, for the page or for its bare SQL; the median of --repeat such requests;
+- warm: the median of --repeat requests in a row after that;
 - each as a ratio to the bare SQL the page needs, timed in the same run, cold (new connection) and warm: the
   same figures asked by hand-written SQL, with the public reader's visibility rules, one statement per
   aggregate (GROUP BY / SUM / the rows a list shows). The target is under 3x cold;
@@ -439,16 +439,20 @@ def bare_sql(context: dict) -> dict[str, list[tuple[str, list]]]:
 
 
 def timed(function, repeat: int) -> tuple[float, float]:
-    """(first call, median of the next ``repeat``) in milliseconds."""
-    started = time.perf_counter()
+    """(cold, warm) medians in milliseconds: ``repeat`` calls each after ``empty_caches()``, then ``repeat`` calls
+    in a row after one more (medians, since a shared machine makes single timings noisy)."""
+    colds, warms = [], []
+    for _ in range(repeat):
+        empty_caches()
+        started = time.perf_counter()
+        function()
+        colds.append((time.perf_counter() - started) * 1000)
     function()
-    cold = (time.perf_counter() - started) * 1000
-    times = []
     for _ in range(repeat):
         started = time.perf_counter()
         function()
-        times.append((time.perf_counter() - started) * 1000)
-    return cold, statistics.median(times)
+        warms.append((time.perf_counter() - started) * 1000)
+    return statistics.median(colds), statistics.median(warms)
 
 
 def empty_caches():
@@ -553,9 +557,7 @@ def main():
         f"{'cold/bare':>10} {'warm/bare':>10}"
     )
     for name, path in pages.items():
-        empty_caches()
         cold, warm = timed(lambda path=path: client.get(path), args.repeat)
-        empty_caches()
         bare_cold, bare_warm = timed(lambda name=name: bare(name), args.repeat)
         print(
             f"{name:22} {cold:8.1f} {warm:8.1f} {bare_cold:10.1f} {bare_warm:10.1f} "
