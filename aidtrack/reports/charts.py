@@ -55,6 +55,35 @@ def day_strip(days, *, planned: list[datetime.date], url_of) -> list[StripCell]:
     return cells
 
 
+def day_writer(pattern: str):
+    """A function that writes a date as ``date_format(day, pattern)`` does, for patterns of ``j``, ``D``, ``M``,
+    ``F``, ``Y``, spaces and commas, with the month and weekday names translated once rather than for each day.
+
+    ``date_format`` looks every name up again in the catalogues: for the days of a strip that took longer than the
+    page's queries (bench/reports_bench.py).
+    """
+    from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS_ABBR
+
+    months = {number: str(name) for number, name in MONTHS.items()}
+    months_short = {number: str(name).title() for number, name in MONTHS_3.items()}
+    weekdays = {number: str(name) for number, name in WEEKDAYS_ABBR.items()}
+    writers = {
+        "j": lambda day: str(day.day),
+        "D": lambda day: weekdays[day.weekday()],
+        "M": lambda day: months_short[day.month],
+        "F": lambda day: months[day.month],
+        "Y": lambda day: str(day.year),
+    }
+    parts = [writers.get(letter, lambda _day, letter=letter: letter) for letter in pattern]
+    if any(letter not in writers and letter not in " ," for letter in pattern):
+        raise ValueError(f"day_writer writes j, D, M, F and Y only, not {pattern!r}")
+
+    def write(day: datetime.date) -> str:
+        return "".join(part(day) for part in parts)
+
+    return write
+
+
 def _number(value: float) -> str:
     """A coordinate as SVG reads it (never localised: an Arabic decimal comma would break the drawing)."""
     return f"{value:g}"

@@ -6,7 +6,6 @@ import functools
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,7 @@ from aidtrack.agreements.selectors import (
 from aidtrack.incidents.models import Category
 from aidtrack.orgs.audience import audience_of
 from aidtrack.reports import verdicts
-from aidtrack.reports.charts import STRIP_CELL, day_strip, strip_svg
+from aidtrack.reports.charts import STRIP_CELL, day_strip, day_writer, strip_svg
 from aidtrack.reports.figures_cache import cached_figures
 from aidtrack.reports.views.common import problem
 
@@ -87,8 +86,8 @@ def agreement_detail(request, pk: int):
     placeholder = "0001-01-01"
     day_url = reverse("reports:agreement_day", args=[agreement.pk, placeholder])
     url_of = functools.cache(lambda day: day_url.replace(placeholder, day.isoformat()))
-    long_date = functools.cache(lambda day: date_format(day, "j F Y"))
-    short_date = functools.cache(lambda day: date_format(day, "D j M Y"))
+    long_date = functools.cache(day_writer("j F Y"))
+    short_date = functools.cache(day_writer("D j M Y"))
     words = {"met": _("met"), "not-met": _("not met"), "no-data": _("no data yet")}
     conditions = []
     for result in _compliance(agreement, audience):
