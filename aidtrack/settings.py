@@ -301,6 +301,8 @@ AIDTRACK_MAP_INCIDENT_FIELDS = [
 # The REST API (aidtrack/api): see README.md, "REST API".
 AIDTRACK_API_ANON_RATE = os.environ.get("AIDTRACK_API_ANON_RATE", "120/minute")
 AIDTRACK_API_CACHE_SECONDS = int(os.environ.get("AIDTRACK_API_CACHE_SECONDS", "600"))
+# How long a report's figures are kept (aidtrack/reports/figures_cache.py; keyed by the data version, never stale).
+AIDTRACK_REPORT_CACHE_SECONDS = int(os.environ.get("AIDTRACK_REPORT_CACHE_SECONDS", "86400"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "aidtrack.api.authentication.ApiTokenAuthentication",

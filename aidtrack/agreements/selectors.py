@@ -359,7 +359,11 @@ def agreement_day_evidence(agreement: Agreement, day: datetime.date, audience) -
         condition = compliance.condition
         if condition.kind == ConditionKind.REDUCED_VIOLENCE:
             counted = counted_violence(condition, agreement, audience.is_public, visible).filter(occurred_on=day)
-            readable = incidents_visible_to(audience).select_related("admin1", "admin2", "admin3", "perpetrator")
+            readable = (
+                incidents_visible_to(audience)
+                .select_related("admin1", "admin2", "admin3", "perpetrator")
+                .defer("admin1__geometry", "admin2__geometry", "admin3__geometry")
+            )
             item.counted = [incident_as_read(i, audience) for i in readable.filter(pk__in=counted.values("pk"))]
             categories = condition.counted_categories or DEFAULT_VIOLENCE_CATEGORIES
             same_kind = readable.filter(

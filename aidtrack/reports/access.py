@@ -6,6 +6,7 @@ Every figure of the page, its CSV downloads and ``/api/v1/statistics/access-repo
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -18,6 +19,7 @@ from aidtrack.convoys.selectors import convoy_visibility_q, end_of_day
 from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import Category, Incident, IncidentKind
 from aidtrack.incidents.selectors import incident_visibility_q
+from aidtrack.names import in_language
 from aidtrack.orgs.audience import Audience
 from aidtrack.orgs.models import PartyType
 from aidtrack.reports.people import people_series, people_table
@@ -194,6 +196,14 @@ class AccessReport:
         }
 
 
+def _within_any(periods: list[Period], field: str = "occurred_on") -> Q:
+    """Records of any of ``periods``: the WHERE that lets the database read only those days (by its date index)."""
+    within = Q()
+    for period in periods:
+        within |= Q(**{f"{field}__range": (period.start, period.end)})
+    return within
+
+
 def _incident_totals(incidents, periods: list[Period]) -> list[dict]:
     """Per period: obstructions, access incidents and every impact counter, in one query."""
     aggregates = {}
@@ -203,7 +213,7 @@ def _incident_totals(incidents, periods: list[Period]) -> list[dict]:
         aggregates[f"access_{index}"] = Count("pk", filter=within & Q(kind=IncidentKind.ACCESS))
         for key, _label, _hxl in IMPACT_FIELDS:
             aggregates[f"{key}_{index}"] = Sum(key, filter=within)
-    row = incidents.aggregate(**aggregates)
+    row = incidents.filter(_within_any(periods)).aggregate(**aggregates)
     return [
         {name.rsplit("_", 1)[0]: value or 0 for name, value in row.items() if name.endswith(f"_{index}")}
         for index in range(len(periods))
@@ -211,31 +221,34 @@ def _incident_totals(incidents, periods: list[Period]) -> list[dict]:
 
 
 def _convoy_totals(convoys, periods: list[Period]) -> list[dict]:
-    """Per period: requests submitted, deliveries, attacks, denials; people reached by the deliveries."""
-    result = []
+    """Per period: requests submitted, deliveries, attacks, denials (convoys with such a step in the period, in
+    one query over the steps of those periods); people reached by the deliveries."""
     aggregates = {}
-    for index, period in enumerate(periods):
+    moments = [_moments(period) for period in periods]
+    for index, (start, end) in enumerate(moments):
         for key, statuses in (
             ("requested", [ConvoyStatus.SUBMITTED]),
             ("delivered", DELIVERED),
             ("attacked", [ConvoyStatus.ATTACKED]),
             ("denied", [ConvoyStatus.DENIED]),
         ):
-            aggregates[f"{key}_{index}"] = Count("pk", filter=_event_q(period, statuses), distinct=True)
-    row = convoys.aggregate(**aggregates)
-    reached = []
-    for period in periods:
-        start, end = _moments(period)
-        delivered = ConvoyEvent.objects.filter(
-            convoy__in=convoys, to_status__in=DELIVERED, occurred_at__gte=start, occurred_at__lt=end
-        ).values("convoy_id")
-        reached.append(
+            within = Q(to_status__in=statuses, occurred_at__gte=start, occurred_at__lt=end)
+            aggregates[f"{key}_{index}"] = Count("convoy_id", filter=within, distinct=True)
+    any_period = Q()
+    for start, end in moments:
+        any_period |= Q(occurred_at__gte=start, occurred_at__lt=end)
+    steps = ConvoyEvent.objects.filter(any_period, convoy__in=convoys).order_by()
+    row = steps.aggregate(**aggregates)
+    result = []
+    for index, (start, end) in enumerate(moments):
+        delivered = steps.filter(to_status__in=DELIVERED, occurred_at__gte=start, occurred_at__lt=end).values(
+            "convoy_id"
+        )
+        figures = {name.rsplit("_", 1)[0]: value for name, value in row.items() if name.endswith(f"_{index}")}
+        figures["reached"] = (
             ConvoyDestination.objects.filter(convoy_id__in=delivered).aggregate(n=Sum("reached_beneficiaries"))["n"]
             or 0
         )
-    for index in range(len(periods)):
-        figures = {name.rsplit("_", 1)[0]: value for name, value in row.items() if name.endswith(f"_{index}")}
-        figures["reached"] = reached[index]
         result.append(figures)
     return result
 
@@ -264,16 +277,24 @@ def access_report(*, audience: Audience, period: Period, governorate: AdminArea 
     current = incident_figures[0]
     report.impact = [(key, label, current[key]) for key, label, _hxl in IMPACT_FIELDS]
 
-    in_period = incidents.filter(occurred_on__range=(period.start, period.end), kind=IncidentKind.OBSTRUCTION)
-    by_category = dict(in_period.values_list("category").annotate(n=Count("pk")))
+    # Categories, perpetrators' types and governorates of the period's obstructions: one GROUP BY, folded here.
+    by_category, by_type, by_governorate = Counter(), Counter(), Counter()
+    for category, kind, admin1_id, n in (
+        incidents.filter(occurred_on__range=(period.start, period.end), kind=IncidentKind.OBSTRUCTION)
+        .values_list("category", "perpetrator_kind", "admin1_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_category[category] += n
+        by_type[kind] += n
+        if admin1_id is not None:
+            by_governorate[admin1_id] += n
     report.categories = [(c.value, c.label, by_category.get(c.value, 0)) for c in Category]
 
-    by_type = dict(in_period.values_list("perpetrator_kind").annotate(n=Count("pk")))
     total = sum(by_type.values()) or 1
     types = [(t.value, t.label) for t in PartyType] + [("", _("Not attributed"))]
     report.perpetrators = [(key, label, by_type.get(key, 0), by_type.get(key, 0) / total) for key, label in types]
 
-    by_governorate = dict(in_period.exclude(admin1=None).values_list("admin1_id").annotate(n=Count("pk")).order_by())
     governorates = AdminArea.objects.filter(level=1).defer("geometry").order_by("pcode")
     if governorate is not None:
         governorates = governorates.filter(pk=governorate.pk)
@@ -289,38 +310,38 @@ def key_events(incidents, convoys, period: Period, limit: int = 30) -> list[dict
     serious = Q(people_killed__gt=0) | Q(aid_workers_killed__gt=0) | Q(aid_workers_injured__gt=0)
     serious |= Q(aid_workers_abducted__gt=0) | Q(aid_workers_detained__gt=0) | Q(kind=IncidentKind.ACCESS)
     serious |= Q(category=Category.VIOLENCE_AGAINST_AID)
-    rows = []
-    for incident in (
-        incidents.filter(serious, occurred_on__range=(period.start, period.end))
-        .select_related("admin1")
-        .order_by("occurred_on", "pk")[:limit]
-    ):
-        rows.append(
-            {
-                "date": incident.occurred_on,
-                "what": incident.title,
-                "where": incident.admin1.name if incident.admin1 else "",
-                "detail": incident.public_summary,
-                "incident_id": incident.pk,
-            }
+    rows = [
+        {
+            "date": occurred_on,
+            "what": title,
+            "where": in_language(governorate or "", governorate_ar or ""),
+            "detail": summary,
+            "incident_id": pk,
+        }
+        for pk, occurred_on, title, governorate, governorate_ar, summary in incidents.filter(
+            serious, occurred_on__range=(period.start, period.end)
         )
+        .order_by("occurred_on", "pk")
+        .values_list("pk", "occurred_on", "title", "admin1__name_en", "admin1__name_ar", "public_summary")[:limit]
+    ]
     start, end = _moments(period)
     outcomes = [ConvoyStatus.DENIED, ConvoyStatus.BLOCKED, ConvoyStatus.ATTACKED, *DELIVERED]
-    for event in (
+    statuses = dict(ConvoyStatus.choices)
+    for occurred_at, status, convoy_id, reference, title in (
         ConvoyEvent.objects.filter(
             convoy__in=convoys, to_status__in=outcomes, occurred_at__gte=start, occurred_at__lt=end
         )
-        .select_related("convoy")
-        .order_by("occurred_at", "pk")[:limit]
+        .order_by("occurred_at", "pk")
+        .values_list("occurred_at", "to_status", "convoy_id", "convoy__reference", "convoy__title")[:limit]
     ):
         rows.append(
             {
-                "date": timezone.localdate(event.occurred_at),
+                "date": timezone.localdate(occurred_at),
                 "what": _("Convoy %(reference)s: %(status)s")
-                % {"reference": event.convoy.reference, "status": event.get_to_status_display()},
+                % {"reference": reference, "status": statuses.get(status, status)},
                 "where": "",
-                "detail": event.convoy.title,
-                "convoy_id": event.convoy_id,
+                "detail": title,
+                "convoy_id": convoy_id,
             }
         )
     rows.sort(key=lambda row: (row["date"], row["what"]))

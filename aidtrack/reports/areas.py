@@ -94,6 +94,7 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
                 incidents_visible_to(audience)
                 .filter(near, occurred_on__lte=day)
                 .select_related("admin1", "admin2", "admin3", "perpetrator")
+                .defer("admin1__geometry", "admin2__geometry", "admin3__geometry")
                 .order_by("-occurred_on", "-pk")[:NEARBY_LIMIT]
             )
             page.nearby = [incident_as_read(incident, audience) for incident in rows]

@@ -7,6 +7,8 @@ the same numbers beside them as a table (see README, "Answers").
 import datetime
 from dataclasses import dataclass
 
+from django.utils.html import format_html, format_html_join
+
 
 @dataclass(frozen=True)
 class StripCell:
@@ -51,6 +53,71 @@ def day_strip(days, *, planned: list[datetime.date], url_of) -> list[StripCell]:
     for offset, day in enumerate(planned, start=len(days)):
         cells.append(StripCell(day, "no-data", offset * STRIP_CELL, STRIP_CELL, str(day.day), "", ""))
     return cells
+
+
+def day_writer(pattern: str):
+    """A function that writes a date as ``date_format(day, pattern)`` does, for patterns of ``j``, ``D``, ``M``,
+    ``F``, ``Y``, spaces and commas, with the month and weekday names translated once rather than for each day.
+
+    ``date_format`` looks every name up again in the catalogues: for the days of a strip that took longer than the
+    page's queries (bench/reports_bench.py).
+    """
+    from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS_ABBR
+
+    months = {number: str(name) for number, name in MONTHS.items()}
+    months_short = {number: str(name).title() for number, name in MONTHS_3.items()}
+    weekdays = {number: str(name) for number, name in WEEKDAYS_ABBR.items()}
+    writers = {
+        "j": lambda day: str(day.day),
+        "D": lambda day: weekdays[day.weekday()],
+        "M": lambda day: months_short[day.month],
+        "F": lambda day: months[day.month],
+        "Y": lambda day: str(day.year),
+    }
+    parts = [writers.get(letter, lambda _day, letter=letter: letter) for letter in pattern]
+    if any(letter not in writers and letter not in " ," for letter in pattern):
+        raise ValueError(f"day_writer writes j, D, M, F and Y only, not {pattern!r}")
+
+    def write(day: datetime.date) -> str:
+        return "".join(part(day) for part in parts)
+
+    return write
+
+
+def _number(value: float) -> str:
+    """A coordinate as SVG reads it (never localised: an Arabic decimal comma would break the drawing)."""
+    return f"{value:g}"
+
+
+def strip_svg(cells: list[StripCell], *, words: dict[str, str], day_text) -> str:
+    """The strip's cells as SVG elements (safe HTML), each a link to its day when it has one.
+
+    Drawn here rather than by the template: a strip is a dozen template nodes a day, and a few months of days
+    took the template longer than every query of the page (bench/reports_bench.py). ``words`` names each state
+    ("met", "not-met", "no-data") for the cell's title; ``day_text(day)`` writes its date.
+    """
+
+    def cell_svg(cell: StripCell):
+        title = f"{day_text(cell.day)}: {words[cell.state]}" + (f" — {cell.detail}" if cell.detail else "")
+        mid = _number(cell.mid)
+        if cell.state == "met":
+            shape = format_html('<circle cx="{}" cy="13" r="11"/>', mid)
+        else:
+            shape = format_html('<rect x="{}" y="2" width="22" height="22"/>', _number(cell.x + 3))
+        drawn = format_html(
+            '<g class="cell cell-{}"><title>{}</title>{}<text class="sym" x="{}" y="18" text-anchor="middle">{}</text>'
+            '<text class="day" x="{}" y="40" text-anchor="middle">{}</text></g>',
+            cell.state,
+            title,
+            shape,
+            mid,
+            cell.symbol,
+            mid,
+            cell.text,
+        )
+        return format_html('<a href="{}">{}</a>', cell.url, drawn) if cell.url else drawn
+
+    return format_html_join("\n", "{}", ((cell_svg(cell),) for cell in cells))
 
 
 @dataclass(frozen=True)

@@ -177,10 +177,11 @@ def convoy_funnel(*, audience: Audience, period: Period, governorate: AdminArea 
         lambda: dict.fromkeys(("requested", "approved", "denied", "no_response"), 0)
     )
     delivered_ids = []
+    site_zone = timezone.get_current_timezone()
     for convoy_id, events in history.items():
         statuses = [status for status, _moment in events]
         submitted = next(moment for status, moment in events if status == S.SUBMITTED)
-        month = by_month[timezone.localdate(submitted).replace(day=1)]
+        month = by_month[submitted.astimezone(site_zone).date().replace(day=1)]
         counts["requested"] += 1
         month["requested"] += 1
         first_answer = next(((s, m) for s, m in events if s in ANSWERS and m >= submitted), None)
@@ -250,24 +251,34 @@ def _removals_ledger(visible, period: Period) -> tuple[dict[str, list[dict]], in
     cargo lines items were taken from (summed per unit, since kits and tonnes do not add up)."""
     removals = list(
         CheckpointRemoval.objects.filter(convoy__in=visible, removed_on__range=(period.start, period.end))
-        .select_related("cargo_line", "party")
         .order_by("removed_on", "pk")
+        .values_list(
+            "quantity_removed",
+            "place_name",
+            "party__name",
+            "cargo_line_id",
+            "cargo_line__item",
+            "cargo_line__sector",
+            "cargo_line__unit",
+            "cargo_line__quantity",
+        )
     )
-    sectors = dict(Sector.choices)
+    sectors = {value: str(label) for value, label in Sector.choices}
+    not_named = _("not named")
     groups = {
-        "item": lambda r: r.cargo_line.item,
-        "sector": lambda r: str(sectors.get(r.cargo_line.sector, r.cargo_line.sector)),
-        "party": lambda r: r.party.name if r.party_id else _("not named"),
-        "place": lambda r: r.place_name,
+        "item": lambda r: r[4],
+        "sector": lambda r: sectors.get(r[5], r[5]),
+        "party": lambda r: r[2] if r[2] is not None else not_named,
+        "place": lambda r: r[1],
     }
     ledger = {}
     for key, group_of in groups.items():
         totals: dict[tuple[str, str], dict] = {}
         for removal in removals:
-            line = removal.cargo_line
-            row = totals.setdefault((group_of(removal), line.unit), {"removed": Decimal(0), "lines": {}, "removals": 0})
-            row["removed"] += removal.quantity_removed
-            row["lines"][line.pk] = line.quantity
+            removed, _place, _party, line_id, _item, _sector, unit, loaded = removal
+            row = totals.setdefault((group_of(removal), unit), {"removed": Decimal(0), "lines": {}, "removals": 0})
+            row["removed"] += removed
+            row["lines"][line_id] = loaded
             row["removals"] += 1
         rows = []
         for (group, unit), row in sorted(totals.items(), key=lambda item: (-item[1]["removed"], item[0])):

@@ -3,6 +3,7 @@ compared with (the one before, of the same length or the previous month, and the
 
 import calendar
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -75,8 +76,11 @@ def month_period(day: datetime.date) -> Period:
 MAX_DAYS = 3 * 366
 
 
-def period_from(params, default: Period | None = None) -> Period:
-    """The period asked for by ``month`` or ``from``/``to``; ``default`` (else this month) when neither is given."""
+def period_from(params, default: "Period | Callable[[], Period] | None" = None) -> Period:
+    """The period asked for by ``month`` or ``from``/``to``; ``default`` (else this month) when neither is given.
+
+    ``default`` may be a function, called only when it is needed (it may cost a query).
+    """
     month, start, end = params.get("month", ""), params.get("from", ""), params.get("to", "")
     if month:
         try:
@@ -100,6 +104,8 @@ def period_from(params, default: Period | None = None) -> Period:
         if (last - first).days >= MAX_DAYS:
             raise PeriodError(_("A report covers at most three years: shorten the period."))
         return Period(first, last)
+    if callable(default):
+        default = default()
     return default or month_period(timezone.localdate())
 
 

@@ -11,6 +11,7 @@ import csv
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -106,6 +107,7 @@ def test_queries_do_not_grow_with_the_records(client, demo):
     from tests.reports.conftest import more_incidents
 
     def count():
+        cache.clear()  # the figures are kept under the data version: count the queries that compute them
         with CaptureQueriesContext(connection) as captured:
             assert client.get(URL, {"month": "2016-09"}).status_code == 200
         return len(captured)
@@ -114,6 +116,23 @@ def test_queries_do_not_grow_with_the_records(client, demo):
     before = count()
     more_incidents(8)
     assert count() == before
+
+
+def test_the_figures_are_kept_until_the_records_change(client, demo):
+    """The next reader gets the figures computed for the last one, until a record changes: then new figures."""
+    from tests.reports.conftest import more_incidents
+
+    def obstructions():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"{URL}totals.csv", {"month": "2016-09"})
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        return next(int(row["value"]) for row in rows if row["figure"].startswith("Access incidents")), len(captured)
+
+    first, computed = obstructions()
+    again, kept = obstructions()
+    assert first == again == 14 and kept < computed / 3
+    more_incidents(2)
+    assert obstructions()[0] == 16
 
 
 def test_without_a_period_the_report_opens_on_the_latest_month_with_records(client, demo):

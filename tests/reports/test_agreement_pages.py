@@ -137,3 +137,18 @@ def test_the_api_gives_the_same_runs_as_the_page(client, demo):
     assert access["longest_run"] == 0 and access["baseline_per_day"] is None
     future = client.get(reverse("reports:agreement_day", args=[cessation().pk, "2016-09-20"]))
     assert future.status_code == 404
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_strip_writes_each_date_as_django_does(language):
+    """The strip's quick date writer reads exactly as ``date_format``, every day of a leap year, in both languages."""
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    from aidtrack.reports.charts import day_writer
+
+    with translation.override(language):
+        for pattern in ("j F Y", "D j M Y"):
+            write = day_writer(pattern)
+            days = [datetime.date(2016, 1, 1) + datetime.timedelta(days=n) for n in range(366)]
+            assert [write(day) for day in days] == [date_format(day, pattern) for day in days]

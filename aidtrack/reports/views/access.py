@@ -8,6 +8,7 @@ from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.orgs.audience import audience_of
 from aidtrack.reports.access import GovernorateError, access_report, governorate_from
 from aidtrack.reports.charts import bars
+from aidtrack.reports.figures_cache import cached_figures
 from aidtrack.reports.maps import shaded
 from aidtrack.reports.people import people_chart
 from aidtrack.reports.periods import PeriodError, latest_incident_month, period_from
@@ -21,14 +22,20 @@ class BadRequest(ValueError):
 
 def _report(request):
     try:
-        period = period_from(request.GET, default=latest_incident_month(audience_of(request.user)))
+        period = period_from(request.GET, default=lambda: latest_incident_month(audience_of(request.user)))
     except PeriodError as error:
         raise BadRequest(str(error)) from error
     try:
         governorate = governorate_from(request.GET.get("gov", ""))
     except GovernorateError as error:
         raise BadRequest(str(error)) from error
-    return access_report(audience=audience_of(request.user), period=period, governorate=governorate)
+    audience = audience_of(request.user)
+    return cached_figures(
+        "access",
+        audience,
+        (period, governorate.pk if governorate else None),
+        lambda: access_report(audience=audience, period=period, governorate=governorate),
+    )
 
 
 def access_report_page(request):

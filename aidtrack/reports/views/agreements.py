@@ -1,10 +1,12 @@
 """Agreement pages: the terms, each condition day by day, and the evidence behind each day."""
 
 import datetime
+import functools
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from aidtrack.agreements.models import Agreement, ConditionKind
@@ -17,7 +19,8 @@ from aidtrack.agreements.selectors import (
 from aidtrack.incidents.models import Category
 from aidtrack.orgs.audience import audience_of
 from aidtrack.reports import verdicts
-from aidtrack.reports.charts import STRIP_CELL, day_strip
+from aidtrack.reports.charts import STRIP_CELL, day_strip, day_writer, strip_svg
+from aidtrack.reports.figures_cache import cached_figures
 from aidtrack.reports.views.common import problem
 
 
@@ -25,11 +28,16 @@ def _agreements():
     return Agreement.objects.prefetch_related("areas", "governorates", "excluded_parties", "conditions__areas")
 
 
+def _compliance(agreement, audience):
+    """The agreement's compliance as ``audience`` may count it, kept under the data version."""
+    return cached_figures("agreement", audience, agreement.pk, lambda: agreement_compliance_for(agreement, audience))
+
+
 def agreement_list(request):
     audience = audience_of(request.user)
     rows = []
     for agreement in _agreements().order_by("-starts_at"):
-        results = agreement_compliance_for(agreement, audience)
+        results = _compliance(agreement, audience)
         rows.append({"agreement": agreement, "verdicts": [(r.condition, verdicts.verdict(r)) for r in results]})
     return render(request, "reports/agreement_list.html", {"rows": rows})
 
@@ -73,19 +81,37 @@ def condition_method(condition, agreement) -> str:
 def agreement_detail(request, pk: int):
     agreement = get_object_or_404(_agreements(), pk=pk)
     audience = audience_of(request.user)
+    # Every day's link and date are written once, not once per condition and place on the page: a dozen
+    # lookups a day in the template cost more than the page's queries.
+    placeholder = "0001-01-01"
+    day_url = reverse("reports:agreement_day", args=[agreement.pk, placeholder])
+    url_of = functools.cache(lambda day: day_url.replace(placeholder, day.isoformat()))
+    long_date = functools.cache(day_writer("j F Y"))
+    short_date = functools.cache(day_writer("D j M Y"))
+    words = {"met": _("met"), "not-met": _("not met"), "no-data": _("no data yet")}
     conditions = []
-    for result in agreement_compliance_for(agreement, audience):
-        cells = day_strip(
-            result.days,
-            planned=_planned_days(agreement, result.days),
-            url_of=lambda day: reverse("reports:agreement_day", args=[agreement.pk, day.isoformat()]),
-        )
+    for result in _compliance(agreement, audience):
+        cells = day_strip(result.days, planned=_planned_days(agreement, result.days), url_of=url_of)
         longest, first, last = result.longest_run
         conditions.append(
             {
                 "result": result,
                 "condition": result.condition,
                 "cells": cells,
+                "strip": strip_svg(cells, words=words, day_text=long_date),
+                "day_rows": format_html_join(
+                    "",
+                    '<tr><td><a href="{}">{}</a></td><td>{}</td><td dir="auto">{}</td></tr>',
+                    (
+                        (
+                            url_of(day.day),
+                            short_date(day.day),
+                            "✓ " + words["met"] if day.met else "✗ " + words["not-met"],
+                            day.detail,
+                        )
+                        for day in result.days
+                    ),
+                ),
                 "strip_width": max(len(cells), 1) * STRIP_CELL,
                 "verdict": verdicts.verdict(result),
                 "first_days": verdicts.first_days_sentence(result),

@@ -7,6 +7,7 @@ from aidtrack.orgs.audience import audience_of
 from aidtrack.reports.access import GovernorateError, governorate_from
 from aidtrack.reports.charts import bars
 from aidtrack.reports.convoys import convoy_funnel
+from aidtrack.reports.figures_cache import cached_figures
 from aidtrack.reports.periods import PeriodError, latest_convoy_year, period_from
 from aidtrack.reports.views.access import BadRequest, tables_csv
 from aidtrack.reports.views.common import problem
@@ -14,11 +15,17 @@ from aidtrack.reports.views.common import problem
 
 def _funnel(request):
     try:
-        period = period_from(request.GET, default=latest_convoy_year(audience_of(request.user)))
+        period = period_from(request.GET, default=lambda: latest_convoy_year(audience_of(request.user)))
         governorate = governorate_from(request.GET.get("gov", ""))
     except (PeriodError, GovernorateError) as error:
         raise BadRequest(str(error)) from error
-    return convoy_funnel(audience=audience_of(request.user), period=period, governorate=governorate)
+    audience = audience_of(request.user)
+    return cached_figures(
+        "convoys",
+        audience,
+        (period, governorate.pk if governorate else None),
+        lambda: convoy_funnel(audience=audience, period=period, governorate=governorate),
+    )
 
 
 def convoy_funnel_page(request):
