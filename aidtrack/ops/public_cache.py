@@ -16,19 +16,21 @@ change does not wait for them either.
 
 import gzip
 import hashlib
+import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
-from django.utils.translation import gettext as _
 
-from aidtrack.ops import versions
+from aidtrack.ops import outage, versions
 
 # Lists the public map and public clients read (with any query): list URLs, not records or writes.
 PUBLIC_LISTS = re.compile(
@@ -36,8 +38,15 @@ PUBLIC_LISTS = re.compile(
 )
 CACHEABLE_TYPES = ("application/json", "application/geo+json", "text/csv")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-# The marker that the precomputing task sets on its own requests (no client can send a header by that name).
+# The marker that the precomputing tasks set on their own requests (no client can send a header by that name):
+# WARM_CLAIMED renders the list, WARM_IF_UNCLAIMED only if no reader's refresh is rendering it already.
 WARMING = "aidtrack.warming"
+WARM_CLAIMED = "claimed"
+WARM_IF_UNCLAIMED = "if-unclaimed"
+# How long a list's refresh, once queued, is not queued again for the same data version.
+REFRESH_MARKER_SECONDS = 600
+
+logger = logging.getLogger("aidtrack.versions")
 
 
 class RecentEntries:
@@ -93,11 +102,72 @@ def cacheable_request(request) -> bool:
     )
 
 
-def list_key(request, version: str) -> str:
+def list_name(request) -> str:
+    """Names one public list whatever the data version: URL, query, format (``Accept``) and the reader's language."""
     query = "&".join(sorted(f"{k}={v}" for k, values in request.GET.lists() for v in values))
-    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    raw = "|".join([request.path_info, query, request.META.get("HTTP_ACCEPT", ""), language[:2].lower(), version])
+    language = translation.get_language_from_request(request)
+    raw = "|".join([request.path_info, query, request.META.get("HTTP_ACCEPT", ""), language])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def list_key(request, version: str, name: str | None = None) -> str:
+    """Names one public list at data version ``version``."""
+    raw = f"{name or list_name(request)}|{version}"
     return "public:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def last_key(name: str) -> str:
+    return "public:last:" + name
+
+
+def refresh_key(name: str, version: str) -> str:
+    return f"public:refresh:{name}:{version}"
+
+
+def previous_entry(request, name: str, version: str, key: str) -> dict | None:
+    """Stale while revalidating: after a change, the list as it was, while a task renders the new one.
+
+    Only while a task can render it (``AIDTRACK_PRECOMPUTE_PUBLIC_LISTS``), for at most
+    ``AIDTRACK_PUBLIC_STALE_SECONDS`` after the first reader asked for it (a queue that does not keep up sends
+    readers back to rendering it themselves), and never a copy rendered before a withdrawal: a deleted record, or
+    one hidden from the public or showing less (``aidtrack.ops.versions.withdrawn``). The copy served keeps its
+    own ETag and Last-Modified, which name the data it holds.
+    """
+    if not settings.AIDTRACK_PRECOMPUTE_PUBLIC_LISTS or settings.AIDTRACK_PUBLIC_STALE_SECONDS <= 0:
+        return None
+    last = cache.get(last_key(name))
+    if last is None or last["version"] == version:
+        return None
+    withdrawn_at = cache.get(versions.WITHDRAWN_KEY)
+    if withdrawn_at is not None and last["rendered_at"] <= withdrawn_at:
+        return None
+    now = time.time()
+    marker = refresh_key(name, version)
+    if cache.add(marker, now, timeout=REFRESH_MARKER_SECONDS):
+        try:
+            from aidtrack.ops.tasks import refresh_public_list
+
+            refresh_public_list.enqueue(
+                url=request.get_full_path(),
+                accept=request.META.get("HTTP_ACCEPT", ""),
+                language=translation.get_language_from_request(request),
+                version=version,
+            )
+        except Exception as error:
+            cache.delete(marker)
+            if not outage.is_database_unreachable(error):
+                logger.warning("Could not queue the rendering of a public list", exc_info=True)
+                return None
+            # The database (and the queue in it) went away: the copy we have is the best answer there is.
+        fresh = cache.get(key)  # a backend that runs tasks at once has rendered it
+        if fresh is not None:
+            return fresh
+        asked = now
+    else:
+        asked = cache.get(marker) or now
+    if now - asked > settings.AIDTRACK_PUBLIC_STALE_SECONDS:
+        return None
+    return recent.get(last["key"]) or cache.get(last["key"])
 
 
 class PublicListCacheMiddleware:
@@ -111,13 +181,25 @@ class PublicListCacheMiddleware:
             version = versions.data_version()
         except DatabaseError:
             return self.get_response(request)  # no version known and no database: the outage answer follows
-        key = list_key(request, version)
-        entry = None if request.META.get(WARMING) else recent.get(key) or cache.get(key)
-        if entry is not None:
-            recent.put(key, entry)
-            refused = self.throttled(request)
-            return refused or self.serve(request, entry)
+        name = list_name(request)
+        key = list_key(request, version, name)
+        warming = request.META.get(WARMING)
+        if not warming:
+            # A list from the cache, fresh or stale, costs what a static file costs: the anonymous budget
+            # (AIDTRACK_API_ANON_RATE) counts the requests that make the server render, in the API's throttle.
+            entry = recent.get(key) or cache.get(key)
+            if entry is not None:
+                recent.put(key, entry)
+                return self.serve(request, entry)
+            entry = previous_entry(request, name, version, key)
+            if entry is not None:
+                return self.serve(request, entry)
+        elif warming == WARM_IF_UNCLAIMED and not cache.add(
+            refresh_key(name, version), time.time(), timeout=REFRESH_MARKER_SECONDS
+        ):
+            return HttpResponse(status=204)  # a reader's refresh of this list is rendering it already
         request.META["aidtrack.public_list"] = True
+        rendered_at = time.time()
         # The body is kept whole and compressed here, once; the gzip middleware further in must leave it alone.
         accept_encoding = request.META.pop("HTTP_ACCEPT_ENCODING", None)
         response = self.get_response(request)
@@ -127,6 +209,11 @@ class PublicListCacheMiddleware:
         if entry is None:
             return response
         cache.set(key, entry, timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS)
+        cache.set(
+            last_key(name),
+            {"key": key, "version": version, "rendered_at": rendered_at},
+            timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS,
+        )
         recent.put(key, entry)
         return self.serve(request, entry, headers_from=response)
 
@@ -176,26 +263,4 @@ class PublicListCacheMiddleware:
                 if headers_from.has_header(header):
                     response[header] = headers_from[header]
         patch_vary_headers(response, ["Accept", "Accept-Encoding", "Accept-Language", "Cookie", "Authorization"])
-        return response
-
-    @staticmethod
-    def throttled(request) -> HttpResponse | None:
-        if not request.path_info.startswith("/api/"):
-            return None
-        from aidtrack.api.throttling import AnonymousThrottle
-
-        throttle = AnonymousThrottle()
-        if throttle.allow_request(request, None):
-            return None
-        wait = int(throttle.wait() or 1) or 1
-        response = JsonResponse(
-            {
-                "status": 429,
-                "code": "throttled",
-                "detail": _("Request was throttled. Expected available in %(seconds)d seconds.") % {"seconds": wait},
-                "errors": {},
-            },
-            status=429,
-        )
-        response["Retry-After"] = str(wait)
         return response
