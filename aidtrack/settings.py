@@ -290,6 +290,9 @@ AIDTRACK_PUBLIC_CACHE_SECONDS = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_SECOND
 # Each process also keeps the public lists it served last, up to this many bytes (gzipped): never stale, since a
 # list's key names the data version; it spares reading the same bytes from the shared cache on every request.
 AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024)))
+# A public list rendered in a request whose body is at least this large (bytes) is let go of at once, and the memory
+# it took handed back to the system (aidtrack/ops/public_cache.py, release): a worker's memory stays flat.
+AIDTRACK_RELEASE_BYTES = int(os.environ.get("AIDTRACK_RELEASE_BYTES", str(1024 * 1024)))
 # The incident fields the public map asks for (aidtrack/web/static/web/map/layers/incidents.js, INCIDENT_FIELDS).
 AIDTRACK_MAP_INCIDENT_FIELDS = [
     "id",

@@ -14,6 +14,9 @@ When the data changes, a task renders the lists the map opens with
 change does not wait for them either.
 """
 
+import ctypes
+import ctypes.util
+import gc
 import gzip
 import hashlib
 import logging
@@ -30,7 +33,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-from aidtrack.ops import outage, versions
+from aidtrack.ops import later, versions
 
 # Lists the public map and public clients read (with any query): list URLs, not records or writes.
 PUBLIC_LISTS = re.compile(
@@ -144,30 +147,47 @@ def previous_entry(request, name: str, version: str, key: str) -> dict | None:
     now = time.time()
     marker = refresh_key(name, version)
     if cache.add(marker, now, timeout=REFRESH_MARKER_SECONDS):
-        try:
+        url, accept = request.get_full_path(), request.META.get("HTTP_ACCEPT", "")
+        language = translation.get_language_from_request(request)
+
+        def enqueue():
             from aidtrack.ops.tasks import refresh_public_list
 
-            refresh_public_list.enqueue(
-                url=request.get_full_path(),
-                accept=request.META.get("HTTP_ACCEPT", ""),
-                language=translation.get_language_from_request(request),
-                version=version,
-            )
-        except Exception as error:
-            cache.delete(marker)
-            if not outage.is_database_unreachable(error):
-                logger.warning("Could not queue the rendering of a public list", exc_info=True)
-                return None
-            # The database (and the queue in it) went away: the copy we have is the best answer there is.
-        fresh = cache.get(key)  # a backend that runs tasks at once has rendered it
-        if fresh is not None:
-            return fresh
+            # If this fails (the queue is in a database that went away), the marker stays: readers get this copy
+            # until AIDTRACK_PUBLIC_STALE_SECONDS have passed, then render the list themselves.
+            refresh_public_list.enqueue(url=url, accept=accept, language=language, version=version)
+
+        later.soon(enqueue)
         asked = now
     else:
         asked = cache.get(marker) or now
     if now - asked > settings.AIDTRACK_PUBLIC_STALE_SECONDS:
         return None
     return recent.get(last["key"]) or cache.get(last["key"])
+
+
+def release(response) -> None:
+    """Let go of a large rendered list at once: its rows and text sit in reference cycles (DRF's response, view and
+    request point at each other) that would wait for a full garbage collection, and the memory they freed would stay
+    with the process (``AIDTRACK_RELEASE_BYTES``)."""
+    if len(response.content) < settings.AIDTRACK_RELEASE_BYTES:
+        return
+    if hasattr(response, "data"):
+        response.data = None
+    response.content = b""
+    gc.collect()
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+def _libc_malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, musl): freed memory is returned as that allocator sees fit
+        return None
+
+
+_malloc_trim = _libc_malloc_trim()
 
 
 class PublicListCacheMiddleware:
@@ -177,6 +197,12 @@ class PublicListCacheMiddleware:
     def __call__(self, request):
         if not cacheable_request(request):
             return self.get_response(request)
+        with later.deferring() as pending:
+            response = self.answer(request)
+        later.after(response, pending)
+        return response
+
+    def answer(self, request):
         try:
             version = versions.data_version()
         except DatabaseError:
@@ -208,6 +234,8 @@ class PublicListCacheMiddleware:
         entry = self.entry_of(response, key)
         if entry is None:
             return response
+        headers = {header: response[header] for header in ("Content-Language", "Link") if response.has_header(header)}
+        release(response)
         cache.set(key, entry, timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS)
         cache.set(
             last_key(name),
@@ -215,7 +243,7 @@ class PublicListCacheMiddleware:
             timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS,
         )
         recent.put(key, entry)
-        return self.serve(request, entry, headers_from=response)
+        return self.serve(request, entry, headers_from=headers)
 
     @staticmethod
     def entry_of(response, key: str) -> dict | None:
@@ -258,9 +286,7 @@ class PublicListCacheMiddleware:
             response["Content-Disposition"] = entry["disposition"]
         if entry["last_modified"]:
             response["Last-Modified"] = entry["last_modified"]
-        if headers_from is not None:
-            for header in ("Content-Language", "Link"):
-                if headers_from.has_header(header):
-                    response[header] = headers_from[header]
+        for header, value in (headers_from or {}).items():
+            response[header] = value
         patch_vary_headers(response, ["Accept", "Accept-Encoding", "Accept-Language", "Cookie", "Authorization"])
         return response

@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from aidtrack.ops import later
 from aidtrack.ops.outage import close_if_broken
 
 logger = logging.getLogger("aidtrack.versions")
@@ -115,12 +116,16 @@ def data_changed(version: str) -> None:
         return
     if not cache.add(f"data:precompute:{version}", True, timeout=3600):
         return
-    try:
-        from aidtrack.ops.tasks import precompute_public_lists
 
-        precompute_public_lists.enqueue(version=version)
-    except Exception:  # the lists are then computed by their first reader, as without a queue
-        logger.warning("Could not queue the precomputation of the public lists", exc_info=True)
+    def enqueue():
+        try:
+            from aidtrack.ops.tasks import precompute_public_lists
+
+            precompute_public_lists.enqueue(version=version)
+        except Exception:  # the lists are then computed by their first reader, as without a queue
+            logger.warning("Could not queue the precomputation of the public lists", exc_info=True)
+
+    later.soon(enqueue)  # a reader that found the new version does not wait for the queue
 
 
 def forget_version(**kwargs) -> None:
