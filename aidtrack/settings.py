@@ -279,11 +279,20 @@ AIDTRACK_DATA_CHECK_SECONDS = float(os.environ.get("AIDTRACK_DATA_CHECK_SECONDS"
 AIDTRACK_DATA_VERSION_MEMO_SECONDS = float(os.environ.get("AIDTRACK_DATA_VERSION_MEMO_SECONDS", "0.5"))
 # Render the public map's lists in a task when the data changes, so no visitor waits for them.
 AIDTRACK_PRECOMPUTE_PUBLIC_LISTS = env_flag("AIDTRACK_PRECOMPUTE_PUBLIC_LISTS", default=True)
-# How long an anonymous public list is kept (it is keyed by the data version, so it is never served stale).
+# A write queues the check of the data version (and so the precomputation) this many seconds after it commits, once
+# for all the writes meanwhile.
+AIDTRACK_PRECOMPUTE_DELAY_SECONDS = float(os.environ.get("AIDTRACK_PRECOMPUTE_DELAY_SECONDS", "2"))
+# After a change, an anonymous reader of a public list gets the list as it was while a task renders the new one, for
+# at most this many seconds (0: never; the reader then waits for the rendering); never after a withdrawal.
+AIDTRACK_PUBLIC_STALE_SECONDS = float(os.environ.get("AIDTRACK_PUBLIC_STALE_SECONDS", "60"))
+# How long an anonymous public list is kept (keyed by the data version; served stale only as said just above).
 AIDTRACK_PUBLIC_CACHE_SECONDS = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_SECONDS", "86400"))
 # Each process also keeps the public lists it served last, up to this many bytes (gzipped): never stale, since a
 # list's key names the data version; it spares reading the same bytes from the shared cache on every request.
 AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024)))
+# A public list rendered in a request whose body is at least this large (bytes) is let go of at once, and the memory
+# it took handed back to the system (aidtrack/ops/public_cache.py, release): a worker's memory stays flat.
+AIDTRACK_RELEASE_BYTES = int(os.environ.get("AIDTRACK_RELEASE_BYTES", str(1024 * 1024)))
 # The incident fields the public map asks for (aidtrack/web/static/web/map/layers/incidents.js, INCIDENT_FIELDS).
 AIDTRACK_MAP_INCIDENT_FIELDS = [
     "id",
@@ -386,6 +395,9 @@ TASKS = {
 }
 # A task whose database went away waits this long for it to come back, to record its run as failed.
 AIDTRACK_JOBS_DATABASE_WAIT_SECONDS = int(os.environ.get("AIDTRACK_JOBS_DATABASE_WAIT_SECONDS", "600"))
+# Idempotent tasks (rendering the public lists) run again this many times at most after their database stopped or
+# their worker was killed (aidtrack/jobs/retry.py); imports are never run twice.
+AIDTRACK_JOBS_RETRIES = int(os.environ.get("AIDTRACK_JOBS_RETRIES", "3"))
 # A running import silent for this long is shown as interrupted (its process stopped; nothing was written).
 AIDTRACK_IMPORT_STALE_MINUTES = int(os.environ.get("AIDTRACK_IMPORT_STALE_MINUTES", "10"))
 

@@ -111,10 +111,14 @@ def wait_until(predicate, seconds: float):
 
 
 def main():
+    global PG_PORT, APP_PORT  # noqa: PLW0603 - set once, from the arguments
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=30000, help="rows of the imports stopped mid-way")
     parser.add_argument("--incidents", type=int, default=5000)
+    parser.add_argument("--pg-port", type=int, default=PG_PORT, help="port of its own PostgreSQL instance")
+    parser.add_argument("--port", type=int, default=APP_PORT, help="port of its gunicorn")
     args = parser.parse_args()
+    PG_PORT, APP_PORT = args.pg_port, args.port
     folder = Path(tempfile.mkdtemp(prefix="aidtrack-faults-"))
     postgres = Postgres(folder)
     postgres.start()

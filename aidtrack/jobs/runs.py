@@ -15,6 +15,8 @@ logger = logging.getLogger("aidtrack.jobs")
 
 DATABASE_STOPPED = gettext_noop("The database stopped while this import ran; nothing was written. Run it again.")
 WORKER_STOPPED = gettext_noop("The job worker stopped while this import ran; nothing was written. Run it again.")
+# Kept on the task's row only (operators read it, in English like every traceback).
+TASK_WORKER_STOPPED = "The job worker stopped while this task ran (killed?); queued again if within its retries."
 
 
 def this_worker_id() -> str:
@@ -87,7 +89,38 @@ def sweep_stale_runs(*, given_up_by: set[str] = frozenset()) -> int:
                 swept += 1
     if swept:
         logger.warning("Recorded %s import run(s) as failed: their worker or database stopped while they ran.", swept)
-    return swept
+    return swept + requeue_killed_tasks(DBTaskResult, set(given_up_by))
+
+
+def requeue_killed_tasks(results, given_up_by: set[str]) -> int:
+    """Tasks that may run twice (``aidtrack.jobs.retry.RETRIED``) whose worker of this machine died: recorded as
+    failed with the reason, and queued again with the next attempt while within ``AIDTRACK_JOBS_RETRIES``."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    import aidtrack.ops.tasks  # noqa: F401 - its tasks are the retried ones
+    from aidtrack.jobs.retry import RETRIED
+
+    requeued = 0
+    for result in results.objects.filter(status="RUNNING", task_path__in=RETRIED).only(
+        "id", "worker_ids", "args_kwargs", "task_path"
+    ):
+        if not (result.worker_ids and _dead_here(result.worker_ids[-1], given_up_by)):
+            continue
+        if not results.objects.filter(pk=result.pk, status="RUNNING").update(
+            status="FAILED", finished_at=timezone.now(), exception_class_path="", traceback=TASK_WORKER_STOPPED
+        ):
+            continue
+        kwargs = dict(result.args_kwargs.get("kwargs", {}))
+        attempt = int(kwargs.get("attempt", 1)) + 1
+        if attempt > settings.AIDTRACK_JOBS_RETRIES + 1:
+            continue
+        kwargs["attempt"] = attempt
+        import_string(result.task_path).enqueue(*result.args_kwargs.get("args", []), **kwargs)
+        requeued += 1
+    if requeued:
+        logger.warning("Queued %s task(s) again: their worker stopped while they ran.", requeued)
+    return requeued
 
 
 def record_when_database_returns(run_id: int, *, wait_seconds: float, interval: float = 2.0) -> bool:

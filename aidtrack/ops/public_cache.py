@@ -14,21 +14,26 @@ When the data changes, a task renders the lists the map opens with
 change does not wait for them either.
 """
 
+import ctypes
+import ctypes.util
+import gc
 import gzip
 import hashlib
+import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
-from django.utils.translation import gettext as _
 
-from aidtrack.ops import versions
+from aidtrack.ops import later, versions
 
 # Lists the public map and public clients read (with any query): list URLs, not records or writes.
 PUBLIC_LISTS = re.compile(
@@ -36,8 +41,15 @@ PUBLIC_LISTS = re.compile(
 )
 CACHEABLE_TYPES = ("application/json", "application/geo+json", "text/csv")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-# The marker that the precomputing task sets on its own requests (no client can send a header by that name).
+# The marker that the precomputing tasks set on their own requests (no client can send a header by that name):
+# WARM_CLAIMED renders the list, WARM_IF_UNCLAIMED only if no reader's refresh is rendering it already.
 WARMING = "aidtrack.warming"
+WARM_CLAIMED = "claimed"
+WARM_IF_UNCLAIMED = "if-unclaimed"
+# How long a list's refresh, once queued, is not queued again for the same data version.
+REFRESH_MARKER_SECONDS = 600
+
+logger = logging.getLogger("aidtrack.versions")
 
 
 class RecentEntries:
@@ -93,11 +105,89 @@ def cacheable_request(request) -> bool:
     )
 
 
-def list_key(request, version: str) -> str:
+def list_name(request) -> str:
+    """Names one public list whatever the data version: URL, query, format (``Accept``) and the reader's language."""
     query = "&".join(sorted(f"{k}={v}" for k, values in request.GET.lists() for v in values))
-    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    raw = "|".join([request.path_info, query, request.META.get("HTTP_ACCEPT", ""), language[:2].lower(), version])
+    language = translation.get_language_from_request(request)
+    raw = "|".join([request.path_info, query, request.META.get("HTTP_ACCEPT", ""), language])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def list_key(request, version: str, name: str | None = None) -> str:
+    """Names one public list at data version ``version``."""
+    raw = f"{name or list_name(request)}|{version}"
     return "public:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def last_key(name: str) -> str:
+    return "public:last:" + name
+
+
+def refresh_key(name: str, version: str) -> str:
+    return f"public:refresh:{name}:{version}"
+
+
+def previous_entry(request, name: str, version: str, key: str) -> dict | None:
+    """Stale while revalidating: after a change, the list as it was, while a task renders the new one.
+
+    Only while a task can render it (``AIDTRACK_PRECOMPUTE_PUBLIC_LISTS``), for at most
+    ``AIDTRACK_PUBLIC_STALE_SECONDS`` after the first reader asked for it (a queue that does not keep up sends
+    readers back to rendering it themselves), and never a copy rendered before a withdrawal: a deleted record, or
+    one hidden from the public or showing less (``aidtrack.ops.versions.withdrawn``). The copy served keeps its
+    own ETag and Last-Modified, which name the data it holds.
+    """
+    if not settings.AIDTRACK_PRECOMPUTE_PUBLIC_LISTS or settings.AIDTRACK_PUBLIC_STALE_SECONDS <= 0:
+        return None
+    last = cache.get(last_key(name))
+    if last is None or last["version"] == version:
+        return None
+    withdrawn_at = cache.get(versions.WITHDRAWN_KEY)
+    if withdrawn_at is not None and last["rendered_at"] <= withdrawn_at:
+        return None
+    now = time.time()
+    marker = refresh_key(name, version)
+    if cache.add(marker, now, timeout=REFRESH_MARKER_SECONDS):
+        url, accept = request.get_full_path(), request.META.get("HTTP_ACCEPT", "")
+        language = translation.get_language_from_request(request)
+
+        def enqueue():
+            from aidtrack.ops.tasks import refresh_public_list
+
+            # If this fails (the queue is in a database that went away), the marker stays: readers get this copy
+            # until AIDTRACK_PUBLIC_STALE_SECONDS have passed, then render the list themselves.
+            refresh_public_list.enqueue(url=url, accept=accept, language=language, version=version)
+
+        later.soon(enqueue)
+        asked = now
+    else:
+        asked = cache.get(marker) or now
+    if now - asked > settings.AIDTRACK_PUBLIC_STALE_SECONDS:
+        return None
+    return recent.get(last["key"]) or cache.get(last["key"])
+
+
+def release(response) -> None:
+    """Let go of a large rendered list at once: its rows and text sit in reference cycles (DRF's response, view and
+    request point at each other) that would wait for a full garbage collection, and the memory they freed would stay
+    with the process (``AIDTRACK_RELEASE_BYTES``)."""
+    if len(response.content) < settings.AIDTRACK_RELEASE_BYTES:
+        return
+    if hasattr(response, "data"):
+        response.data = None
+    response.content = b""
+    gc.collect()
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+def _libc_malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, musl): freed memory is returned as that allocator sees fit
+        return None
+
+
+_malloc_trim = _libc_malloc_trim()
 
 
 class PublicListCacheMiddleware:
@@ -107,17 +197,35 @@ class PublicListCacheMiddleware:
     def __call__(self, request):
         if not cacheable_request(request):
             return self.get_response(request)
+        with later.deferring() as pending:
+            response = self.answer(request)
+        later.after(response, pending)
+        return response
+
+    def answer(self, request):
         try:
             version = versions.data_version()
         except DatabaseError:
             return self.get_response(request)  # no version known and no database: the outage answer follows
-        key = list_key(request, version)
-        entry = None if request.META.get(WARMING) else recent.get(key) or cache.get(key)
-        if entry is not None:
-            recent.put(key, entry)
-            refused = self.throttled(request)
-            return refused or self.serve(request, entry)
+        name = list_name(request)
+        key = list_key(request, version, name)
+        warming = request.META.get(WARMING)
+        if not warming:
+            # A list from the cache, fresh or stale, costs what a static file costs: the anonymous budget
+            # (AIDTRACK_API_ANON_RATE) counts the requests that make the server render, in the API's throttle.
+            entry = recent.get(key) or cache.get(key)
+            if entry is not None:
+                recent.put(key, entry)
+                return self.serve(request, entry)
+            entry = previous_entry(request, name, version, key)
+            if entry is not None:
+                return self.serve(request, entry)
+        elif warming == WARM_IF_UNCLAIMED and not cache.add(
+            refresh_key(name, version), time.time(), timeout=REFRESH_MARKER_SECONDS
+        ):
+            return HttpResponse(status=204)  # a reader's refresh of this list is rendering it already
         request.META["aidtrack.public_list"] = True
+        rendered_at = time.time()
         # The body is kept whole and compressed here, once; the gzip middleware further in must leave it alone.
         accept_encoding = request.META.pop("HTTP_ACCEPT_ENCODING", None)
         response = self.get_response(request)
@@ -126,9 +234,16 @@ class PublicListCacheMiddleware:
         entry = self.entry_of(response, key)
         if entry is None:
             return response
+        headers = {header: response[header] for header in ("Content-Language", "Link") if response.has_header(header)}
+        release(response)
         cache.set(key, entry, timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS)
+        cache.set(
+            last_key(name),
+            {"key": key, "version": version, "rendered_at": rendered_at},
+            timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS,
+        )
         recent.put(key, entry)
-        return self.serve(request, entry, headers_from=response)
+        return self.serve(request, entry, headers_from=headers)
 
     @staticmethod
     def entry_of(response, key: str) -> dict | None:
@@ -171,31 +286,7 @@ class PublicListCacheMiddleware:
             response["Content-Disposition"] = entry["disposition"]
         if entry["last_modified"]:
             response["Last-Modified"] = entry["last_modified"]
-        if headers_from is not None:
-            for header in ("Content-Language", "Link"):
-                if headers_from.has_header(header):
-                    response[header] = headers_from[header]
+        for header, value in (headers_from or {}).items():
+            response[header] = value
         patch_vary_headers(response, ["Accept", "Accept-Encoding", "Accept-Language", "Cookie", "Authorization"])
-        return response
-
-    @staticmethod
-    def throttled(request) -> HttpResponse | None:
-        if not request.path_info.startswith("/api/"):
-            return None
-        from aidtrack.api.throttling import AnonymousThrottle
-
-        throttle = AnonymousThrottle()
-        if throttle.allow_request(request, None):
-            return None
-        wait = int(throttle.wait() or 1) or 1
-        response = JsonResponse(
-            {
-                "status": 429,
-                "code": "throttled",
-                "detail": _("Request was throttled. Expected available in %(seconds)d seconds.") % {"seconds": wait},
-                "errors": {},
-            },
-            status=429,
-        )
-        response["Retry-After"] = str(wait)
         return response

@@ -1,9 +1,16 @@
-"""Tasks of the operations app: precomputing the public lists after a change of the data."""
+"""Tasks of the operations app: rendering the public lists after a change of the data.
+
+All three are idempotent (they only put rendered lists in the shared cache, each entry written whole), so they are
+retried: after the database comes back (``aidtrack.jobs.retry``), and when their worker was killed
+(``aidtrack.jobs.runs.sweep_stale_runs``).
+"""
 
 import logging
 
 from django.conf import settings
 from django_tasks import task
+
+from aidtrack.jobs.retry import retried
 
 logger = logging.getLogger("aidtrack.versions")
 
@@ -19,9 +26,9 @@ def map_urls() -> list[tuple[str, str]]:
         reverse("api:incident-list") + "?format=geojson&fields=" + ",".join(settings.AIDTRACK_MAP_INCIDENT_FIELDS)
     )
     urls = [
+        (incidents, geojson),
         (reverse("api:area-list") + "?format=geojson", geojson),
         (reverse("api:convoy-list") + "?format=geojson", geojson),
-        (incidents, geojson),
         (reverse("api:agreement-list") + "?page_size=100", "application/json"),
         (reverse("geo:layers"), "*/*"),
     ]
@@ -39,21 +46,60 @@ def own_host() -> str:
     return "localhost"
 
 
+def render(client, url: str, accept: str, language: str, warming: str) -> int:
+    """Ask for one public list as an anonymous reader would; the cache middleware keeps what it renders."""
+    headers = {"HTTP_ACCEPT": accept} if accept else {}  # a reader that sent none (an empty one is refused)
+    return client.get(
+        url,
+        HTTP_ACCEPT_ENCODING="gzip",
+        HTTP_ACCEPT_LANGUAGE=language,
+        HTTP_HOST=own_host(),
+        **headers,
+        **{"aidtrack.warming": warming},
+    ).status_code
+
+
 @task()
-def precompute_public_lists(*, version: str) -> int:
-    """Render the map's lists for data version ``version`` into the shared cache; returns how many were stored."""
+@retried
+def precompute_public_lists(*, version: str, attempt: int = 1) -> int:
+    """Render the map's lists for data version ``version``, in every language, into the shared cache; returns how
+    many were stored. A list a reader's refresh is rendering already is left to it."""
     from django.test import Client
 
     from aidtrack.ops import versions
-    from aidtrack.ops.public_cache import WARMING
+    from aidtrack.ops.public_cache import WARM_IF_UNCLAIMED
 
     stored = 0
     client = Client(enforce_csrf_checks=True)
-    host = own_host()
-    for url, accept in map_urls():
-        if versions.data_version() != version:
-            return stored  # newer data: its own task renders it
-        response = client.get(url, HTTP_ACCEPT=accept, HTTP_ACCEPT_ENCODING="gzip", HTTP_HOST=host, **{WARMING: True})
-        stored += response.status_code == 200
+    for language, _ in settings.LANGUAGES:
+        for url, accept in map_urls():
+            if versions.data_version() != version:
+                return stored  # newer data: its own task renders it
+            stored += render(client, url, accept, language, WARM_IF_UNCLAIMED) == 200
     logger.info("Precomputed %s public lists for data version %s", stored, version)
     return stored
+
+
+@task()
+@retried
+def refresh_public_list(*, url: str, accept: str, language: str, version: str, attempt: int = 1) -> bool:
+    """Render one public list that a reader asked for after a change (and was given the list as it was)."""
+    from django.test import Client
+
+    from aidtrack.ops import versions
+    from aidtrack.ops.public_cache import WARM_CLAIMED
+
+    if versions.data_version() != version:
+        return False  # newer data: the next reader asks for that
+    return render(Client(enforce_csrf_checks=True), url, accept, language, WARM_CLAIMED) == 200
+
+
+@task()
+@retried
+def check_data_version(*, attempt: int = 1) -> str:
+    """Read the data version from the database (queued a moment after a write): a new one queues
+    ``precompute_public_lists``."""
+    from aidtrack.ops import versions
+
+    versions.forget_memo()
+    return versions.data_version()

@@ -14,6 +14,7 @@ read again, at most ``AIDTRACK_DATA_CHECK_SECONDS`` later, by one server at a
 time.
 """
 
+import datetime
 import hashlib
 import logging
 import time
@@ -21,13 +22,16 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
+from aidtrack.ops import later
 from aidtrack.ops.outage import close_if_broken
 
 logger = logging.getLogger("aidtrack.versions")
 
 STATE_KEY = "data:state"
 CHECK_LOCK_KEY = "data:checking"
+CHECK_SCHEDULED_KEY = "data:check-scheduled"
 PUBLIC_APPS = {"agreements", "areas", "convoys", "geo", "incidents", "orgs", "violence"}
 
 
@@ -112,32 +116,120 @@ def data_changed(version: str) -> None:
         return
     if not cache.add(f"data:precompute:{version}", True, timeout=3600):
         return
-    try:
-        from aidtrack.ops.tasks import precompute_public_lists
 
-        precompute_public_lists.enqueue(version=version)
-    except Exception:  # the lists are then computed by their first reader, as without a queue
-        logger.warning("Could not queue the precomputation of the public lists", exc_info=True)
+    def enqueue():
+        try:
+            from aidtrack.ops.tasks import precompute_public_lists
+
+            precompute_public_lists.enqueue(version=version)
+        except Exception:  # the lists are then computed by their first reader, as without a queue
+            logger.warning("Could not queue the precomputation of the public lists", exc_info=True)
+
+    later.soon(enqueue)  # a reader that found the new version does not wait for the queue
 
 
 def forget_version(**kwargs) -> None:
-    """Connected to every save and delete of the public apps' models: the next reader reads the stamp again."""
+    """Connected to every save and delete of the public apps' models: the next reader reads the stamp again, and
+    the public lists are rendered again by a task once the write commits."""
     _forget()
     if connection.in_atomic_block:
         transaction.on_commit(_forget)
+    transaction.on_commit(schedule_precompute)
+
+
+def schedule_precompute() -> None:
+    """After a write commits: queue one check of the data version a moment later
+    (``AIDTRACK_PRECOMPUTE_DELAY_SECONDS``), whatever the number of writes meanwhile; a new version queues the
+    precomputation of the public lists."""
+    if not settings.AIDTRACK_PRECOMPUTE_PUBLIC_LISTS:
+        return
+    delay = settings.AIDTRACK_PRECOMPUTE_DELAY_SECONDS
+    try:
+        if not cache.add(CHECK_SCHEDULED_KEY, True, timeout=max(1, int(delay))):
+            return
+        from aidtrack.ops.tasks import check_data_version
+
+        if check_data_version.get_backend().supports_defer and delay > 0:
+            check_data_version.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue()
+        else:
+            check_data_version.enqueue()
+    except Exception:  # the next reader finds the new version and queues it, as before
+        logger.warning("Could not queue the check of the data version", exc_info=True)
+
+
+# Withdrawals: after one, no list rendered before it is served stale (aidtrack.ops.public_cache.previous_entry).
+WITHDRAWN_KEY = "data:withdrawn-at"
+_WAS_PUBLIC = "_aidtrack_was_public"
+
+
+def public_views() -> dict:
+    """The models whose rows can leave the public's view by a save: their public rule, and the fields whose
+    narrowing shows the public less of a row that stays (an exact point withdrawn)."""
+    from aidtrack.convoys.models import ConvoyRequest
+    from aidtrack.convoys.selectors import convoy_published_q
+    from aidtrack.incidents.models import Incident
+    from aidtrack.incidents.selectors import incident_visibility_q
+    from aidtrack.orgs.audience import PUBLIC
+
+    return {
+        Incident: (incident_visibility_q(PUBLIC), ("publish_exact_location",)),
+        ConvoyRequest: (convoy_published_q(), ()),
+    }
+
+
+def withdrawn() -> None:
+    """Something the public saw was deleted, hidden or narrowed: stale copies of the public lists are not served."""
+    cache.set(WITHDRAWN_KEY, time.time(), timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS)
+
+
+def note_public_before_save(sender, instance, **kwargs) -> None:
+    rule = public_views().get(sender)
+    if rule is None or instance._state.adding or instance.pk is None:
+        return
+    query, narrowing = rule
+    setattr(instance, _WAS_PUBLIC, sender._default_manager.filter(query, pk=instance.pk).values(*narrowing).first())
+
+
+def check_withdrawal_after_save(sender, instance, **kwargs) -> None:
+    before = getattr(instance, _WAS_PUBLIC, None)
+    if before is None:
+        return  # new, or not public before: no list the public saw shows it
+    delattr(instance, _WAS_PUBLIC)
+    query, narrowing = public_views()[sender]
+    now = sender._default_manager.filter(query, pk=instance.pk).values(*narrowing).first()
+    if now is None or any(before[field] and not now[field] for field in narrowing):
+        withdrawn()
+
+
+def withdrawn_by_delete(**kwargs) -> None:
+    withdrawn()
+
+
+def withdrawn_by_relation(action: str, **kwargs) -> None:
+    if action in ("post_remove", "post_clear"):
+        withdrawn()
 
 
 def _forget() -> None:
-    _memo["version"] = None
+    forget_memo()
     cache.delete(STATE_KEY)
+
+
+def forget_memo() -> None:
+    _memo["version"] = None
 
 
 def connect_signals() -> None:
     from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
     for label in PUBLIC_APPS:
         for model in apps.get_app_config(label).get_models():
             post_save.connect(forget_version, sender=model, dispatch_uid=f"data-version-save-{model._meta.label}")
             post_delete.connect(forget_version, sender=model, dispatch_uid=f"data-version-delete-{model._meta.label}")
+            post_delete.connect(withdrawn_by_delete, sender=model, dispatch_uid=f"withdrawn-{model._meta.label}")
     m2m_changed.connect(forget_version, dispatch_uid="data-version-m2m")
+    m2m_changed.connect(withdrawn_by_relation, dispatch_uid="withdrawn-m2m")
+    for model in public_views():
+        pre_save.connect(note_public_before_save, sender=model, dispatch_uid=f"public-before-{model._meta.label}")
+        post_save.connect(check_withdrawal_after_save, sender=model, dispatch_uid=f"public-after-{model._meta.label}")

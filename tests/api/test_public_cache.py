@@ -93,10 +93,13 @@ def test_the_precomputed_incident_fields_are_the_ones_the_map_asks_for():
     assert re.findall(r'"(\w+)"', listed) == settings.AIDTRACK_MAP_INCIDENT_FIELDS
 
 
-def test_the_anonymous_budget_holds_for_cached_lists_too(world, steady, settings):
+def test_the_anonymous_budget_counts_renderings_not_cached_copies(world, steady, settings):
+    """A cached list costs what a static file costs; the budget protects the server from what it must render."""
     settings.AIDTRACK_API_ANON_RATE = "3/minute"
-    codes = [Client().get(AREAS).status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
+    client = Client()
+    assert [client.get(AREAS).status_code for _ in range(5)] == [200] * 5, "one rendering, four copies"
+    rendered = [client.get(f"{AREAS}&status=besieged&n={n}").status_code for n in range(3)]
+    assert rendered == [200, 200, 429]
 
 
 def test_fields_narrow_the_query_itself(world, client_for):

@@ -1,0 +1,130 @@
+"""After a change, anonymous readers of a public list get it as it was while a task renders the new one; never
+after a withdrawal, never to signed-in readers, never for longer than the bound."""
+
+import gzip
+import json
+import time
+
+import pytest
+from django.test import Client
+from django_tasks import default_task_backend
+
+from aidtrack.incidents.models import Incident
+from aidtrack.ops import public_cache
+from aidtrack.ops.tasks import refresh_public_list
+from aidtrack.orgs.models import Visibility
+from tests.staff.conftest import login
+
+INCIDENTS = "/api/v1/incidents/?format=geojson"
+
+
+@pytest.fixture
+def queue_that_waits(settings):
+    """Lists are precomputed by a queue whose tasks run only when the test runs them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.AIDTRACK_PRECOMPUTE_PUBLIC_LISTS = True
+    settings.AIDTRACK_PUBLIC_STALE_SECONDS = 60
+    default_task_backend.clear()
+    return default_task_backend
+
+
+def titles(response) -> set[str]:
+    body = gzip.decompress(response.content) if response.get("Content-Encoding") == "gzip" else response.content
+    return {feature["properties"]["title"] for feature in json.loads(body)["features"]}
+
+
+def refreshes(queue) -> list:
+    return [result for result in queue.results if result.task.name == "refresh_public_list"]
+
+
+def retitle(incident_pk: int, title: str) -> None:
+    incident = Incident.objects.get(pk=incident_pk)
+    incident.title = title
+    incident.save()
+
+
+def test_after_a_change_the_list_as_it_was_is_served_until_the_task_renders_the_new_one(world, queue_that_waits):
+    client = Client()
+    before = client.get(INCIDENTS)
+    retitle(world.public.pk, "Changed title")
+    stale = client.get(INCIDENTS)
+    assert stale.status_code == 200 and "Changed title" not in titles(stale)
+    assert stale["ETag"] == before["ETag"], "the ETag names the data the copy holds"
+    assert client.get(INCIDENTS, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    assert len(refreshes(queue_that_waits)) == 1, "one refresh queued, however many readers ask"
+
+    task = refreshes(queue_that_waits)[0]
+    refresh_public_list.call(*task.args, **task.kwargs)
+    fresh = client.get(INCIDENTS)
+    assert "Changed title" in titles(fresh) and fresh["ETag"] != before["ETag"]
+
+
+def test_a_signed_in_reader_never_gets_a_stale_copy(world, queue_that_waits, reporter):
+    Client().get(INCIDENTS)
+    retitle(world.public.pk, "Changed title")
+    client = Client()
+    login(client, reporter)
+    assert "Changed title" in titles(client.get(INCIDENTS))
+
+
+def test_after_a_withdrawal_no_stale_copy_is_served(world, queue_that_waits):
+    client = Client()
+    assert "PUBLIC-GENERALISED" in titles(client.get(INCIDENTS))
+    incident = Incident.objects.get(pk=world.public.pk)
+    incident.visibility = Visibility.PARTNERS
+    incident.save()
+    assert "PUBLIC-GENERALISED" not in titles(client.get(INCIDENTS))
+
+
+def test_an_exact_point_withdrawn_is_a_withdrawal(world, queue_that_waits):
+    client = Client()
+    client.get(INCIDENTS)
+    incident = Incident.objects.get(pk=world.exact.pk)
+    incident.publish_exact_location = False
+    incident.save()
+    shown = json.loads(client.get(INCIDENTS).content)["features"]
+    exact = next(feature for feature in shown if feature["properties"]["title"] == "PUBLIC-EXACT")
+    assert exact["geometry"]["coordinates"] != [36.2, 33.2]
+
+
+def test_a_deleted_record_is_not_served_stale(world, queue_that_waits):
+    client = Client()
+    client.get(INCIDENTS)
+    Incident.objects.filter(pk=world.public.pk).get().delete()
+    assert "PUBLIC-GENERALISED" not in titles(client.get(INCIDENTS))
+
+
+def test_a_queue_that_does_not_keep_up_sends_readers_back_to_rendering(world, queue_that_waits, settings):
+    client = Client()
+    client.get(INCIDENTS)
+    retitle(world.public.pk, "Changed title")
+    assert "Changed title" not in titles(client.get(INCIDENTS))
+    settings.AIDTRACK_PUBLIC_STALE_SECONDS = 0.01
+    time.sleep(0.05)
+    assert "Changed title" in titles(client.get(INCIDENTS))
+
+
+def test_without_a_task_to_render_it_the_reader_gets_the_new_list(world, settings):
+    settings.AIDTRACK_PRECOMPUTE_PUBLIC_LISTS = False
+    client = Client()
+    client.get(INCIDENTS)
+    retitle(world.public.pk, "Changed title")
+    assert "Changed title" in titles(client.get(INCIDENTS))
+
+
+def test_a_write_queues_the_precomputation_once_it_commits(world, queue_that_waits, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        retitle(world.public.pk, "First")
+        retitle(world.public.pk, "Second")
+    names = [result.task.name for result in queue_that_waits.results]
+    assert names.count("check_data_version") == 1, "debounced: one check for both writes"
+    task = next(result for result in queue_that_waits.results if result.task.name == "check_data_version")
+    task.task.call(*task.args, **task.kwargs)
+    assert [result.task.name for result in queue_that_waits.results].count("precompute_public_lists") == 1
+
+
+def test_the_list_name_is_the_same_for_every_way_of_asking_for_the_same_language(rf):
+    english = rf.get(INCIDENTS, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    default = rf.get(INCIDENTS)
+    arabic = rf.get(INCIDENTS, HTTP_ACCEPT_LANGUAGE="ar-SY")
+    assert public_cache.list_name(english) == public_cache.list_name(default) != public_cache.list_name(arabic)
