@@ -63,6 +63,7 @@ WRITE_NOTHING = {
     "aidtrack.incidents.services.assign_admin_areas": "fills in an unsaved incident",
     "aidtrack.incidents.services.incident_placement_target": "describes what bulk placement reads",
     "aidtrack.incidents.services.incident_check": "validates without writing",
+    "aidtrack.violence.services.conflict_events_check": "places and matches events without writing",
     "aidtrack.incidents.services.incident_sent_before": "finds a report a device sent before",
     "aidtrack.convoys.services.convoy_step_sent_before": "finds a step a device sent before",
     "aidtrack.api.services.token_is_current": "reads a token",

@@ -36,6 +36,8 @@ class TableImporter:
     what = ""  # "an incident table": names the kind in refusals of a column mapping
     noun = ""  # "incidents": names the kind in the permission refusal
     skips_refused_rows = False  # whether the plan may leave refused rows out (and keep them for their own file)
+    planned = PLANNED  # action -> how the report counts the plans of a dry run
+    done = DONE  # action -> how the report counts the plans written
 
     def __init__(self, *, organization, by, result: TableImport):
         self.organization = organization
@@ -142,7 +144,7 @@ class TableImporter:
                         result.refuse_row(row, cells.raw, problems)
             importer.finish_reading()
         importer.plan()
-        result.count(PLANNED)
+        result.count(cls.planned)
         importer.count(done=False)
         result.refuse_if_errors(display)
         if not dry_run:
@@ -150,6 +152,6 @@ class TableImporter:
                 importer.write(progress)
                 importer.after_write()
             report.counts.clear()
-            result.count(DONE)
+            result.count(cls.done)
             importer.count(done=True)
         return result

@@ -28,7 +28,7 @@ class Column:
     """One importable field: the header names and HXL hashtags that mean it, and how to read its cells."""
 
     field: str
-    names: frozenset
+    names: tuple  # best first: when a file has two of them, the first is taken
     hashtags: tuple = ()
     parse: Callable | None = None
     label: str = ""
@@ -37,7 +37,8 @@ class Column:
 
 def column(field_name, names, hashtags=(), parse=None, label="", help=""):
     """A Column; ``names`` are normalised header names (lower case, no spaces or punctuation)."""
-    return Column(field_name, frozenset(names), tuple(hashtags), parse, label or field_name.replace("_", " "), help)
+    names = tuple(dict.fromkeys(names))
+    return Column(field_name, names, tuple(hashtags), parse, label or field_name.replace("_", " "), help)
 
 
 def hxl(tag, required=(), forbidden=()):
@@ -71,7 +72,7 @@ def resolve_columns(
         if spec.field in resolved:
             continue
         # A file downloaded in Arabic carries Arabic headers over the same HXL row; both are recognised.
-        names = set(spec.names) | arabic_header_names(spec.names)
+        names = (*spec.names, *sorted(arabic_header_names(spec.names)))
         found = find_column(candidates, set(), hashtags=spec.hashtags) or find_column(candidates, names)
         if found and found not in taken:
             resolved[spec.field] = found
