@@ -216,8 +216,22 @@ def _date_parsers(table, result, specs) -> dict:
     return parsers
 
 
+DATES_REMEMBERED = 50_000  # distinct texts of a date column whose reading is kept (files repeat their dates)
+
+
 def _date_parser(order: str):
-    return lambda text: parse_date(text, order=order)
+    """``parse_date`` in ``order``, remembering what each text read as: real files repeat few distinct dates."""
+    known = {}
+
+    def parse(text):
+        found = known.get(text)
+        if found is None:
+            found = parse_date(text, order=order)
+            if len(known) < DATES_REMEMBERED:
+                known[text] = found
+        return found
+
+    return parse
 
 
 def _check_plan_values(plan: ImportPlan, specs: dict, parsers: dict) -> None:
