@@ -176,7 +176,7 @@ def _date_parsers(table, result, specs) -> dict:
         if specs[field_name].parse is not parse_date:
             continue
         order = result.plan.date_order.get(field_name)
-        found = date_order_of(table.frame[column])
+        found = date_order_of(table.frame[column].unique())  # files repeat their dates: each is looked at once
         if found == "mixed":
             raise ImportFailed(
                 _(
@@ -311,7 +311,7 @@ def _unknown_values(values, field_name, result, specs, suggest) -> list[dict]:
         return []
     recoded = result.plan.recodings.get(field_name, {})
     unknown = []
-    for text in dict.fromkeys(clean(v) for v in values[:20000]):
+    for text in dict.fromkeys(clean(v) for v in values[:20000].unique()):
         if len(unknown) >= DISTINCT_LIMIT:
             break
         if is_missing(text):

@@ -36,6 +36,8 @@ class ValueProblem(ValueError):
 
 
 def clean(text) -> str:
+    if type(text) is str and text.isascii():
+        return " ".join(text.split())  # NFKC and the digit translation leave ASCII as it is: most cells are
     text = unicodedata.normalize("NFKC", str(text if text is not None else "")).translate(ARABIC_DIGITS)
     return " ".join(text.split())
 
