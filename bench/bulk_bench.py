@@ -13,6 +13,7 @@ figures; nothing here asserts a time.
 """
 
 import argparse
+import contextlib
 import csv
 import os
 import resource
@@ -153,6 +154,25 @@ def column_plan_time(folder: Path, path: Path, megabytes: float) -> tuple[float,
     return seconds, big.stat().st_size
 
 
+@contextlib.contextmanager
+def profiled(phase: str):
+    """With BENCH_PROFILE=FOLDER, the phase's profile is written to FOLDER/PHASE.prof (read it with pstats)."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        yield
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(str(Path(folder) / f"{phase}.prof"))
+
+
 def background_upload(path: Path, user, rows: int) -> None:
     """The staff page's way: upload the file, get the run at once, follow its progress while a job worker checks it."""
     import subprocess
@@ -260,7 +280,8 @@ def main():
 
     start = time.perf_counter()
     try:
-        dry = import_incidents(str(path), organization=organization, by=user, dry_run=True, plan=PLAN)
+        with profiled("dry-run"):
+            dry = import_incidents(str(path), organization=organization, by=user, dry_run=True, plan=PLAN)
     except Exception as error:
         sys.exit(f"{error}\n" + "\n".join(str(p) for p in error.report.problems[:10]))
     dry_s = time.perf_counter() - start
@@ -270,15 +291,8 @@ def main():
     del dry
 
     start = time.perf_counter()
-    import cProfile
-
-    profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
-    if profiler:
-        profiler.enable()
-    result = import_incidents(str(path), organization=organization, by=user, plan=PLAN)
-    if profiler:
-        profiler.disable()
-        profiler.print_stats("cumulative")
+    with profiled("import"):
+        result = import_incidents(str(path), organization=organization, by=user, plan=PLAN)
     import_s = time.perf_counter() - start
     placed = Incident.objects.filter(organization=organization, admin3__isnull=False).count()
     print(f"import (check + write + admin areas + history):{import_s:6.2f} s  {args.rows / import_s:10,.0f} rows/s")
@@ -293,7 +307,8 @@ def main():
     unchanged_s = time.perf_counter() - start
     print(f"same file again (every row unchanged):       {unchanged_s:8.2f} s  {again.report.counts}")
     start = time.perf_counter()
-    updated = import_incidents(str(changed), organization=organization, by=user, plan=PLAN)
+    with profiled("update"):
+        updated = import_incidents(str(changed), organization=organization, by=user, plan=PLAN)
     update_s = time.perf_counter() - start
     print(
         f"update (every row's summary changed):        {update_s:8.2f} s  updated {updated.report.counts['updated']:,}"

@@ -24,9 +24,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from simple_history.manager import HistoryManager
 
 import aidtrack
+from aidtrack import bulk_writes
 from aidtrack.accounts import services as account_services
 from aidtrack.alerts import services as alert_services
 from aidtrack.alerts.models import AlertEvent, Notification, Subscription, WebhookEndpoint
@@ -63,6 +63,7 @@ WRITE_NOTHING = {
     "aidtrack.incidents.services.assign_admin_areas": "fills in an unsaved incident",
     "aidtrack.incidents.services.incident_placement_target": "describes what bulk placement reads",
     "aidtrack.incidents.services.incident_check": "validates without writing",
+    "aidtrack.violence.services.conflict_events_check": "places and matches events without writing",
     "aidtrack.incidents.services.incident_sent_before": "finds a report a device sent before",
     "aidtrack.convoys.services.convoy_step_sent_before": "finds a step a device sent before",
     "aidtrack.api.services.token_is_current": "reads a token",
@@ -483,7 +484,7 @@ def conflict_event(event_id, **changes):
 BULK_FAILURES = {
     "aidtrack.violence.services.conflict_events_save": (ConflictEvent.objects, "bulk_update"),
     # Its history is written after the incidents: a failure there must take the update back too.
-    "aidtrack.incidents.services.incidents_bulk_update": (HistoryManager, "bulk_history_create"),
+    "aidtrack.incidents.services.incidents_bulk_update": (bulk_writes, "history_insert"),
     "aidtrack.alerts.services.notifications_mark_read": (Notification.objects, "filter"),
 }
 

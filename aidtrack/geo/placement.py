@@ -246,9 +246,10 @@ class PlacementIndex:
         return cached
 
 
-def placement_of_area_id(pk: int) -> dict[str, int | None]:
-    """The admin1-3 and community ids implied by an admin area given without a point, from the index."""
-    index = placement_index()
+def placement_of_area_id(pk: int, index: "PlacementIndex | None" = None) -> dict[str, int | None]:
+    """The admin1-3 and community ids implied by an admin area given without a point, from the index (pass it
+    when placing many, so that the geodata edition is read once)."""
+    index = index or placement_index()
     ids = {"admin1": None, "admin2": None, "admin3": None, "community": None}
     if pk not in index.areas:
         return ids

@@ -45,8 +45,9 @@ def hxl_tag(text: str) -> tuple[str, frozenset[str]] | None:
     return tag, frozenset(attributes)
 
 
-def find_column(columns, names: set[str], *, hashtags=(), explicit: str | None = None, what: str = "") -> str | None:
-    """The column matching ``explicit``, else one of ``names``, else one of the HXL ``hashtags``.
+def find_column(columns, names, *, hashtags=(), explicit: str | None = None, what: str = "") -> str | None:
+    """The column matching ``explicit``, else one of ``names`` (the first found, when they are in order), else one
+    of the HXL ``hashtags``.
 
     ``columns`` maps each column to its HXL hashtag (or None). A hashtag
     pattern is (tag, required attributes, forbidden attributes).

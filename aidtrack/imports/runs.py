@@ -111,6 +111,22 @@ def record_progress(record: ImportRun, rows_done: int, stage: str = "") -> None:
     progress.save(record, rows_done, record.stage, now)
 
 
+# What an importer reports ("checked" 20000 rows) -> what the run is doing.
+STAGES = {"checked": "checking", "written": "writing"}
+
+
+def run_progress(record: ImportRun | None, stdout=None) -> Callable[[str, int], None]:
+    """The ``progress(stage, rows)`` an importer calls: kept on the run's record, and printed by a command."""
+
+    def progress(stage: str, rows: int) -> None:
+        if record is not None:
+            record_progress(record, rows, STAGES.get(stage, stage))
+        if stdout is not None and stage == "checked":
+            stdout.write(f"  {rows} rows checked")
+
+    return progress
+
+
 def stale_after() -> datetime.timedelta:
     return datetime.timedelta(minutes=getattr(settings, "AIDTRACK_IMPORT_STALE_MINUTES", 10))
 

@@ -11,10 +11,7 @@ from pathlib import Path
 from aidtrack.imports.kinds import table_kind
 from aidtrack.imports.mappings import column_mapping_save, saved_mapping
 from aidtrack.imports.report import ImportFailed, ImportReport
-from aidtrack.imports.runs import record_progress, record_run, upload_folder
-
-# What an importer reports ("checked" 20000 rows) -> what the run is doing.
-STAGES = {"checked": "checking", "written": "writing"}
+from aidtrack.imports.runs import record_run, run_progress, upload_folder
 
 
 def run_table_import(
@@ -37,12 +34,7 @@ def run_table_import(
 ) -> ImportReport:
     """Import (or dry-run) a table; ``keep`` receives the full result (row plans) for a preview."""
 
-    def progress(stage: str, rows: int) -> None:
-        if record is not None:
-            record_progress(record, rows, STAGES.get(stage, stage))
-        if stdout is not None and stage == "checked":
-            stdout.write(f"  {rows} rows checked")
-
+    progress = run_progress(record, stdout)
     try:
         result = table_kind(kind).importer(
             path_or_url,

@@ -28,7 +28,7 @@ class Column:
     """One importable field: the header names and HXL hashtags that mean it, and how to read its cells."""
 
     field: str
-    names: frozenset
+    names: tuple  # best first: when a file has two of them, the first is taken
     hashtags: tuple = ()
     parse: Callable | None = None
     label: str = ""
@@ -37,7 +37,8 @@ class Column:
 
 def column(field_name, names, hashtags=(), parse=None, label="", help=""):
     """A Column; ``names`` are normalised header names (lower case, no spaces or punctuation)."""
-    return Column(field_name, frozenset(names), tuple(hashtags), parse, label or field_name.replace("_", " "), help)
+    names = tuple(dict.fromkeys(names))
+    return Column(field_name, names, tuple(hashtags), parse, label or field_name.replace("_", " "), help)
 
 
 def hxl(tag, required=(), forbidden=()):
@@ -71,7 +72,7 @@ def resolve_columns(
         if spec.field in resolved:
             continue
         # A file downloaded in Arabic carries Arabic headers over the same HXL row; both are recognised.
-        names = set(spec.names) | arabic_header_names(spec.names)
+        names = (*spec.names, *sorted(arabic_header_names(spec.names)))
         found = find_column(candidates, set(), hashtags=spec.hashtags) or find_column(candidates, names)
         if found and found not in taken:
             resolved[spec.field] = found
@@ -175,7 +176,7 @@ def _date_parsers(table, result, specs) -> dict:
         if specs[field_name].parse is not parse_date:
             continue
         order = result.plan.date_order.get(field_name)
-        found = date_order_of(table.frame[column])
+        found = date_order_of(table.frame[column].unique())  # files repeat their dates: each is looked at once
         if found == "mixed":
             raise ImportFailed(
                 _(
@@ -217,8 +218,22 @@ def _date_parsers(table, result, specs) -> dict:
     return parsers
 
 
+DATES_REMEMBERED = 50_000  # distinct texts of a date column whose reading is kept (files repeat their dates)
+
+
 def _date_parser(order: str):
-    return lambda text: parse_date(text, order=order)
+    """``parse_date`` in ``order``, remembering what each text read as: real files repeat few distinct dates."""
+    known = {}
+
+    def parse(text):
+        found = known.get(text)
+        if found is None:
+            found = parse_date(text, order=order)
+            if len(known) < DATES_REMEMBERED:
+                known[text] = found
+        return found
+
+    return parse
 
 
 def _check_plan_values(plan: ImportPlan, specs: dict, parsers: dict) -> None:
@@ -298,7 +313,7 @@ def _unknown_values(values, field_name, result, specs, suggest) -> list[dict]:
         return []
     recoded = result.plan.recodings.get(field_name, {})
     unknown = []
-    for text in dict.fromkeys(clean(v) for v in values[:20000]):
+    for text in dict.fromkeys(clean(v) for v in values[:20000].unique()):
         if len(unknown) >= DISTINCT_LIMIT:
             break
         if is_missing(text):

@@ -39,6 +39,8 @@ class ValueProblem(ValueError):
 
 
 def clean(text) -> str:
+    if type(text) is str and text.isascii():
+        return " ".join(text.split())  # NFKC and the digit translation leave ASCII as it is: most cells are
     text = unicodedata.normalize("NFKC", str(text if text is not None else "")).translate(ARABIC_DIGITS)
     return " ".join(text.split())
 
@@ -48,6 +50,7 @@ def is_missing(text) -> bool:
 
 
 DATE_ORDERS = ("dmy", "mdy")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 # Serial day numbers of 1954-10-02 .. 2064-03-23: a 5-digit whole number in a date column is one of these.
@@ -91,6 +94,11 @@ def parse_date(text, order: str = "dmy") -> datetime.date:
     value = clean(text).replace(",", "")
     # Spreadsheets hand dates over as "2016-09-19 00:00:00".
     value = re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?(\.0+)?$", r"\1", value)
+    if ISO_DATE.match(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass  # told below, as any other unreadable date
     if re.fullmatch(r"\d{5}(\.0+)?", value) and int(float(value)) in EXCEL_SERIALS:
         return EXCEL_EPOCH + datetime.timedelta(days=int(float(value)))
     found = NUMERIC_DATE.match(value)

@@ -1,5 +1,6 @@
 """Writing incidents: reporting, editing, placing in admin areas, and verification."""
 
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from django.db.models.functions import Cast, Concat, ExtractYear, LPad
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aidtrack import bulk_writes
 from aidtrack.errors import check_version
 from aidtrack.geo.bulk import Target
 from aidtrack.geo.services import Placement, place_point, placement_of_area
@@ -230,16 +232,41 @@ BULK_UNCHECKED = ["organization", "reported_by", "stated_area", "perpetrator", "
 BULK_BATCH = 5000
 
 
+@functools.cache
+def _field_names() -> dict[str, str]:
+    """Field name by attribute name (``stated_area_id`` -> ``stated_area``) of the incident's fields."""
+    return {field.attname: field.name for field in Incident._meta.concrete_fields}
+
+
+@functools.cache
+def _valid_defaults() -> frozenset[str]:
+    """The incident fields whose default value passes the field's own validation."""
+    blank = Incident()
+    names = set()
+    for field in Incident._meta.concrete_fields:
+        if field.primary_key or field.name in BULK_UNCHECKED:
+            continue
+        try:
+            field.clean(getattr(blank, field.attname), blank)
+        except ValidationError:
+            continue
+        names.add(field.name)
+    return frozenset(names)
+
+
 def incident_check(*, organization, by, **fields) -> Incident:
     """An unsaved incident built from ``fields`` and validated as ``incident_create`` would, without queries.
 
     Bulk imports call it for every row in a dry run; foreign keys must already
     be resolved ids (``stated_area_id``, ``perpetrator_id``) that the caller read from the database.
     """
-    _check_fields({name.removesuffix("_id") if name != "external_id" else name: v for name, v in fields.items()})
+    given = {name.removesuffix("_id") if name != "external_id" else name for name in fields}
+    _check_fields(dict.fromkeys(given))
     fields.setdefault("reported_at", timezone.now())
     incident = Incident(organization=organization, reported_by=by, **fields)
-    incident.full_clean(exclude=BULK_UNCHECKED, validate_unique=False, validate_constraints=False)
+    # A field left at a default that passes its own checks needs no check on every row of a bulk import.
+    unchecked = [*BULK_UNCHECKED, *(_valid_defaults() - given - {"reported_at"})]
+    incident.full_clean(exclude=unchecked, validate_unique=False, validate_constraints=False)
     _check_not_in_future(incident)
     return incident
 
@@ -273,9 +300,10 @@ def incidents_bulk_create(*, by, organization, incidents: list[Incident], source
                 pk = int(getattr(placed, f"{name}_ids")[position])
                 setattr(incident, f"{name}_id", None if pk == NO_MATCH else pk)
             incident.placement_problem = placed.problems.get(position, "")
+    index = placement_index()
     for incident in incidents:
         if incident.latitude is None and incident.stated_area_id:
-            for name, pk in placement_of_area_id(incident.stated_area_id).items():
+            for name, pk in placement_of_area_id(incident.stated_area_id, index).items():
                 setattr(incident, f"{name}_id", pk)
         if incident.perpetrator_id and not incident.perpetrator_kind:
             incident.perpetrator_kind = incident.perpetrator.kind
@@ -294,7 +322,7 @@ def incidents_bulk_create(*, by, organization, incidents: list[Incident], source
         )
         for incident in batch:
             incident.reference = f"INC-{incident.occurred_on.year}-{incident.pk:06d}"
-        Incident.history.bulk_history_create(batch, default_user=by, default_change_reason="Bulk import")
+        bulk_writes.history_insert(Incident, batch, by=by, reason="Bulk import")
         created.extend(batch)
     for position, inputs in (sources or {}).items():
         _add_sources(created[position], inputs, by)
@@ -346,7 +374,10 @@ def incidents_bulk_update(*, by, organization, changes: list[tuple[int, int, dic
                 setattr(incident, name, value)
             if "perpetrator_id" in values and "perpetrator_kind" not in values:
                 incident.perpetrator_kind = ""
-            incident.full_clean(exclude=BULK_UNCHECKED, validate_unique=False, validate_constraints=False)
+            # The stored values were checked when they were written: only the changed ones are checked again.
+            changed = {_field_names().get(name, name) for name in values}
+            unchecked = [*BULK_UNCHECKED, *(set(_field_names().values()) - changed)]
+            incident.full_clean(exclude=unchecked, validate_unique=False, validate_constraints=False)
             if "occurred_on" in values:
                 _check_not_in_future(incident)
             if incident.perpetrator_id and not incident.perpetrator_kind:
@@ -364,6 +395,7 @@ def incidents_bulk_update(*, by, organization, changes: list[tuple[int, int, dic
                 fields.add("perpetrator_kind")
             incidents.append((incident, bool(PLACING_FIELDS & set(values))))
         moved = [incident for incident, placing in incidents if placing]
+        index = placement_index() if moved else None
         with_point = [incident for incident in moved if incident.latitude is not None]
         if with_point:
             placed = placement_index().place_many(
@@ -377,15 +409,15 @@ def incidents_bulk_update(*, by, organization, changes: list[tuple[int, int, dic
                 incident.placement_problem = placed.problems.get(position, "")
         for incident in moved:
             if incident.latitude is None:
-                placement = placement_of_area_id(incident.stated_area_id) if incident.stated_area_id else {}
+                placement = placement_of_area_id(incident.stated_area_id, index) if incident.stated_area_id else {}
                 for name in ("admin1", "admin2", "admin3", "community"):
                     setattr(incident, f"{name}_id", placement.get(name))
                 incident.placement_problem = ""
         if moved:
             fields |= {"admin1", "admin2", "admin3", "community", "placement_problem"}
         rows = [incident for incident, _placing in incidents]
-        Incident.objects.bulk_update(rows, sorted(fields), batch_size=1000)
-        Incident.history.bulk_history_create(rows, default_user=by, default_change_reason="Bulk import update")
+        bulk_writes.rows_update(Incident, rows, sorted(fields))
+        bulk_writes.history_insert(Incident, rows, by=by, reason="Bulk import update", update=True)
         written += len(rows)
     return written
 

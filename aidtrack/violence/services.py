@@ -37,36 +37,61 @@ class SaveCounts:
     unchanged: int
 
 
-def conflict_events_save(*, events: list[dict], dry_run: bool = False) -> SaveCounts:
-    """Add or update conflict events, matched by their source's ``event_id``; placed in admin areas first.
+@dataclass
+class EventsPlan:
+    """What saving conflict events will do: the events to add, those to change, and the ids left unchanged."""
+
+    new: list[ConflictEvent]
+    changed: list[ConflictEvent]
+    unchanged: list[str]
+
+    @property
+    def counts(self) -> SaveCounts:
+        return SaveCounts(added=len(self.new), updated=len(self.changed), unchanged=len(self.unchanged))
+
+
+def conflict_events_check(*, events: list[dict]) -> EventsPlan:
+    """Place the events in admin areas and match them to the stored ones by ``event_id``; writes nothing.
 
     Each dict holds model field names (``SOURCE_FIELDS``; missing ones keep the model's default on a new
-    event and the stored value on an update). An event whose values are all unchanged is left alone, so its
-    ``imported_at`` tells when it last changed. ``dry_run`` counts and writes nothing.
+    event and the stored value on an update). An event whose values are all unchanged is left alone.
     """
-    if not events:
-        return SaveCounts(0, 0, 0)
     rows = [dict(values) for values in events]
+    if not rows:
+        return EventsPlan([], [], [])
     _place(rows)
     existing = ConflictEvent.objects.in_bulk([row["event_id"] for row in rows], field_name="event_id")
-    new, changed = [], []
+    plan = EventsPlan([], [], [])
     for values in rows:
         event = existing.get(values["event_id"])
         if event is None:
-            new.append(ConflictEvent(**values))
+            plan.new.append(ConflictEvent(**values))
         elif any(getattr(event, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(event, name, value)
-            changed.append(event)
+            plan.changed.append(event)
+        else:
+            plan.unchanged.append(values["event_id"])
+    return plan
+
+
+def conflict_events_save(*, events: list[dict], dry_run: bool = False, checked: EventsPlan | None = None) -> SaveCounts:
+    """Add or update conflict events, matched by their source's ``event_id``; placed in admin areas first.
+
+    See ``conflict_events_check``; ``checked`` is its plan when the caller (the importer) made it already, so
+    that the events are not placed and matched twice. An unchanged event keeps its ``imported_at``, which
+    tells when it last changed. ``dry_run`` counts and writes nothing.
+    """
+    plan = checked if checked is not None else conflict_events_check(events=events)
     if not dry_run:
         now = timezone.now()
-        for event in changed:
+        for event in plan.changed:
             # bulk_update() does not run auto_now, and sync clients ask for ?updated_since= on this field.
             event.imported_at = now
         with transaction.atomic():
-            ConflictEvent.objects.bulk_create(new, batch_size=2000)
-            ConflictEvent.objects.bulk_update(changed, UPDATED_FIELDS, batch_size=500)
-    return SaveCounts(added=len(new), updated=len(changed), unchanged=len(rows) - len(new) - len(changed))
+            ConflictEvent.objects.bulk_create(plan.new, batch_size=2000)
+            ConflictEvent.objects.bulk_update(plan.changed, UPDATED_FIELDS, batch_size=500)
+    return plan.counts
 
 
 def _place(rows: list[dict]) -> None:

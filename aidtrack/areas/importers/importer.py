@@ -1,9 +1,7 @@
 """The import of a table of areas: read and check every row, plan every area, then write all of it or nothing."""
 
-from collections.abc import Callable
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from aidtrack.areas.importers import history
 from aidtrack.areas.importers.columns import AREA_FIELDS, COLUMNS, FIELDS
@@ -20,71 +18,52 @@ from aidtrack.areas.services import (
     status_period_add,
 )
 from aidtrack.geo.models import AdminArea
-from aidtrack.imports import tabular
+from aidtrack.imports.importer import TableImporter
 from aidtrack.imports.report import ImportFailed, ImportReport
-from aidtrack.imports.tabular import DONE, PLANNED, TableImport, headers_of
+from aidtrack.imports.tabular import headers_of
 from aidtrack.orgs.models import Party
 
 
-def import_areas(
-    path_or_url: str,
-    *,
-    organization,
-    by,
-    dry_run: bool = False,
-    mapping: dict | None = None,
-    saved_mapping: dict | None = None,
-    plan: dict | None = None,
-    sheet: str | None = None,
-    max_bytes: int | None = None,
-    display: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
-    chunk_rows: int = 20000,
-) -> TableImport:
-    """Check every row of a table of areas and their status periods and, unless ``dry_run``, write all or none.
+class AreaImporter(TableImporter):
+    """One row per status period of an area; the rows of an area give its history."""
 
-    Raises ImportFailed (with the report) when the file cannot be read or any
-    row has an error; the report lists every problem by row and column.
-    """
-    display = display or path_or_url
-    report = ImportReport(source=display, dry_run=dry_run)
-    try:
-        check_may_update(by, organization)
-    except PermissionDenied as error:
-        raise ImportFailed(
-            f"{by} may not import besieged areas for {organization.short_name}: only its reporters and reviewers may."
-        ) from error
-    result = TableImport(report=report)
-    with tabular.table_rows(
-        path_or_url,
-        result,
-        columns=COLUMNS,
-        what="a table of besieged areas",
-        require=_require_columns,
-        display=display,
-        mapping=mapping,
-        saved_mapping=saved_mapping,
-        plan=plan,
-        sheet=sheet,
-        max_bytes=max_bytes,
-        chunk_rows=chunk_rows,
-        progress=progress,
-    ) as rows:
-        register = Register()
-        reader = RowReader(report=report, columns=result.columns, register=register)
-        for row, cells in rows:
-            reader.read(row, cells)
-    planner = AreaPlanner(report=report, columns=result.columns, register=register)
-    result.plans, writes = planner.plan(reader.groups, reader.duplicates)
-    result.count(PLANNED)
-    _count_writes(report, writes, created="areas to create", periods="status periods to record")
-    result.refuse_if_errors(display)
-    if not dry_run:
-        _write(writes, report, organization=organization, by=by, progress=progress)
-        report.counts.clear()
-        result.count(DONE)
-        _count_writes(report, writes, created="areas created", periods="status periods recorded")
-    return result
+    columns = COLUMNS
+    what = "a table of besieged areas"
+    noun = gettext_lazy("besieged areas")
+
+    def may_import(self) -> bool:
+        try:
+            check_may_update(self.by, self.organization)
+        except PermissionDenied:
+            return False
+        return True
+
+    @staticmethod
+    def require(columns: dict, table, display: str) -> None:
+        _require_columns(columns, table, display)
+
+    def start(self, columns: dict) -> None:
+        self.register = Register()
+        self.reader = RowReader(report=self.report, columns=columns, register=self.register)
+
+    def read(self, row: int, cells) -> None:
+        self.reader.read(row, cells)
+
+    def plan(self) -> None:
+        planner = AreaPlanner(report=self.report, columns=self.result.columns, register=self.register)
+        self.result.plans, self.writes = planner.plan(self.reader.groups, self.reader.duplicates)
+
+    def count(self, *, done: bool) -> None:
+        if done:
+            _count_writes(self.report, self.writes, created="areas created", periods="status periods recorded")
+        else:
+            _count_writes(self.report, self.writes, created="areas to create", periods="status periods to record")
+
+    def write(self, progress) -> None:
+        _write(self.writes, self.report, organization=self.organization, by=self.by, progress=progress)
+
+
+import_areas = AreaImporter.run
 
 
 def _count_writes(report: ImportReport, writes: list[AreaWrite], *, created: str, periods: str) -> None:
@@ -112,9 +91,8 @@ def _require_columns(columns: dict, table, display: str) -> None:
         )
 
 
-@transaction.atomic
 def _write(writes: list[AreaWrite], report: ImportReport, *, organization, by, progress) -> None:
-    """Write every area through the register's services, in one transaction: all of it, or nothing."""
+    """Write every area through the register's services (inside the import's one transaction)."""
     who = {"by": by, "organization": organization}
     if progress:
         progress("written", 0)

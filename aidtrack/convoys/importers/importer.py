@@ -17,11 +17,11 @@ is checked first; then everything is written in one transaction, or nothing.
 """
 
 import datetime
-from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aidtrack.areas.models import Area
 from aidtrack.convoys.importers.checking import ConvoyChecker
@@ -37,65 +37,46 @@ from aidtrack.convoys.services import (
     convoy_update,
 )
 from aidtrack.geo.models import AdminArea
-from aidtrack.imports import tabular
-from aidtrack.imports.report import ImportFailed, ImportReport
-from aidtrack.imports.tabular import DONE, PLANNED, TableImport, headers_of
+from aidtrack.imports.importer import TableImporter
+from aidtrack.imports.report import ImportFailed
+from aidtrack.imports.tabular import TableImport, headers_of
 from aidtrack.orgs.permissions import can_write_for
 
 
-def import_convoys(
-    path_or_url: str,
-    *,
-    organization,
-    by,
-    dry_run: bool = False,
-    mapping: dict | None = None,
-    saved_mapping: dict | None = None,
-    plan: dict | None = None,
-    sheet: str | None = None,
-    max_bytes: int | None = None,
-    display: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
-    chunk_rows: int = 20000,
-) -> TableImport:
-    """Check every row of a convoy request table and, unless ``dry_run``, write every convoy or none.
+class ConvoyImporter(TableImporter):
+    """One row per destination (and cargo line) of a convoy; the rows with one reference make one convoy."""
 
-    There is one plan per convoy, at its first row. Raises ImportFailed (with
-    the report) when the file cannot be read or any row has an error.
-    """
-    display = display or path_or_url
-    report = ImportReport(source=display, dry_run=dry_run)
-    if not can_write_for(by, organization):
-        raise ImportFailed(
-            f"{by} may not import convoy requests for {organization.short_name}: only its reporters and reviewers may."
-        )
-    result = TableImport(report=report)
-    with tabular.table_rows(
-        path_or_url,
-        result,
-        columns=COLUMNS,
-        what="a convoy request table",
-        require=_require_columns,
-        display=display,
-        mapping=mapping,
-        saved_mapping=saved_mapping,
-        plan=plan,
-        sheet=sheet,
-        max_bytes=max_bytes,
-        chunk_rows=chunk_rows,
-        progress=progress,
-    ) as rows:
-        checker = ConvoyChecker(organization=organization, by=by, report=report, columns=result.columns)
-        for row, cells in rows:
-            checker.read(row, cells)
-    result.plans = checker.plans()
-    if checker.rows_read:
-        report.notes.append(f"{checker.rows_read} row(s) describe {len(checker.groups)} convoy request(s).")
-    result.count(PLANNED)
-    result.refuse_if_errors(display)
-    if not dry_run:
-        _write(result, by=by, progress=progress)
-    return result
+    columns = COLUMNS
+    what = "a convoy request table"
+    noun = gettext_lazy("convoy requests")
+
+    def may_import(self) -> bool:
+        return can_write_for(self.by, self.organization)
+
+    @staticmethod
+    def require(columns: dict, table, display: str) -> None:
+        _require_columns(columns, table, display)
+
+    def start(self, columns: dict) -> None:
+        self.checker = ConvoyChecker(organization=self.organization, by=self.by, report=self.report, columns=columns)
+
+    def read(self, row: int, cells) -> None:
+        self.checker.read(row, cells)
+
+    def plan(self) -> None:
+        # There is one plan per convoy, at its first row.
+        self.result.plans = self.checker.plans()
+        if self.checker.rows_read:
+            self.report.notes.append(
+                _("%(rows)s row(s) describe %(convoys)s convoy request(s).")
+                % {"rows": self.checker.rows_read, "convoys": len(self.checker.groups)}
+            )
+
+    def write(self, progress) -> None:
+        _write(self.result, by=self.by, progress=progress)
+
+
+import_convoys = ConvoyImporter.run
 
 
 def _require_columns(columns: dict, table, display: str) -> None:
@@ -119,7 +100,6 @@ def event_moment(day: datetime.date, *, after: datetime.datetime | None) -> date
     return max(moment, after) if after is not None else moment
 
 
-@transaction.atomic
 def _write(result: TableImport, *, by, progress) -> None:
     report = result.report
     plans = [plan for plan in result.plans if plan.action in ("create", "update")]
@@ -147,8 +127,6 @@ def _write(result: TableImport, *, by, progress) -> None:
         ) from error
     if progress:
         progress("written", rows_written)
-    report.counts.clear()
-    result.count(DONE)
 
 
 def _write_plan(plan: ConvoyPlan, *, by, areas: dict, places: dict, source: str) -> None:

@@ -16,21 +16,19 @@ transaction.
 
 import datetime
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aidtrack.geo.places import PlaceMatcher
-from aidtrack.imports import tabular
-from aidtrack.imports.plan import SKIP
+from aidtrack.imports.importer import TableImporter
 from aidtrack.imports.report import ImportFailed, ImportReport, found_message
 from aidtrack.imports.similarity import normalise as normalise_name
 from aidtrack.imports.similarity import similarity
-from aidtrack.imports.tabular import DONE, PLANNED, TableImport, column, headers_of, hxl
+from aidtrack.imports.tabular import TableImport, column, headers_of, hxl
 from aidtrack.imports.values import (
     Choices,
     MonthDate,
@@ -788,75 +786,62 @@ def _mark_unchanged(plans: list[RowPlan]) -> None:
             plan.values = changes
 
 
-def import_incidents(
-    path_or_url: str,
-    *,
-    organization,
-    by,
-    dry_run: bool = False,
-    mapping: dict | None = None,
-    saved_mapping: dict | None = None,
-    plan: dict | None = None,
-    sheet: str | None = None,
-    max_bytes: int | None = None,
-    display: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
-    chunk_rows: int = 20000,
-) -> TableImport:
-    """Check every row of an incident table and, unless ``dry_run``, write all of them or none.
+class IncidentImporter(TableImporter):
+    """One row per incident, matched to the organization's earlier imports by its id column."""
 
-    Raises ImportFailed (with the report) when the file cannot be read or any
-    row has an error; the report lists every problem by row and column.
-    """
-    display = display or path_or_url
-    report = ImportReport(source=display, dry_run=dry_run)
-    if not can_write_for(by, organization):
-        raise ImportFailed(
-            _("%(user)s may not import incidents for %(organization)s: only its reporters and reviewers may.")
-            % {"user": by, "organization": organization.short_name}
-        )
-    result = TableImport(report=report)
-    with tabular.table_rows(
-        path_or_url,
-        result,
-        columns=COLUMNS,
-        what="an incident table",
-        require=_require_columns,
-        display=display,
-        mapping=mapping,
-        saved_mapping=saved_mapping,
-        plan=plan,
-        sheet=sheet,
-        max_bytes=max_bytes,
-        chunk_rows=chunk_rows,
-        progress=progress,
-        suggest=Suggestions(),
-    ) as rows:
-        checker = _Checker(organization=organization, by=by, report=report, columns=result.columns)
-        skipping = result.plan.refused_rows == SKIP
-        for row, cells in rows:
-            before = len(report.problems)
-            plan = checker.read(row, cells)
-            if plan is not None:
-                result.plans.append(plan)
-            elif skipping and report.problems[before:]:
-                result.refuse_row(row, cells.raw, report.problems[before:])
-        for name, count in sorted(checker.unknown_perpetrators.items(), key=lambda item: -item[1])[:50]:
-            report.warning(
-                f"column {result.columns.get('perpetrator', 'perpetrator')!r}",
+    columns = COLUMNS
+    what = "an incident table"
+    noun = gettext_lazy("incidents")
+    skips_refused_rows = True
+
+    def may_import(self) -> bool:
+        return can_write_for(self.by, self.organization)
+
+    @staticmethod
+    def require(columns: dict, table, display: str) -> None:
+        _require_columns(columns, table, display)
+
+    def suggest(self):
+        return Suggestions()
+
+    def start(self, columns: dict) -> None:
+        self.checker = _Checker(organization=self.organization, by=self.by, report=self.report, columns=columns)
+
+    def read(self, row: int, cells) -> None:
+        plan = self.checker.read(row, cells)
+        if plan is not None:
+            self.result.plans.append(plan)
+
+    def finish_reading(self) -> None:
+        unknown = sorted(self.checker.unknown_perpetrators.items(), key=lambda item: -item[1])[:50]
+        for name, count in unknown:
+            self.report.warning(
+                f"column {self.result.columns.get('perpetrator', 'perpetrator')!r}",
                 _(
-                    "%(name)r (%(count)s row(s)) names no known party: kept as the perpetrator as given. Recode it to "
-                    "a party on the column plan to link the rows (the party then knows this name)."
+                    "%(name)r (%(count)s row(s)) names no known party: kept as the perpetrator as given. Recode it "
+                    "to a party on the column plan to link the rows (the party then knows this name)."
                 )
                 % {"name": name, "count": count},
             )
-    _mark_unchanged(result.plans)
-    result.count(PLANNED)
-    result.refuse_if_errors(display)
-    if not dry_run:
-        _write(result, organization=organization, by=by, progress=progress)
-        _learn_party_names(result, by=by)
-    return result
+
+    def plan(self) -> None:
+        _mark_unchanged(self.result.plans)
+
+    def write(self, progress) -> None:
+        self.unplaced = _write(self.result, organization=self.organization, by=self.by, progress=progress)
+
+    def after_write(self) -> None:
+        for reference, problem in self.unplaced[:200]:
+            self.report.warning(reference, problem)
+        if len(self.unplaced) > 200:
+            self.report.notes.append(
+                _("%(count)s incidents lie outside every admin boundary; the first 200 are listed.")
+                % {"count": len(self.unplaced)}
+            )
+        _learn_party_names(self.result, by=self.by)
+
+
+import_incidents = IncidentImporter.run
 
 
 def _learn_party_names(result: TableImport, *, by) -> None:
@@ -894,8 +879,8 @@ def _require_columns(columns: dict, table, display: str) -> None:
         )
 
 
-@transaction.atomic
-def _write(result: TableImport, *, organization, by, progress) -> None:
+def _write(result: TableImport, *, organization, by, progress) -> list[tuple[str, str]]:
+    """Create and update the incidents of the plans (inside the import's transaction); returns the unplaced ones."""
     report = result.report
     creates = [plan for plan in result.plans if plan.action == "create"]
     reported_at = timezone.now()
@@ -933,12 +918,4 @@ def _write(result: TableImport, *, organization, by, progress) -> None:
         raise ImportFailed(
             _("%(file)s: %(error)s; nothing was written.") % {"file": report.source, "error": error}, report
         ) from error
-    report.counts.clear()
-    result.count(DONE)
-    for reference, problem in unplaced[:200]:
-        report.warning(reference, problem)
-    if len(unplaced) > 200:
-        report.notes.append(
-            _("%(count)s incidents lie outside every admin boundary; the first 200 are listed.")
-            % {"count": len(unplaced)}
-        )
+    return unplaced

@@ -2,6 +2,7 @@
 
 from aidtrack.imports.commands import ImportCommand
 from aidtrack.imports.models import ImportKind
+from aidtrack.imports.runs import run_progress
 from aidtrack.violence.importer import import_conflict_events
 
 
@@ -22,7 +23,10 @@ class Command(ImportCommand):
             options={"dry_run": options["dry_run"]},
             by=self.user(options["user"]),
             dry_run=options["dry_run"],
-            run=lambda: import_conflict_events(
-                options["source"], dry_run=options["dry_run"], max_bytes=options["max_bytes"]
+            run=lambda record: import_conflict_events(
+                options["source"],
+                dry_run=options["dry_run"],
+                max_bytes=options["max_bytes"],
+                progress=run_progress(record, self.stdout),
             ),
         )
