@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from aidtrack.demo.loader import load_demo
 from aidtrack.incidents.models import Incident
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import OUTPUT, screenshot
 from tests.browser.test_staff_incident import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -94,6 +94,40 @@ def test_a_report_typed_offline_waits_on_the_device_and_is_sent_once_when_back_o
     assert Incident.objects.filter(title="Checkpoint closed near Madaya (offline)").count() == 1
     page.goto(f"{live_server.url}/staff/")
     assert "Checkpoint closed near Madaya (offline)" in page.locator("main").inner_text()
+    assert page.console_errors == []
+
+
+def test_offline_the_picker_names_the_communities_and_draws_the_rivers_near_madaya(phone, live_server):
+    """Madaya can be found by eye with no connection: named points, district lines and rivers (GSHHG)."""
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    kept_offline(page, live_server)
+    until(page, "() => caches.match('/geo/layers/rivers.geojson').then((found) => !!found)")
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/staff/incidents/new/")
+    page.locator("#offline-banner").wait_for()
+    page.fill("#id_stated_area", "Madaya")
+    page.locator(".suggestions li", has_text="Madaya").first.click()
+    # The search zooms the picker to the community; one step out shows the Barada's springs beside it.
+    until(page, "() => document.getElementById('map-picker').picker.map.getZoom() === 13")
+    page.evaluate("document.getElementById('map-picker').picker.map.setZoom(12, { animate: false })")
+    page.locator("#map-picker .community-label", has_text="Madaya").first.wait_for()
+    page.locator("#map-picker path.context-river").first.wait_for(state="attached")
+    shown = page.evaluate(
+        """() => {
+          const box = document.getElementById('map-picker').getBoundingClientRect();
+          return [...document.querySelectorAll('#map-picker path.context-river')].some((path) => {
+            const line = path.getBoundingClientRect();
+            return line.width + line.height > 0 && line.right > box.left && line.left < box.right
+              && line.bottom > box.top && line.top < box.bottom;
+          });
+        }"""
+    )
+    assert shown, "no river drawn in the picker's view around Madaya"
+    assert "GSHHG" in page.locator("#map-picker .map-credits").inner_text()
+    screenshot(page, "field-picker-madaya-phone")
+    page.locator("#map-picker").screenshot(path=str(OUTPUT / "field-picker-madaya-map.png"))
     assert page.console_errors == []
 
 
