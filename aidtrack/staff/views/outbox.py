@@ -151,6 +151,8 @@ def outbox_incident_edit(request, pk):
             "errors": _errors(form, sources),
         }
         if changed_meanwhile is not None:
+            # Said once, in the device's words: the form's own refusal speaks of a page the device never showed.
+            answer["errors"] = [problem for problem in answer["errors"] if problem["field"]]
             answer["error"] = _(
                 "Someone saved this incident after you started editing it (you started from version "
                 "%(yours)s; the saved one is version %(saved)s). Your edit was not saved and is kept: open it, "
