@@ -231,6 +231,13 @@ class CheckpointRemoval(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    client_key = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Made on the device for a removal sent from its outbox: sent twice, it is recorded once.",
+    )
 
     history = HistoricalRecords()
 

@@ -517,6 +517,24 @@ def convoy_step_sent_before(*, convoy: ConvoyRequest, client_key, by) -> ConvoyE
     return existing
 
 
+def checkpoint_removal_sent_before(*, convoy: ConvoyRequest, client_key, by) -> CheckpointRemoval | None:
+    """The removal a device already sent under ``client_key`` for this convoy and user (else None).
+
+    A key used for another convoy or by another user is refused without saying which.
+    """
+    if client_key is None:
+        return None
+    existing = CheckpointRemoval.objects.filter(client_key=client_key).select_related("incident").first()
+    if existing is None:
+        return None
+    if existing.convoy_id != convoy.pk or existing.recorded_by_id != by.pk:
+        raise ValidationError(
+            {"client_key": "This removal's device id belongs to another record: record it again as a new one."}
+        )
+    existing.sent_before = True
+    return existing
+
+
 def _record_reached(convoy: ConvoyRequest, reached: dict[int, int]) -> None:
     destinations = {d.pk: d for d in convoy.destinations.all()}
     for destination_id, people in reached.items():
@@ -547,8 +565,12 @@ def checkpoint_removal_record(
     reason: str = "",
     latitude: float | None = None,
     longitude: float | None = None,
+    client_key=None,
 ) -> CheckpointRemoval:
-    """Record cargo removed at a checkpoint, and the obstruction incident it amounts to."""
+    """Record cargo removed at a checkpoint, and the obstruction incident it amounts to.
+
+    ``client_key`` is the id a device gave the removal in its outbox (see ``checkpoint_removal_sent_before``).
+    """
     from aidtrack.incidents.models import AccessEffect, Category, Incident, IncidentKind
     from aidtrack.incidents.services import incident_create
 
@@ -586,6 +608,7 @@ def checkpoint_removal_record(
         latitude=latitude,
         longitude=longitude,
         recorded_by=by,
+        client_key=client_key,
     )
     removal.full_clean()
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("layers/adm<int:level>.geojson", views.admin_layer, name="admin-layer"),
     path("layers/communities.json", views.community_gazetteer, name="communities"),
     path("layers/towns.json", views.towns, name="towns"),
+    path("layers/rivers.geojson", views.rivers, name="rivers"),
 ]

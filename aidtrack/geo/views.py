@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
 
+from aidtrack.geo.context import CONTEXT_BOUNDS, rivers_geojson
 from aidtrack.geo.layers import layer
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.geo.state import current_edition
@@ -99,8 +100,7 @@ def community_gazetteer(request):
     return response
 
 
-# Syria and a margin around it (Lebanon's Bekaa beside Madaya, the Turkish and Jordanian border towns).
-TOWN_BOUNDS = (31.8, 34.9, 37.9, 42.9)  # south, west, north, east
+TOWN_BOUNDS = CONTEXT_BOUNDS
 
 
 @functools.cache
@@ -129,5 +129,14 @@ def _towns() -> bytes:
 def towns(request):
     """Named towns for the maps' context at district zoom, before the communities' points take over."""
     response = HttpResponse(_towns(), content_type="application/json")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+@gzip_page
+def rivers(request):
+    """Rivers in and around Syria (GSHHG), drawn on the maps at district zoom and closer."""
+    response = HttpResponse(rivers_geojson(), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=86400"
     return response

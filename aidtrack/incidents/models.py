@@ -226,6 +226,15 @@ class Incident(models.Model):
         editable=False,
         help_text="Made on the reporter's device for a report sent from its outbox: sent twice, it is created once.",
     )
+    last_edit_key = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Made on the device for the last edit sent from its outbox; the history keeps every earlier one, so "
+            "an edit sent twice is applied once."
+        ),
+    )
 
     history = HistoricalRecords()
 

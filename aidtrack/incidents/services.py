@@ -169,11 +169,35 @@ def incident_create(
     return incident
 
 
+def incident_edit_sent_before(*, incident: Incident, edit_key, by) -> bool:
+    """Whether this user's device already had the edit it calls ``edit_key`` applied to ``incident``.
+
+    Every edit's key stays in the incident's history, so an edit sent again after later ones is still
+    recognised. A key used on another incident or by another user is refused without saying which.
+    """
+    if edit_key is None:
+        return False
+    applied = Incident.history.filter(last_edit_key=edit_key).values_list("id", "history_user_id").first()
+    if applied is None:
+        return False
+    if applied != (incident.pk, by.pk):
+        raise ValidationError({"client_key": "This edit's device id belongs to another record: save it again."})
+    return True
+
+
 @transaction.atomic
 def incident_update(
-    *, incident: Incident, by, expected_version: int | None, add_sources: list[SourceInput] = (), **changes
+    *,
+    incident: Incident,
+    by,
+    expected_version: int | None,
+    add_sources: list[SourceInput] = (),
+    edit_key: uuid.UUID | None = None,
+    **changes,
 ) -> Incident:
     """Apply ``changes`` (and add ``add_sources``); refused if someone saved the incident since ``expected_version``.
+
+    ``edit_key`` is the id a device gave the edit in its outbox (see ``incident_edit_sent_before``).
 
     A reviewed incident whose edit changes anything the review vouched for
     (every field the public reads, the place, the internal account, the
@@ -207,6 +231,7 @@ def incident_update(
         incident.verification_note = ""
         incident._change_reason = SENT_BACK
     incident.version += 1
+    incident.last_edit_key = edit_key
     incident._history_user = by
     incident.save()
     _add_sources(incident, add_sources, by)

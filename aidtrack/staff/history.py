@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
-SKIPPED = {"version", "updated_at", "created_at"}
+SKIPPED = {"version", "updated_at", "created_at", "client_key", "last_edit_key"}
 
 
 @dataclass

@@ -108,4 +108,6 @@ urlpatterns = [
     path("outbox/", outbox.outbox_status, name="outbox"),
     path("outbox/incidents/", outbox.outbox_incident, name="outbox_incident"),
     path("outbox/convoys/<int:pk>/status/", outbox.outbox_convoy_step, name="outbox_convoy_step"),
+    path("outbox/convoys/<int:pk>/removals/", outbox.outbox_convoy_removal, name="outbox_convoy_removal"),
+    path("outbox/incidents/<int:pk>/", outbox.outbox_incident_edit, name="outbox_incident_edit"),
 ]

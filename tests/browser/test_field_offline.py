@@ -6,10 +6,11 @@ import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import Error as PlaywrightError
 
 from aidtrack.demo.loader import load_demo
 from aidtrack.incidents.models import Incident
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import OUTPUT, screenshot
 from tests.browser.test_staff_incident import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +22,10 @@ def until(page, script, timeout=15.0, arg=None):
     """Polls a script with evaluate (wait_for_function evaluates strings, which the page's CSP refuses)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = page.evaluate(script, arg)
+        try:
+            value = page.evaluate(script, arg)
+        except PlaywrightError:
+            value = None  # the page navigated (a page that held a step reloads once it is sent): ask again
         if value:
             return value
         page.wait_for_timeout(200)
@@ -94,6 +98,40 @@ def test_a_report_typed_offline_waits_on_the_device_and_is_sent_once_when_back_o
     assert Incident.objects.filter(title="Checkpoint closed near Madaya (offline)").count() == 1
     page.goto(f"{live_server.url}/staff/")
     assert "Checkpoint closed near Madaya (offline)" in page.locator("main").inner_text()
+    assert page.console_errors == []
+
+
+def test_offline_the_picker_names_the_communities_and_draws_the_rivers_near_madaya(phone, live_server):
+    """Madaya can be found by eye with no connection: named points, district lines and rivers (GSHHG)."""
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    kept_offline(page, live_server)
+    until(page, "() => caches.match('/geo/layers/rivers.geojson').then((found) => !!found)")
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/staff/incidents/new/")
+    page.locator("#offline-banner").wait_for()
+    page.fill("#id_stated_area", "Madaya")
+    page.locator(".suggestions li", has_text="Madaya").first.click()
+    # The search zooms the picker to the community; one step out shows the Barada's springs beside it.
+    until(page, "() => document.getElementById('map-picker').picker.map.getZoom() === 13")
+    page.evaluate("document.getElementById('map-picker').picker.map.setZoom(12, { animate: false })")
+    page.locator("#map-picker .community-label", has_text="Madaya").first.wait_for()
+    page.locator("#map-picker path.context-river").first.wait_for(state="attached")
+    shown = page.evaluate(
+        """() => {
+          const box = document.getElementById('map-picker').getBoundingClientRect();
+          return [...document.querySelectorAll('#map-picker path.context-river')].some((path) => {
+            const line = path.getBoundingClientRect();
+            return line.width + line.height > 0 && line.right > box.left && line.left < box.right
+              && line.bottom > box.top && line.top < box.bottom;
+          });
+        }"""
+    )
+    assert shown, "no river drawn in the picker's view around Madaya"
+    assert "GSHHG" in page.locator("#map-picker .map-credits").inner_text()
+    screenshot(page, "field-picker-madaya-phone")
+    page.locator("#map-picker").screenshot(path=str(OUTPUT / "field-picker-madaya-map.png"))
     assert page.console_errors == []
 
 
@@ -229,3 +267,133 @@ def test_a_draft_is_kept_on_the_server_online_and_on_the_device_offline(phone, l
     page.wait_for_timeout(1500)
     assert IncidentDraft.objects.count() == 1 and not Incident.objects.filter(title__startswith="Drafted").exists()
     screenshot(page, "field-draft-on-device-phone")
+
+
+def _sarc_incident():
+    from aidtrack.orgs.permissions import can_write_for
+
+    reporter = get_user_model().objects.get(username="reporter.sarc")
+    incident = next(i for i in Incident.objects.order_by("pk") if can_write_for(reporter, i.organization_id))
+    return reporter, incident
+
+
+def test_an_incident_edited_offline_waits_on_the_device_and_is_applied_once_back_online(phone, live_server):
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    _, incident = _sarc_incident()
+    start = incident.version
+    kept_offline(page, live_server)
+    edit = f"{live_server.url}/staff/incidents/{incident.pk}/edit/"
+    page.goto(edit)  # opened once online, so kept for later
+    until(page, "(url) => caches.match(url).then((found) => !!found)", arg=edit)
+
+    context.set_offline(True)
+    page.reload()
+    page.fill("#id_title", "Checkpoint closed at the entrance (edited offline)")
+    page.click("text=Save changes")
+    page.locator(".outbox-notice", has_text="An edit of this incident is saved on this device").wait_for()
+    assert page.locator("button.primary[type=submit]").is_disabled()  # the next edit waits for this one
+    page.reload()
+    page.locator("#outbox li", has_text="(edited offline)").wait_for()
+    screenshot(page, "field-edit-waiting-phone")
+    incident.refresh_from_db()
+    assert incident.version == start
+
+    context.set_offline(False)
+    until(page, "() => document.getElementById('outbox').hidden", timeout=30)
+    incident.refresh_from_db()
+    assert incident.title == "Checkpoint closed at the entrance (edited offline)" and incident.version == start + 1
+    assert page.console_errors == []
+
+
+def test_an_edit_made_stale_while_offline_comes_back_with_what_changed_and_applies_when_sent_again(phone, live_server):
+    from aidtrack.incidents.services import incident_update
+
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    _, incident = _sarc_incident()
+    start = incident.version
+    kept_offline(page, live_server)
+    edit = f"{live_server.url}/staff/incidents/{incident.pk}/edit/"
+    page.goto(edit)
+    until(page, "(url) => caches.match(url).then((found) => !!found)", arg=edit)
+
+    context.set_offline(True)
+    page.reload()
+    page.fill("#id_title", "My account of it, typed offline")
+    page.click("text=Save changes")
+    page.locator(".outbox-notice", has_text="An edit of this incident is saved on this device").wait_for()
+    # Meanwhile a colleague with a connection saves the incident.
+    colleague = get_user_model().objects.get(username="reviewer")
+    incident_update(
+        incident=incident, by=colleague, expected_version=start, location_name="Second checkpoint, west road"
+    )
+
+    context.set_offline(False)
+    page.goto(f"{live_server.url}/staff/")
+    page.locator("#outbox li .outbox-state.refused").wait_for(timeout=30000)
+    assert "Someone saved this incident" in page.locator("#outbox").inner_text()
+    page.locator("#outbox li a", has_text="Open").click()
+    page.wait_for_url(f"{edit}#outbox=*")
+    page.locator(".outbox-notice table.changes", has_text="Second checkpoint, west road").wait_for()
+    assert page.input_value("#id_title") == "My account of it, typed offline"
+    screenshot(page, "field-edit-stale-phone")
+    incident.refresh_from_db()
+    assert incident.title != "My account of it, typed offline" and incident.version == start + 1
+
+    page.click("text=Save changes")  # a deliberate choice, after reading what changed
+    page.wait_for_url(f"{live_server.url}/staff/incidents/{incident.pk}/")
+    incident.refresh_from_db()
+    assert incident.title == "My account of it, typed offline" and incident.version == start + 2
+    assert page.console_errors == []
+
+
+def test_a_checkpoint_removal_recorded_offline_is_sent_once_when_back_online(phone, live_server):
+    import datetime
+
+    from aidtrack.convoys.services import convoy_transition
+    from aidtrack.orgs.models import Organization
+    from tests.factories import make_convoy
+
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    reporter = get_user_model().objects.get(username="reporter.sarc")
+    convoy = make_convoy(reporter, Organization.objects.get(acronym="SARC"), reference="CV-OFFLINE-2")
+    day = datetime.datetime(2016, 9, 1, 8, tzinfo=datetime.UTC)
+    for step, status in enumerate(("submitted", "approved", "dispatched")):
+        convoy_transition(convoy=convoy, to_status=status, by=reporter, occurred_at=day + datetime.timedelta(days=step))
+    kept_offline(page, live_server)
+    page.goto(f"{live_server.url}/staff/convoys/{convoy.pk}/")  # opened once online, so kept for later
+
+    context.set_offline(True)
+    page.reload()
+    page.click("text=Record cargo removed at a checkpoint")
+    page.select_option("#id_cargo_line", label=str(convoy.cargo_lines.get(item="Surgical kits")))
+    page.fill("#id_quantity_removed", "12")
+    page.fill("#id_removed_on", "2016-09-04")
+    page.fill("#id_place_name", "Checkpoint at the Madaya entrance")
+    page.click("text=Record the removal")
+    page.locator(".outbox-notice", has_text="saved on this device").wait_for()
+    page.locator("#outbox li", has_text="CV-OFFLINE-2: checkpoint removal").wait_for()
+    screenshot(page, "field-removal-waiting-phone")
+    assert not convoy.removals.exists()
+
+    context.set_offline(False)
+    # The convoy's destination has no community to place the obstruction incident at: refused, and kept.
+    page.locator("#outbox li .outbox-state.refused").wait_for(timeout=30000)
+    assert "removal was refused" in page.locator("#outbox").inner_text()
+    page.locator("#outbox li a", has_text="Open").click()
+    page.locator(".outbox-error", has_text="Give the checkpoint's coordinates").wait_for()
+    assert page.input_value("#id_place_name") == "Checkpoint at the Madaya entrance"
+    screenshot(page, "field-removal-refused-phone")
+    page.fill("#id_latitude", "33.69")
+    page.fill("#id_longitude", "36.09")
+    page.click("text=Record the removal")
+    until(page, "() => document.getElementById('outbox').hidden", timeout=30)
+    removal = convoy.removals.get()
+    assert (removal.quantity_removed, removal.place_name) == (12, "Checkpoint at the Madaya entrance")
+    assert removal.incident.convoy == convoy
+    assert page.console_errors == []

@@ -58,6 +58,31 @@ def test_the_towns_layer_names_towns_near_syria_with_their_licence(client):
     assert "Paris" not in towns
 
 
+def test_the_rivers_layer_draws_the_euphrates_and_the_barada_with_their_licence(client):
+    from shapely.geometry import Point, shape
+
+    from aidtrack.geo.context import CONTEXT_BOUNDS
+
+    response = client.get(reverse("geo:rivers"))
+    assert response["Content-Type"] == "application/geo+json"
+    data = response.json()
+    assert "GSHHG" in data["attribution"] and "LGPL" in data["attribution"]
+    lines = [shape(feature["geometry"]) for feature in data["features"]]
+    south, west, north, east = CONTEXT_BOUNDS
+    assert all(west <= x <= east and south <= y <= north for line in lines for x, y in line.coords)
+
+    def nearest_km(lat, lon):
+        return min(line.distance(Point(lon, lat)) for line in lines) * 111
+
+    assert nearest_km(35.95, 39.01) < 4  # the Euphrates at Raqqa
+    assert nearest_km(33.69, 36.10) < 6  # the Barada's springs beside Madaya
+    assert nearest_km(34.5, 38.5) > 30  # the desert around Palmyra has none
+
+
+def test_the_offline_shell_keeps_the_rivers(client):
+    assert reverse("geo:rivers") in client.get("/sw.js").content.decode().split("\n", 1)[0]
+
+
 def test_every_module_a_kept_script_imports_is_kept_too():
     """Offline, a script whose import is not kept fails to load (the picker drew nothing without web/i18n.js)."""
     import posixpath

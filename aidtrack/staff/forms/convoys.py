@@ -244,6 +244,8 @@ class RemovalForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("The reason given.")
     )
+    # Filled in on the device (staff/outbox.js), so that a removal sent twice is recorded once.
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, convoy, **kwargs):
         super().__init__(*args, **kwargs)

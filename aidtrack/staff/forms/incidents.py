@@ -47,7 +47,7 @@ class IncidentForm(forms.ModelForm):
         help_text=_("Search by English or Arabic name or P-code. Needed when there are no coordinates."),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # Filled in on the device (staff/outbox.js), so that a report sent twice is created once.
+    # Filled in on the device (staff/outbox.js), so that a report or an edit sent twice is applied once.
     client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -74,7 +74,6 @@ class IncidentForm(forms.ModelForm):
         self.user = user
         if self.instance.pk:
             del self.fields["organization"]
-            del self.fields["client_key"]
             self.fields["expected_version"].initial = self.instance.version
         else:
             organizations = writable_organizations(user)

@@ -51,6 +51,15 @@ def app_text() -> dict:
             "No connection: this status step is saved on this device, waiting to send. The next step can be "
             "recorded once it is sent."
         ),
+        "editWaiting": _(
+            "An edit of this incident is saved on this device, waiting to send. Open it from the list of reports "
+            "waiting to change it; the next edit can be made once it is sent."
+        ),
+        "version": _("Version"),
+        "who": _("By"),
+        "field": _("Field"),
+        "before": _("Before"),
+        "after": _("After"),
         "draft": _("draft on this device, not sent"),
         "draftOnDevice": _(
             "No connection: the draft is saved on this device only. Open it from the list above to complete and "

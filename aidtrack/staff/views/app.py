@@ -41,9 +41,10 @@ def shell_pages() -> list[str]:
 
 
 def shell_data() -> list[str]:
-    """Data the offline pages read: the boundaries, gazetteer and towns, and the scripts' translations."""
+    """Data the offline pages read: the boundaries, gazetteer, towns and rivers, and the scripts' translations."""
     layers = [reverse("geo:admin-layer", args=[level]) for level in (1, 2, 3)]
-    return [*layers, reverse("geo:communities"), reverse("geo:towns"), reverse("javascript-catalog")]
+    context = [reverse("geo:communities"), reverse("geo:towns"), reverse("geo:rivers")]
+    return [*layers, *context, reverse("javascript-catalog")]
 
 
 @require_GET

@@ -18,6 +18,7 @@ from aidtrack.convoys.services import (
     AFTER_DISPATCH,
     allowed_transitions,
     checkpoint_removal_record,
+    checkpoint_removal_sent_before,
     convoy_create,
     convoy_step_sent_before,
     convoy_transition,
@@ -308,22 +309,43 @@ def convoy_transition_view(request, pk):
 @require_POST
 def convoy_removal_view(request, pk):
     convoy = _visible_convoy(request.user, pk)
-    if not can_write_for(request.user, convoy.lead_organization_id):
-        raise PermissionDenied(f"Only reporters and reviewers of {convoy.lead_organization.short_name} may do this.")
-    form = RemovalForm(request.POST, convoy=convoy)
-    if form.is_valid():
-        try:
-            removal = checkpoint_removal_record(convoy=convoy, by=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Removal recorded: {removal}. Obstruction incident {removal.incident.reference} was created.",
-            )
-            return redirect("staff:convoy_detail", pk=convoy.pk)
+    check_may_move(request.user, convoy)
+    removal, form = removal_from_post(request, convoy)
+    if removal is not None:
+        messages.success(
+            request,
+            f"Removal recorded: {removal}. Obstruction incident {removal.incident.reference} was created.",
+        )
+        return redirect("staff:convoy_detail", pk=convoy.pk)
     context = _detail_context(request, convoy, removal_form=form)
     return render(request, "staff/convoys/detail.html", context, status=400)
+
+
+def removal_from_post(request, convoy) -> tuple[object | None, RemovalForm]:
+    """Record the checkpoint removal a posted form describes (the convoy's page and a device's outbox send it).
+
+    Returns the removal (None when refused) and the bound form with the reasons of a refusal. A removal sent
+    again under its device id (its first answer was lost) is answered as recorded, and recorded once.
+    """
+    form = RemovalForm(request.POST, convoy=convoy)
+    key = form["client_key"].value()
+    if key:
+        try:
+            sent_before = checkpoint_removal_sent_before(
+                convoy=convoy, client_key=form.fields["client_key"].clean(key), by=request.user
+            )
+        except ValidationError:
+            sent_before = None  # a malformed or foreign key: the form and the service say what is wrong
+        if sent_before is not None:
+            return sent_before, form
+    if not form.is_valid():
+        return None, form
+    try:
+        removal = checkpoint_removal_record(convoy=convoy, by=request.user, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        add_service_error(form, error)
+        return None, form
+    return removal, form
 
 
 @login_required

@@ -17,6 +17,7 @@ from aidtrack.incidents.services import (
     incident_create,
     incident_draft_delete,
     incident_draft_save,
+    incident_edit_sent_before,
     incident_review,
     incident_sent_before,
     incident_update,
@@ -201,49 +202,80 @@ def incident_detail(request, pk):
     )
 
 
+def check_may_edit(user, incident) -> None:
+    if not can_write_for(user, incident.organization_id):
+        raise PermissionDenied(f"Only reporters and reviewers of {incident.organization.short_name} may edit this.")
+
+
+def edit_from_post(request, incident) -> tuple[Incident | None, IncidentForm, SourceFormSet, list | None]:
+    """Apply the edit a posted form describes (the edit page and a device's outbox both send it).
+
+    Returns the saved incident (None when refused) with the bound forms, which carry the reasons of a
+    refusal, and what changed meanwhile when the edit was made on an out-of-date page: then the form is
+    based on the saved version, so that saving again is a deliberate choice made after seeing the changes.
+    An edit sent again under its device id (its first answer was lost) is answered as applied.
+    """
+    form = IncidentForm(request.POST, instance=incident, user=request.user)
+    sources = SourceFormSet(request.POST, prefix="sources")
+    key = form["client_key"].value()
+    if key:
+        try:
+            applied = incident_edit_sent_before(
+                incident=incident, edit_key=form.fields["client_key"].clean(key), by=request.user
+            )
+        except ValidationError:
+            applied = False  # a malformed or foreign key: the form and the service say what is wrong
+        if applied:
+            incident.refresh_from_db()
+            incident.sent_before = True
+            return incident, form, sources, None
+    if not (form.is_valid() and sources.is_valid()):
+        return None, form, sources, None
+    try:
+        incident = incident_update(
+            incident=incident,
+            by=request.user,
+            expected_version=form.cleaned_data["expected_version"],
+            add_sources=[s for s in (f.as_input() for f in sources) if s],
+            edit_key=form.cleaned_data.get("client_key"),
+            **form.service_fields(),
+        )
+    except StaleEditError as error:
+        current = Incident.objects.get(pk=incident.pk)
+        changed_meanwhile = changes_since(current, error.expected_version)
+        data = request.POST.copy()
+        data["expected_version"] = str(current.version)
+        form = IncidentForm(data, instance=current, user=request.user)
+        form.is_valid()
+        form.add_error(None, stale_message(error))
+        return None, form, sources, changed_meanwhile
+    except (ValidationError, PermissionDenied) as error:
+        add_service_error(form, error)
+        return None, form, sources, None
+    return incident, form, sources, None
+
+
+def sent_back_message(incident) -> str:
+    return _(
+        "The change sent %(reference)s back to “reported”: it is not public until a reviewer "
+        "who did not report it verifies it again."
+    ) % {"reference": incident.reference}
+
+
 @login_required
 def incident_edit(request, pk):
     incident = _visible_incident(request.user, pk)
-    if not can_write_for(request.user, incident.organization_id):
-        raise PermissionDenied(f"Only reporters and reviewers of {incident.organization.short_name} may edit this.")
+    check_may_edit(request.user, incident)
     changed_meanwhile = None
     if request.method == "POST":
-        form = IncidentForm(request.POST, instance=incident, user=request.user)
-        sources = SourceFormSet(request.POST, prefix="sources")
-        if form.is_valid() and sources.is_valid():
-            reviewed_before = incident.verification_status != VerificationStatus.REPORTED
-            try:
-                incident = incident_update(
-                    incident=incident,
-                    by=request.user,
-                    expected_version=form.cleaned_data["expected_version"],
-                    add_sources=[s for s in (f.as_input() for f in sources) if s],
-                    **form.service_fields(),
-                )
-            except StaleEditError as error:
-                current = Incident.objects.get(pk=incident.pk)
-                changed_meanwhile = changes_since(current, error.expected_version)
-                # Keep what the user typed, but base it on the saved version now shown,
-                # so that saving again is a deliberate choice made after seeing the changes.
-                data = request.POST.copy()
-                data["expected_version"] = str(current.version)
-                form = IncidentForm(data, instance=current, user=request.user)
-                form.is_valid()
-                form.add_error(None, stale_message(error))
-            except (ValidationError, PermissionDenied) as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, f"Incident {incident.reference} is saved (version {incident.version}).")
-                if reviewed_before and incident.verification_status == VerificationStatus.REPORTED:
-                    messages.warning(
-                        request,
-                        _(
-                            "The change sent %(reference)s back to “reported”: it is not public until a reviewer "
-                            "who did not report it verifies it again."
-                        )
-                        % {"reference": incident.reference},
-                    )
-                return redirect("staff:incident_detail", pk=incident.pk)
+        reviewed_before = incident.verification_status != VerificationStatus.REPORTED
+        saved, form, sources, changed_meanwhile = edit_from_post(request, incident)
+        if saved is not None:
+            messages.success(request, f"Incident {saved.reference} is saved (version {saved.version}).")
+            if reviewed_before and saved.verification_status == VerificationStatus.REPORTED:
+                messages.warning(request, sent_back_message(saved))
+            return redirect("staff:incident_detail", pk=saved.pk)
+        incident = form.instance
     else:
         form = IncidentForm(instance=incident, user=request.user)
         sources = SourceFormSet(prefix="sources")

@@ -12,8 +12,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from aidtrack.staff.views.convoys import _visible_convoy, check_may_move, step_from_post
-from aidtrack.staff.views.incidents import report_from_post
+from aidtrack.incidents.models import VerificationStatus
+from aidtrack.staff.views.convoys import _visible_convoy, check_may_move, removal_from_post, step_from_post
+from aidtrack.staff.views.incidents import (
+    _visible_incident,
+    check_may_edit,
+    edit_from_post,
+    report_from_post,
+    sent_back_message,
+)
 
 
 def _signed_out() -> JsonResponse:
@@ -115,6 +122,104 @@ def outbox_convoy_step(request, pk):
         {
             "reference": convoy.reference,
             "status": event.to_status,
+            "url": reverse("staff:convoy_detail", args=[convoy.pk]),
+            "sent_before": sent_before,
+        },
+        status=200 if sent_before else 201,
+    )
+
+
+@require_POST
+def outbox_incident_edit(request, pk):
+    """Apply an edit of an incident sent from a device's outbox, through the edit page's form and service.
+
+    An edit made on a page that was out of date when it was sent (someone saved the incident meanwhile) is
+    refused with what changed; the answer carries the saved version, on which the device bases the edit
+    it keeps, so that sending it again is a deliberate choice made after reading the changes.
+    """
+    if not request.user.is_authenticated:
+        return _signed_out()
+    if not request.POST.get("client_key"):
+        return JsonResponse({"error": _("An edit from the outbox carries its device id (client_key).")}, status=400)
+    incident = _visible_incident(request.user, pk)
+    check_may_edit(request.user, incident)
+    reviewed_before = incident.verification_status != VerificationStatus.REPORTED
+    saved, form, sources, changed_meanwhile = edit_from_post(request, incident)
+    if saved is None:
+        answer = {
+            "error": _("The edit was refused: nothing was saved. Open it, fix what is marked and send it again."),
+            "errors": _errors(form, sources),
+        }
+        if changed_meanwhile is not None:
+            # Said once, in the device's words: the form's own refusal speaks of a page the device never showed.
+            answer["errors"] = [problem for problem in answer["errors"] if problem["field"]]
+            answer["error"] = _(
+                "Someone saved this incident after you started editing it (you started from version "
+                "%(yours)s; the saved one is version %(saved)s). Your edit was not saved and is kept: open it, "
+                "check their changes and send it again to apply yours."
+            ) % {"yours": request.POST.get("expected_version", "?"), "saved": form.instance.version}
+            answer["expected_version"] = form.instance.version
+            answer["changes"] = [
+                {
+                    "version": entry.version,
+                    "who": entry.who,
+                    "when": entry.when.isoformat(),
+                    "changes": [{"field": str(c.field), "old": c.old, "new": c.new} for c in entry.changes],
+                }
+                for entry in changed_meanwhile
+            ]
+        return JsonResponse(answer, status=400)
+    sent_before = getattr(saved, "sent_before", False)
+    if request.headers.get("X-Outbox-Form"):
+        messages.success(
+            request,
+            _("Incident %(reference)s is saved (version %(version)s).")
+            % {"reference": saved.reference, "version": saved.version},
+        )
+        if not sent_before and reviewed_before and saved.verification_status == VerificationStatus.REPORTED:
+            messages.warning(request, sent_back_message(saved))
+    return JsonResponse(
+        {
+            "reference": saved.reference,
+            "version": saved.version,
+            "url": reverse("staff:incident_detail", args=[saved.pk]),
+            "sent_before": sent_before,
+        },
+        status=200,
+    )
+
+
+@require_POST
+def outbox_convoy_removal(request, pk):
+    """Record a checkpoint removal sent from a device's outbox, through the convoy page's form and service."""
+    if not request.user.is_authenticated:
+        return _signed_out()
+    if not request.POST.get("client_key"):
+        return JsonResponse({"error": _("A removal from the outbox carries its device id (client_key).")}, status=400)
+    convoy = _visible_convoy(request.user, pk)
+    check_may_move(request.user, convoy)
+    removal, form = removal_from_post(request, convoy)
+    if removal is None:
+        return JsonResponse(
+            {
+                "error": _(
+                    "The removal was refused: nothing was saved. Open it, fix what is marked and send it again."
+                ),
+                "errors": _errors(form),
+            },
+            status=400,
+        )
+    sent_before = getattr(removal, "sent_before", False)
+    if request.headers.get("X-Outbox-Form"):
+        messages.success(
+            request,
+            _("Removal recorded on convoy %(reference)s; obstruction incident %(incident)s was created.")
+            % {"reference": convoy.reference, "incident": removal.incident.reference},
+        )
+    return JsonResponse(
+        {
+            "reference": convoy.reference,
+            "incident": removal.incident.reference,
             "url": reverse("staff:convoy_detail", args=[convoy.pk]),
             "sent_before": sent_before,
         },

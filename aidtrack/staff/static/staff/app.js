@@ -1,5 +1,6 @@
 // The staff screens as an app: installs the service worker, shows the device's outbox, sends the incident
-// form through it (so a report typed with no connection is kept), and clears the device on sign-out.
+// forms (a new report, an edit), a convoy's status steps and its checkpoint removals through it (so what is
+// typed with no connection is kept), and clears the device on sign-out.
 // Text comes from the page (#staff-app-text, translated on the server); data reaches the DOM as text.
 
 import { DRAFT, Outbox, REFUSED, WAITING, newKey } from "./outbox.js";
@@ -121,7 +122,8 @@ class OutboxForm {
     this.notice.hidden = true;
     form.before(this.notice);
     this.keyInput = form.elements.client_key;
-    if (!this.openFromHash()) this.keyInput.value = newKey();
+    const opened = this.openFromHash();
+    if (!opened) this.keyInput.value = newKey();
     // "Open" in the outbox list of this same page changes only the address's #outbox=… part.
     window.addEventListener("hashchange", () => this.openFromHash());
     form.addEventListener("submit", (event) => {
@@ -135,11 +137,20 @@ class OutboxForm {
       event.preventDefault();
       this.submit(submitter);
     });
-    if (this.isConvoyStep && this.stepWaiting()) this.holdSteps();
+    if (this.holdsPage && this.stepWaiting() && !opened) this.holdSteps();
+  }
+
+  get kind() {
+    return this.form.dataset.outbox;
   }
 
   get isConvoyStep() {
-    return this.form.dataset.outbox === "convoy-step";
+    return this.kind === "convoy-step";
+  }
+
+  // A convoy's steps and an incident's edits build on the last one: one waits on the device at a time.
+  get holdsPage() {
+    return this.isConvoyStep || this.kind === "incident-edit";
   }
 
   get page() {
@@ -147,13 +158,17 @@ class OutboxForm {
   }
 
   stepWaiting() {
-    return this.outbox.items().some((item) => item.formUrl === this.page && item.state === WAITING);
+    return this.outbox
+      .items()
+      .some((item) => item.formUrl === this.page && item.kind === this.kind && item.state === WAITING);
   }
 
-  // A convoy's next step is made from the status its last one leaves: one waits to be sent at a time.
+  // A convoy's next step is made from the status its last one leaves, an incident's next edit from the
+  // version its last one saves: one waits to be sent at a time (an edit waiting can be opened and changed).
   holdSteps() {
+    this.held = true;
     for (const button of this.form.querySelectorAll("button[type=submit]")) button.disabled = true;
-    this.say(text.stepWaiting);
+    this.say(this.isConvoyStep ? text.stepWaiting : text.editWaiting);
     this.outbox.addEventListener("change", () => {
       if (!this.stepWaiting()) location.reload();
     });
@@ -161,7 +176,9 @@ class OutboxForm {
 
   openFromHash() {
     const key = new URLSearchParams(location.hash.slice(1)).get("outbox");
-    const item = key && this.outbox.get(key);
+    const found = key && this.outbox.get(key);
+    // Several outbox forms on one page (a convoy's steps and removals): each opens its own kind.
+    const item = found && (found.kind || "incident") === this.kind ? found : null;
     if (item) this.restore(item);
     return Boolean(item);
   }
@@ -171,6 +188,7 @@ class OutboxForm {
     this.notice.setAttribute("role", problem ? "alert" : "status");
     this.notice.replaceChildren(el("p", { textContent: message }));
     this.notice.hidden = false;
+    this.form.closest("details")?.setAttribute("open", "");
     this.notice.scrollIntoView({ block: "center" });
   }
 
@@ -208,6 +226,27 @@ class OutboxForm {
       }
     }
     this.say([item.error || text.refusedHelp, ...general].join(" "), { problem: true });
+    if (item.changes?.length) this.notice.append(this.changesTable(item.changes));
+  }
+
+  // What someone else saved while this edit waited: the edit was refused so that its author decides.
+  changesTable(entries) {
+    const rows = [];
+    for (const entry of entries) {
+      for (const change of entry.changes) {
+        rows.push(
+          el("tr", {}, [
+            el("td", { textContent: `${entry.version ?? ""}` }),
+            el("td", { textContent: entry.who, dir: "auto" }),
+            el("td", { textContent: change.field }),
+            el("td", { className: "old", textContent: change.old, dir: "auto" }),
+            el("td", { className: "new", textContent: change.new, dir: "auto" }),
+          ]),
+        );
+      }
+    }
+    const head = el("tr", {}, [text.version, text.who, text.field, text.before, text.after].map((word) => el("th", { textContent: word })));
+    return el("table", { className: "changes" }, [el("thead", {}, [head]), el("tbody", {}, rows)]);
   }
 
   fields(submitter) {
@@ -220,10 +259,11 @@ class OutboxForm {
   }
 
   title(submitter) {
-    if (this.form.dataset.outboxTitle) {
-      return `${this.form.dataset.outboxTitle}: ${submitter?.textContent.trim() || ""}`;
-    }
-    return this.form.elements.title?.value.trim() || "";
+    const label = this.form.dataset.outboxTitle;
+    const own = this.form.elements.title?.value.trim() || "";
+    if (label && own) return `${label}: ${own}`;
+    if (label && this.isConvoyStep) return `${label}: ${submitter?.textContent.trim() || ""}`;
+    return label || own;
   }
 
   async submit(submitter) {
@@ -237,7 +277,7 @@ class OutboxForm {
       fields: this.fields(submitter),
     };
     // Saved on the device first: whatever happens to the connection now, the report is not lost.
-    this.outbox.put({ ...item, state: WAITING, error: "", errors: [] });
+    this.outbox.put({ ...item, state: WAITING, error: "", errors: [], changes: [] });
     button.disabled = true;
     try {
       let status;
@@ -258,7 +298,7 @@ class OutboxForm {
         this.keptForLater();
       }
     } finally {
-      button.disabled = false;
+      if (!this.held) button.disabled = false;
     }
   }
 
@@ -286,7 +326,7 @@ class OutboxForm {
     this.keyInput.value = newKey();
     history.replaceState(null, "", location.pathname);
     this.outbox.schedule();
-    if (this.isConvoyStep) return this.holdSteps();
+    if (this.holdsPage) return this.holdSteps();
     this.say(text.savedOffline);
   }
 }
@@ -314,8 +354,7 @@ if (user) {
   checkAccount().then(() => {
     const panel = document.getElementById("outbox");
     if (panel) new OutboxPanel(panel, outbox);
-    const form = document.querySelector("form[data-outbox]");
-    if (form) new OutboxForm(form, outbox);
+    for (const form of document.querySelectorAll("form[data-outbox]")) new OutboxForm(form, outbox);
     guardSignOut(outbox);
     outbox.start();
   });

@@ -1,5 +1,5 @@
-// What a map shows so that a place can be found by eye with no background tiles: district and sub-district
-// lines, towns (GeoNames) at district zoom, and every community's point with its name (English or Arabic,
+// What a map shows so that a place can be found by eye with no background tiles: rivers (GSHHG), district and
+// sub-district lines, towns (GeoNames) at district zoom, and every community's point with its name (English or Arabic,
 // as the page's language) at community zoom. Every layer comes from our own server and is kept offline.
 
 const L = window.L;
@@ -68,12 +68,14 @@ const Attribution = L.Control.extend({
   },
 });
 
-// `townZoom`: the first zoom at which towns are named (the public map, which names governorates, starts later).
+// `townZoom` and `riverZoom`: the first zooms at which towns are named and rivers drawn (the public map, which
+// names governorates and has its own background, starts later).
 export async function addContext(
   map,
-  { districtsUrl, subdistrictsUrl, townsUrl, gazetteerUrl, credits, townZoom = 6 },
+  { districtsUrl, subdistrictsUrl, townsUrl, gazetteerUrl, riversUrl, credits, townZoom = 6, riverZoom = 8 },
 ) {
   if (credits) new Attribution({ text: credits }).addTo(map);
+  if (riversUrl) lines(map, riversUrl, { color: "#4f8fc9", weight: 1.6, opacity: 0.85, className: "context-river" }, riverZoom);
   if (districtsUrl) lines(map, districtsUrl, { color: "#5b6474", weight: 1.4 }, 8);
   if (subdistrictsUrl) lines(map, subdistrictsUrl, { color: "#8a93a3", weight: 1, dashArray: "4 4" }, 10);
   const [towns, communities] = await Promise.all([rowsOf(townsUrl), rowsOf(gazetteerUrl)]);

@@ -106,7 +106,14 @@ export class Outbox extends EventTarget {
     }
     if (response.status === 401) return { signedOut: true, ...answer };
     if (response.status === 400) {
-      this.update(item.key, { state: REFUSED, error: answer.error || "", errors: answer.errors || [] });
+      const changes = { state: REFUSED, error: answer.error || "", errors: answer.errors || [], changes: answer.changes || [] };
+      if (answer.expected_version) {
+        // A stale edit: kept as typed, now based on the saved version, so that sending it again (after
+        // reading what changed) applies it.
+        const version = String(answer.expected_version);
+        changes.fields = item.fields.map(([name, value]) => [name, name === "expected_version" ? version : value]);
+      }
+      this.update(item.key, changes);
       return { refused: true, ...answer };
     }
     // A server error or a refused CSRF token: try again later, as with no connection.

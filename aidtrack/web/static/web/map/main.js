@@ -58,12 +58,14 @@ class MapApp {
     L.control.zoom({ position: rtl ? "topright" : "topleft", zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(this.map);
     L.control.attribution({ position: rtl ? "bottomleft" : "bottomright" }).addTo(this.map);
     this.map.attributionControl.setPrefix(false);
-    this.map.attributionControl.addAttribution(gettext("Boundaries: aidtrack's admin areas. Towns: GeoNames (CC BY 4.0)"));
+    this.map.attributionControl.addAttribution(gettext("Boundaries: aidtrack's admin areas. Towns: GeoNames (CC BY 4.0). Rivers: GSHHG (LGPL 3.0)"));
     // Close in, towns and then every community are named, as on the staff picker.
     addContext(this.map, {
       townsUrl: `${config.layers}towns.json`,
       gazetteerUrl: `${config.layers}communities.json`,
+      riversUrl: `${config.layers}rivers.geojson`,
       townZoom: 9,
+      riverZoom: 9,
     });
     this.map.fitBounds(SYRIA);
     this.base = new BaseMap(this.map, { layersUrl: config.layers, tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
