@@ -444,6 +444,12 @@ def incidents_bulk_update(*, by, organization, changes: list[tuple[int, int, dic
         bulk_writes.rows_update(Incident, rows, sorted(fields))
         bulk_writes.history_insert(Incident, rows, by=by, reason="Bulk import update", update=True)
         written += len(rows)
+    if written:
+        # Written without save signals: an edit may have hidden a record or sent a review back, so no copy of a
+        # public list rendered before it is served while the new one is rendered (aidtrack.ops.versions).
+        from aidtrack.ops.versions import withdrawn
+
+        transaction.on_commit(withdrawn)
     return written
 
 

@@ -128,3 +128,21 @@ def test_the_list_name_is_the_same_for_every_way_of_asking_for_the_same_language
     default = rf.get(INCIDENTS)
     arabic = rf.get(INCIDENTS, HTTP_ACCEPT_LANGUAGE="ar-SY")
     assert public_cache.list_name(english) == public_cache.list_name(default) != public_cache.list_name(arabic)
+
+
+def test_a_bulk_update_that_hides_a_record_is_a_withdrawal(
+    world, queue_that_waits, reporter, org_a, django_capture_on_commit_callbacks
+):
+    """An import's updates are written without save signals; hiding a record that way still stops stale copies."""
+    from aidtrack.incidents.services import incidents_bulk_update
+
+    client = Client()
+    assert "PUBLIC-GENERALISED" in titles(client.get(INCIDENTS))
+    incident = Incident.objects.get(pk=world.public.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        incidents_bulk_update(
+            by=reporter,
+            organization=org_a,
+            changes=[(incident.pk, incident.version, {"visibility": Visibility.PARTNERS})],
+        )
+    assert "PUBLIC-GENERALISED" not in titles(client.get(INCIDENTS))
