@@ -51,7 +51,7 @@ class PlaceField(forms.CharField):
     def __init__(self, *, levels=(AdminLevel.COMMUNITY,), **kwargs):
         self.levels = levels
         super().__init__(**kwargs)
-        self.widget.attrs.update({"data-place-search": "1", "autocomplete": "off", "placeholder": "name or P-code"})
+        self.widget.attrs.update({"data-place-search": "1", "autocomplete": "off", "placeholder": _("name or P-code")})
 
     def to_python(self, value):
         text = super().to_python(value).strip()

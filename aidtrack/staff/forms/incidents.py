@@ -56,8 +56,8 @@ class IncidentForm(forms.ModelForm):
         widgets = {
             "occurred_on": DateInput(),
             "occurred_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "latitude": forms.NumberInput(attrs={"step": "any", "placeholder": "e.g. 33.6901"}),
-            "longitude": forms.NumberInput(attrs={"step": "any", "placeholder": "e.g. 36.0963"}),
+            "latitude": forms.NumberInput(attrs={"step": "any", "placeholder": _("e.g. 33.6901")}),
+            "longitude": forms.NumberInput(attrs={"step": "any", "placeholder": _("e.g. 36.0963")}),
             "public_summary": forms.Textarea(attrs={"rows": 3}),
             "internal_description": forms.Textarea(attrs={"rows": 3}),
         }
