@@ -97,6 +97,7 @@ FIELD_NAMES = [
     gettext_noop("key hash"),
     gettext_noop("kind"),
     gettext_noop("last digest at"),
+    gettext_noop("last edit key"),
     gettext_noop("last used at"),
     gettext_noop("latitude"),
     gettext_noop("lead organization"),

@@ -66,6 +66,8 @@ WRITE_NOTHING = {
     "aidtrack.violence.services.conflict_events_check": "places and matches events without writing",
     "aidtrack.incidents.services.incident_sent_before": "finds a report a device sent before",
     "aidtrack.convoys.services.convoy_step_sent_before": "finds a step a device sent before",
+    "aidtrack.incidents.services.incident_edit_sent_before": "finds an edit a device sent before",
+    "aidtrack.convoys.services.checkpoint_removal_sent_before": "finds a removal a device sent before",
     "aidtrack.api.services.token_is_current": "reads a token",
 }
 

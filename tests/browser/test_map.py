@@ -249,3 +249,16 @@ def test_the_map_fits_a_phone_screen(browser, live_server):
     screenshot(page, "map-phone")
     assert errors == []
     context.close()
+
+
+def test_close_in_the_map_draws_the_rivers_and_names_madaya_with_the_credits(page, live_server):
+    load_demo()
+    open_map(page, f"{live_server.url}/?map=11/33.6900/36.1000")
+    page.locator("path.context-river").first.wait_for(state="attached")
+    page.locator(".community-label", has_text="Madaya").first.wait_for()
+    assert "Rivers: GSHHG" in page.locator(".leaflet-control-attribution").first.inner_text()
+    # Zoomed out to the country, the rivers give way to the register's own layers.
+    open_map(page, f"{live_server.url}/?map=7/35.0000/38.5000")
+    page.wait_for_timeout(500)
+    assert page.locator("path.context-river").count() == 0
+    assert page.console_errors == []
