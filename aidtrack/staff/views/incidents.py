@@ -122,7 +122,7 @@ def report_from_post(request) -> tuple[Incident | None, IncidentForm, SourceForm
 def incident_create_view(request):
     if not writable_organizations(request.user).exists():
         raise PermissionDenied(
-            "You are not a reporter or reviewer of any organization, so you cannot report incidents."
+            _("You are not a reporter or reviewer of any organization, so you cannot report incidents.")
         )
     draft = _own_draft(request.user, request.POST.get("draft") or request.GET.get("draft"))
     if request.method == "POST" and "save_draft" in request.POST:
@@ -205,7 +205,10 @@ def incident_detail(request, pk):
 def incident_edit(request, pk):
     incident = _visible_incident(request.user, pk)
     if not can_write_for(request.user, incident.organization_id):
-        raise PermissionDenied(f"Only reporters and reviewers of {incident.organization.short_name} may edit this.")
+        raise PermissionDenied(
+            _("Only reporters and reviewers of %(organization)s may edit this.")
+            % {"organization": incident.organization.short_name}
+        )
     changed_meanwhile = None
     if request.method == "POST":
         form = IncidentForm(request.POST, instance=incident, user=request.user)
