@@ -39,7 +39,6 @@ NOT_YET = {
     "areas/importers/communities.py",
     "areas/importers/plans.py",
     "areas/importers/importer.py",
-    "convoys/importers/checking.py",
     "convoys/importers/reading.py",
     "convoys/importers/importer.py",
     "imports/columns.py",
