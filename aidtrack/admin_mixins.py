@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from aidtrack.errors import check_version
 
@@ -26,9 +27,11 @@ class VersionedAdminForm(forms.ModelForm):
                 check_version(stale, cleaned.get("expected_version"))
             except ValidationError as error:
                 raise ValidationError(
-                    f"Someone else saved this record after you opened it (now version {current}, "
-                    f"yours was {cleaned.get('expected_version')}). Open it again in a new tab to see "
-                    "their changes; your input is kept here."
+                    _(
+                        "Someone else saved this record after you opened it (now version %(current)s, yours was "
+                        "%(yours)s). Open it again in a new tab to see their changes; your input is kept here."
+                    )
+                    % {"current": current, "yours": cleaned.get("expected_version")}
                 ) from error
         return cleaned
 

@@ -48,7 +48,7 @@ class Agreement(models.Model):
 
     def clean(self):
         if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": "The end must be after the start."})
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
 
     @property
     def display_name(self) -> str:
@@ -117,9 +117,12 @@ class AgreementCondition(models.Model):
         unknown = set(self.counted_categories or []) - set(Category.values)
         if unknown:
             raise ValidationError(
-                {"counted_categories": f"Unknown categories {sorted(unknown)}: use {', '.join(Category.values)}."}
+                {
+                    "counted_categories": _("Unknown categories %(unknown)s: use %(known)s.")
+                    % {"unknown": ", ".join(sorted(unknown)), "known": ", ".join(Category.values)}
+                }
             )
         if self.kind == ConditionKind.REDUCED_VIOLENCE and self.max_incidents_per_day is None:
-            raise ValidationError({"max_incidents_per_day": "Reduced violence needs a daily threshold."})
+            raise ValidationError({"max_incidents_per_day": _("Reduced violence needs a daily threshold.")})
         if self.kind == ConditionKind.SUSTAINED_ACCESS and self.max_days_without_access is None:
-            raise ValidationError({"max_days_without_access": "Sustained access needs a longest gap in days."})
+            raise ValidationError({"max_days_without_access": _("Sustained access needs a longest gap in days.")})

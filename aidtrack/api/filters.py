@@ -72,7 +72,7 @@ class BBoxField(forms.CharField):
             numbers = []
         if len(numbers) != 4 or any(n != n for n in numbers):
             raise ValidationError(
-                "Give the box as min_lon,min_lat,max_lon,max_lat in degrees, e.g. 36.0,33.3,36.6,33.8."
+                _("Give the box as min_lon,min_lat,max_lon,max_lat in degrees, e.g. 36.0,33.3,36.6,33.8.")
             )
         min_lon, min_lat, max_lon, max_lat = numbers
         if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
@@ -95,7 +95,9 @@ class PcodeField(forms.CharField):
         value = value.strip().upper()
         area = AdminArea.objects.filter(pcode=value).only("pk", "pcode", "level").first()
         if area is None:
-            raise ValidationError(f"No admin area has the P-code {value!r}: see /api/v1/admin-areas/ for the codes.")
+            raise ValidationError(
+                _("No admin area has the P-code %(code)r: see /api/v1/admin-areas/ for the codes.") % {"code": value}
+            )
         return area
 
 
@@ -111,10 +113,13 @@ class PlacedPcodeField(PcodeField):
         area = super().clean(value)
         if area is not None and area.level != AdminLevel.COUNTRY and area.level not in PLACED_LEVELS:
             parent = area.parent.pcode if area.parent_id else None
-            hint = f" (its sub-district is {parent})" if parent else ""
+            hint = _(" (its sub-district is %(parent)s)") % {"parent": parent} if parent else ""
             raise ValidationError(
-                f"{area.pcode} is a community{hint}; conflict events are placed in country, governorate, district "
-                "and sub-district: give one of those P-codes."
+                _(
+                    "%(code)s is a community%(hint)s; conflict events are placed in country, governorate, district "
+                    "and sub-district: give one of those P-codes."
+                )
+                % {"code": area.pcode, "hint": hint}
             )
         return area
 

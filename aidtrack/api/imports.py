@@ -8,6 +8,7 @@ the run to follow at ``/api/v1/imports/runs/<id>/``.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -44,11 +45,12 @@ class TableImportSerializer(serializers.Serializer):
 
     def validate_mapping(self, value):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise serializers.ValidationError('Give an object of field names to column names, e.g. {"title": "T"}.')
+            raise serializers.ValidationError(_('Give an object of field names to column names, e.g. {"title": "T"}.'))
         empty = sorted(field for field, column in value.items() if not column.strip())
         if empty:
             raise serializers.ValidationError(
-                f"No column is given for {', '.join(empty)}: write the column's header, or leave the field out."
+                _("No column is given for %(fields)s: write the column's header, or leave the field out.")
+                % {"fields": ", ".join(empty)}
             )
         return value
 

@@ -219,7 +219,7 @@ class TransitionSerializer(StrictSerializerMixin, serializers.Serializer):
             try:
                 out[int(key)] = people
             except ValueError as error:
-                raise serializers.ValidationError(f"{key!r} is not a destination id.") from error
+                raise serializers.ValidationError(_("“%(key)s” is not a destination id.") % {"key": key}) from error
         return out
 
 

@@ -193,14 +193,20 @@ class StatusPeriod(models.Model):
             return
         if self.end_date is not None and self.end_date <= self.start_date:
             raise ValidationError(
-                {"end_date": f"The end ({self.end_date}) must be after the start ({self.start_date})."}
+                {
+                    "end_date": _("The end (%(end)s) must be after the start (%(start)s).")
+                    % {"end": self.end_date, "start": self.start_date}
+                }
             )
         if self.area_id is not None:
             clash = self.overlapping_periods().first()
             if clash is not None:
                 raise ValidationError(
-                    f"This period overlaps another period of {self.area}: {clash}. "
-                    "An area has one status at a time; shorten or remove the other period first."
+                    _(
+                        "This period overlaps another period of %(area)s: %(other)s. An area has one status at a "
+                        "time; shorten or remove the other period first."
+                    )
+                    % {"area": self.area, "other": clash}
                 )
 
     def overlapping_periods(self):

@@ -255,4 +255,4 @@ class CheckpointRemoval(models.Model):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
         if self.cargo_line_id and self.convoy_id and self.cargo_line.convoy_id != self.convoy_id:
-            raise ValidationError({"cargo_line": "This cargo line belongs to another convoy."})
+            raise ValidationError({"cargo_line": _("This cargo line belongs to another convoy.")})

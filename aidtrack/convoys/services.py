@@ -511,7 +511,7 @@ def convoy_step_sent_before(*, convoy: ConvoyRequest, client_key, by) -> ConvoyE
         return None
     if existing.convoy_id != convoy.pk or existing.recorded_by_id != by.pk:
         raise ValidationError(
-            {"client_key": "This step's device id belongs to another record: record the step again as a new one."}
+            {"client_key": _("This step's device id belongs to another record: record the step again as a new one.")}
         )
     existing.sent_before = True
     return existing
@@ -622,8 +622,10 @@ def checkpoint_removal_record(
         if stated_area is None:
             raise ValidationError(
                 {
-                    "latitude": "Give the checkpoint's coordinates: the convoy's destination has no community "
-                    "to place the obstruction incident at."
+                    "latitude": _(
+                        "Give the checkpoint's coordinates: the convoy's destination has no community to place the "
+                        "obstruction incident at."
+                    )
                 }
             )
     removal.incident = incident_create(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import shapely
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext as _
 
 GEOMETRY_TYPES = {"Point", "MultiPoint", "Polygon", "MultiPolygon"}
 
@@ -48,9 +49,9 @@ def parse_geometry(geojson: dict) -> shapely.Geometry:
     try:
         geometry = shapely.geometry.shape(geojson)
     except Exception as error:  # shapely raises several types for malformed input
-        raise ValidationError(f"Geometry is not valid GeoJSON: {error}.") from error
+        raise ValidationError(_("Geometry is not valid GeoJSON: %(error)s.") % {"error": error}) from error
     if geometry.is_empty:
-        raise ValidationError("Geometry is empty.")
+        raise ValidationError(_("Geometry is empty."))
     min_lon, min_lat, max_lon, max_lat = geometry.bounds
     if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
         raise ValidationError(

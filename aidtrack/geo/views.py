@@ -7,6 +7,7 @@ import re
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
 
@@ -32,7 +33,10 @@ def _last_modified(request, level):
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def admin_layer(request, level: int):
     if level not in LEVELS:
-        raise Http404(f"There is no admin level {level}; levels are {LEVELS[0]} to {LEVELS[-1]}.")
+        raise Http404(
+            _("There is no admin level %(level)s; levels are %(first)s to %(last)s.")
+            % {"level": level, "first": LEVELS[0], "last": LEVELS[-1]}
+        )
     built = layer(level)
     response = HttpResponse(built.content, content_type="application/geo+json")
     # Always revalidate: a boundary import must show at once, and a 304 costs a few bytes.

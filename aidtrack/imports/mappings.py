@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from aidtrack.imports.kinds import table_kind, table_kinds
 from aidtrack.imports.models import ColumnMapping
@@ -65,7 +66,10 @@ def column_mapping_from_file(data, *, organization, by, name: str = "") -> Colum
 
 def _check(kind: str, organization, by, columns: dict) -> None:
     if not can_write_for(by, organization):
-        raise PermissionDenied(f"{by} may not keep column mappings for {organization.short_name}.")
+        raise PermissionDenied(
+            _("%(user)s may not keep column mappings for %(organization)s.")
+            % {"user": by, "organization": organization.short_name}
+        )
     fields = table_kind(kind).fields
     unknown = sorted(set(columns) - set(fields))
     if unknown:
@@ -109,7 +113,10 @@ def column_mapping_edit(
     if mapping is not None:
         mapping = ColumnMapping.objects.select_for_update().get(pk=mapping.pk)
         if not can_write_for(by, mapping.organization):
-            raise PermissionDenied(f"{by} may not edit the column mappings of {mapping.organization.short_name}.")
+            raise PermissionDenied(
+                _("%(user)s may not edit the column mappings of %(organization)s.")
+                % {"user": by, "organization": mapping.organization.short_name}
+            )
         if loaded_at is not None and mapping.updated_at != loaded_at:
             who = mapping.updated_by or "someone"
             raise ValidationError(
@@ -130,5 +137,8 @@ def column_mapping_edit(
 
 def column_mapping_delete(*, mapping: ColumnMapping, by) -> None:
     if not can_write_for(by, mapping.organization):
-        raise PermissionDenied(f"{by} may not delete the column mappings of {mapping.organization.short_name}.")
+        raise PermissionDenied(
+            _("%(user)s may not delete the column mappings of %(organization)s.")
+            % {"user": by, "organization": mapping.organization.short_name}
+        )
     mapping.delete()

@@ -131,7 +131,7 @@ def incident_sent_before(*, client_key, by) -> Incident | None:
     existing = Incident.objects.filter(client_key=client_key).first()
     if existing is not None and existing.reported_by_id != by.pk:
         raise ValidationError(
-            {"client_key": "This report's device id belongs to another report: save it again as a new report."}
+            {"client_key": _("This report's device id belongs to another report: save it again as a new report.")}
         )
     return existing
 
@@ -560,5 +560,5 @@ def incident_draft_save(*, by, data: dict[str, list[str]], draft: IncidentDraft 
 def incident_draft_delete(*, draft: IncidentDraft, by) -> None:
     """Delete a draft: its author only (once reported, or given up)."""
     if draft.created_by_id != by.pk:
-        raise PermissionDenied("Only the person who saved a draft may delete it.")
+        raise PermissionDenied(_("Only the person who saved a draft may delete it."))
     draft.delete()

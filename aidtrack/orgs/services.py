@@ -216,7 +216,7 @@ def party_add_aliases(*, party, aliases: list[str], by) -> Party:
     from aidtrack.orgs.selectors import party_key
 
     if by is None or not by.is_authenticated or not (organization_ids_of(by) or is_site_admin(by)):
-        raise PermissionDenied("Only members of an organization may name parties.")
+        raise PermissionDenied(_("Only members of an organization may name parties."))
     party = Party.objects.select_for_update().get(pk=party.pk)
     known = {party_key(name) for name in (party.name, party.short_name, *party.aliases)}
     added = [alias.strip()[:200] for alias in aliases if alias.strip() and party_key(alias) not in known]

@@ -68,6 +68,10 @@ PROPER = {
     "Token",
     "key",
     "OCHA",
+    "URL",
+    "ACAPS",
+    "PDF",
+    "JSON",
     "Battles",
     "Explosions",
     "Remote",
@@ -87,8 +91,12 @@ LATIN_RUNS = """
     const parent = node.parentElement;
     if (!parent || parent.closest(allowed)) continue;
     if (!parent.checkVisibility || !parent.checkVisibility()) continue;
-    // References (CV-2016-09-014) and P-codes (SY03, C2450) are codes, not words.
-    const text = node.textContent.replace(/[A-Z]{1,6}(?:-[0-9A-Z]+)+/g, "").replace(/\\b[A-Z]{1,3}[0-9]+\\b/g, "");
+    // References (CV-2016-09-014) and P-codes (SY03, C2450) are codes, not words; so are a value a message
+    // quotes from the file ('Date', a column's header), a file's name (log.csv) and a field or setting as typed
+    // (occurred_on, kind=obstruction).
+    const text = node.textContent.replace(/'[^'\\n]{1,80}'/g, "").replace(/\\S+\\.(csv|xlsx)\\b/gi, "")
+      .replace(/\\S*[_=]\\S*/g, "")
+      .replace(/[A-Z]{1,6}(?:-[0-9A-Z]+)+/g, "").replace(/\\b[A-Z]{1,3}[0-9]+\\b/g, "");
     const found = text.match(/[A-Za-z][A-Za-z0-9'’]*/g) || [];
     runs.push(...found.filter((word) => word.length > 1 && !proper.includes(word)));
   }

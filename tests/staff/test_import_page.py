@@ -39,7 +39,7 @@ def test_errors_are_listed_by_row_and_column_and_nothing_can_be_committed(client
     response = post(client, org_a, BAD)
     page = client.get(response.url).content.decode()
     assert '<tr class="row-error"><td>2</td>' in page, "row 2 is marked as an error in the row-by-row table"
-    assert 'column &#x27;category&#x27;: <span dir="auto">found &#x27;55&#x27;' in page
+    assert 'column <bdi>&#x27;category&#x27;</bdi>: <span dir="auto">found &#x27;55&#x27;' in page
     assert "Nothing was written" in page
     assert "Import these rows" not in page
     assert not Incident.objects.exists()
@@ -53,7 +53,7 @@ def test_a_file_checked_in_arabic_is_reported_in_arabic(client, geography, org_a
     run = ImportRun.objects.get()
     page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert 'lang="ar"' in page
-    assert "العمود &#x27;category&#x27;" in page and "وُجدت القيمة &#x27;55&#x27;: المتوقع إحدى القيم" in page
+    assert "العمود <bdi>&#x27;category&#x27;</bdi>" in page and "وُجدت القيمة &#x27;55&#x27;: المتوقع إحدى القيم" in page
     assert "found &#x27;55&#x27;" not in page and "expected one of" not in page
     assert "لم يُكتب شيء" in run.summary and "problem(s)" not in run.summary
 

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aidtrack.convoys.importers.columns import FIELDS
 from aidtrack.convoys.importers.plans import ConvoyPlan, DestinationSpec, local_day, status_label
@@ -54,10 +55,10 @@ FILE_FIELDS = {attribute: name for name, attribute in MODEL_FIELDS.items()} | {"
 STATUS_DATES = ("status_date", "requested_date", "approval_date", "dispatch_date", "delivery_date")
 # What a date column says about a convoy's past, in words.
 DATE_MEANS = {
-    "requested_date": "was submitted",
-    "approval_date": "was answered (approved, partially approved, denied or no response)",
-    "dispatch_date": "was dispatched",
-    "delivery_date": "was delivered, turned back or attacked",
+    "requested_date": gettext_lazy("was submitted"),
+    "approval_date": gettext_lazy("was answered (approved, partially approved, denied or no response)"),
+    "dispatch_date": gettext_lazy("was dispatched"),
+    "delivery_date": gettext_lazy("was delivered, turned back or attacked"),
 }
 
 
@@ -361,9 +362,18 @@ class ConvoyChecker(RowReader):
                     at(name),
                     name,
                     dates[name],
-                    f"a {self.label(name)} says the convoy {DATE_MEANS[name]}, which a {status_label(target)} convoy "
-                    f"{'cannot have been' if stored is None else 'can no longer be'}: leave it empty, or correct the "
-                    "status",
+                    (
+                        _(
+                            "a %(column)s says the convoy %(means)s, which a %(status)s convoy cannot have been: "
+                            "leave it empty, or correct the status"
+                        )
+                        if stored is None
+                        else _(
+                            "a %(column)s says the convoy %(means)s, which a %(status)s convoy can no longer be: "
+                            "leave it empty, or correct the status"
+                        )
+                    )
+                    % {"column": self.label(name), "means": DATE_MEANS[name], "status": status_label(target)},
                 )
                 continue
             through.append(group)
@@ -411,13 +421,20 @@ class ConvoyChecker(RowReader):
                 continue
             # Resuming a status held before a hold has no column of its own.
             own = STEP_DATE_FIELDS.get(step.status) if step.status not in recorded else None
-            what = f"resuming {status_label(step.status)}" if step.status in recorded else status_label(step.status)
-            self.warning(
-                at("status"),
-                own or step.date_field,
-                f"no date for {what}: it is recorded on {step.on:%Y-%m-%d}, the next date known "
-                f"({self.label(step.date_field)})" + (f"; give the {self.label(own)} if it differs." if own else "."),
-            )
+            if step.status in recorded:
+                what = _("resuming %(status)s") % {"status": status_label(step.status)}
+            else:
+                what = status_label(step.status)
+            facts = {"what": what, "date": f"{step.on:%Y-%m-%d}", "known": self.label(step.date_field)}
+            if own:
+                facts["own"] = self.label(own)
+                message = _(
+                    "no date for %(what)s: it is recorded on %(date)s, the next date known (%(known)s); give the "
+                    "%(own)s if it differs."
+                )
+            else:
+                message = _("no date for %(what)s: it is recorded on %(date)s, the next date known (%(known)s).")
+            self.warning(at("status"), own or step.date_field, message % facts)
         return steps
 
     def _compare_recorded(self, name, date, group, events, reference, at) -> None:
@@ -505,14 +522,16 @@ class ConvoyChecker(RowReader):
             for place, people in reached.items():
                 # A place the convoy does not go to is reported with its destinations.
                 if place in recorded and recorded[place] != people:
-                    before = f"{recorded[place]:,}" if recorded[place] is not None else "no count of"
+                    before = f"{recorded[place]:,}" if recorded[place] is not None else _("no count of")
                     self.problem(
                         row_of[place],
                         "reached_beneficiaries",
                         str(people),
-                        f"convoy {reference} was recorded as {status_label(stored.status)} with {before} people "
-                        "reached there; people reached are recorded with the delivery, and an import cannot change "
-                        "them",
+                        _(
+                            "convoy %(reference)s was recorded as %(status)s with %(before)s people reached there; "
+                            "people reached are recorded with the delivery, and an import cannot change them"
+                        )
+                        % {"reference": reference, "status": status_label(stored.status), "before": before},
                     )
             return
         status = status_label(steps[-1].status) if steps else status_label(stored.status if stored else S.DRAFT)
@@ -551,7 +570,7 @@ class ConvoyChecker(RowReader):
         ):
             recorded_text = "; ".join(f"{_place_label(d)} {d.planned_beneficiaries:,}" for d in recorded)
             file_text = "; ".join(f"{d.label} {d.planned:,}" for d in destinations)
-            if self._editable(stored, first, "destination", "destinations", recorded_text, file_text):
+            if self._editable(stored, first, "destination", _("destinations"), recorded_text, file_text):
                 plan.destinations = destinations
                 plan.changes.append("destinations")
             else:
@@ -559,7 +578,7 @@ class ConvoyChecker(RowReader):
         stored_cargo = [CargoSpec(c.sector, c.item, c.quantity, c.unit) for c in stored.cargo_lines.all()]
         if cargo is not None and Counter(c.key() for c in cargo) != Counter(c.key() for c in stored_cargo):
             recorded_text = "; ".join(str(line) for line in stored_cargo) or "none"
-            if self._editable(stored, first, "item", "cargo lines", recorded_text, "; ".join(map(str, cargo))):
+            if self._editable(stored, first, "item", _("cargo lines"), recorded_text, "; ".join(map(str, cargo))):
                 plan.cargo = cargo
                 plan.changes.append("cargo lines")
             else:
@@ -578,10 +597,19 @@ class ConvoyChecker(RowReader):
             first.row,
             field_name,
             "",
-            f"convoy {stored.reference} is {status_label(stored.status)}: its {what} in this file ({given}) differ "
-            f"from those recorded ({recorded}), but they can only be changed while it is a draft (they are what the "
-            "parties were asked to approve). Give the recorded ones, record cargo removed at checkpoints on the "
-            "convoy's page, or create a new request",
+            _(
+                "convoy %(reference)s is %(status)s: its %(what)s in this file (%(given)s) differ from those recorded "
+                "(%(recorded)s), but they can only be changed while it is a draft (they are what the parties were "
+                "asked to approve). Give the recorded ones, record cargo removed at checkpoints on the convoy's page, "
+                "or create a new request"
+            )
+            % {
+                "reference": stored.reference,
+                "status": status_label(stored.status),
+                "what": what,
+                "given": given,
+                "recorded": recorded,
+            },
         )
         return False
 

@@ -4,6 +4,8 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from aidtrack.convoys.models import ConvoyStatus, Modality, Sector
 from aidtrack.imports.tabular import column, hxl
 from aidtrack.imports.values import Choices, ValueProblem, clean, parse_coordinate, parse_count, parse_date
@@ -142,7 +144,7 @@ def parse_month(text) -> datetime.date:
     try:
         return parse_date(value).replace(day=1)
     except ValueProblem:
-        raise ValueProblem("expected a month such as 2016-09, Sep 2016 or 09/2016") from None
+        raise ValueProblem(_("expected a month such as 2016-09, Sep 2016 or 09/2016")) from None
 
 
 def parse_quantity(text) -> Decimal:
@@ -153,9 +155,9 @@ def parse_quantity(text) -> Decimal:
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite() or number < 0:
-        raise ValueProblem("expected a quantity of 0 or more, e.g. 1500 or 2.5")
+        raise ValueProblem(_("expected a quantity of 0 or more, e.g. 1500 or 2.5"))
     if number != number.quantize(Decimal("0.01")) or number >= Decimal("1e12"):
-        raise ValueProblem("expected a quantity under a trillion with at most two decimals, e.g. 2.5")
+        raise ValueProblem(_("expected a quantity under a trillion with at most two decimals, e.g. 2.5"))
     return number
 
 

@@ -67,15 +67,17 @@ class PlaceField(forms.CharField):
         matches = search_communities(text, limit=6, levels=self.levels)
         if not matches:
             raise forms.ValidationError(
-                f"No community matches “{text}”. Check the spelling, or type its P-code (e.g. C2450)."
+                _("No community matches “%(text)s”. Check the spelling, or type its P-code (e.g. C2450).")
+                % {"text": text}
             )
         best = matches[0]
         clear = best.score >= 0.99 or (best.score >= 0.8 and (len(matches) == 1 or matches[1].score < best.score - 0.1))
         if clear:
             return best.area
-        options = "; ".join(f"{m.area.name_en} ({m.area.pcode})" for m in matches)
+        options = "; ".join(f"{m.area.name} ({m.area.pcode})" for m in matches)
         raise forms.ValidationError(
-            f"Several communities match “{text}”: {options}. Type the P-code of the one you mean."
+            _("Several communities match “%(text)s”: %(options)s. Type the P-code of the one you mean.")
+            % {"text": text, "options": options}
         )
 
 

@@ -90,7 +90,11 @@ class ConvoyForm(forms.ModelForm):
         cleaned = super().clean()
         lead, partners = cleaned.get("lead_organization"), cleaned.get("partner_organizations")
         if lead and partners and lead in partners:
-            self.add_error("partner_organizations", f"{lead.short_name} leads the convoy; do not list it as a partner.")
+            self.add_error(
+                "partner_organizations",
+                _("%(organization)s leads the convoy; do not list it as a partner.")
+                % {"organization": lead.short_name},
+            )
         no_origin = not (cleaned.get("origin_name") or cleaned.get("origin_area"))
         if no_origin and "origin_area" not in self.errors:
             self.add_error(

@@ -3,6 +3,8 @@
 import re
 
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -108,9 +110,11 @@ def problem_where(where: str) -> str:
         return where
     parts = []
     if found["row"]:
-        parts.append(_("row %(row)s") % {"row": found["row"]})
+        parts.append(conditional_escape(_("row %(row)s") % {"row": found["row"]}))
     if found["column"]:
-        parts.append(_("column %(column)s") % {"column": found["column"]})
+        # The column is the file's own header: isolated, so an English header keeps its place in Arabic.
+        column = format_html("<bdi>{}</bdi>", found["column"])
+        parts.append(conditional_escape(_("column %(column)s")) % {"column": column})
     if found["rule"]:
-        parts.append(_("rule %(rule)s") % {"rule": found["rule"]})
-    return _(", ").join(parts)
+        parts.append(conditional_escape(_("rule %(rule)s") % {"rule": found["rule"]}))
+    return mark_safe(conditional_escape(_(", ")).join(parts))  # each part escaped above

@@ -106,7 +106,9 @@ def convoy_create_view(request):
                 add_service_error(form, error)
             else:
                 messages.success(
-                    request, f"Convoy request {convoy.reference} is saved as a draft. Submit it when ready."
+                    request,
+                    _("Convoy request %(reference)s is saved as a draft. Submit it when ready.")
+                    % {"reference": convoy.reference},
                 )
                 return redirect("staff:convoy_detail", pk=convoy.pk)
     else:
@@ -140,7 +142,10 @@ def _row_initial(convoy):
 def convoy_edit(request, pk):
     convoy = _visible_convoy(request.user, pk)
     if not can_write_for(request.user, convoy.lead_organization_id):
-        raise PermissionDenied(f"Only reporters and reviewers of {convoy.lead_organization.short_name} may edit this.")
+        raise PermissionDenied(
+            _("Only reporters and reviewers of %(organization)s may edit this.")
+            % {"organization": convoy.lead_organization.short_name}
+        )
     # Destinations and cargo are what the parties are asked to approve: editable while a draft only.
     rows_editable = convoy.status == ConvoyStatus.DRAFT
     destination_initial, cargo_initial = _row_initial(convoy)
@@ -179,7 +184,11 @@ def convoy_edit(request, pk):
             except (ValidationError, PermissionDenied) as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, f"Convoy request {convoy.reference} is saved (version {convoy.version}).")
+                messages.success(
+                    request,
+                    _("Convoy request %(reference)s is saved (version %(version)s).")
+                    % {"reference": convoy.reference, "version": convoy.version},
+                )
                 return redirect("staff:convoy_detail", pk=convoy.pk)
     else:
         form = ConvoyForm(instance=convoy, user=request.user)
@@ -288,7 +297,10 @@ def step_from_post(request, convoy) -> tuple[object | None, TransitionForm, dict
 
 def check_may_move(user, convoy) -> None:
     if not can_write_for(user, convoy.lead_organization_id):
-        raise PermissionDenied(f"Only reporters and reviewers of {convoy.lead_organization.short_name} may do this.")
+        raise PermissionDenied(
+            _("Only reporters and reviewers of %(organization)s may do this.")
+            % {"organization": convoy.lead_organization.short_name}
+        )
 
 
 @login_required
@@ -298,7 +310,11 @@ def convoy_transition_view(request, pk):
     check_may_move(request.user, convoy)
     event, form, changed_meanwhile = step_from_post(request, convoy)
     if event is not None:
-        messages.success(request, f"Convoy {convoy.reference} is now {event.get_to_status_display().lower()}.")
+        messages.success(
+            request,
+            _("Convoy %(reference)s is now “%(status)s”.")
+            % {"reference": convoy.reference, "status": event.get_to_status_display()},
+        )
         return redirect("staff:convoy_detail", pk=convoy.pk)
     convoy.refresh_from_db()
     context = _detail_context(request, convoy, transition_form=form, changed_meanwhile=changed_meanwhile)
@@ -314,7 +330,8 @@ def convoy_removal_view(request, pk):
     if removal is not None:
         messages.success(
             request,
-            f"Removal recorded: {removal}. Obstruction incident {removal.incident.reference} was created.",
+            _("Removal recorded: %(removal)s. Obstruction incident %(reference)s was created.")
+            % {"removal": removal, "reference": removal.incident.reference},
         )
         return redirect("staff:convoy_detail", pk=convoy.pk)
     context = _detail_context(request, convoy, removal_form=form)

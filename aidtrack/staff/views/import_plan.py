@@ -67,8 +67,9 @@ class PlanForm(forms.Form):
         label=gettext_lazy("Rules (derived fields, first match wins)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy(
-            "One a line: category = 5 when Aid workers killed > 0 · category = 7 when Airstrike is yes · "
-            "category = 3 when Event is Checkpoint · people_killed = sum(Killed men, Killed women)."
+            "One a line, e.g. <code>category = 5 when Aid workers killed &gt; 0</code> · <code>category = 7 when "
+            "Airstrike is yes</code> · <code>category = 3 when Event is Checkpoint</code> · <code>people_killed = "
+            "sum(Killed men, Killed women)</code>."
         ),
     )
     save_mapping = forms.CharField(

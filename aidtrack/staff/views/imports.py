@@ -97,7 +97,7 @@ def _kind_of(request):
     kinds = table_kinds()
     name = request.POST.get("kind") or request.GET.get("kind") or "incidents"
     if name not in kinds:
-        raise Http404(f"No import of {name!r}.")
+        raise Http404(_("No import of “%(name)s”.") % {"name": name})
     return kinds[name]
 
 
@@ -216,7 +216,7 @@ def import_commit(request, pk: int):
     if outcome.queued:
         messages.info(request, _("The import runs in the background; this page follows it."))
     elif outcome.ok:
-        messages.success(request, f"Imported: {outcome.report.summary()}")
+        messages.success(request, _("Imported: %(summary)s") % {"summary": outcome.report.summary()})
     else:
         messages.error(request, outcome.failure)
     return redirect("staff:import_run", pk=outcome.run.pk)
@@ -307,7 +307,7 @@ def mapping_edit(request, pk: int | None = None):
                 form.data["columns"] = _mapping_text(mapping.columns)
                 form.data["loaded_at"] = mapping.updated_at.isoformat()
         else:
-            messages.success(request, f"Column mapping {data['name']!r} saved.")
+            messages.success(request, _("Column mapping “%(name)s” saved.") % {"name": data["name"]})
             return redirect("staff:import_mappings")
     kind = table_kinds().get(form["kind"].value()) or table_kinds()["incidents"]
     return render(request, "staff/imports/mapping_form.html", {"form": form, "mapping": mapping, "kind": kind})
@@ -318,5 +318,5 @@ def mapping_edit(request, pk: int | None = None):
 def mapping_delete(request, pk: int):
     mapping = get_object_or_404(ColumnMapping, pk=pk, organization_id__in=_writable(request.user))
     column_mapping_delete(mapping=mapping, by=request.user)
-    messages.success(request, f"Column mapping {mapping.name!r} deleted.")
+    messages.success(request, _("Column mapping “%(name)s” deleted.") % {"name": mapping.name})
     return redirect("staff:import_mappings")

@@ -123,7 +123,7 @@ def report_from_post(request) -> tuple[Incident | None, IncidentForm, SourceForm
 def incident_create_view(request):
     if not writable_organizations(request.user).exists():
         raise PermissionDenied(
-            "You are not a reporter or reviewer of any organization, so you cannot report incidents."
+            _("You are not a reporter or reviewer of any organization, so you cannot report incidents.")
         )
     draft = _own_draft(request.user, request.POST.get("draft") or request.GET.get("draft"))
     if request.method == "POST" and "save_draft" in request.POST:
@@ -133,7 +133,10 @@ def incident_create_view(request):
     if request.method == "POST":
         incident, form, sources = report_from_post(request)
         if incident is not None:
-            messages.success(request, f"Incident {incident.reference} is reported; a reviewer will verify it.")
+            messages.success(
+                request,
+                _("Incident %(reference)s is reported; a reviewer will verify it.") % {"reference": incident.reference},
+            )
             return redirect("staff:incident_detail", pk=incident.pk)
     elif draft is not None:
         form, sources = _forms_from_draft(request.user, draft)
@@ -204,7 +207,10 @@ def incident_detail(request, pk):
 
 def check_may_edit(user, incident) -> None:
     if not can_write_for(user, incident.organization_id):
-        raise PermissionDenied(f"Only reporters and reviewers of {incident.organization.short_name} may edit this.")
+        raise PermissionDenied(
+            _("Only reporters and reviewers of %(organization)s may edit this.")
+            % {"organization": incident.organization.short_name}
+        )
 
 
 def edit_from_post(request, incident) -> tuple[Incident | None, IncidentForm, SourceFormSet, list | None]:
@@ -271,7 +277,11 @@ def incident_edit(request, pk):
         reviewed_before = incident.verification_status != VerificationStatus.REPORTED
         saved, form, sources, changed_meanwhile = edit_from_post(request, incident)
         if saved is not None:
-            messages.success(request, f"Incident {saved.reference} is saved (version {saved.version}).")
+            messages.success(
+                request,
+                _("Incident %(reference)s is saved (version %(version)s).")
+                % {"reference": saved.reference, "version": saved.version},
+            )
             if reviewed_before and saved.verification_status == VerificationStatus.REPORTED:
                 messages.warning(request, sent_back_message(saved))
             return redirect("staff:incident_detail", pk=saved.pk)
@@ -312,8 +322,13 @@ def incident_review_view(request, pk):
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             messages.error(request, text)
         else:
-            outcome = VerificationStatus(form.cleaned_data["outcome"]).label.lower()
-            messages.success(request, f"Incident {incident.reference} is {outcome}.")
+            done = {
+                VerificationStatus.VERIFIED: _("Incident %(reference)s is verified."),
+                VerificationStatus.DISPUTED: _("Incident %(reference)s is disputed."),
+                VerificationStatus.REJECTED: _("Incident %(reference)s is rejected."),
+            }
+            text = done.get(form.cleaned_data["outcome"], _("Incident %(reference)s is reviewed."))
+            messages.success(request, text % {"reference": incident.reference})
     else:
         messages.error(request, _("Choose verified, disputed or rejected."))
     return redirect("staff:incident_detail", pk=incident.pk)

@@ -93,7 +93,9 @@ def _bulk_review(request):
         return redirect(target)
     if outcome != VerificationStatus.VERIFIED and not note.strip():
         messages.error(
-            request, f"Say why the incidents are {outcome.label.lower()}: a reason is required. Nothing was changed."
+            request,
+            _("Say why the incidents are %(outcome)s: a reason is required. Nothing was changed.")
+            % {"outcome": outcome.label.lower()},
         )
         return redirect(target)
     done, refused = [], []
@@ -115,9 +117,15 @@ def _bulk_review(request):
             done.append(incident.reference)
     missing = len(ids) - len(done) - len(refused)
     if done:
-        messages.success(request, f"{len(done)} incident(s) {outcome.label.lower()}: {', '.join(done)}.")
+        messages.success(
+            request,
+            _("%(count)s incident(s) %(outcome)s: %(references)s.")
+            % {"count": len(done), "outcome": outcome.label.lower(), "references": ", ".join(done)},
+        )
     for text in refused:
-        messages.error(request, f"Not changed — {text}")
+        messages.error(request, _("Not changed — %(reason)s") % {"reason": text})
     if missing:
-        messages.error(request, f"{missing} incident(s) are not in your queue and were not changed.")
+        messages.error(
+            request, _("%(count)s incident(s) are not in your queue and were not changed.") % {"count": missing}
+        )
     return redirect(target)

@@ -1,0 +1,99 @@
+"""A message a person reads when something is refused is translatable: no English-only f-string or literal.
+
+Looks through the code for the places such messages are made: the exceptions the pages and the API show
+(``ValidationError``, ``PermissionDenied``, ``ImportFailed``, ``ValueProblem``, DRF's ``NotFound``), and the
+problems an import reports on a row (``report.error``/``warning``, ``self.problem``/``warning``). Their message
+must come from ``gettext`` (``_("... %(name)s ...") % {...}``), never from an f-string or a bare literal, so a
+new English-only message fails here before it reaches an Arabic reader. The modules listed in ``NOT_YET`` are
+run from the command line only (where Django's commands speak the settings' language) and are still English.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1] / "aidtrack"
+RAISED = {
+    "ValidationError",
+    "PermissionDenied",
+    "ImportFailed",
+    "ValueProblem",
+    "NotFound",
+    "BackupError",
+    "WalkProblem",
+    "PeriodError",
+    "GovernorateError",
+}
+REPORTED = {"error", "warning", "problem"}
+NOT_YET = {
+    # Run from the command line only (import_boundaries, import_communities, import_population, backups).
+    "geo/importers/boundaries.py",
+    "geo/importers/communities.py",
+    "geo/importers/population.py",
+    "geo/importers/vector.py",
+    "geo/geometry.py",
+    "geo/models.py",
+    "exchange/backup.py",
+    # Shown on the staff and import pages; still to do.
+    "areas/importers/communities.py",
+    "areas/importers/plans.py",
+    "areas/importers/importer.py",
+    "convoys/importers/reading.py",
+    "convoys/importers/importer.py",
+    "imports/columns.py",
+    "imports/kinds.py",
+    "imports/mappings.py",
+    "imports/sources.py",
+    "imports/tables.py",
+}
+
+
+def english_only(node) -> bool:
+    """An f-string, or a literal sentence (two words or more), not passed through gettext."""
+    if isinstance(node, ast.JoinedStr):
+        # Gluing translated parts (f"{problem} {hint}") is fine; English words between the parts are not.
+        return any(isinstance(part, ast.Constant) and re.search("[A-Za-z]{2}", part.value) for part in node.values)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return " " in node.value.strip()
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return english_only(node.left) or english_only(node.right)
+    if isinstance(node, ast.Dict):
+        return any(english_only(value) for value in node.values)
+    if isinstance(node, ast.List):
+        return any(english_only(value) for value in node.elts)
+    return False
+
+
+def messages_of(call: ast.Call) -> list:
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if name in RAISED:
+        return call.args[:1]
+    receiver = ast.unparse(func.value) if isinstance(func, ast.Attribute) else ""
+    if name in REPORTED and receiver and call.args and receiver not in {"logger", "log", "messages"}:
+        # report.error(where, message, pcode); self.problem(row, field, value, message); self.warning(..., message)
+        return call.args[1:2] if receiver.endswith("report") else call.args[-1:]
+    if name in {"error", "warning", "success", "info"} and receiver == "messages":
+        return call.args[1:2]
+    return []
+
+
+def offences(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for message in messages_of(node):
+                if english_only(message):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_messages_people_read_go_through_gettext():
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        relative = str(path.relative_to(ROOT))
+        if "migrations" in path.parts or "management" in path.parts or relative in NOT_YET:
+            continue
+        found += offences(path)
+    assert not found, "English-only messages (use gettext with named placeholders):\n" + "\n".join(found)
