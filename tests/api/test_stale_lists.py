@@ -128,3 +128,11 @@ def test_the_list_name_is_the_same_for_every_way_of_asking_for_the_same_language
     default = rf.get(INCIDENTS)
     arabic = rf.get(INCIDENTS, HTTP_ACCEPT_LANGUAGE="ar-SY")
     assert public_cache.list_name(english) == public_cache.list_name(default) != public_cache.list_name(arabic)
+
+
+def test_a_head_request_gets_the_headers_of_the_list_without_its_body(world):
+    client = Client()
+    listed = client.get(INCIDENTS, HTTP_ACCEPT_ENCODING="gzip")
+    head = client.head(INCIDENTS, HTTP_ACCEPT_ENCODING="gzip")
+    assert head.status_code == 200 and head.content == b"" and head["ETag"] == listed["ETag"]
+    assert int(head["Content-Length"]) == len(listed.content)
