@@ -80,7 +80,8 @@ def precompute_public_lists(*, version: str, attempt: int = 1) -> int:
     return stored
 
 
-@task()
+# A reader is waiting on this one (with the list as it was): before any precomputation of lists nobody asked for.
+@task(priority=50)
 @retried
 def refresh_public_list(*, url: str, accept: str, language: str, version: str, attempt: int = 1) -> bool:
     """Render one public list that a reader asked for after a change (and was given the list as it was)."""
@@ -94,7 +95,7 @@ def refresh_public_list(*, url: str, accept: str, language: str, version: str, a
     return render(Client(enforce_csrf_checks=True), url, accept, language, WARM_CLAIMED) == 200
 
 
-@task()
+@task(priority=40)
 @retried
 def check_data_version(*, attempt: int = 1) -> str:
     """Read the data version from the database (queued a moment after a write): a new one queues
