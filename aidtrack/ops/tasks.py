@@ -8,6 +8,7 @@ retried: after the database comes back (``aidtrack.jobs.retry``), and when their
 import logging
 
 from django.conf import settings
+from django.utils import translation
 from django_tasks import task
 
 from aidtrack.jobs.retry import retried
@@ -49,14 +50,16 @@ def own_host() -> str:
 def render(client, url: str, accept: str, language: str, warming: str) -> int:
     """Ask for one public list as an anonymous reader would; the cache middleware keeps what it renders."""
     headers = {"HTTP_ACCEPT": accept} if accept else {}  # a reader that sent none (an empty one is refused)
-    return client.get(
-        url,
-        HTTP_ACCEPT_ENCODING="gzip",
-        HTTP_ACCEPT_LANGUAGE=language,
-        HTTP_HOST=own_host(),
-        **headers,
-        **{"aidtrack.warming": warming},
-    ).status_code
+    # The request activates the reader's language in this thread; the worker's next task must not inherit it.
+    with translation.override(translation.get_language()):
+        return client.get(
+            url,
+            HTTP_ACCEPT_ENCODING="gzip",
+            HTTP_ACCEPT_LANGUAGE=language,
+            HTTP_HOST=own_host(),
+            **headers,
+            **{"aidtrack.warming": warming},
+        ).status_code
 
 
 @task()
