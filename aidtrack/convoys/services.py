@@ -529,7 +529,7 @@ def checkpoint_removal_sent_before(*, convoy: ConvoyRequest, client_key, by) -> 
         return None
     if existing.convoy_id != convoy.pk or existing.recorded_by_id != by.pk:
         raise ValidationError(
-            {"client_key": "This removal's device id belongs to another record: record it again as a new one."}
+            {"client_key": _("This removal's device id belongs to another record: record it again as a new one.")}
         )
     existing.sent_before = True
     return existing

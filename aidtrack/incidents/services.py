@@ -181,7 +181,7 @@ def incident_edit_sent_before(*, incident: Incident, edit_key, by) -> bool:
     if applied is None:
         return False
     if applied != (incident.pk, by.pk):
-        raise ValidationError({"client_key": "This edit's device id belongs to another record: save it again."})
+        raise ValidationError({"client_key": _("This edit's device id belongs to another record: save it again.")})
     return True
 
 

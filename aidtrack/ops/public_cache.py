@@ -279,6 +279,10 @@ class PublicListCacheMiddleware:
             response["Content-Encoding"] = "gzip"
         else:
             response = HttpResponse(gzip.decompress(entry["gzip"]), content_type=entry["content_type"])
+        if request.method == "HEAD" and response.status_code == 200:
+            # The headers of the GET, with its length, and no body (the WSGI server would drop it, with a warning).
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
         response["ETag"] = entry["etag"]
         # Anyone may keep it, and revalidates it each time (a 304 costs a few bytes).
         response["Cache-Control"] = "public, no-cache"

@@ -8,6 +8,7 @@ retried: after the database comes back (``aidtrack.jobs.retry``), and when their
 import logging
 
 from django.conf import settings
+from django.utils import translation
 from django_tasks import task
 
 from aidtrack.jobs.retry import retried
@@ -49,14 +50,16 @@ def own_host() -> str:
 def render(client, url: str, accept: str, language: str, warming: str) -> int:
     """Ask for one public list as an anonymous reader would; the cache middleware keeps what it renders."""
     headers = {"HTTP_ACCEPT": accept} if accept else {}  # a reader that sent none (an empty one is refused)
-    return client.get(
-        url,
-        HTTP_ACCEPT_ENCODING="gzip",
-        HTTP_ACCEPT_LANGUAGE=language,
-        HTTP_HOST=own_host(),
-        **headers,
-        **{"aidtrack.warming": warming},
-    ).status_code
+    # The request activates the reader's language in this thread; the worker's next task must not inherit it.
+    with translation.override(translation.get_language()):
+        return client.get(
+            url,
+            HTTP_ACCEPT_ENCODING="gzip",
+            HTTP_ACCEPT_LANGUAGE=language,
+            HTTP_HOST=own_host(),
+            **headers,
+            **{"aidtrack.warming": warming},
+        ).status_code
 
 
 @task()
@@ -80,7 +83,8 @@ def precompute_public_lists(*, version: str, attempt: int = 1) -> int:
     return stored
 
 
-@task()
+# A reader is waiting on this one (with the list as it was): before any precomputation of lists nobody asked for.
+@task(priority=50)
 @retried
 def refresh_public_list(*, url: str, accept: str, language: str, version: str, attempt: int = 1) -> bool:
     """Render one public list that a reader asked for after a change (and was given the list as it was)."""
@@ -94,7 +98,7 @@ def refresh_public_list(*, url: str, accept: str, language: str, version: str, a
     return render(Client(enforce_csrf_checks=True), url, accept, language, WARM_CLAIMED) == 200
 
 
-@task()
+@task(priority=40)
 @retried
 def check_data_version(*, attempt: int = 1) -> str:
     """Read the data version from the database (queued a moment after a write): a new one queues

@@ -146,3 +146,21 @@ def test_a_bulk_update_that_hides_a_record_is_a_withdrawal(
             changes=[(incident.pk, incident.version, {"visibility": Visibility.PARTNERS})],
         )
     assert "PUBLIC-GENERALISED" not in titles(client.get(INCIDENTS))
+
+
+def test_a_head_request_gets_the_headers_of_the_list_without_its_body(world):
+    client = Client()
+    listed = client.get(INCIDENTS, HTTP_ACCEPT_ENCODING="gzip")
+    head = client.head(INCIDENTS, HTTP_ACCEPT_ENCODING="gzip")
+    assert head.status_code == 200 and head.content == b"" and head["ETag"] == listed["ETag"]
+    assert int(head["Content-Length"]) == len(listed.content)
+
+
+def test_rendering_a_list_in_arabic_leaves_the_workers_language_alone(world):
+    from django.utils import translation
+
+    from aidtrack.ops.tasks import render
+
+    with translation.override("en"):
+        render(Client(), INCIDENTS, "application/geo+json", "ar", public_cache.WARM_CLAIMED)
+        assert translation.get_language() == "en"
