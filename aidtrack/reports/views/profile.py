@@ -14,7 +14,7 @@ from aidtrack.reports.views.common import problem
 
 def _profile(request):
     try:
-        period = period_from(request.GET, default=latest_incident_month(audience_of(request.user)))
+        period = period_from(request.GET, default=lambda: latest_incident_month(audience_of(request.user)))
         governorate = governorate_from(request.GET.get("gov", ""))
     except (PeriodError, GovernorateError) as error:
         raise BadRequest(str(error)) from error
