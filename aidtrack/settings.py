@@ -22,6 +22,7 @@ import dj_database_url
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 from aidtrack.ops.caches import cache_from_url
 from aidtrack.web.content_policy import content_security_policy
@@ -328,7 +329,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "aidtrack API",
-    "DESCRIPTION": (
+    # In the reader's language: the docs pages ask for the schema with ?lang=, which drf-spectacular honours.
+    "DESCRIPTION": gettext_lazy(
         "Besieged and hard-to-reach areas, convoy requests, access incidents and agreements. "
         "Anonymous clients see verified, public records only, with locations generalised to the sub-district "
         "unless a record's exact point is safe to publish. Lists are JSON (paged with an opaque cursor), "

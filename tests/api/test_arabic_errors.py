@@ -78,3 +78,11 @@ def test_codes_stay_codes_and_labels_follow_the_language(world, client_for):
     assert row["category"] == english[world.public.pk]["category"] == world.public.category
     assert re.search("[\u0600-\u06ff]", row["category_label"]), row["category_label"]
     assert row["category_label"] != english[world.public.pk]["category_label"]
+
+
+def test_the_api_description_follows_the_language_the_docs_ask_for(client):
+    """The docs pages fetch the schema with ?lang=; its landing text is then in that language."""
+    english = client.get("/api/v1/schema/?lang=en").content.decode()
+    arabic = client.get("/api/v1/schema/?lang=ar").content.decode()
+    assert "Besieged and hard-to-reach areas" in english
+    assert "المناطق المحاصرة" in arabic and "Besieged and hard-to-reach areas" not in arabic
