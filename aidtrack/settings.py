@@ -448,3 +448,6 @@ AIDTRACK_WEBHOOK_PAUSE_AFTER = int(os.environ.get("AIDTRACK_WEBHOOK_PAUSE_AFTER"
 AIDTRACK_WEBHOOK_ALLOW_PRIVATE = env_flag("AIDTRACK_WEBHOOK_ALLOW_PRIVATE", default=False)
 # Alerts (events, in-app notifications, webhook delivery logs) are kept this many days.
 AIDTRACK_ALERTS_KEEP_DAYS = int(os.environ.get("AIDTRACK_ALERTS_KEEP_DAYS", "180"))
+# The job worker queues the periodic alerts pass (`manage.py alerts_tick`) this often, in seconds; 0: never (run it
+# from cron instead).
+AIDTRACK_ALERTS_TICK_SECONDS = int(os.environ.get("AIDTRACK_ALERTS_TICK_SECONDS", "300"))

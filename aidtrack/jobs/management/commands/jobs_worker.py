@@ -8,6 +8,7 @@ from django.db import DatabaseError, connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from aidtrack.jobs.runs import sweep_stale_runs, this_worker_id
+from aidtrack.jobs.schedule import Scheduler
 from aidtrack.ops import outage
 
 logger = logging.getLogger("aidtrack.jobs")
@@ -23,8 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between looks at an empty queue.")
         parser.add_argument("--batch", action="store_true", help="Stop once the queue is empty.")
         parser.add_argument("--max-tasks", type=int, default=None, help="Stop after this many tasks.")
+        parser.add_argument(
+            "--no-periodic",
+            action="store_true",
+            help="Do not queue periodic work (the alerts pass, AIDTRACK_ALERTS_TICK_SECONDS); cron runs it instead.",
+        )
 
-    def handle(self, *args, interval, batch, max_tasks, **options):
+    def handle(self, *args, interval, batch, max_tasks, no_periodic=False, **options):
         worker_id = this_worker_id()
         worker = Worker(
             queue_names=["*"],
@@ -38,6 +44,17 @@ class Command(BaseCommand):
         )
         worker.configure_signals()
         self.stdout.write(f"Job worker {worker_id} started.")
+        scheduler = None
+        if not (batch or no_periodic):
+            scheduler = Scheduler()
+            scheduler.start()
+        try:
+            self.work(worker, worker_id, interval)
+        finally:
+            if scheduler:
+                scheduler.stop()
+
+    def work(self, worker, worker_id, interval):
         given_up = set()
         while worker.running:
             try:
