@@ -6,6 +6,7 @@ row into a plan (create, update, unchanged, duplicate) and returns a
 ``TableImport``: the report plus the plans, which the dry run's preview shows.
 """
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -72,12 +73,19 @@ def resolve_columns(
         if spec.field in resolved:
             continue
         # A file downloaded in Arabic carries Arabic headers over the same HXL row; both are recognised.
-        names = (*spec.names, *sorted(arabic_header_names(spec.names)))
+        names = (*spec.names, *_arabic_names(spec.names))
         found = find_column(candidates, set(), hashtags=spec.hashtags) or find_column(candidates, names)
         if found and found not in taken:
             resolved[spec.field] = found
             taken.add(found)
     return resolved
+
+
+@functools.lru_cache(maxsize=512)
+def _arabic_names(names: tuple) -> tuple:
+    """The Arabic download headers of a column's names, worked out once per process (they come from the
+    catalogue, which does not change while it runs)."""
+    return tuple(sorted(arabic_header_names(set(names))))
 
 
 PROGRESS_EVERY = 2000  # rows checked between two progress reports
@@ -270,7 +278,7 @@ def _column_plan(table, result, specs, suggest) -> list[dict]:
     for column in table.frame.columns:
         values = table.frame[column]
         samples = []
-        for value in values:
+        for value in values.unique():  # in the order of the file; a column of two values is not read to its end
             text = clean(value)
             if text and text not in samples:
                 samples.append(text)
@@ -306,11 +314,14 @@ def _unknown_values(values, field_name, result, specs, suggest) -> list[dict]:
     """The values of a column the import does not understand, each with a suggested recoding ("" for none).
 
     ``suggest(field, text)`` (given by the kind) returns False for a value it understands, else a suggestion;
-    without it, a value is understood when the field's parser reads it.
+    its ``handles(field)``, when it has one, says which fields it may have suggestions for. Without it, a value
+    is understood when the field's parser reads it.
     """
     parse = specs[field_name].parse
     if parse is parse_date or (parse is None and suggest is None):
         return []
+    if suggest is not None and not getattr(suggest, "handles", lambda name: True)(field_name):
+        return []  # a field the kind codes no values of (an id, a summary): every value is understood
     recoded = result.plan.recodings.get(field_name, {})
     unknown = []
     for text in dict.fromkeys(clean(v) for v in values[:20000].unique()):

@@ -66,8 +66,7 @@ def _check_fields(fields: dict) -> None:
             _("%(fields)s cannot be set directly: they are assigned by aidtrack.")
             % {"fields": ", ".join(sorted(forbidden))}
         )
-    known = {f.name for f in Incident._meta.get_fields()}
-    unknown = set(fields) - known
+    unknown = set(fields) - _known_fields()
     if unknown:
         raise ValidationError(_("Unknown incident field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
 
@@ -255,6 +254,11 @@ def _changes_what_was_vouched_for(incident: Incident, before: dict, add_sources)
 # Columns a bulk import may not fill from a file (the import checks them against existing rows).
 BULK_UNCHECKED = ["organization", "reported_by", "stated_area", "perpetrator", "area", "convoy"]
 BULK_BATCH = 5000
+
+
+@functools.cache
+def _known_fields() -> frozenset[str]:
+    return frozenset(field.name for field in Incident._meta.get_fields())
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from aidtrack.agreements.selectors import agreement_compliance
 from aidtrack.imports.models import ImportRun
 from aidtrack.imports.report import ImportFailed
 from aidtrack.incidents.models import Incident
-from aidtrack.violence.importer import import_conflict_events
+from aidtrack.violence.importer import ConflictEventImporter, import_conflict_events
 from aidtrack.violence.models import ConflictEvent
 from tests.factories import PartyFactory
 
@@ -119,3 +119,23 @@ def test_events_by_an_excluded_party_do_not_count(tmp_path, geography, cessation
     import_conflict_events(write(tmp_path, HEADER + ROWS))
     (result,) = agreement_compliance(agreement, until=D(2016, 9, 19))
     assert all(day.met for day in result.days)
+
+
+def test_an_acled_import_runs_on_the_import_framework_with_progress_and_a_preview(tmp_path, geography):
+    seen = []
+    result = ConflictEventImporter.run(
+        write(tmp_path, HEADER + ROWS),
+        organization=None,
+        by=None,
+        dry_run=True,
+        progress=lambda stage, rows: seen.append((stage, rows)),
+    )
+    assert [(row["row"], row["action"], row["key"]) for row in result.preview()] == [
+        (2, "create", "SYR1001"),
+        (3, "create", "SYR1002"),
+    ]
+    assert ("checked", 2) in seen
+    assert {entry["column"]: entry["field"] for entry in result.column_plan}["event_id_cnty"] == "event_id", (
+        "ACLED's own event id is taken before data_id"
+    )
+    assert not ConflictEvent.objects.exists()

@@ -706,6 +706,10 @@ class Suggestions:
             self._parties = party_names()
         return self._parties
 
+    def handles(self, field_name: str) -> bool:
+        """Whether a value of the field may need recoding: the coded fields and the perpetrator."""
+        return field_name == "perpetrator" or field_name in self.coded
+
     def __call__(self, field_name: str, text: str):
         if field_name == "perpetrator":
             if party_key(text) in self.parties:
