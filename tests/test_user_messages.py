@@ -40,11 +40,6 @@ NOT_YET = {
     "areas/importers/importer.py",
     "convoys/importers/reading.py",
     "convoys/importers/importer.py",
-    "imports/columns.py",
-    "imports/kinds.py",
-    "imports/mappings.py",
-    "imports/sources.py",
-    "imports/tables.py",
 }
 
 
