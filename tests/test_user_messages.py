@@ -34,12 +34,6 @@ NOT_YET = {
     "geo/geometry.py",
     "geo/models.py",
     "exchange/backup.py",
-    # Shown on the staff and import pages; still to do.
-    "areas/importers/communities.py",
-    "areas/importers/plans.py",
-    "areas/importers/importer.py",
-    "convoys/importers/reading.py",
-    "convoys/importers/importer.py",
 }
 
 
