@@ -29,11 +29,6 @@ NOT_YET = {
     # Run from the command line only (import_boundaries, import_communities, import_population, backups).
     "geo/importers/boundaries.py",
     "geo/importers/communities.py",
-    "geo/importers/population.py",
-    "geo/importers/vector.py",
-    "geo/geometry.py",
-    "geo/models.py",
-    "exchange/backup.py",
 }
 
 
