@@ -25,6 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
+from django.utils.translation import gettext as _
 
 FORMAT = "aidtrack-backup/1"
 APPS = ["geo", "orgs", "areas", "convoys", "incidents", "agreements", "exchange", "violence"]
@@ -105,9 +106,14 @@ def _read_manifest(archive: zipfile.ZipFile, display: str) -> dict:
     try:
         manifest = json.loads(archive.read("manifest.json"))
     except KeyError as error:
-        raise BackupError(f"{display} has no manifest.json: it is not an aidtrack backup.") from error
+        raise BackupError(
+            _("%(file)s has no manifest.json: it is not an aidtrack backup.") % {"file": display}
+        ) from error
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"{display} is a backup of format {manifest.get('format')!r}; this version reads {FORMAT}.")
+        raise BackupError(
+            _("%(file)s is a backup of format %(format)r; this version reads %(expected)s.")
+            % {"file": display, "format": manifest.get("format"), "expected": FORMAT}
+        )
     return manifest
 
 
@@ -115,21 +121,27 @@ def backup_import(path: Path) -> dict:
     """Load a backup into an empty database of the same schema; all or nothing. Returns records per model."""
     display = str(path)
     if not zipfile.is_zipfile(path):
-        raise BackupError(f"{display} is not a zip file; give the file written by backup_export.")
+        raise BackupError(_("%(file)s is not a zip file; give the file written by backup_export.") % {"file": display})
     with zipfile.ZipFile(path) as archive:
         manifest = _read_manifest(archive, display)
         here = _migrations()
         differ = sorted(app for app, name in manifest["migrations"].items() if app in here and here[app] != name)
         if differ:
             raise BackupError(
-                f"{display} was made with a different database schema ({', '.join(differ)}); migrate this "
-                "installation to the same version of aidtrack (manage.py migrate) before importing."
+                _(
+                    "%(file)s was made with a different database schema (%(apps)s); migrate this installation to "
+                    "the same version of aidtrack (manage.py migrate) before importing."
+                )
+                % {"file": display, "apps": ", ".join(differ)}
             )
         filled = [m._meta.label_lower for m in backed_up_models() if m._default_manager.exists()]
         if filled:
             raise BackupError(
-                f"This database already holds records ({', '.join(filled[:6])}...): a backup is imported into a "
-                "fresh installation. Create an empty database and run manage.py migrate, then import."
+                _(
+                    "This database already holds records (%(models)s...): a backup is imported into a fresh "
+                    "installation. Create an empty database and run manage.py migrate, then import."
+                )
+                % {"models": ", ".join(filled[:6])}
             )
         counts = {}
         with tempfile.TemporaryDirectory(prefix="aidtrack-restore-") as folder, transaction.atomic():
@@ -137,7 +149,10 @@ def backup_import(path: Path) -> dict:
             for entry in manifest["files"]:
                 data = archive.read(entry["name"])
                 if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-                    raise BackupError(f"{display}: {entry['name']} is damaged (its checksum does not match).")
+                    raise BackupError(
+                        _("%(file)s: %(entry)s is damaged (its checksum does not match).")
+                        % {"file": display, "entry": entry["name"]}
+                    )
                 counts[entry["model"]] = entry["records"]
                 if entry["records"]:
                     target = Path(folder) / entry["name"]

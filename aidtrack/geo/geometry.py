@@ -40,11 +40,12 @@ def parse_geometry(geojson: dict) -> shapely.Geometry:
     """Return the shapely geometry for a GeoJSON geometry, or raise ValidationError."""
     if not isinstance(geojson, dict) or "type" not in geojson:
         raise ValidationError(
-            'Geometry must be a GeoJSON geometry object, e.g. {"type": "Polygon", "coordinates": [...]}.'
+            _('Geometry must be a GeoJSON geometry object, e.g. {"type": "Polygon", "coordinates": [...]}.')
         )
     if geojson["type"] not in GEOMETRY_TYPES:
         raise ValidationError(
-            f"Geometry type {geojson['type']!r} is not supported: use one of {', '.join(sorted(GEOMETRY_TYPES))}."
+            _("Geometry type %(type)r is not supported: use one of %(types)s.")
+            % {"type": geojson["type"], "types": ", ".join(sorted(GEOMETRY_TYPES))}
         )
     try:
         geometry = shapely.geometry.shape(geojson)
@@ -55,13 +56,16 @@ def parse_geometry(geojson: dict) -> shapely.Geometry:
     min_lon, min_lat, max_lon, max_lat = geometry.bounds
     if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
         raise ValidationError(
-            "Geometry coordinates must be longitude, latitude in WGS 84 degrees "
-            f"(found bounds {geometry.bounds}); reproject the data or swap the axes."
+            _(
+                "Geometry coordinates must be longitude, latitude in WGS 84 degrees (found bounds %(bounds)s); "
+                "reproject the data or swap the axes."
+            )
+            % {"bounds": geometry.bounds}
         )
     if not geometry.is_valid:
         raise ValidationError(
-            f"Geometry is invalid ({shapely.is_valid_reason(geometry)}); repair it "
-            "(e.g. with shapely.make_valid) before saving."
+            _("Geometry is invalid (%(reason)s); repair it (e.g. with shapely.make_valid) before saving.")
+            % {"reason": shapely.is_valid_reason(geometry)}
         )
     return geometry
 

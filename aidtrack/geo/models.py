@@ -125,12 +125,15 @@ class AdminArea(models.Model):
     def clean(self):
         if self.parent_id is not None:
             if self.parent_id == self.pk:
-                raise ValidationError({"parent": "An area cannot be its own parent."})
+                raise ValidationError({"parent": _("An area cannot be its own parent.")})
             if self.parent.level >= self.level:
                 raise ValidationError(
                     {
-                        "parent": f"The parent of a level-{self.level} area must be at a higher level "
-                        f"(lower number); {self.parent} is level {self.parent.level}."
+                        "parent": _(
+                            "The parent of a level-%(level)s area must be at a higher level (lower number); "
+                            "%(parent)s is level %(parent_level)s."
+                        )
+                        % {"level": self.level, "parent": self.parent, "parent_level": self.parent.level}
                     }
                 )
         if self.geometry:
@@ -140,9 +143,9 @@ class AdminArea(models.Model):
                 raise ValidationError({"geometry": error.messages}) from error
             kind = self.geometry["type"]
             if self.level == AdminLevel.COMMUNITY and kind not in {"Point", "MultiPoint"}:
-                raise ValidationError({"geometry": "A community (level 4) is a point."})
+                raise ValidationError({"geometry": _("A community (level 4) is a point.")})
             if self.level < AdminLevel.COMMUNITY and kind not in {"Polygon", "MultiPolygon"}:
-                raise ValidationError({"geometry": f"A level-{self.level} area is a polygon."})
+                raise ValidationError({"geometry": _("A level-%(level)s area is a polygon.") % {"level": self.level}})
 
     @property
     def name(self) -> str:

@@ -9,6 +9,8 @@ are compared as written, without attributes order mattering.
 
 import re
 
+from django.utils.translation import gettext as _
+
 from aidtrack.imports.report import ImportFailed
 
 
@@ -56,9 +58,8 @@ def find_column(columns, names, *, hashtags=(), explicit: str | None = None, wha
         if explicit in columns:
             return explicit
         raise ImportFailed(
-            f"--map {what}={explicit}: the file has no column {explicit!r}; its columns are: "
-            + ", ".join(str(c) for c in columns)
-            + "."
+            _("--map %(field)s=%(column)s: the file has no column %(column)r; its columns are: %(columns)s.")
+            % {"field": what, "column": explicit, "columns": ", ".join(str(c) for c in columns)}
         )
     by_normal = {normalise(column): column for column in columns}
     for name in names:
@@ -78,8 +79,13 @@ def parse_mapping(pairs: list[str] | None, allowed: set[str]) -> dict[str, str]:
         field, sep, column = pair.partition("=")
         field = field.strip()
         if not sep or not column.strip():
-            raise ImportFailed(f"--map {pair!r}: write it as FIELD=COLUMN, e.g. --map pcode=ADM3_PCODE.")
+            raise ImportFailed(
+                _("--map %(pair)r: write it as FIELD=COLUMN, e.g. --map pcode=ADM3_PCODE.") % {"pair": pair}
+            )
         if field not in allowed:
-            raise ImportFailed(f"--map {pair!r}: {field!r} is not a field; use one of {', '.join(sorted(allowed))}.")
+            raise ImportFailed(
+                _("--map %(pair)r: %(field)r is not a field; use one of %(fields)s.")
+                % {"pair": pair, "field": field, "fields": ", ".join(sorted(allowed))}
+            )
         mapping[field] = column.strip()
     return mapping

@@ -9,6 +9,8 @@ of them.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from aidtrack.imports.report import ImportFailed
 from aidtrack.imports.tabular import Column
 
@@ -48,5 +50,8 @@ def table_kinds() -> dict[str, TableKind]:
 def table_kind(name: str) -> TableKind:
     kinds = table_kinds()
     if name not in kinds:
-        raise ImportFailed(f"{name!r} is not a kind of table aidtrack imports; use one of {', '.join(kinds)}.")
+        raise ImportFailed(
+            _("%(name)r is not a kind of table aidtrack imports; use one of %(kinds)s.")
+            % {"name": name, "kinds": ", ".join(kinds)}
+        )
     return kinds[name]

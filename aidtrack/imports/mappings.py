@@ -21,15 +21,30 @@ def saved_mapping(kind: str, organization, name: str | None) -> dict:
     if name.startswith(PRESET):
         preset = table_kind(kind).presets.get(name.removeprefix(PRESET))
         if preset is None:
-            raise ImportFailed(f"There is no preset {name.removeprefix(PRESET)!r} for {table_kind(kind).noun}.")
+            raise ImportFailed(
+                _("There is no preset %(name)r for %(kind)s.")
+                % {"name": name.removeprefix(PRESET), "kind": table_kind(kind).noun}
+            )
         return {"columns": {}, **preset["plan"]}
     mappings = ColumnMapping.objects.filter(organization=organization, kind=kind)
     mapping = mappings.filter(name=name).first()
     if mapping is None:
         names = ", ".join(mappings.values_list("name", flat=True))
+        values = {"organization": organization.short_name, "kind": table_kind(kind).noun, "name": name}
+        if names:
+            raise ImportFailed(
+                _(
+                    "%(organization)s has no saved column mapping of %(kind)s named %(name)r; "
+                    "its mappings are: %(names)s."
+                )
+                % {**values, "names": names}
+            )
         raise ImportFailed(
-            f"{organization.short_name} has no saved column mapping of {table_kind(kind).noun} named {name!r}"
-            + (f"; its mappings are: {names}." if names else "; save one with --save-mapping NAME.")
+            _(
+                "%(organization)s has no saved column mapping of %(kind)s named %(name)r; "
+                "save one with --save-mapping NAME."
+            )
+            % values
         )
     return {"columns": mapping.columns, **(mapping.plan or {})}
 
@@ -48,10 +63,10 @@ def mapping_file(mapping: ColumnMapping) -> dict:
 def column_mapping_from_file(data, *, organization, by, name: str = "") -> ColumnMapping:
     """Save a mapping read from a file written by ``mapping_file``; refuses what is not one, saying why."""
     if not isinstance(data, dict) or data.get("aidtrack_column_mapping") != 1:
-        raise ImportFailed("This is not a column mapping file of aidtrack (export one from the list of mappings).")
+        raise ImportFailed(_("This is not a column mapping file of aidtrack (export one from the list of mappings)."))
     kind = data.get("kind")
     if kind not in table_kinds():
-        raise ImportFailed(f"The file's kind of table {kind!r} is not one aidtrack imports.")
+        raise ImportFailed(_("The file's kind of table %(kind)r is not one aidtrack imports.") % {"kind": kind})
     plan = {key: data[key] for key in PLAN_KEYS if key in data}
     ImportPlan.from_data({"columns": data.get("columns") or {}, **plan}, fields=table_kind(kind).fields)
     return column_mapping_save(
@@ -75,13 +90,13 @@ def _check(kind: str, organization, by, columns: dict) -> None:
     if unknown:
         raise ValidationError(
             {
-                "columns": f"Unknown field(s): {', '.join(unknown)}. The fields of {table_kind(kind).noun} are: "
-                f"{', '.join(fields)}."
+                "columns": _("Unknown field(s): %(unknown)s. The fields of %(kind)s are: %(fields)s.")
+                % {"unknown": ", ".join(unknown), "kind": table_kind(kind).noun, "fields": ", ".join(fields)}
             }
         )
     empty = sorted(field for field, column in columns.items() if not str(column).strip())
     if empty:
-        raise ValidationError({"columns": f"Give the column header for: {', '.join(empty)}."})
+        raise ValidationError({"columns": _("Give the column header for: %(fields)s.") % {"fields": ", ".join(empty)}})
 
 
 def column_mapping_save(
@@ -108,7 +123,7 @@ def column_mapping_edit(
     """Create (``mapping`` None) or edit a mapping from the staff screen; refused if it changed since ``loaded_at``."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the mapping a name, e.g. the partner and the file (SARC weekly log)."})
+        raise ValidationError({"name": _("Give the mapping a name, e.g. the partner and the file (SARC weekly log).")})
     _check(kind, organization, by, columns)
     if mapping is not None:
         mapping = ColumnMapping.objects.select_for_update().get(pk=mapping.pk)
@@ -118,16 +133,24 @@ def column_mapping_edit(
                 % {"user": by, "organization": mapping.organization.short_name}
             )
         if loaded_at is not None and mapping.updated_at != loaded_at:
-            who = mapping.updated_by or "someone"
+            who = mapping.updated_by or _("someone")
             raise ValidationError(
-                f"{who} changed this mapping at {mapping.updated_at:%H:%M:%S} while you edited it; its columns are "
-                "shown again as they are now. Make your change again."
+                _(
+                    "%(who)s changed this mapping at %(time)s while you edited it; its columns are shown again as they "
+                    "are now. Make your change again."
+                )
+                % {"who": who, "time": f"{mapping.updated_at:%H:%M:%S}"}
             )
     clash = ColumnMapping.objects.filter(organization=organization, kind=kind, name=name)
     if mapping is not None:
         clash = clash.exclude(pk=mapping.pk)
     if clash.exists():
-        raise ValidationError({"name": f"{organization.short_name} already has a mapping named {name!r}."})
+        raise ValidationError(
+            {
+                "name": _("%(organization)s already has a mapping named %(name)r.")
+                % {"organization": organization.short_name, "name": name}
+            }
+        )
     mapping = mapping or ColumnMapping()
     mapping.organization, mapping.kind, mapping.name = organization, kind, name[:100]
     mapping.columns, mapping.updated_by = columns, by

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from aidtrack.imports.report import ImportFailed
 
@@ -40,9 +41,11 @@ def human_size(size: int) -> str:
 
 def _too_big(name: str, size: int, max_bytes: int) -> ImportFailed:
     return ImportFailed(
-        f"{name} is {human_size(size)}, more than the import limit of {human_size(max_bytes)}. "
-        "Split it (e.g. one governorate or one layer per file), or raise the limit with --max-bytes "
-        "if the machine has the memory for it."
+        _(
+            "%(name)s is %(size)s, more than the import limit of %(limit)s. Split it (e.g. one governorate or one "
+            "layer per file), or raise the limit with --max-bytes if the machine has the memory for it."
+        )
+        % {"name": name, "size": human_size(size), "limit": human_size(max_bytes)}
     )
 
 
@@ -72,11 +75,15 @@ def _download(url: str, folder: Path, max_bytes: int) -> Path:
                         raise _too_big(url, written, max_bytes)
                     out.write(block)
     except urllib.error.HTTPError as error:
-        raise ImportFailed(f"Downloading {url} failed: the server answered {error.code} {error.reason}.") from error
+        raise ImportFailed(
+            _("Downloading %(url)s failed: the server answered %(code)s %(reason)s.")
+            % {"url": url, "code": error.code, "reason": error.reason}
+        ) from error
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise ImportFailed(
-            f"Downloading {url} failed ({reason}). Check the address, or download the file and give its path."
+            _("Downloading %(url)s failed (%(reason)s). Check the address, or download the file and give its path.")
+            % {"url": url, "reason": reason}
         ) from error
     return target
 
@@ -90,16 +97,23 @@ def open_source(path_or_url: str, *, max_bytes: int | None = None) -> Iterator[S
         if scheme in {"http", "https"}:
             path = _download(path_or_url, Path(folder), max_bytes)
         elif scheme and len(scheme) > 1:
-            raise ImportFailed(f"{path_or_url}: only local paths and http(s) URLs can be imported.")
+            raise ImportFailed(
+                _("%(path)s: only local paths and http(s) URLs can be imported.") % {"path": path_or_url}
+            )
         else:
             path = Path(path_or_url).expanduser()
             if not path.exists():
-                raise ImportFailed(f"{path}: no such file. Check the path (it is relative to {Path.cwd()}).")
+                raise ImportFailed(
+                    _("%(path)s: no such file. Check the path (it is relative to %(folder)s).")
+                    % {"path": path, "folder": Path.cwd()}
+                )
             if path.is_dir():
-                raise ImportFailed(f"{path} is a folder; give the file in it (.shp, .zip, .gpkg, .geojson, .csv).")
+                raise ImportFailed(
+                    _("%(path)s is a folder; give the file in it (.shp, .zip, .gpkg, .geojson, .csv).") % {"path": path}
+                )
         size = path.stat().st_size
         if size == 0:
-            raise ImportFailed(f"{path_or_url} is empty (0 bytes). Download or export it again.")
+            raise ImportFailed(_("%(path)s is empty (0 bytes). Download or export it again.") % {"path": path_or_url})
         if size > max_bytes:
             raise _too_big(path_or_url, size, max_bytes)
         yield Source(path=path, name=path_or_url, size=size)

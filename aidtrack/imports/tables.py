@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas
+from django.utils.translation import gettext as _
 
 from aidtrack.imports.columns import hxl_tag
 from aidtrack.imports.report import ImportFailed
@@ -35,8 +36,11 @@ def _decode(path: Path, display: str) -> tuple[str, str]:
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise ImportFailed(
-            f"{display} is not a text CSV file (it contains binary data; is it a spreadsheet or archive "
-            "renamed to .csv?). Save it as CSV (UTF-8) or give the .xlsx."
+            _(
+                "%(file)s is not a text CSV file (it contains binary data; is it a spreadsheet or archive "
+                "renamed to .csv?). Save it as CSV (UTF-8) or give the .xlsx."
+            )
+            % {"file": display}
         )
     try:
         return raw.decode("utf-8-sig"), "utf-8"
@@ -46,13 +50,15 @@ def _decode(path: Path, display: str) -> tuple[str, str]:
         # The usual encoding of Arabic files saved by Excel on Windows.
         return raw.decode("cp1256"), "windows-1256"
     except UnicodeDecodeError as error:
-        raise ImportFailed(f"{display}: the text encoding is not UTF-8 or Windows-1256; save it as UTF-8.") from error
+        raise ImportFailed(
+            _("%(file)s: the text encoding is not UTF-8 or Windows-1256; save it as UTF-8.") % {"file": display}
+        ) from error
 
 
 def _read_csv(path: Path, display: str) -> tuple[pandas.DataFrame, str]:
     text, encoding = _decode(path, display)
     if not text.strip():
-        raise ImportFailed(f"{display} is empty: it has no header row.")
+        raise ImportFailed(_("%(file)s is empty: it has no header row.") % {"file": display})
     try:
         dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t")
         separator = dialect.delimiter
@@ -63,7 +69,9 @@ def _read_csv(path: Path, display: str) -> tuple[pandas.DataFrame, str]:
             io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=True
         )
     except (pandas.errors.ParserError, ValueError) as error:
-        raise ImportFailed(f"{display} cannot be read as CSV ({error}).") from error
+        raise ImportFailed(
+            _("%(file)s cannot be read as CSV (%(error)s).") % {"file": display, "error": error}
+        ) from error
     return frame, encoding
 
 
@@ -105,14 +113,17 @@ def _read_xlsx(path: Path, display: str, sheet) -> pandas.DataFrame:
     from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(path):
-        raise ImportFailed(f"{display} is not an .xlsx workbook (it may be corrupt, or an .xls or CSV renamed).")
+        raise ImportFailed(
+            _("%(file)s is not an .xlsx workbook (it may be corrupt, or an .xls or CSV renamed).") % {"file": display}
+        )
     limit = xlsx_max_rows()
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             if sheet and sheet not in workbook.sheetnames:
                 raise ImportFailed(
-                    f"{display} has no sheet {sheet!r}; its sheets are: {', '.join(workbook.sheetnames)}."
+                    _("%(file)s has no sheet %(sheet)r; its sheets are: %(sheets)s.")
+                    % {"file": display, "sheet": sheet, "sheets": ", ".join(workbook.sheetnames)}
                 )
             worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
             worksheet.reset_dimensions()  # read what is there, not what the file claims
@@ -125,7 +136,8 @@ def _read_xlsx(path: Path, display: str, sheet) -> pandas.DataFrame:
                     continue
                 if len(rows) > limit:
                     raise ImportFailed(
-                        f"{display}: the sheet has more than {limit:,} rows (at row {number}); split it into files."
+                        _("%(file)s: the sheet has more than %(limit)s rows (at row %(row)s); split it into files.")
+                        % {"file": display, "limit": f"{limit:,}", "row": number}
                     )
                 rows.append(cells)
         finally:
@@ -135,12 +147,16 @@ def _read_xlsx(path: Path, display: str, sheet) -> pandas.DataFrame:
     except Exception as error:
         if _xml_trick(error):
             raise ImportFailed(
-                f"{display}: the workbook's XML declares entities or a DTD, which spreadsheets do not need and "
-                "aidtrack refuses for safety. Open it in a spreadsheet program and save it again as .xlsx."
+                _(
+                    "%(file)s: the workbook's XML declares entities or a DTD, which spreadsheets do not need and "
+                    "aidtrack refuses for safety. Open it in a spreadsheet program and save it again as .xlsx."
+                )
+                % {"file": display}
             ) from error
         if isinstance(error, zipfile.BadZipFile | KeyError | OSError | ValueError | TypeError):
             raise ImportFailed(
-                f"{display} is a damaged workbook ({error}); save it again from the spreadsheet."
+                _("%(file)s is a damaged workbook (%(error)s); save it again from the spreadsheet.")
+                % {"file": display, "error": error}
             ) from error
         raise
     if not rows:
@@ -158,7 +174,8 @@ def read_table(path: Path, display: str, *, sheet: str | None = None) -> Table:
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise ImportFailed(
-            f"{display}: {suffix or 'no extension'} is not a table format aidtrack reads; use CSV or XLSX."
+            _("%(file)s: %(suffix)s is not a table format aidtrack reads; use CSV or XLSX.")
+            % {"file": display, "suffix": suffix or _("no extension")}
         )
     if suffix == ".xlsx":
         frame, encoding = _read_xlsx(path, display, sheet), "xlsx"
@@ -178,7 +195,7 @@ def read_table(path: Path, display: str, *, sheet: str | None = None) -> Table:
             frame = frame.iloc[1:].reset_index(drop=True)
             first_row = 3
     if frame.empty:
-        raise ImportFailed(f"{display} has a header but no data rows.")
+        raise ImportFailed(_("%(file)s has a header but no data rows.") % {"file": display})
     return Table(frame=frame, hashtags=hashtags, first_row=first_row, encoding=encoding)
 
 
@@ -206,8 +223,11 @@ def _sniff_encoding(path: Path, display: str) -> tuple[str, str]:
         head = stream.read(65536)
         if b"\x00" in head[:4096]:
             raise ImportFailed(
-                f"{display} is not a text CSV file (it contains binary data; is it a spreadsheet or archive "
-                "renamed to .csv?). Save it as CSV (UTF-8) or give the .xlsx."
+                _(
+                    "%(file)s is not a text CSV file (it contains binary data; is it a spreadsheet or archive "
+                    "renamed to .csv?). Save it as CSV (UTF-8) or give the .xlsx."
+                )
+                % {"file": display}
             )
         decoder = codecs.getincrementaldecoder("utf-8-sig")()
         stream.seek(0)
@@ -221,7 +241,9 @@ def _sniff_encoding(path: Path, display: str) -> tuple[str, str]:
     try:
         text = head.decode(encoding, errors="ignore" if encoding == "utf-8-sig" else "strict")
     except UnicodeDecodeError as error:
-        raise ImportFailed(f"{display}: the text encoding is not UTF-8 or Windows-1256; save it as UTF-8.") from error
+        raise ImportFailed(
+            _("%(file)s: the text encoding is not UTF-8 or Windows-1256; save it as UTF-8.") % {"file": display}
+        ) from error
     return encoding, text
 
 
@@ -232,8 +254,11 @@ def _check_header(frame: pandas.DataFrame, display: str) -> None:
     if with_data:
         letters = ", ".join(_column_letter(i) for i in with_data)
         raise ImportFailed(
-            f"{display}: column(s) {letters} have data but no name in the header row (merged or empty header "
-            "cells?). Unmerge the header cells and give every column its own name on the first row."
+            _(
+                "%(file)s: column(s) %(letters)s have data but no name in the header row (merged or empty header "
+                "cells?). Unmerge the header cells and give every column its own name on the first row."
+            )
+            % {"file": display, "letters": letters}
         )
 
 
@@ -258,17 +283,20 @@ def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise ImportFailed(
-            f"{display}: {suffix or 'no extension'} is not a table format aidtrack reads; use CSV or XLSX."
+            _("%(file)s: %(suffix)s is not a table format aidtrack reads; use CSV or XLSX.")
+            % {"file": display, "suffix": suffix or _("no extension")}
         )
     if suffix == ".xlsx":
         frame = _read_xlsx(path, display, sheet)
         if not len(frame.columns):
-            raise ImportFailed(f"{display}: the sheet is empty (no header row and no data). Check the sheet name.")
+            raise ImportFailed(
+                _("%(file)s: the sheet is empty (no header row and no data). Check the sheet name.") % {"file": display}
+            )
         chunks, encoding = (frame.iloc[i : i + chunk_rows] for i in range(0, max(len(frame), 1), chunk_rows)), "xlsx"
     else:
         encoding, head = _sniff_encoding(path, display)
         if not head.strip():
-            raise ImportFailed(f"{display} is empty: it has no header row.")
+            raise ImportFailed(_("%(file)s is empty: it has no header row.") % {"file": display})
         try:
             separator = csv.Sniffer().sniff(head.splitlines()[0] if head.splitlines() else head, ",;\t").delimiter
         except csv.Error:
@@ -284,7 +312,9 @@ def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows
                 chunksize=chunk_rows,
             )
         except (pandas.errors.ParserError, ValueError) as error:
-            raise ImportFailed(f"{display} cannot be read as CSV ({error}).") from error
+            raise ImportFailed(
+                _("%(file)s cannot be read as CSV (%(error)s).") % {"file": display, "error": error}
+            ) from error
     first_row, hashtags, seen = 2, None, 0
     try:
         for chunk in chunks:
@@ -301,6 +331,9 @@ def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows
                 start += len(chunk)
                 seen += len(chunk)
     except (pandas.errors.ParserError, UnicodeDecodeError) as error:
-        raise ImportFailed(f"{display} cannot be read as CSV ({error}). Check the separator and quoting.") from error
+        raise ImportFailed(
+            _("%(file)s cannot be read as CSV (%(error)s). Check the separator and quoting.")
+            % {"file": display, "error": error}
+        ) from error
     if not seen:
-        raise ImportFailed(f"{display} has a header but no data rows.")
+        raise ImportFailed(_("%(file)s has a header but no data rows.") % {"file": display})

@@ -8,6 +8,8 @@ through the register's service (``areas_register_from_list``), the one home of i
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.areas.services import areas_register_from_list, check_may_update
 from aidtrack.geo.importers import communities as geo_communities
@@ -89,8 +91,11 @@ def plan_register(communities, *, as_of, source, report) -> list[RegisterChange]
                     names = ", ".join(sorted(a.name_en for a in covering[row.pcode]))
                     report.warning(
                         row.where,
-                        f"{row.name_en} is part of the register area(s) {names}, entered by hand; the list's status "
-                        f"({AccessStatus(status).label.lower()}) is not applied to them. Update them by hand.",
+                        _(
+                            "%(name)s is part of the register area(s) %(areas)s, entered by hand; the list's status "
+                            "(%(status)s) is not applied to them. Update them by hand."
+                        )
+                        % {"name": row.name_en, "areas": names, "status": AccessStatus(status).label.lower()},
                         row.pcode,
                     )
                     report.counts["rows left to hand-made register areas"] += 1
@@ -115,9 +120,17 @@ def plan_register(communities, *, as_of, source, report) -> list[RegisterChange]
             if period is not None and period.start_date >= as_of:
                 report.error(
                     row.where,
-                    f"{area} has been {period.get_status_display().lower()} since {period.start_date:%d %b %Y}, "
-                    f"not before --as-of {as_of:%d %b %Y}; a list cannot change an area's status before its "
-                    "latest change. Use a later --as-of, or correct the area's history first.",
+                    _(
+                        "%(area)s has been %(status)s since %(since)s, not before --as-of %(as_of)s; a list cannot "
+                        "change an area's status before its latest change. Use a later --as-of, or correct the area's "
+                        "history first."
+                    )
+                    % {
+                        "area": area,
+                        "status": period.get_status_display().lower(),
+                        "since": f"{period.start_date:%d %b %Y}",
+                        "as_of": f"{as_of:%d %b %Y}",
+                    },
                     row.pcode,
                 )
                 continue

@@ -1,6 +1,7 @@
 """The import of a table of areas: read and check every row, plan every area, then write all of it or nothing."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aidtrack.areas.importers import history
@@ -74,20 +75,32 @@ def _count_writes(report: ImportReport, writes: list[AreaWrite], *, created: str
 def _require_columns(columns: dict, table, display: str) -> None:
     headers = headers_of(table)
     for field_name, looked_for, example in (
-        ("status", "'status', 'access status' or the HXL tag #status", "status"),
-        ("start_date", "'start', 'from', 'since' or #date+start", "start_date"),
-        ("source", "'source' or #meta+source", "source"),
+        ("status", _("'status', 'access status' or the HXL tag #status"), "status"),
+        ("start_date", _("'start', 'from', 'since' or #date+start"), "start_date"),
+        ("source", _("'source' or #meta+source"), "source"),
     ):
         if field_name not in columns:
             raise ImportFailed(
-                f"{display}: no {FIELDS[field_name].label} column (looked for {looked_for}); every row is a status "
-                f"period, which needs one. Its columns are: {headers}. Map it, e.g. --map {example}=YOUR_COLUMN."
+                _(
+                    "%(file)s: no %(field)s column (looked for %(looked_for)s); every row is a status period, which "
+                    "needs one. Its columns are: %(headers)s. Map it, e.g. --map %(example)s=YOUR_COLUMN."
+                )
+                % {
+                    "file": display,
+                    "field": FIELDS[field_name].label,
+                    "looked_for": looked_for,
+                    "headers": headers,
+                    "example": example,
+                }
             )
     if not set(AREA_FIELDS) & set(columns):
         raise ImportFailed(
-            f"{display}: no column says which area a row is about (looked for 'name', 'key', 'area id', "
-            f"'communities', #loc+name, #adm4+code). Its columns are: {headers}. "
-            "Map one, e.g. --map name_en=YOUR_COLUMN."
+            _(
+                "%(file)s: no column says which area a row is about (looked for 'name', 'key', 'area id', "
+                "'communities', #loc+name, #adm4+code). Its columns are: %(headers)s. "
+                "Map one, e.g. --map name_en=YOUR_COLUMN."
+            )
+            % {"file": display, "headers": headers}
         )
 
 
@@ -140,7 +153,11 @@ def _write(writes: list[AreaWrite], report: ImportReport, *, organization, by, p
                 )
         except (ValidationError, PermissionDenied) as error:
             reason = " ".join(error.messages if isinstance(error, ValidationError) else [str(error)]).rstrip(".")
-            raise ImportFailed(f"{report.source}: {write.name}: {reason}; nothing was written.", report) from error
+            raise ImportFailed(
+                _("%(source)s: %(area)s: %(reason)s; nothing was written.")
+                % {"source": report.source, "area": write.name, "reason": reason},
+                report,
+            ) from error
         rows_written += write.rows
         if progress and (rows_written // 500 != (rows_written - write.rows) // 500 or write is writes[-1]):
             progress("written", rows_written)

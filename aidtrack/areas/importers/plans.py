@@ -4,6 +4,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from aidtrack.areas.importers import history
 from aidtrack.areas.importers.columns import FIELDS
 from aidtrack.areas.importers.rows import AreaGroup, Problems, RowPlan
@@ -50,8 +52,13 @@ class AreaPlanner(Problems):
                     row.number,
                     field_name,
                     shown(value),
-                    f"row {first[1]} gives {group.name_en} {shown(first[0])!r}: an area's "
-                    f"{FIELDS[field_name].label} must be the same on all its rows",
+                    _("row %(row)s gives %(area)s %(value)r: an area's %(field)s must be the same on all its rows")
+                    % {
+                        "row": first[1],
+                        "area": group.name_en,
+                        "value": shown(first[0]),
+                        "field": FIELDS[field_name].label,
+                    },
                 )
         return first
 
@@ -96,8 +103,11 @@ class AreaPlanner(Problems):
             if "latitude" not in write.create:
                 self.report.warning(
                     f"row {lead}",
-                    f"{group.name_en} has no point and no community with one, so it will not be on the map; "
-                    "give its latitude and longitude or its community P-codes.",
+                    _(
+                        "%(area)s has no point and no community with one, so it will not be on the map; "
+                        "give its latitude and longitude or its community P-codes."
+                    )
+                    % {"area": group.name_en},
                 )
         else:
             self._details(group, write, notes, name_ar, communities, point, parties, population)
@@ -122,8 +132,8 @@ class AreaPlanner(Problems):
                     row.number,
                     "population",
                     str(row.values["population"]),
-                    f"row {latest.number} gives {group.name_en} {latest.values['population']:,} people on the same "
-                    "date: give one estimate per date",
+                    _("row %(row)s gives %(area)s %(population)s people on the same date: give one estimate per date")
+                    % {"row": latest.number, "area": group.name_en, "population": f"{latest.values['population']:,}"},
                 )
         source = latest.values.get("population_source") or latest.values["source"]
         return latest.values["population"], latest.values["population_date"], source, latest.number
@@ -172,7 +182,6 @@ class AreaPlanner(Problems):
         """An existing area: fill what it lacks, replace the besieging parties, keep (and say so) what differs."""
         stored = self.register.areas[group.area_id]
         details = write.details
-        kept = "kept: an import adds an area's missing details but never replaces its {what} (change it in the admin)"
         if name_ar:
             if not stored["name_ar"]:
                 details["name_ar"] = name_ar[0]
@@ -182,7 +191,11 @@ class AreaPlanner(Problems):
                     name_ar[1],
                     "name_ar",
                     name_ar[0],
-                    f"the register has {stored['name_ar']!r}; " + kept.format(what="names"),
+                    _(
+                        "the register has %(stored)r; kept: an import adds an area's missing details but never "
+                        "replaces its names (change it in the admin)"
+                    )
+                    % {"stored": stored["name_ar"]},
                 )
         stored_communities = self.register.communities_of.get(group.area_id, set())
         if communities:
@@ -196,7 +209,11 @@ class AreaPlanner(Problems):
                     communities[1],
                     "community_pcodes",
                     codes,
-                    f"the register has {stored_codes}; " + kept.format(what="communities"),
+                    _(
+                        "the register has %(stored)s; kept: an import adds an area's missing details but never "
+                        "replaces its communities (change it in the admin)"
+                    )
+                    % {"stored": stored_codes},
                 )
         if point:
             (lat, lon), row = point
@@ -208,7 +225,11 @@ class AreaPlanner(Problems):
                     row,
                     "latitude",
                     f"{lat}, {lon}",
-                    f"the register has {stored['latitude']}, {stored['longitude']}; " + kept.format(what="point"),
+                    _(
+                        "the register has %(latitude)s, %(longitude)s; kept: an import adds an area's missing details "
+                        "but never replaces its point (change it in the admin)"
+                    )
+                    % {"latitude": stored["latitude"], "longitude": stored["longitude"]},
                 )
         if group.key and not stored["import_key"]:
             details["import_key"] = group.key
@@ -227,8 +248,12 @@ class AreaPlanner(Problems):
                     row,
                     "population_date",
                     str(day),
-                    f"the register's estimate for {group.name_en} ({stored['population']:,} on "
-                    f"{stored['population_date']}) is newer; kept",
+                    _("the register's estimate for %(area)s (%(population)s on %(date)s) is newer; kept")
+                    % {
+                        "area": group.name_en,
+                        "population": f"{stored['population']:,}",
+                        "date": stored["population_date"],
+                    },
                 )
             elif (stored["population"], stored["population_date"]) != (value, day):
                 write.population = (value, day, source)
@@ -250,7 +275,8 @@ class AreaPlanner(Problems):
             if outcome.operation == history.REPEATS:
                 self.report.warning(
                     f"row {row.number}",
-                    f"skipped: it gives the same period of {group.name_en} as row {outcome.of_row}.",
+                    _("skipped: it gives the same period of %(area)s as row %(row)s.")
+                    % {"area": group.name_en, "row": outcome.of_row},
                 )
                 text = f"{group.name_en}: same period as row {outcome.of_row}"
                 plans.append(RowPlan(row.number, "duplicate", key, group.area_id, text))
@@ -258,8 +284,8 @@ class AreaPlanner(Problems):
             if outcome.operation == history.CONTINUES:
                 self.report.warning(
                     f"row {row.number}",
-                    f"skipped: it continues row {outcome.of_row}'s period ({history.status_label(period.status)}) "
-                    "without a change of status.",
+                    _("skipped: it continues row %(row)s's period (%(status)s) without a change of status.")
+                    % {"row": outcome.of_row, "status": history.status_label(period.status)},
                 )
                 text = f"{group.name_en}: continues row {outcome.of_row}"
                 plans.append(RowPlan(row.number, "duplicate", key, group.area_id, text))

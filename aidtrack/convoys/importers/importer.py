@@ -83,14 +83,20 @@ def _require_columns(columns: dict, table, display: str) -> None:
     headers = headers_of(table)
     if "reference" not in columns:
         raise ImportFailed(
-            f"{display}: no reference column (looked for 'reference', 'convoy_id', 'ref' or the HXL tag "
-            f"#activity+code). Its columns are: {headers}. Every row needs its convoy's reference; map the "
-            "column, e.g. --map reference=YOUR_COLUMN."
+            _(
+                "%(file)s: no reference column (looked for 'reference', 'convoy_id', 'ref' or the HXL tag "
+                "#activity+code). Its columns are: %(headers)s. Every row needs its convoy's reference; map the "
+                "column, e.g. --map reference=YOUR_COLUMN."
+            )
+            % {"file": display, "headers": headers}
         )
     if not ({"destination", "destination_pcode"} & set(columns)):
         raise ImportFailed(
-            f"{display}: no destination column (looked for 'destination', 'community', 'pcode' or the HXL tags "
-            f"#loc+name, #loc+code). Its columns are: {headers}. Map one, e.g. --map destination=YOUR_COLUMN."
+            _(
+                "%(file)s: no destination column (looked for 'destination', 'community', 'pcode' or the HXL tags "
+                "#loc+name, #loc+code). Its columns are: %(headers)s. Map one, e.g. --map destination=YOUR_COLUMN."
+            )
+            % {"file": display, "headers": headers}
         )
 
 
@@ -122,7 +128,8 @@ def _write(result: TableImport, *, by, progress) -> None:
         # The check ran the services' rules already; this is a change made meanwhile (or a rule it missed).
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         raise ImportFailed(
-            f"{report.source}: row {plan.row} (convoy {plan.reference}): {' '.join(messages)} Nothing was written.",
+            _("%(source)s: row %(row)s (convoy %(reference)s): %(messages)s Nothing was written.")
+            % {"source": report.source, "row": plan.row, "reference": plan.reference, "messages": " ".join(messages)},
             report,
         ) from error
     if progress:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from aidtrack.areas.models import Area
 from aidtrack.convoys.importers.columns import FIELDS
@@ -101,10 +102,15 @@ class _Organizations:
             return next(iter(found))
         if found:
             names = "; ".join(sorted(o.name for o in found))
-            raise ValueProblem(f"{len(found)} organizations are called this ({names}): give the full name")
+            raise ValueProblem(
+                _("%(count)s organizations are called this (%(names)s): give the full name")
+                % {"count": len(found), "names": names}
+            )
         known = sorted({o.short_name for orgs in self.by_key.values() for o in orgs})
         listed = ", ".join(known[:40]) + (" …" if len(known) > 40 else "")
-        raise ValueProblem(f"no organization has this acronym or name (known: {listed or 'none yet'})")
+        raise ValueProblem(
+            _("no organization has this acronym or name (known: %(known)s)") % {"known": listed or _("none yet")}
+        )
 
     def find_list(self, text: str) -> list[Organization]:
         if choice_key(text) in self.by_key:
@@ -129,7 +135,7 @@ class _RegisterAreas:
         self.names: dict[str, list[int]] = {}
         self.labels = {}
         for pk, name_en, name_ar in Area.objects.values_list("pk", "name_en", "name_ar"):
-            self.labels[pk] = f"{name_en} (register area)"
+            self.labels[pk] = _("%(name)s (register area)") % {"name": name_en}
             for name in (name_en, name_ar):
                 if name:
                     self.names.setdefault(normalise(name), []).append(pk)
@@ -196,10 +202,10 @@ class RowReader:
         self.rows_read += 1
         reference = texts.pop("reference", "")
         if not reference:
-            self.problem(row, "reference", "", "the reference is missing: every row needs its convoy's reference")
+            self.problem(row, "reference", "", _("the reference is missing: every row needs its convoy's reference"))
             return
         if len(reference) > 40:
-            self.problem(row, "reference", reference, "a reference has at most 40 characters (e.g. CV-2016-09-014)")
+            self.problem(row, "reference", reference, _("a reference has at most 40 characters (e.g. CV-2016-09-014)"))
             return
         read = RowRead(row=row, reference=reference, given={})
         values = {}
@@ -227,7 +233,7 @@ class RowReader:
     def _origin_pcode(self, text: str) -> int:
         pk = self.places.pcode(text)
         if pk is None:
-            raise ValueProblem("no admin area has this P-code (e.g. SY010000 or C1007)")
+            raise ValueProblem(_("no admin area has this P-code (e.g. SY010000 or C1007)"))
         return pk
 
     def _destination(self, read: RowRead, values: dict, texts: dict) -> None:
@@ -238,7 +244,7 @@ class RowReader:
         if not name and not code:
             for counted in ("planned_beneficiaries", "reached_beneficiaries"):
                 if counted in texts:
-                    message = "people are counted at a destination: give it on this row"
+                    message = _("people are counted at a destination: give it on this row")
                     self.problem(row, counted, texts[counted], message)
             return
         read.place_given = True
@@ -248,7 +254,7 @@ class RowReader:
             pk = self.places.pcode(code)
             column = "destination_pcode" if "destination_pcode" in texts else "destination"
             if pk is None:
-                self.problem(row, column, code, "no admin area has this P-code (e.g. C2450 or SY030703)")
+                self.problem(row, column, code, _("no admin area has this P-code (e.g. C2450 or SY030703)"))
                 return
             if not self._may_be_destination(row, column, code, pk):
                 return
@@ -273,15 +279,22 @@ class RowReader:
         elif closest_area is not None and area_score >= ACCEPTED_SCORE:
             read.place, read.place_label, score = (closest_area, None), self.register.labels[closest_area], area_score
         else:
-            problem = match.problem or f"no register area or community is named like {name!r}; give its P-code"
+            problem = match.problem or _("no register area or community is named like %(name)r; give its P-code") % {
+                "name": name
+            }
             if closest_area is not None and not match.problem.startswith(f"{name!r} names"):
-                problem += f" (the closest register area is {self.register.labels[closest_area]}, {area_score:.0%})"
+                problem = _("%(problem)s (the closest register area is %(area)s, %(score)s)") % {
+                    "problem": problem,
+                    "area": self.register.labels[closest_area],
+                    "score": f"{area_score:.0%}",
+                }
             self.problem(row, "destination", name, problem)
             return
         self.warning(
             row,
             "destination",
-            f"{name!r} was matched to {read.place_label} (confidence {score:.0%}); give the P-code if this is wrong.",
+            _("%(name)r was matched to %(place)s (confidence %(score)s); give the P-code if this is wrong.")
+            % {"name": name, "place": read.place_label, "score": f"{score:.0%}"},
         )
 
     def _community_place(self, pk: int) -> tuple[int | None, int]:
@@ -295,8 +308,11 @@ class RowReader:
             row,
             field_name,
             text,
-            f"{self.places.labels[pk]} is a {AdminLevel(self.places.levels[pk]).label.lower()}: a destination is "
-            "a register area, a sub-district or a community (give its name or P-code)",
+            _(
+                "%(place)s is a %(level)s: a destination is a register area, a sub-district or a community "
+                "(give its name or P-code)"
+            )
+            % {"place": self.places.labels[pk], "level": AdminLevel(self.places.levels[pk]).label.lower()},
         )
         return False
 
@@ -310,8 +326,8 @@ class RowReader:
                 read.row,
                 name,
                 "",
-                f"the cargo line has no {FIELDS[name].label}: give sector, item, quantity and unit, "
-                "or leave all four empty",
+                _("the cargo line has no %(field)s: give sector, item, quantity and unit, or leave all four empty")
+                % {"field": FIELDS[name].label},
             )
         if missing or any(name not in values for name in CARGO_FIELDS):
             return

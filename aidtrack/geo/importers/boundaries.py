@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import shapely
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from aidtrack.geo.importers.vector import Layer, read_layers
@@ -58,31 +59,45 @@ def _polygonal(geometry) -> shapely.Geometry | None:
 def _prepare_layer(layer: Layer, *, level: int | None, mapping: dict, crs: str | None, report: ImportReport):
     frame = layer.frame
     if frame.empty:
-        report.error(layer.name, "has no features. Is this the right file or layer?")
+        report.error(layer.name, _("has no features. Is this the right file or layer?"))
         return []
     columns = {column: None for column in frame.columns if column != frame.geometry.name}
     level = level if level is not None else detect_level(columns)
     if level is None and "pcode" not in mapping:
         raise ImportFailed(
-            f"{layer.name}: no P-code column found (looked for ADM0_PCODE..ADM3_PCODE, admin1Pcode, Admin1_Pcode "
-            f"and similar). Its columns are: {', '.join(map(str, columns))}. "
-            "Say which column holds the P-codes and the level, e.g. --level 2 --map pcode=DIST_CODE."
+            _(
+                "%(layer)s: no P-code column found (looked for ADM0_PCODE..ADM3_PCODE, admin1Pcode, Admin1_Pcode "
+                "and similar). Its columns are: %(columns)s. "
+                "Say which column holds the P-codes and the level, e.g. --level 2 --map pcode=DIST_CODE."
+            )
+            % {"layer": layer.name, "columns": ", ".join(map(str, columns))}
         )
     if level is None:
-        raise ImportFailed(f"{layer.name}: say which admin level this layer is with --level N (0-3).")
+        raise ImportFailed(
+            _("%(layer)s: say which admin level this layer is with --level N (0-3).") % {"layer": layer.name}
+        )
     if not 0 <= level <= 3:
-        raise ImportFailed(f"--level {level}: boundaries are levels 0 to 3; communities (4) use import_communities.")
+        raise ImportFailed(
+            _("--level %(level)s: boundaries are levels 0 to 3; communities (4) use import_communities.")
+            % {"level": level}
+        )
     pcode_column = find_column(columns, pcode_names(level), explicit=mapping.get("pcode"), what="pcode")
     if pcode_column is None:
         raise ImportFailed(
-            f"{layer.name}: no level-{level} P-code column (e.g. ADM{level}_PCODE). Its columns are: "
-            f"{', '.join(map(str, columns))}. Name it with --map pcode=COLUMN."
+            _(
+                "%(layer)s: no level-%(level)s P-code column (e.g. ADM%(level)s_PCODE). Its columns are: "
+                "%(columns)s. Name it with --map pcode=COLUMN."
+            )
+            % {"layer": layer.name, "level": level, "columns": ", ".join(map(str, columns))}
         )
     name_column = find_column(columns, name_en_names(level), explicit=mapping.get("name_en"), what="name_en")
     if name_column is None:
         raise ImportFailed(
-            f"{layer.name}: no English name column (e.g. ADM{level}_EN). Its columns are: "
-            f"{', '.join(map(str, columns))}. Name it with --map name_en=COLUMN."
+            _(
+                "%(layer)s: no English name column (e.g. ADM%(level)s_EN). Its columns are: "
+                "%(columns)s. Name it with --map name_en=COLUMN."
+            )
+            % {"layer": layer.name, "level": level, "columns": ", ".join(map(str, columns))}
         )
     arabic_column = find_column(columns, name_ar_names(level), explicit=mapping.get("name_ar"), what="name_ar")
     parent_column = None
@@ -94,8 +109,11 @@ def _prepare_layer(layer: Layer, *, level: int | None, mapping: dict, crs: str |
     if frame.crs is None:
         if not crs:
             raise ImportFailed(
-                f"{layer.name} has no coordinate reference system (a shapefile without its .prj file?). "
-                "Add the .prj, or say what the coordinates are with --crs, e.g. --crs EPSG:4326."
+                _(
+                    "%(layer)s has no coordinate reference system (a shapefile without its .prj file?). "
+                    "Add the .prj, or say what the coordinates are with --crs, e.g. --crs EPSG:4326."
+                )
+                % {"layer": layer.name}
             )
         frame = frame.set_crs(crs)
     if not frame.crs.equals(WGS84):
@@ -104,8 +122,11 @@ def _prepare_layer(layer: Layer, *, level: int | None, mapping: dict, crs: str |
     min_x, min_y, max_x, max_y = frame.total_bounds
     if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
         raise ImportFailed(
-            f"{layer.name}: after reprojection the coordinates span {frame.total_bounds.round(1).tolist()}, "
-            "which is not longitude/latitude. The file's CRS is probably wrong; fix its .prj or pass --crs."
+            _(
+                "%(layer)s: after reprojection the coordinates span %(bounds)s, "
+                "which is not longitude/latitude. The file's CRS is probably wrong; fix its .prj or pass --crs."
+            )
+            % {"layer": layer.name, "bounds": frame.total_bounds.round(1).tolist()}
         )
 
     boundaries = []
@@ -114,32 +135,42 @@ def _prepare_layer(layer: Layer, *, level: int | None, mapping: dict, crs: str |
         pcode = _text(record.get(pcode_column)).upper()
         where = f"{layer.name}, feature {number}"
         if not pcode:
-            report.error(where, f"has no P-code in column {pcode_column}; every area needs one.")
+            report.error(
+                where, _("has no P-code in column %(column)s; every area needs one.") % {"column": pcode_column}
+            )
             continue
         try:
             pcode_validator(pcode)
         except Exception:
-            report.error(where, f"{pcode!r} is not a P-code (letters then digits, e.g. SY0301).", pcode)
+            report.error(
+                where, _("%(pcode)r is not a P-code (letters then digits, e.g. SY0301).") % {"pcode": pcode}, pcode
+            )
             continue
         name_en = _text(record.get(name_column))
         if not name_en:
-            report.error(where, f"has no English name in column {name_column}.", pcode)
+            report.error(where, _("has no English name in column %(column)s.") % {"column": name_column}, pcode)
         if geometry is None or geometry.is_empty:
-            report.error(where, "has no geometry.", pcode)
+            report.error(where, _("has no geometry."), pcode)
             continue
         if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
             if geometry.geom_type == "GeometryCollection" and _polygonal(geometry) is not None:
                 geometry = _polygonal(geometry)
             else:
-                report.error(where, f"is a {geometry.geom_type}; admin boundaries must be polygons.", pcode)
+                report.error(
+                    where, _("is a %(type)s; admin boundaries must be polygons.") % {"type": geometry.geom_type}, pcode
+                )
                 continue
         if not geometry.is_valid:
             reason = shapely.is_valid_reason(geometry)
             repaired = _polygonal(shapely.make_valid(geometry))
             if repaired is None or repaired.is_empty or not repaired.is_valid:
-                report.error(where, f"has an invalid geometry ({reason}) that could not be repaired.", pcode)
+                report.error(
+                    where,
+                    _("has an invalid geometry (%(reason)s) that could not be repaired.") % {"reason": reason},
+                    pcode,
+                )
                 continue
-            report.warning(where, f"invalid geometry ({reason}) repaired.", pcode)
+            report.warning(where, _("invalid geometry (%(reason)s) repaired.") % {"reason": reason}, pcode)
             geometry = repaired
         parent_pcode = _text(record.get(parent_column)).upper() if parent_column else None
         boundaries.append(
@@ -163,7 +194,8 @@ def _check_duplicates(boundaries: list[Boundary], report: ImportReport) -> None:
         if earlier is not boundary:
             report.error(
                 boundary.where,
-                f"repeats the P-code of {earlier.where}. P-codes must be unique: fix or remove one of them.",
+                _("repeats the P-code of %(where)s. P-codes must be unique: fix or remove one of them.")
+                % {"where": earlier.where},
                 boundary.pcode,
             )
 
@@ -197,9 +229,11 @@ def _resolve_parents(boundaries: list[Boundary], existing: dict[str, tuple[int, 
             else:
                 report.error(
                     boundary.where,
-                    f"has no parent P-code column and no known level-{boundary.level - 1} area prefixes its P-code. "
-                    f"Import level {boundary.level - 1} first, or name the parent column with "
-                    "--map parent_pcode=COLUMN.",
+                    _(
+                        "has no parent P-code column and no known level-%(level)s area prefixes its P-code. "
+                        "Import level %(level)s first, or name the parent column with --map parent_pcode=COLUMN."
+                    )
+                    % {"level": boundary.level - 1},
                     boundary.pcode,
                 )
             continue
@@ -207,14 +241,18 @@ def _resolve_parents(boundaries: list[Boundary], existing: dict[str, tuple[int, 
         if parent_level is None:
             report.error(
                 boundary.where,
-                f"its parent P-code {boundary.parent_pcode} is not a known area. Import level "
-                f"{boundary.level - 1} first (or the GeoPackage with all levels), or correct the code.",
+                _(
+                    "its parent P-code %(pcode)s is not a known area. Import level "
+                    "%(level)s first (or the GeoPackage with all levels), or correct the code."
+                )
+                % {"pcode": boundary.parent_pcode, "level": boundary.level - 1},
                 boundary.pcode,
             )
         elif parent_level >= boundary.level:
             report.error(
                 boundary.where,
-                f"its parent {boundary.parent_pcode} is a level-{parent_level} area, not one level up.",
+                _("its parent %(pcode)s is a level-%(level)s area, not one level up.")
+                % {"pcode": boundary.parent_pcode, "level": parent_level},
                 boundary.pcode,
             )
 
@@ -238,14 +276,17 @@ def import_boundaries(
         layers = read_layers(source.path, path_or_url, layer=layer)
         if level is not None and len(layers) > 1:
             raise ImportFailed(
-                f"{path_or_url} has {len(layers)} layers ({', '.join(x.name for x in layers)}); --level applies to "
-                "one layer. Choose it with --layer NAME, or leave out --level to import every layer."
+                _(
+                    "%(file)s has %(count)s layers (%(layers)s); --level applies to "
+                    "one layer. Choose it with --layer NAME, or leave out --level to import every layer."
+                )
+                % {"file": path_or_url, "count": len(layers), "layers": ", ".join(x.name for x in layers)}
             )
         boundaries = []
         for one in layers:
             boundaries += _prepare_layer(one, level=level, mapping=mapping, crs=crs, report=report)
     if not boundaries and not report.errors:
-        raise ImportFailed(f"{path_or_url} holds no features to import.", report)
+        raise ImportFailed(_("%(file)s holds no features to import.") % {"file": path_or_url}, report)
     boundaries.sort(key=lambda b: b.level)
     _check_duplicates(boundaries, report)
 
@@ -267,8 +308,11 @@ def import_boundaries(
         if boundary.pcode in existing and existing[boundary.pcode][1] != boundary.level:
             report.error(
                 boundary.where,
-                f"{boundary.pcode} already exists as a level-{existing[boundary.pcode][1]} area, "
-                f"not level {boundary.level}. Check the P-code or the --level.",
+                _(
+                    "%(pcode)s already exists as a level-%(existing)s area, "
+                    "not level %(level)s. Check the P-code or the --level."
+                )
+                % {"pcode": boundary.pcode, "existing": existing[boundary.pcode][1], "level": boundary.level},
                 boundary.pcode,
             )
     _resolve_parents(boundaries, existing, report)
@@ -308,12 +352,17 @@ def import_boundaries(
             report.counts[f"level-{lvl} areas not in this file"] = total
             report.warning(
                 f"level {lvl}",
-                f"{total} area(s) in the database are not in this file and are kept, because records may "
-                f"point at them: {shown}. Delete them in the admin if they are truly gone.",
+                _(
+                    "%(count)s area(s) in the database are not in this file and are kept, because records may "
+                    "point at them: %(areas)s. Delete them in the admin if they are truly gone."
+                )
+                % {"count": total, "areas": shown},
             )
     if report.errors:
         raise ImportFailed(
-            f"{path_or_url}: {len(report.errors)} problem(s) must be fixed; nothing was written.", report
+            _("%(file)s: %(count)s problem(s) must be fixed; nothing was written.")
+            % {"file": path_or_url, "count": len(report.errors)},
+            report,
         )
     if dry_run:
         return report

@@ -15,6 +15,7 @@ import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from aidtrack.geo.geometry import point_geojson
@@ -114,13 +115,22 @@ def _columns(table: Table, mapping: dict, display: str) -> dict[str, str | None]
     columns = ", ".join(table.frame.columns)
     if found["pcode"] is None:
         raise ImportFailed(
-            f"{display}: no community P-code column (looked for Admin4Pcode, ADM4_PCODE, pcode, #adm4+code). "
-            f"Its columns are: {columns}. Name it with --map pcode=COLUMN."
+            _(
+                "%(file)s: no community P-code column (looked for Admin4Pcode, ADM4_PCODE, pcode, #adm4+code). "
+                "Its columns are: %(columns)s. Name it with --map pcode=COLUMN."
+            )
+            % {"file": display, "columns": columns}
         )
     if found["name_en"] is None:
-        raise ImportFailed(f"{display}: no name column (e.g. Admin4Name_En, Location). Its columns are: {columns}.")
+        raise ImportFailed(
+            _("%(file)s: no name column (e.g. Admin4Name_En, Location). Its columns are: %(columns)s.")
+            % {"file": display, "columns": columns}
+        )
     if (found["latitude"] is None) != (found["longitude"] is None):
-        raise ImportFailed(f"{display}: it has a latitude or a longitude column, not both. Its columns are: {columns}.")
+        raise ImportFailed(
+            _("%(file)s: it has a latitude or a longitude column, not both. Its columns are: %(columns)s.")
+            % {"file": display, "columns": columns}
+        )
     return found
 
 
@@ -138,45 +148,51 @@ def _parse_rows(table: Table, columns: dict, report: ImportReport, register=None
         pcode = cell("pcode").upper()
         where = f"row {number}"
         if not pcode:
-            report.error(where, f"has no P-code (column {columns['pcode']}).")
+            report.error(where, _("has no P-code (column %(column)s).") % {"column": columns["pcode"]})
             continue
         try:
             pcode_validator(pcode)
         except ValidationError:
-            report.error(where, f"{pcode!r} is not a P-code (letters then digits, e.g. C2450).")
+            report.error(where, _("%(pcode)r is not a P-code (letters then digits, e.g. C2450).") % {"pcode": pcode})
             continue
         row = Row(number=number, pcode=pcode, name_en=cell("name_en")[:200], name_ar=cell("name_ar")[:200])
         if not row.name_en:
-            report.error(where, f"has no name (column {columns['name_en']}).", pcode)
+            report.error(where, _("has no name (column %(column)s).") % {"column": columns["name_en"]}, pcode)
         if columns["latitude"]:
             try:
                 lat, lon = _number(cell("latitude")), _number(cell("longitude"))
             except ValueError:
                 report.error(
                     where,
-                    f"coordinates {cell('latitude')!r}, {cell('longitude')!r} are not decimal degrees.",
+                    _("coordinates %(latitude)r, %(longitude)r are not decimal degrees.")
+                    % {"latitude": cell("latitude"), "longitude": cell("longitude")},
                     pcode,
                 )
                 continue
             if (lat is None) != (lon is None):
-                report.error(where, "has a latitude or a longitude, not both.", pcode)
+                report.error(where, _("has a latitude or a longitude, not both."), pcode)
             elif lat is not None:
                 if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                    hint = " They look swapped." if -90 <= lon <= 90 and -180 <= lat <= 180 else ""
-                    report.error(where, f"latitude {lat} / longitude {lon} are out of range.{hint}", pcode)
+                    if -90 <= lon <= 90 and -180 <= lat <= 180:
+                        message = _(
+                            "latitude %(latitude)s / longitude %(longitude)s are out of range. They look swapped."
+                        )
+                    else:
+                        message = _("latitude %(latitude)s / longitude %(longitude)s are out of range.")
+                    report.error(where, message % {"latitude": lat, "longitude": lon}, pcode)
                     continue
                 row.latitude, row.longitude = lat, lon
             else:
-                report.warning(where, "has no coordinates; the community is stored without a point.", pcode)
+                report.warning(where, _("has no coordinates; the community is stored without a point."), pcode)
         if columns["population"]:
             try:
                 value = _number(cell("population").replace(",", ""))
             except ValueError:
-                report.error(where, f"population {cell('population')!r} is not a number.", pcode)
+                report.error(where, _("population %(value)r is not a number.") % {"value": cell("population")}, pcode)
                 continue
             if value is not None:
                 if value < 0:
-                    report.error(where, f"population {value:g} is negative.", pcode)
+                    report.error(where, _("population %(value)s is negative.") % {"value": f"{value:g}"}, pcode)
                     continue
                 row.population = round(value)
         if columns["parent_pcode"]:
@@ -188,8 +204,11 @@ def _parse_rows(table: Table, columns: dict, report: ImportReport, register=None
                 if row.status is None:
                     report.error(
                         where,
-                        f"access status {text!r} is not one aidtrack knows: use Besieged, Military Encircled, "
-                        "HTR (hard to reach) or Accessible, in English or Arabic.",
+                        _(
+                            "access status %(status)r is not one aidtrack knows: use Besieged, Military Encircled, "
+                            "HTR (hard to reach) or Accessible, in English or Arabic."
+                        )
+                        % {"status": text},
                         pcode,
                     )
         rows.append(row)
@@ -204,8 +223,11 @@ def _group(rows: list[Row], report: ImportReport) -> dict[str, Community]:
         if twin is not None:
             report.error(
                 row.where,
-                f"repeats row {twin.number} (same P-code and name {row.name_en!r}). P-codes must be unique; "
-                "remove the duplicate, or give each part of a divided community its own name.",
+                _(
+                    "repeats row %(row)s (same P-code and name %(name)r). P-codes must be unique; "
+                    "remove the duplicate, or give each part of a divided community its own name."
+                )
+                % {"row": twin.number, "name": row.name_en},
                 row.pcode,
             )
             continue
@@ -226,7 +248,7 @@ def _check_places(communities: dict[str, Community], known: dict, report: Import
     index = placement_index()
     if not rows or not index.has_boundaries:
         if rows:
-            report.warning("file", "no admin boundaries are loaded, so points were not checked against them.")
+            report.warning("file", _("no admin boundaries are loaded, so points were not checked against them."))
         return {}
     lats = np.array([r.latitude for r in rows])
     lons = np.array([r.longitude for r in rows])
@@ -243,10 +265,19 @@ def _check_places(communities: dict[str, Community], known: dict, report: Import
         if len(swapped_rows) > len(rows) / 2:
             example = rows[swapped_rows[0]]
             raise ImportFailed(
-                f"Latitude and longitude look swapped in {len(swapped_rows)} of {len(rows)} rows (e.g. "
-                f"{example.where}: {example.latitude}, {example.longitude} lies outside every boundary, but "
-                "swapped it lies inside). Swap the two column names (or use --map latitude=... "
-                "--map longitude=...) and import again.",
+                _(
+                    "Latitude and longitude look swapped in %(swapped)s of %(rows)s rows (e.g. "
+                    "%(where)s: %(latitude)s, %(longitude)s lies outside every boundary, but "
+                    "swapped it lies inside). Swap the two column names (or use --map latitude=... "
+                    "--map longitude=...) and import again."
+                )
+                % {
+                    "swapped": len(swapped_rows),
+                    "rows": len(rows),
+                    "where": example.where,
+                    "latitude": example.latitude,
+                    "longitude": example.longitude,
+                },
                 report,
             )
         for i in outside:
@@ -254,8 +285,11 @@ def _check_places(communities: dict[str, Community], known: dict, report: Import
             if i in swapped_rows:
                 report.error(
                     row.where,
-                    f"latitude {row.latitude} and longitude {row.longitude} look swapped: swapped, the point lies "
-                    "inside the boundaries. Correct the row.",
+                    _(
+                        "latitude %(latitude)s and longitude %(longitude)s look swapped: swapped, the point lies "
+                        "inside the boundaries. Correct the row."
+                    )
+                    % {"latitude": row.latitude, "longitude": row.longitude},
                     row.pcode,
                 )
             else:
@@ -273,9 +307,18 @@ def _check_places(communities: dict[str, Community], known: dict, report: Import
             landed = index.areas[at_parent_level]
             report.warning(
                 row.where,
-                f"{row.name_en}: the point lies in {landed.name_en} ({landed.pcode}), not in its stated "
-                f"{AdminLevel(parent['level']).label.split(' (')[0].lower()} {parent['name_en']} ({row.parent_pcode}). "
-                "Kept under the stated one; check the coordinates or the P-code.",
+                _(
+                    "%(name)s: the point lies in %(landed)s (%(landed_pcode)s), not in its stated %(level)s "
+                    "%(parent)s (%(parent_pcode)s). Kept under the stated one; check the coordinates or the P-code."
+                )
+                % {
+                    "name": row.name_en,
+                    "landed": landed.name_en,
+                    "landed_pcode": landed.pcode,
+                    "level": AdminLevel(parent["level"]).label.split(" (")[0].lower(),
+                    "parent": parent["name_en"],
+                    "parent_pcode": row.parent_pcode,
+                },
                 row.pcode,
             )
             report.counts["points outside their stated area"] += 1
@@ -333,12 +376,19 @@ def import_communities(
             if row.parent_pcode and row.parent_pcode not in known:
                 report.error(
                     row.where,
-                    f"its admin area {row.parent_pcode} is not loaded. Import the boundaries first "
-                    "(manage.py import_boundaries), or correct the code.",
+                    _(
+                        "its admin area %(pcode)s is not loaded. Import the boundaries first "
+                        "(manage.py import_boundaries), or correct the code."
+                    )
+                    % {"pcode": row.parent_pcode},
                     row.pcode,
                 )
             elif row.parent_pcode and known[row.parent_pcode]["level"] >= AdminLevel.COMMUNITY:
-                report.error(row.where, f"its admin area {row.parent_pcode} is itself a community.", row.pcode)
+                report.error(
+                    row.where,
+                    _("its admin area %(pcode)s is itself a community.") % {"pcode": row.parent_pcode},
+                    row.pcode,
+                )
     finest_of = _check_places(communities, known, report)
 
     existing = {
@@ -348,7 +398,8 @@ def import_communities(
         if area.level != AdminLevel.COMMUNITY:
             report.error(
                 communities[pcode].rows[0].where,
-                f"{pcode} is already a level-{area.level} admin area ({area.name_en}), not a community.",
+                _("%(pcode)s is already a level-%(level)s admin area (%(name)s), not a community.")
+                % {"pcode": pcode, "level": area.level, "name": area.name_en},
                 pcode,
             )
 
@@ -358,23 +409,31 @@ def import_communities(
     if has_status:
         if as_of is None or not source_label:
             raise ImportFailed(
-                f"{path_or_url} has access statuses, which open and close periods in the besieged-areas register: "
-                'say from when and on whose authority with --as-of YYYY-MM-DD --source "OCHA HNO 2017" '
-                "(or pass --no-status to load only the communities).",
+                _(
+                    "%(file)s has access statuses, which open and close periods in the besieged-areas register: "
+                    'say from when and on whose authority with --as-of YYYY-MM-DD --source "OCHA HNO 2017" '
+                    "(or pass --no-status to load only the communities)."
+                )
+                % {"file": path_or_url},
                 report,
             )
         try:
             register.check(by=by, organization=organization)
         except PermissionDenied as error:
             raise ImportFailed(
-                f"{error} Register changes need --user (a site administrator) or --organization with a user "
-                "who reports for it.",
+                _(
+                    "%(error)s Register changes need --user (a site administrator) or --organization with a user "
+                    "who reports for it."
+                )
+                % {"error": error},
                 report,
             ) from error
         changes = register.plan(communities, as_of=as_of, source=source_label, report=report)
     if report.errors:
         raise ImportFailed(
-            f"{path_or_url}: {len(report.errors)} problem(s) must be fixed; nothing was written.", report
+            _("%(file)s: %(count)s problem(s) must be fixed; nothing was written.")
+            % {"file": path_or_url, "count": len(report.errors)},
+            report,
         )
     if dry_run:
         return report
@@ -458,4 +517,6 @@ def _write(plan: CommunityPlan, register, changes, *, as_of, source, organizatio
         try:
             register.write(changes, as_of=as_of, source=source, organization=organization, by=by)
         except (ValidationError, PermissionDenied) as error:
-            raise ImportFailed(f"{'; '.join(getattr(error, 'messages', [str(error)]))} Nothing was written.") from error
+            raise ImportFailed(
+                _("%(reason)s Nothing was written.") % {"reason": "; ".join(getattr(error, "messages", [str(error)]))}
+            ) from error

@@ -4,6 +4,7 @@ import re
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from aidtrack.geo.models import AdminArea
@@ -57,22 +58,31 @@ def import_population(
     code_column = _pcode_column(table, pcode_column)
     if code_column is None:
         raise ImportFailed(
-            f"{path_or_url}: no P-code column found (e.g. ADM3_PCODE, Admin3_Pcode, #adm3+code). Its columns are: "
-            f"{columns}. Name it with --pcode-column."
+            _(
+                "%(file)s: no P-code column found (e.g. ADM3_PCODE, Admin3_Pcode, #adm3+code). Its columns are: "
+                "%(columns)s. Name it with --pcode-column."
+            )
+            % {"file": path_or_url, "columns": columns}
         )
     value_column = _population_column(table, population_column)
     if value_column is None:
         raise ImportFailed(
-            f"{path_or_url}: no population column found (a name starting with 'pop', or #population). "
-            f"Its columns are: {columns}. Name it with --column."
+            _(
+                "%(file)s: no population column found (a name starting with 'pop', or #population). "
+                "Its columns are: %(columns)s. Name it with --column."
+            )
+            % {"file": path_or_url, "columns": columns}
         )
     if year is None:
         found = re.findall(r"(19\d\d|20\d\d)", value_column)
         if not found:
-            raise ImportFailed(f"{path_or_url}: say which year the figures are for with --year (e.g. --year 2017).")
+            raise ImportFailed(
+                _("%(file)s: say which year the figures are for with --year (e.g. --year 2017).")
+                % {"file": path_or_url}
+            )
         year = int(found[0])
     if not 1900 <= year <= 2100:
-        raise ImportFailed(f"--year {year}: give a year between 1900 and 2100.")
+        raise ImportFailed(_("--year %(year)s: give a year between 1900 and 2100.") % {"year": year})
     label = source_label or path_or_url.rsplit("/", 1)[-1]
     report.notes.append(f"P-codes from column {code_column}, population from column {value_column} ({year}).")
 
@@ -85,21 +95,25 @@ def import_population(
         code = str(code).strip().upper()
         text = str(value).strip().replace(",", "")
         if not code:
-            report.error(where, f"has no P-code in column {code_column}.")
+            report.error(where, _("has no P-code in column %(column)s.") % {"column": code_column})
             continue
         if text.lower() in MISSING:
-            report.warning(where, "has no population figure; the area keeps its current one.", code)
+            report.warning(where, _("has no population figure; the area keeps its current one."), code)
             continue
         try:
             number = float(text)
         except ValueError:
-            report.error(where, f"population {value!r} is not a number.", code)
+            report.error(where, _("population %(value)r is not a number.") % {"value": value}, code)
             continue
         if number < 0:
-            report.error(where, f"population {number:g} is negative.", code)
+            report.error(where, _("population %(value)s is negative.") % {"value": f"{number:g}"}, code)
             continue
         if code in figures:
-            report.error(where, f"repeats the P-code of row {first_row[code]}; give each area one figure.", code)
+            report.error(
+                where,
+                _("repeats the P-code of row %(row)s; give each area one figure.") % {"row": first_row[code]},
+                code,
+            )
             continue
         figures[code] = round(number)
         first_row[code] = table.row_number(index)
@@ -110,7 +124,7 @@ def import_population(
         shown = ", ".join(unmatched[:UNMATCHED_SHOWN]) + (" ..." if len(unmatched) > UNMATCHED_SHOWN else "")
         report.counts["codes matching no area"] = len(unmatched)
         for code in unmatched:
-            report.warning(f"row {first_row[code]}", "matches no admin area; this figure is skipped.", code)
+            report.warning(f"row {first_row[code]}", _("matches no admin area; this figure is skipped."), code)
         report.notes.append(f"{len(unmatched)} P-code(s) match no admin area: {shown}")
     changed = []
     for code, area in areas.items():
@@ -123,7 +137,9 @@ def import_population(
     report.counts["updated"] = len(changed)
     if report.errors:
         raise ImportFailed(
-            f"{path_or_url}: {len(report.errors)} problem(s) must be fixed; nothing was written.", report
+            _("%(file)s: %(count)s problem(s) must be fixed; nothing was written.")
+            % {"file": path_or_url, "count": len(report.errors)},
+            report,
         )
     if not dry_run and changed:
         with transaction.atomic():

@@ -7,6 +7,7 @@ from pathlib import Path
 import geopandas
 import pyogrio
 import pyogrio.errors
+from django.utils.translation import gettext as _
 
 from aidtrack.imports.report import ImportFailed
 
@@ -24,8 +25,11 @@ def _read(path: str, display: str, layer: str | None = None) -> geopandas.GeoDat
         return geopandas.read_file(path, layer=layer, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
         raise ImportFailed(
-            f"{display} cannot be read as a vector layer ({error}). Is it complete, and is it a "
-            "shapefile (with its .dbf and .prj), a GeoPackage or GeoJSON?"
+            _(
+                "%(file)s cannot be read as a vector layer (%(error)s). Is it complete, and is it a "
+                "shapefile (with its .dbf and .prj), a GeoPackage or GeoJSON?"
+            )
+            % {"file": display, "error": error}
         ) from error
     except ValueError as error:
         raise ImportFailed(f"{display}: {error}") from error
@@ -34,17 +38,25 @@ def _read(path: str, display: str, layer: str | None = None) -> geopandas.GeoDat
 def _zip_members(path: Path, display: str) -> list[str]:
     if not zipfile.is_zipfile(path):
         raise ImportFailed(
-            f"{display} is not a valid zip archive (it may be corrupt or an incomplete download). "
-            "Download it again, or unzip it and give the .shp, .gpkg or .geojson inside."
+            _(
+                "%(file)s is not a valid zip archive (it may be corrupt or an incomplete download). "
+                "Download it again, or unzip it and give the .shp, .gpkg or .geojson inside."
+            )
+            % {"file": display}
         )
     try:
         with zipfile.ZipFile(path) as archive:
             bad = archive.testzip()
             names = archive.namelist()
     except (zipfile.BadZipFile, OSError, EOFError) as error:
-        raise ImportFailed(f"{display} is a damaged zip archive ({error}). Download it again.") from error
+        raise ImportFailed(
+            _("%(file)s is a damaged zip archive (%(error)s). Download it again.") % {"file": display, "error": error}
+        ) from error
     if bad is not None:
-        raise ImportFailed(f"{display} is damaged: {bad} inside it fails its checksum. Download it again.")
+        raise ImportFailed(
+            _("%(file)s is damaged: %(member)s inside it fails its checksum. Download it again.")
+            % {"file": display, "member": bad}
+        )
     return [name for name in names if Path(name).suffix.lower() in {".shp", ".gpkg", ".geojson", ".json"}]
 
 
@@ -53,17 +65,22 @@ def read_layers(path: Path, display: str, *, layer: str | None = None) -> list[L
     suffix = path.suffix.lower()
     if suffix not in VECTOR_SUFFIXES:
         raise ImportFailed(
-            f"{display}: {suffix or 'no extension'} is not a boundary format aidtrack reads. Give a shapefile "
-            "(.shp or a .zip of one), a GeoPackage (.gpkg) or GeoJSON (.geojson)."
+            _(
+                "%(file)s: %(suffix)s is not a boundary format aidtrack reads. Give a shapefile "
+                "(.shp or a .zip of one), a GeoPackage (.gpkg) or GeoJSON (.geojson)."
+            )
+            % {"file": display, "suffix": suffix or _("no extension")}
         )
     if suffix == ".zip":
         members = _zip_members(path, display)
         if not members:
-            raise ImportFailed(f"{display} holds no .shp, .gpkg or .geojson file.")
+            raise ImportFailed(_("%(file)s holds no .shp, .gpkg or .geojson file.") % {"file": display})
         sources = [(f"/vsizip/{path}/{member}", f"{display}, {member}") for member in members]
     else:
         if suffix == ".shp" and not path.with_suffix(".dbf").exists() and not path.with_suffix(".DBF").exists():
-            raise ImportFailed(f"{display}: the shapefile's .dbf file (its attributes) is missing beside it.")
+            raise ImportFailed(
+                _("%(file)s: the shapefile's .dbf file (its attributes) is missing beside it.") % {"file": display}
+            )
         sources = [(str(path), display)]
 
     layers = []
@@ -72,7 +89,8 @@ def read_layers(path: Path, display: str, *, layer: str | None = None) -> list[L
             available = [row[0] for row in pyogrio.list_layers(source)]
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
             raise ImportFailed(
-                f"{name} cannot be opened ({error}). Is the file complete and of the format its name says?"
+                _("%(file)s cannot be opened (%(error)s). Is the file complete and of the format its name says?")
+                % {"file": name, "error": error}
             ) from error
         if layer is not None:
             if layer not in available:
@@ -84,5 +102,5 @@ def read_layers(path: Path, display: str, *, layer: str | None = None) -> list[L
             label = name if len(available) == 1 else f"{name}, layer {layer_name}"
             layers.append(Layer(label, _read(source, label, layer_name)))
     if layer is not None and not layers:
-        raise ImportFailed(f"{display} has no layer named {layer!r}.")
+        raise ImportFailed(_("%(file)s has no layer named %(layer)r.") % {"file": display, "layer": layer})
     return layers
