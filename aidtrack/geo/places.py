@@ -22,6 +22,8 @@ class NameMatch:
     score: float = 0.0
     label: str = ""
     problem: str = ""
+    # Several places have this name: the name is known, only which one is not.
+    ambiguous: bool = False
 
 
 class PlaceMatcher:
@@ -120,5 +122,6 @@ class PlaceMatcher:
                 None,
                 problem=_("%(name)r names %(count)s places (%(options)s); give the P-code")
                 % {"name": text, "count": len(finest), "options": options},
+                ambiguous=True,
             )
         return NameMatch(finest[0], score, self.labels[finest[0]])

@@ -282,7 +282,7 @@ class RowReader:
             problem = match.problem or _("no register area or community is named like %(name)r; give its P-code") % {
                 "name": name
             }
-            if closest_area is not None and not match.problem.startswith(f"{name!r} names"):
+            if closest_area is not None and not match.ambiguous:
                 problem = _("%(problem)s (the closest register area is %(area)s, %(score)s)") % {
                     "problem": problem,
                     "area": self.register.labels[closest_area],
