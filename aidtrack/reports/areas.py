@@ -26,6 +26,21 @@ from aidtrack.incidents.selectors import (
 from aidtrack.orgs.audience import Audience
 
 NEARBY_LIMIT = 50
+# What a row of the nearby list shows (``incident_rows``) and what ``incident_as_read`` decides it by.
+NEARBY_COLUMNS = (
+    "reference",
+    "occurred_on",
+    "title",
+    "kind",
+    "category",
+    "public_summary",
+    "location_name",
+    "publish_exact_location",
+    "organization_id",
+    "perpetrator__name",
+    "perpetrator__name_ar",
+    *(f"{level}__{name}" for level in ("admin1", "admin2", "admin3") for name in ("name_en", "name_ar")),
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +109,7 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
                 incidents_visible_to(audience)
                 .filter(near, occurred_on__lte=day)
                 .select_related("admin1", "admin2", "admin3", "perpetrator")
-                .defer("admin1__geometry", "admin2__geometry", "admin3__geometry")
+                .only(*NEARBY_COLUMNS)
                 .order_by("-occurred_on", "-pk")[:NEARBY_LIMIT]
             )
             page.nearby = [incident_as_read(incident, audience) for incident in rows]
