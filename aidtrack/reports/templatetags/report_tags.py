@@ -6,6 +6,9 @@ from django.utils import dateformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from aidtrack.incidents.models import Incident
+from aidtrack.incidents.selectors import GENERALISED_LEVELS
+
 register = template.Library()
 
 
@@ -25,23 +28,39 @@ def incident_rows(reads) -> str:
     up to fifty, and an included template per row cost more than the page's queries."""
     perpetrator_label = _("perpetrator:")
     record_label = _("record")
+    # Labels and dates are translated once per distinct value, not once per row.
+    labels = {
+        name: {value: str(label) for value, label in Incident._meta.get_field(name).flatchoices}
+        for name in ("category", "kind")
+    }
+    days = {}
+    shown_at = {
+        level: format_html(" ({})", _("shown at its %(level)s") % {"level": word})
+        for level, word in GENERALISED_LEVELS.items()
+    }
+    # One reversal: the record link differs from row to row by its id only.
+    link = reverse("api:incident-detail", args=[0]).removesuffix("0/")
     rows = []
     for read in reads:
         incident = read.incident
-        what = incident.get_category_display() if incident.category else incident.get_kind_display()
+        what = labels["category"].get(incident.category, incident.category) if incident.category else None
+        day = incident.occurred_on
+        if day not in days:
+            days[day] = dateformat.format(day, "j M Y")
         perpetrator = incident.perpetrator
-        level = read.generalised_to
+        # As ``read.generalised_to``, with its sentence made once per level.
+        shown = "" if read.exact else shown_at.get(getattr(incident, "generalised_to", None), "")
         rows.append(
             (
-                incident.occurred_on.isoformat(),
-                dateformat.format(incident.occurred_on, "j M Y"),
+                day.isoformat(),
+                days[day],
                 incident.title,
-                what,
+                what or labels["kind"].get(incident.kind, incident.kind),
                 format_html(" {} {};", perpetrator_label, perpetrator.display_name) if perpetrator else "",
                 read.place_name or "—",
-                format_html(" ({})", _("shown at its %(level)s") % {"level": level}) if level else "",
+                shown,
                 incident.public_summary,
-                reverse("api:incident-detail", args=[incident.pk]),
+                f"{link}{incident.pk}/",
                 record_label,
                 incident.reference,
             )
