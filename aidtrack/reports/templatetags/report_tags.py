@@ -34,6 +34,7 @@ def incident_rows(reads) -> str:
         for name in ("category", "kind")
     }
     days = {}
+    perpetrators = {}
     shown_at = {
         level: format_html(" ({})", _("shown at its %(level)s") % {"level": word})
         for level, word in GENERALISED_LEVELS.items()
@@ -47,7 +48,13 @@ def incident_rows(reads) -> str:
         day = incident.occurred_on
         if day not in days:
             days[day] = dateformat.format(day, "j M Y")
-        perpetrator = incident.perpetrator
+        who = ""
+        if incident.perpetrator_id is not None:
+            who = perpetrators.get(incident.perpetrator_id)
+            if who is None:
+                who = perpetrators[incident.perpetrator_id] = format_html(
+                    " {} {};", perpetrator_label, incident.perpetrator.display_name
+                )
         # As ``read.generalised_to``, with its sentence made once per level.
         shown = "" if read.exact else shown_at.get(getattr(incident, "generalised_to", None), "")
         rows.append(
@@ -56,7 +63,7 @@ def incident_rows(reads) -> str:
                 days[day],
                 incident.title,
                 what or labels["kind"].get(incident.kind, incident.kind),
-                format_html(" {} {};", perpetrator_label, perpetrator.display_name) if perpetrator else "",
+                who,
                 read.place_name or "—",
                 shown,
                 incident.public_summary,
