@@ -62,6 +62,19 @@ def _coalesce(*fields):
 GENERALISED_LEVELS = {"sub-district": _("sub-district"), "district": _("district"), "governorate": _("governorate")}
 
 
+def incident_generalised_to(audience: Audience) -> Case:
+    """The ``generalised_to`` annotation of ``incidents_visible_to``, for lists that need no point (and so none of
+    its other annotations)."""
+    return Case(
+        When(incident_exact_location_q(audience), then=Value(None)),
+        When(admin3__isnull=False, then=Value("sub-district")),
+        When(admin2__isnull=False, then=Value("district")),
+        When(admin1__isnull=False, then=Value("governorate")),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
 def incidents_visible_to(audience: Audience) -> QuerySet:
     """Incidents the audience may see, annotated with what it may see of their place.
 
@@ -78,14 +91,7 @@ def incidents_visible_to(audience: Audience) -> QuerySet:
     general_lon = _coalesce("admin3__centroid_lon", "admin2__centroid_lon")
     exact_lat = _coalesce("latitude", "stated_area__centroid_lat", "admin3__centroid_lat", "admin2__centroid_lat")
     exact_lon = _coalesce("longitude", "stated_area__centroid_lon", "admin3__centroid_lon", "admin2__centroid_lon")
-    generalised_to = Case(
-        When(exact_q, then=Value(None)),
-        When(admin3__isnull=False, then=Value("sub-district")),
-        When(admin2__isnull=False, then=Value("district")),
-        When(admin1__isnull=False, then=Value("governorate")),
-        default=Value(None),
-        output_field=CharField(),
-    )
+    generalised_to = incident_generalised_to(audience)
     convoys_seen = ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk=OuterRef("convoy_id"))
     return (
         Incident.objects.filter(incident_visibility_q(audience))

@@ -20,12 +20,27 @@ from aidtrack.incidents.models import Incident
 from aidtrack.incidents.selectors import (
     incident_as_read,
     incident_exact_location_q,
+    incident_generalised_to,
     incident_visibility_q,
-    incidents_visible_to,
 )
 from aidtrack.orgs.audience import Audience
 
 NEARBY_LIMIT = 50
+# What a row of the nearby list shows (``incident_rows``) and what ``incident_as_read`` decides it by.
+NEARBY_COLUMNS = (
+    "reference",
+    "occurred_on",
+    "title",
+    "kind",
+    "category",
+    "public_summary",
+    "location_name",
+    "publish_exact_location",
+    "organization_id",
+    "perpetrator__name",
+    "perpetrator__name_ar",
+    *(f"{level}__{name}" for level in ("admin1", "admin2", "admin3") for name in ("name_en", "name_ar")),
+)
 
 
 @dataclass(frozen=True)
@@ -90,11 +105,13 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
         if place is not None:
             field_name = "admin1" if column == "governorate" else column
             near = Q(**{field_name: place}) | (Q(area=area) & incident_exact_location_q(audience))
+            # The list shows no point and no convoy: of ``incidents_visible_to``'s annotations it needs only the
+            # level a place is generalised to (the others are a subquery and joins for every matching incident).
             rows = (
-                incidents_visible_to(audience)
-                .filter(near, occurred_on__lte=day)
+                Incident.objects.filter(incident_visibility_q(audience), near, occurred_on__lte=day)
+                .annotate(generalised_to=incident_generalised_to(audience))
                 .select_related("admin1", "admin2", "admin3", "perpetrator")
-                .defer("admin1__geometry", "admin2__geometry", "admin3__geometry")
+                .only(*NEARBY_COLUMNS)
                 .order_by("-occurred_on", "-pk")[:NEARBY_LIMIT]
             )
             page.nearby = [incident_as_read(incident, audience) for incident in rows]

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -178,55 +178,69 @@ def convoy_funnel(*, audience: Audience, period: Period, governorate: AdminArea 
     )
     delivered_ids = []
     site_zone = timezone.get_current_timezone()
+    months: dict[datetime.date, datetime.date] = {}  # the month of each day of submission, computed once a day
+    outcome_keys = {
+        S.DELIVERED: "delivered_fully",
+        S.PARTIALLY_DELIVERED: "delivered_partly",
+        S.BLOCKED: "blocked",
+        S.ATTACKED: "attacked",
+    }
+    approvals = (S.APPROVED, S.PARTIALLY_APPROVED)
     for convoy_id, events in history.items():
-        statuses = [status for status, _moment in events]
-        submitted = next(moment for status, moment in events if status == S.SUBMITTED)
-        month = by_month[submitted.astimezone(site_zone).date().replace(day=1)]
+        # The first moment of each status, in event order (a convoy has a handful of events).
+        first: dict[str, datetime.datetime] = {}
+        first_approval = None
+        for status, moment in events:
+            if status not in first:
+                first[status] = moment
+                if first_approval is None and status in approvals:
+                    first_approval = status
+        last_status = events[-1][0]
+        submitted = first[S.SUBMITTED]
+        day = submitted.astimezone(site_zone).date()
+        if day not in months:
+            months[day] = day.replace(day=1)
+        month = by_month[months[day]]
         counts["requested"] += 1
         month["requested"] += 1
-        first_answer = next(((s, m) for s, m in events if s in ANSWERS and m >= submitted), None)
-        approved = [m for s, m in events if s in (S.APPROVED, S.PARTIALLY_APPROVED)]
-        if approved:
+        first_answer = next((m for s, m in events if s in ANSWERS and m >= submitted), None)
+        if first_approval is not None:
             counts["approved"] += 1
             month["approved"] += 1
-            first = next(s for s in statuses if s in (S.APPROVED, S.PARTIALLY_APPROVED))
-            counts["approved_fully" if first == S.APPROVED else "approved_partly"] += 1
-        for status, key in ((S.DENIED, "denied"), (S.NO_RESPONSE, "no_response")):
-            if status in statuses and not approved:
-                counts[key] += 1
-                month[key] += 1
-        if S.CANCELLED in statuses:
+            counts["approved_fully" if first_approval == S.APPROVED else "approved_partly"] += 1
+        else:
+            for status, key in ((S.DENIED, "denied"), (S.NO_RESPONSE, "no_response")):
+                if status in first:
+                    counts[key] += 1
+                    month[key] += 1
+        if S.CANCELLED in first:
             counts["cancelled"] += 1
-        if statuses[-1] == S.ON_HOLD:
+        if last_status == S.ON_HOLD:
             counts["on_hold"] += 1
-        if first_answer is None and statuses[-1] == S.SUBMITTED:
+        if first_answer is None and last_status == S.SUBMITTED:
             counts["waiting"] += 1
         if first_answer is not None:
-            waits["answer"].append(_days(submitted, first_answer[1]))
-        dispatched = next((m for s, m in events if s == S.DISPATCHED), None)
+            waits["answer"].append(_days(submitted, first_answer))
+        dispatched = first.get(S.DISPATCHED)
         if dispatched is not None:
             counts["dispatched"] += 1
-            if approved:
-                waits["dispatch"].append(_days(approved[0], dispatched))
+            if first_approval is not None:
+                waits["dispatch"].append(_days(first[first_approval], dispatched))
             outcome = next(((s, m) for s, m in events if s in OUTCOMES and m >= dispatched), None)
             if outcome is not None:
                 waits["outcome"].append(_days(dispatched, outcome[1]))
-                key = {
-                    S.DELIVERED: "delivered_fully",
-                    S.PARTIALLY_DELIVERED: "delivered_partly",
-                    S.BLOCKED: "blocked",
-                    S.ATTACKED: "attacked",
-                }[outcome[0]]
-                counts[key] += 1
+                counts[outcome_keys[outcome[0]]] += 1
                 if outcome[0] in (S.DELIVERED, S.PARTIALLY_DELIVERED):
                     counts["delivered"] += 1
                     delivered_ids.append(convoy_id)
     funnel.steps = [(key, str(label), depth, counts[key]) for key, label, depth in STEPS]
-    destinations = ConvoyDestination.objects.filter(convoy_id__in=cohort)
-    funnel.planned = destinations.aggregate(n=Sum("planned_beneficiaries"))["n"] or 0
-    funnel.reached = (
-        destinations.filter(convoy_id__in=delivered_ids).aggregate(n=Sum("reached_beneficiaries"))["n"] or 0
+    # Both sums in one statement: the cohort is selected once.
+    people = ConvoyDestination.objects.filter(convoy_id__in=cohort).aggregate(
+        planned=Sum("planned_beneficiaries"),
+        reached=Sum("reached_beneficiaries", filter=Q(convoy_id__in=delivered_ids)),
     )
+    funnel.planned = people["planned"] or 0
+    funnel.reached = people["reached"] or 0
     funnel.stages = [
         (key, str(label), len(waits[key]), _median(waits[key]), percentile(waits[key], 0.9)) for key, label in STAGES
     ]
