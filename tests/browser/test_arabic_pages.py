@@ -70,6 +70,9 @@ PROPER = {
     "OCHA",
     "URL",
     "ACAPS",
+    # The rivers' source and licence, credited on the maps as their licence asks.
+    "GSHHG",
+    "LGPL",
     "PDF",
     "JSON",
     "Battles",
