@@ -43,7 +43,6 @@ FIELD_NAMES = [
     gettext_noop("centroid lon"),
     gettext_noop("changed at"),
     gettext_noop("client key"),
-    gettext_noop("last edit key"),
     gettext_noop("column plan"),
     gettext_noop("columns"),
     gettext_noop("communities"),

@@ -47,8 +47,6 @@ START = timezone.make_aware(datetime.datetime(2016, 9, 1, 9, 0))
 
 # Public functions of services modules that write nothing (they read, compute or fill in an unsaved object).
 WRITE_NOTHING = {
-    "aidtrack.convoys.services.checkpoint_removal_sent_before": "finds a removal a device sent before",
-    "aidtrack.incidents.services.incident_edit_sent_before": "finds an edit a device sent before",
     "aidtrack.areas.services.check_may_update": "checks a permission",
     "aidtrack.areas.services.area_assign_admin_areas": "fills in an unsaved area",
     "aidtrack.areas.services.area_placement_target": "describes what bulk placement reads",
