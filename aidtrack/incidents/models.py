@@ -224,7 +224,7 @@ class Incident(models.Model):
         blank=True,
         unique=True,
         editable=False,
-        help_text="Made on the reporter's device for a report sent from its outbox: sent twice, it is created once.",
+        help_text=_("Made on the reporter's device for a report sent from its outbox: sent twice, it is created once."),
     )
     last_edit_key = models.UUIDField(
         null=True,
@@ -355,7 +355,7 @@ class IncidentDraft(models.Model):
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incident_drafts")
     title = models.CharField(max_length=200, blank=True)
-    data = models.JSONField(default=dict, help_text="The report form's fields as typed, each a list of values.")
+    data = models.JSONField(default=dict, help_text=_("The report form's fields as typed, each a list of values."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

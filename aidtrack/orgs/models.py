@@ -97,8 +97,10 @@ class Party(models.Model):
     aliases = models.JSONField(
         default=list,
         blank=True,
-        help_text="Other names of the party, in English or Arabic, as sources write them (e.g. Government of "
-        "Syria, النظام السوري). Imports recognise them; a recoding made on an import adds to them.",
+        help_text=_(
+            "Other names of the party, in English or Arabic, as sources write them (e.g. Government of "
+            "Syria, النظام السوري). Imports recognise them; a recoding made on an import adds to them."
+        ),
     )
 
     history = HistoricalRecords()
