@@ -171,12 +171,18 @@ class AreaPlanner(Problems):
         if fields["communities"]:
             details.append(";".join(self.register.community_label(pk) for pk in fields["communities"]))
         if "population" in fields:
-            details.append(f"{fields['population']:,} people on {fields['population_date']}")
+            details.append(
+                _("%(population)s people on %(date)s")
+                % {"population": f"{fields['population']:,}", "date": fields["population_date"]}
+            )
         if fields["besieging_parties"]:
-            details.append(f"besieged by {self._party_names(fields['besieging_parties'])}")
+            details.append(_("besieged by %(parties)s") % {"parties": self._party_names(fields["besieging_parties"])})
         if "latitude" not in fields:
-            details.append("no point")
-        return f"new area {fields['name_en']}" + (f" ({'; '.join(details)})" if details else "")
+            details.append(_("no point"))
+        name = fields["name_en"]
+        if not details:
+            return _("new area %(name)s") % {"name": name}
+        return _("new area %(name)s (%(details)s)") % {"name": name, "details": "; ".join(details)}
 
     def _details(self, group, write, notes, name_ar, communities, point, parties, population) -> None:
         """An existing area: fill what it lacks, replace the besieging parties, keep (and say so) what differs."""
@@ -185,7 +191,7 @@ class AreaPlanner(Problems):
         if name_ar:
             if not stored["name_ar"]:
                 details["name_ar"] = name_ar[0]
-                notes[name_ar[1]].append(f"adds the Arabic name {name_ar[0]}")
+                notes[name_ar[1]].append(_("adds the Arabic name %(name)s") % {"name": name_ar[0]})
             elif clean(stored["name_ar"]) != name_ar[0]:
                 self.warning(
                     name_ar[1],
@@ -202,7 +208,7 @@ class AreaPlanner(Problems):
             codes = ";".join(sorted(self.register.community_label(pk) for pk in communities[0]))
             if not stored_communities:
                 details["communities"] = sorted(communities[0])
-                notes[communities[1]].append(f"adds the communities {codes}")
+                notes[communities[1]].append(_("adds the communities %(codes)s") % {"codes": codes})
             elif set(communities[0]) != stored_communities:
                 stored_codes = ";".join(sorted(self.register.community_label(pk) for pk in stored_communities))
                 self.warning(
@@ -219,7 +225,7 @@ class AreaPlanner(Problems):
             (lat, lon), row = point
             if stored["latitude"] is None:
                 details["latitude"], details["longitude"] = lat, lon
-                notes[row].append(f"places it at {lat}, {lon}")
+                notes[row].append(_("places it at %(latitude)s, %(longitude)s") % {"latitude": lat, "longitude": lon})
             elif abs(stored["latitude"] - lat) > 1e-4 or abs(stored["longitude"] - lon) > 1e-4:
                 self.warning(
                     row,
@@ -233,13 +239,14 @@ class AreaPlanner(Problems):
                 )
         if group.key and not stored["import_key"]:
             details["import_key"] = group.key
-            notes[group.rows[0].number].append(f"keeps the key {group.key} for later imports")
+            notes[group.rows[0].number].append(_("keeps the key %(key)s for later imports") % {"key": group.key})
         if parties is not None:
             stored_parties = self.register.parties_of.get(group.area_id, set())
             if set(parties[0]) != stored_parties:
                 details["besieging_parties"] = sorted(parties[0])
                 notes[parties[1]].append(
-                    f"besieging parties {self._party_names(stored_parties)} → {self._party_names(parties[0])}"
+                    _("besieging parties %(before)s → %(after)s")
+                    % {"before": self._party_names(stored_parties), "after": self._party_names(parties[0])}
                 )
         if population is not None:
             value, day, source, row = population
@@ -257,8 +264,11 @@ class AreaPlanner(Problems):
                 )
             elif (stored["population"], stored["population_date"]) != (value, day):
                 write.population = (value, day, source)
-                before = f"{stored['population']:,}" if stored["population"] is not None else "none"
-                notes[row].append(f"population {before} → {value:,} on {day}")
+                before = f"{stored['population']:,}" if stored["population"] is not None else _("none")
+                notes[row].append(
+                    _("population %(before)s → %(after)s on %(date)s")
+                    % {"before": before, "after": f"{value:,}", "date": day}
+                )
 
     def _row_plans(self, group: AreaGroup, by_row: dict, notes: dict) -> list[RowPlan]:
         plans = []
@@ -278,7 +288,7 @@ class AreaPlanner(Problems):
                     _("skipped: it gives the same period of %(area)s as row %(row)s.")
                     % {"area": group.name_en, "row": outcome.of_row},
                 )
-                text = f"{group.name_en}: same period as row {outcome.of_row}"
+                text = _("%(area)s: same period as row %(row)s") % {"area": group.name_en, "row": outcome.of_row}
                 plans.append(RowPlan(row.number, "duplicate", key, group.area_id, text))
                 continue
             if outcome.operation == history.CONTINUES:
@@ -287,20 +297,21 @@ class AreaPlanner(Problems):
                     _("skipped: it continues row %(row)s's period (%(status)s) without a change of status.")
                     % {"row": outcome.of_row, "status": history.status_label(period.status)},
                 )
-                text = f"{group.name_en}: continues row {outcome.of_row}"
+                text = _("%(area)s: continues row %(row)s") % {"area": group.name_en, "row": outcome.of_row}
                 plans.append(RowPlan(row.number, "duplicate", key, group.area_id, text))
                 continue
             if outcome.operation == history.SAME:
-                what = f"already recorded: {outcome.other.text()}"
+                what = _("already recorded: %(period)s") % {"period": outcome.other.text()}
             elif outcome.operation == history.CHANGE:
                 ended = outcome.other
                 what = (
-                    f"{period.text()}, ending {history.status_label(ended.status)} since {ended.start}"
+                    _("%(period)s, ending %(status)s since %(date)s")
+                    % {"period": period.text(), "status": history.status_label(ended.status), "date": ended.start}
                     if ended.row is None
                     else period.text()
                 )
             else:
-                what = period.text() if group.area_id is None else f"adds {period.text()}"
+                what = period.text() if group.area_id is None else _("adds %(period)s") % {"period": period.text()}
             texts = [*notes.get(row.number, []), what]
             if group.area_id is None:
                 action = "create"
