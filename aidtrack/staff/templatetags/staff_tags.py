@@ -3,8 +3,7 @@
 import re
 
 from django import template
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -113,8 +112,8 @@ def problem_where(where: str) -> str:
         parts.append(conditional_escape(_("row %(row)s") % {"row": found["row"]}))
     if found["column"]:
         # The column is the file's own header: isolated, so an English header keeps its place in Arabic.
-        column = format_html("<bdi>{}</bdi>", found["column"])
-        parts.append(conditional_escape(_("column %(column)s")) % {"column": column})
+        wording = conditional_escape(_("column %(column)s")).replace("{", "{{").replace("}", "}}")
+        parts.append(format_html(wording.replace("%(column)s", "<bdi>{}</bdi>"), found["column"]))
     if found["rule"]:
         parts.append(conditional_escape(_("rule %(rule)s") % {"rule": found["rule"]}))
-    return mark_safe(conditional_escape(_(", ")).join(parts))  # each part escaped above
+    return format_html_join(_(", "), "{}", ((part,) for part in parts))
