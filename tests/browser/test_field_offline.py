@@ -331,7 +331,10 @@ def test_an_edit_made_stale_while_offline_comes_back_with_what_changed_and_appli
         incident=incident, by=colleague, expected_version=start, location_name="Second checkpoint, west road"
     )
 
-    context.set_offline(False)
+    # Back online, the edit is sent and refused; the page holding it reloads to say so. Going elsewhere before
+    # that reload would race it (the reload aborts the navigation), so wait for it first.
+    with page.expect_navigation(timeout=30000):
+        context.set_offline(False)
     page.goto(f"{live_server.url}/staff/")
     page.locator("#outbox li .outbox-state.refused").wait_for(timeout=30000)
     assert "Someone saved this incident" in page.locator("#outbox").inner_text()
