@@ -100,6 +100,7 @@ class TableImporter:
         max_bytes: int | None = None,
         display: str | None = None,
         progress: Callable[[str, int], None] | None = None,
+        show_plan: Callable[[list], None] | None = None,
         chunk_rows: int = 20000,
     ) -> TableImport:
         """Check every row of a table and, unless ``dry_run``, write all of it or none.
@@ -132,6 +133,7 @@ class TableImporter:
             chunk_rows=chunk_rows,
             progress=progress,
             suggest=importer.suggest(),
+            show_plan=show_plan,
         ) as rows:
             importer.start(result.columns)
             skipping = cls.skips_refused_rows and result.plan.refused_rows == SKIP

@@ -111,6 +111,13 @@ def record_progress(record: ImportRun, rows_done: int, stage: str = "") -> None:
     progress.save(record, rows_done, record.stage, now)
 
 
+def record_column_plan(record: ImportRun, column_plan: list) -> None:
+    """Keep the column plan on the run as soon as it is known (from the file's first rows), so that its page
+    shows it while the rest of the file is checked."""
+    record.column_plan = column_plan
+    ImportRun.objects.filter(pk=record.pk).update(column_plan=column_plan)
+
+
 # What an importer reports ("checked" 20000 rows) -> what the run is doing.
 STAGES = {"checked": "checking", "written": "writing"}
 

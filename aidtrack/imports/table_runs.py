@@ -11,7 +11,7 @@ from pathlib import Path
 from aidtrack.imports.kinds import table_kind
 from aidtrack.imports.mappings import column_mapping_save, saved_mapping
 from aidtrack.imports.report import ImportFailed, ImportReport
-from aidtrack.imports.runs import record_run, run_progress, upload_folder
+from aidtrack.imports.runs import record_column_plan, record_run, run_progress, upload_folder
 
 
 def run_table_import(
@@ -48,6 +48,7 @@ def run_table_import(
             max_bytes=max_bytes,
             display=display,
             progress=progress,
+            show_plan=(lambda column_plan: record_column_plan(record, column_plan)) if record is not None else None,
         )
     except ImportFailed as failure:
         if record is not None and getattr(failure, "result", None) is not None:

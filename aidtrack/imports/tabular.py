@@ -126,6 +126,7 @@ def table_rows(
     chunk_rows: int = 20000,
     progress: Callable[[str, int], None] | None = None,
     suggest: Callable[[str, str], str | None] | None = None,
+    show_plan: Callable[[list], None] | None = None,
 ) -> Iterator[Iterator[tuple[int, dict]]]:
     """Open a table and find its columns (into ``result.columns``); then give its rows as (row number, cells).
 
@@ -134,7 +135,9 @@ def table_rows(
     ``chunk_rows``, with progress reported every PROGRESS_EVERY rows and at the
     end of each chunk. The plan (see ``imports.plan``) is applied to every row:
     recodings, then rules, then constants; the column plan, with sample values
-    and what each column becomes, is kept on ``result.column_plan``.
+    and what each column becomes, is kept on ``result.column_plan`` and given to
+    ``show_plan`` as soon as it is known: it needs the first chunk only, so a
+    run's page shows it while the rest of the file is checked.
     """
     result.plan = plan_of(saved_mapping, plan, columns)
     specs = {c.field: c for c in columns}
@@ -156,6 +159,8 @@ def table_rows(
             finally:
                 # Shown even when the plan cannot work, so that it can be corrected on the page.
                 result.column_plan = _column_plan(first, result, specs, suggest)
+                if show_plan is not None:
+                    show_plan(result.column_plan)
             result.parsers = _date_parsers(first, result, specs)
             _check_plan_values(result.plan, specs, result.parsers)
             require(_with_plan(result.columns, result.plan), first, display)

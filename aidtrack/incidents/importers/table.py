@@ -28,7 +28,7 @@ from aidtrack.imports.importer import TableImporter
 from aidtrack.imports.report import ImportFailed, ImportReport, found_message
 from aidtrack.imports.similarity import normalise as normalise_name
 from aidtrack.imports.similarity import similarity
-from aidtrack.imports.tabular import TableImport, column, headers_of, hxl
+from aidtrack.imports.tabular import PREVIEW_ROWS, TableImport, column, headers_of, hxl
 from aidtrack.imports.values import (
     Choices,
     MonthDate,
@@ -374,9 +374,10 @@ COMPARED = [
 WRITE_BATCH = 5000
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
-    """What one row will do: create, update or skip, with the values read from it."""
+    """What one row will do: create, update or skip, with the values read from it (a plan per row is held until
+    the write, so it carries nothing more: its label only for the rows the preview shows)."""
 
     row: int
     action: str
@@ -411,26 +412,30 @@ class _Checker:
         self.columns = columns
         self.places = PlaceMatcher()
         self.parties = party_names()
-        existing = Incident.objects.filter(organization=organization).values_list(
-            "pk",
-            "version",
-            "external_id",
-            "occurred_on",
-            "category",
-            "latitude",
-            "longitude",
-            "stated_area_id",
-            "title",
-        )
-        self.by_external_id = {}
-        self.by_content = {}
-        for pk, version, external_id, *content in existing.iterator(chunk_size=10000):
-            if external_id:
-                self.by_external_id[external_id] = (pk, version)
-            self.by_content[_content_key(*content)] = pk
+        # Matched by id: only the ids, versions and keys of the organization's incidents are held.
+        self.by_external_id = {
+            external_id: (pk, version)
+            for pk, version, external_id in Incident.objects.filter(organization=organization)
+            .exclude(external_id="")
+            .values_list("pk", "version", "external_id")
+            .iterator(chunk_size=10000)
+        }
+        self._by_content = None  # what a row without an id is compared with: read at the first such row
+        self.labelled = 0  # plans given a label: the preview shows the first PREVIEW_ROWS
+        self.sources: dict[SourceInput, SourceInput] = {}  # one object per source, however many rows cite it
         self.seen_ids: dict[str, int] = {}
         self.unknown_perpetrators: dict[str, int] = {}
         self.seen_content: dict[tuple, int] = {}
+
+    @property
+    def by_content(self) -> dict:
+        """The organization's incidents by content (date, category, place, title), read when a row has no id."""
+        if self._by_content is None:
+            existing = Incident.objects.filter(organization=self.organization).values_list(
+                "pk", "occurred_on", "category", "latitude", "longitude", "stated_area_id", "title"
+            )
+            self._by_content = {_content_key(*content): pk for pk, *content in existing.iterator(chunk_size=10000)}
+        return self._by_content
 
     def problem(self, row: int, field_name: str, value, message: str) -> None:
         column = self.columns.get(field_name, FIELDS[field_name].label if field_name in FIELDS else field_name)
@@ -484,8 +489,9 @@ class _Checker:
                 self.problem(row, name if name in FIELDS else "occurred_on", "", " ".join(messages).rstrip("."))
             return None
         plan = self._plan(row, values, external_id, source)
-        if plan is not None:
+        if plan is not None and self.labelled < PREVIEW_ROWS:
             plan.label = f"{values.get('occurred_on')}: {values['title']}"
+            self.labelled += 1
         return plan
 
     def _date_from_parts(self, row: int, values: dict) -> None:
@@ -630,7 +636,8 @@ class _Checker:
         licence = values.pop("source_licence", "")
         if not name:
             return None
-        return SourceInput(kind=kind, name=name[:200], reference=reference[:500], licence=licence[:300])
+        source = SourceInput(kind=kind, name=name[:200], reference=reference[:500], licence=licence[:300])
+        return self.sources.setdefault(source, source)
 
     def _plan(self, row: int, values: dict, external_id: str, source) -> RowPlan:
         if external_id:
@@ -659,10 +666,10 @@ class _Checker:
             self.report.warning(
                 f"row {row}", _("skipped: the same incident (date, category, place, title) is already recorded.")
             )
-            return RowPlan(row, "duplicate", values, incident_id=self.by_content[key])
+            return RowPlan(row, "duplicate", {}, incident_id=self.by_content[key])
         if key in self.seen_content:
             self.report.warning(f"row {row}", _("skipped: it repeats row %(row)s.") % {"row": self.seen_content[key]})
-            return RowPlan(row, "duplicate", values)
+            return RowPlan(row, "duplicate", {})
         self.seen_content[key] = row
         return RowPlan(row, "create", values, source=source)
 

@@ -201,6 +201,8 @@ def import_progress(request, pk: int):
             "rows_total": run.rows_total,
             "finished": run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING),
             "url": reverse("staff:import_run", args=[run.pk]),
+            # The column plan is kept once the file's first rows are read, while the rest is still checked.
+            "column_plan": bool(run.column_plan),
         }
     )
 

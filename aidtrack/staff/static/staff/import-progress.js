@@ -16,7 +16,8 @@ if (box) {
       setTimeout(poll, 5000);
       return;
     }
-    if (progress.finished) {
+    // The column plan is known from the file's first rows: the page shows it while the rest is checked.
+    if (progress.finished || (progress.column_plan && !document.querySelector(".column-plan"))) {
       window.location.replace(progress.url);
       return;
     }
