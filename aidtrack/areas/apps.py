@@ -1,15 +1,25 @@
 from django.apps import AppConfig
 
 
+def run_communities(source, **options):
+    """The community import on the run machinery (``imports.files``); read lazily, as the other importers."""
+    from aidtrack.areas.importers.communities import run_communities
+
+    return run_communities(source, **options)
+
+
 class AreasConfig(AppConfig):
     name = "aidtrack.areas"
     verbose_name = "Besieged and hard-to-reach areas"
 
     def ready(self):
         from aidtrack.areas.importers import KIND
+        from aidtrack.imports import files
         from aidtrack.imports.kinds import register
+        from aidtrack.imports.models import ImportKind
 
         register(KIND)
+        files.register(files.FileKind(ImportKind.COMMUNITIES, run_communities))
         from simple_history.signals import pre_create_historical_record
 
         from aidtrack.areas.models import Area

@@ -4,9 +4,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from aidtrack.imports.columns import parse_mapping
+from aidtrack.imports.files import file_kind, queue_file_import
 from aidtrack.imports.kinds import table_kind
 from aidtrack.imports.report import ImportFailed
-from aidtrack.imports.runs import record_run
+from aidtrack.imports.runs import record_run, run_progress
 from aidtrack.imports.table_runs import run_table_import
 from aidtrack.imports.tabular import PREVIEW_ROWS
 from aidtrack.orgs.models import Organization
@@ -22,6 +23,37 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--user", help="The account recorded as making the change (username).")
         parser.add_argument(
             "--max-bytes", type=int, help="Refuse larger files (default: the AIDTRACK_IMPORT_MAX_BYTES setting)."
+        )
+
+    def add_background_argument(self, parser):
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the import for a job worker and return at once; its progress and result are kept on the "
+            "run (staff: Import → the run's page). The workers must be able to read the file (or give a URL).",
+        )
+
+    def run_file(self, *, source: str, arguments: dict, by, dry_run: bool, background: bool = False):
+        """A whole-file import (boundaries, communities, population) on the run machinery of ``imports.files``:
+        its progress is printed and kept on the run, or it is queued for a job worker."""
+        if background:
+            try:
+                record = queue_file_import(self.kind, source, by=by, dry_run=dry_run, options=arguments)
+            except ImportFailed as failure:
+                raise CommandError(str(failure)) from failure
+            self.stdout.write(
+                f"Queued as import run #{record.pk}; a job worker runs it (manage.py jobs_worker). Follow it at "
+                f"/staff/import/runs/{record.pk}/ or in the admin."
+            )
+            return None
+        return self.run_import(
+            source=source,
+            options={**arguments, "dry_run": dry_run},
+            by=by,
+            dry_run=dry_run,
+            run=lambda record: file_kind(self.kind).run(
+                source, by=by, dry_run=dry_run, progress=run_progress(record, self.stdout), **arguments
+            ),
         )
 
     def user(self, username):

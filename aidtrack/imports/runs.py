@@ -118,14 +118,26 @@ def record_column_plan(record: ImportRun, column_plan: list) -> None:
     ImportRun.objects.filter(pk=record.pk).update(column_plan=column_plan)
 
 
+def no_progress(stage: str, rows: int) -> None:
+    """The progress of an import nobody follows (a test, a script)."""
+
+
 # What an importer reports ("checked" 20000 rows) -> what the run is doing.
 STAGES = {"checked": "checking", "written": "writing"}
 
 
 def run_progress(record: ImportRun | None, stdout=None) -> Callable[[str, int], None]:
-    """The ``progress(stage, rows)`` an importer calls: kept on the run's record, and printed by a command."""
+    """The ``progress(stage, rows)`` an importer calls: kept on the run's record, and printed by a command.
+
+    Stages: "checked" and "written" (rows so far), and "counted" (how many there are, when not known before).
+    """
 
     def progress(stage: str, rows: int) -> None:
+        if stage == "counted":  # how many rows (or features) there are, once an importer knows
+            if record is not None:
+                record.rows_total = rows
+                ImportRun.objects.filter(pk=record.pk).update(rows_total=rows)
+            return
         if record is not None:
             record_progress(record, rows, STAGES.get(stage, stage))
         if stdout is not None and stage == "checked":

@@ -306,9 +306,17 @@ def _start(kind, path: Path, *, display, organization, by, dry_run, options, kee
     return run_queued(run_id=record.pk, **arguments)
 
 
-def run_queued(*, run_id, kind, path, display, organization_id, by_id, dry_run, options, keep) -> UploadOutcome:
-    """Run an import queued by ``_start``, in the request or in a job worker (from JSON arguments)."""
+def run_queued(
+    *, run_id, kind, path, display, by_id, dry_run, options, organization_id=None, keep=False
+) -> UploadOutcome | None:
+    """Run an import queued by ``_start`` (or a whole file queued by ``files.queue_file_import``), in the request
+    or in a job worker (from JSON arguments)."""
     from django.contrib.auth import get_user_model
+
+    from aidtrack.imports.files import file_kinds, run_queued_file
+
+    if kind in file_kinds():
+        return run_queued_file(run_id=run_id, kind=kind, path=path, by_id=by_id, dry_run=dry_run, options=options)
 
     by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
     return _run(

@@ -5,6 +5,7 @@ it a ``CommunityRegister`` that reads the status words, plans the register's cha
 through the register's service (``areas_register_from_list``), the one home of its rules.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.areas.services import areas_register_from_list, check_may_update
 from aidtrack.geo.importers import communities as geo_communities
 from aidtrack.geo.importers.communities import Community, Row
+from aidtrack.imports.report import ImportFailed
+from aidtrack.orgs.models import Organization
 
 STATUS_WORDS = {
     AccessStatus.BESIEGED: {"besieged", "siege", "undersiege", "besiegedarea", "محاصر", "محاصرة"},
@@ -158,3 +161,21 @@ class CommunityRegister:
 def import_communities(path_or_url: str, **options):
     """Load a community list and, unless ``ignore_status``, its access statuses into the register."""
     return geo_communities.import_communities(path_or_url, register=CommunityRegister(), **options)
+
+
+def run_communities(path_or_url: str, *, as_of: str | None = None, organization: str | None = None, **options):
+    """The community import on the run machinery (``imports.files``): its options as a queued job carries them
+    (the date as YYYY-MM-DD, the organization by acronym)."""
+    try:
+        day = datetime.date.fromisoformat(as_of) if as_of else None
+    except ValueError as error:
+        raise ImportFailed(
+            _("%(value)s is not a date: give the date the statuses hold from as YYYY-MM-DD, e.g. 2016-10-31.")
+            % {"value": as_of}
+        ) from error
+    found = None
+    if organization:
+        found = Organization.objects.filter(acronym__iexact=organization).first()
+        if found is None:
+            raise ImportFailed(_("No organization has the acronym %(acronym)s.") % {"acronym": organization})
+    return import_communities(path_or_url, as_of=day, organization=found, **options)

@@ -1,6 +1,7 @@
 """Importing OCHA COD administrative boundaries (admin 0-3 polygons) with their P-codes."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import shapely
@@ -14,6 +15,7 @@ from aidtrack.geo.models import AdminArea, AdminLevel, pcode_validator
 from aidtrack.geo.state import mark_geodata_changed
 from aidtrack.imports.columns import find_column, name_ar_names, name_en_names, parse_mapping, pcode_names
 from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.runs import no_progress
 from aidtrack.imports.sources import open_source
 
 MAPPABLE_FIELDS = {"pcode", "name_en", "name_ar", "parent_pcode"}
@@ -268,8 +270,14 @@ def import_boundaries(
     dry_run: bool = False,
     by=None,
     max_bytes: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
-    """Load or update admin areas from a COD-AB layer; all or nothing. Raises ImportFailed on bad input."""
+    """Load or update admin areas from a COD-AB layer; all or nothing. Raises ImportFailed on bad input.
+
+    ``progress(stage, features)`` (see ``imports.runs.run_progress``) hears how many features there are, how
+    many are checked and how many written.
+    """
+    progress = progress or no_progress
     mapping = mapping if isinstance(mapping, dict) else parse_mapping(mapping, MAPPABLE_FIELDS)
     report = ImportReport(source=path_or_url, dry_run=dry_run)
     with open_source(path_or_url, max_bytes=max_bytes) as source:
@@ -288,6 +296,7 @@ def import_boundaries(
     if not boundaries and not report.errors:
         raise ImportFailed(_("%(file)s holds no features to import.") % {"file": path_or_url}, report)
     boundaries.sort(key=lambda b: b.level)
+    progress("counted", len(boundaries))
     _check_duplicates(boundaries, report)
 
     pcodes = {b.pcode for b in boundaries} | {b.parent_pcode for b in boundaries if b.parent_pcode}
@@ -341,6 +350,7 @@ def import_boundaries(
             to_update.append(boundary)
     report.counts["added"] = len(to_add)
     report.counts["updated"] = len(to_update)
+    progress("checked", len(boundaries))
     for lvl in sorted(levels_in_file):
         in_file = {b.pcode for b in boundaries if b.level == lvl}
         missing = list(
@@ -366,13 +376,15 @@ def import_boundaries(
         )
     if dry_run:
         return report
-    _write(to_add, to_update, current, label, by)
+    _write(to_add, to_update, current, label, by, progress)
     return report
 
 
 @transaction.atomic
-def _write(to_add: list[Boundary], to_update: list[Boundary], current: dict, label: str, by) -> None:
+def _write(to_add: list[Boundary], to_update: list[Boundary], current: dict, label: str, by, progress) -> None:
     reason = f"Imported from {label}"
+    written = 0
+    progress("written", written)
     now = timezone.now()
     by_level: dict[int, list[Boundary]] = {}
     for boundary in to_add + to_update:
@@ -406,4 +418,6 @@ def _write(to_add: list[Boundary], to_update: list[Boundary], current: dict, lab
                 default_user=by,
                 default_change_reason=reason,
             )
+        written += len(group)
+        progress("written", written)
     mark_geodata_changed()

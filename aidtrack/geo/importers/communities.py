@@ -9,6 +9,7 @@ part with an access status of its own becomes its own register area.
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +25,7 @@ from aidtrack.geo.placement import NO_MATCH, placement_index
 from aidtrack.geo.state import mark_geodata_changed
 from aidtrack.imports.columns import find_column, normalise, parse_mapping, pcode_names
 from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.runs import no_progress
 from aidtrack.imports.sources import open_source
 from aidtrack.imports.tables import MISSING, Table, read_table
 
@@ -339,17 +341,22 @@ def import_communities(
     by=None,
     max_bytes: int | None = None,
     register=None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
     """Load or update communities from a table; all or nothing. Raises ImportFailed on bad input.
 
     ``register`` reads an access-status column into the besieged-areas register: it is given by the areas app
     (``areas.importers.communities``), which owns the register, so geo imports nothing above it. Without it,
-    or with ``ignore_status``, the communities are loaded and the register left alone.
+    or with ``ignore_status``, the communities are loaded and the register left alone. ``progress(stage,
+    rows)`` (see ``imports.runs.run_progress``) hears how many rows there are, how many are checked and how many
+    communities are written.
     """
+    progress = progress or no_progress
     mapping = mapping if isinstance(mapping, dict) else parse_mapping(mapping, MAPPABLE_FIELDS)
     report = ImportReport(source=path_or_url, dry_run=dry_run)
     with open_source(path_or_url, max_bytes=max_bytes) as source:
         table = read_table(source.path, path_or_url, sheet=sheet)
+    progress("counted", len(table.frame))
     columns = _columns(table, mapping, path_or_url)
     if ignore_status or register is None:
         if columns["status"] and not ignore_status:
@@ -429,6 +436,7 @@ def import_communities(
                 report,
             ) from error
         changes = register.plan(communities, as_of=as_of, source=source_label, report=report)
+    progress("checked", len(table.frame))
     if report.errors:
         raise ImportFailed(
             _("%(file)s: %(count)s problem(s) must be fixed; nothing was written.")
@@ -438,6 +446,7 @@ def import_communities(
     if dry_run:
         return report
     _write(plan, register, changes, as_of=as_of, source=source_label, organization=organization, by=by, label=label)
+    progress("written", len(table.frame))
     return report
 
 

@@ -1,6 +1,7 @@
 """Joining a population table to admin areas by P-code."""
 
 import re
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from aidtrack.geo.models import AdminArea
 from aidtrack.geo.state import mark_geodata_changed
 from aidtrack.imports.columns import find_column, normalise, pcode_names
 from aidtrack.imports.report import ImportFailed, ImportReport
+from aidtrack.imports.runs import no_progress
 from aidtrack.imports.sources import open_source
 from aidtrack.imports.tables import MISSING, read_table
 
@@ -49,8 +51,14 @@ def import_population(
     dry_run: bool = False,
     by=None,
     max_bytes: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
-    """Set admin areas' population from a table; all or nothing. Raises ImportFailed on bad input."""
+    """Set admin areas' population from a table; all or nothing. Raises ImportFailed on bad input.
+
+    ``progress(stage, rows)`` (see ``imports.runs.run_progress``) hears how many rows there are, how many are
+    checked and how many areas are written.
+    """
+    progress = progress or no_progress
     report = ImportReport(source=path_or_url, dry_run=dry_run)
     with open_source(path_or_url, max_bytes=max_bytes) as source:
         table = read_table(source.path, path_or_url, sheet=sheet)
@@ -90,6 +98,7 @@ def import_population(
     first_row: dict[str, int] = {}
     codes = table.frame[code_column].tolist()
     values = table.frame[value_column].tolist()
+    progress("counted", len(codes))
     for index, (code, value) in enumerate(zip(codes, values, strict=True)):
         where = f"row {table.row_number(index)}"
         code = str(code).strip().upper()
@@ -135,6 +144,7 @@ def import_population(
         area.population, area.population_year, area.population_source = new
         changed.append(area)
     report.counts["updated"] = len(changed)
+    progress("checked", len(codes))
     if report.errors:
         raise ImportFailed(
             _("%(file)s: %(count)s problem(s) must be fixed; nothing was written.")
@@ -155,4 +165,5 @@ def import_population(
                 default_change_reason=f"Population from {label}",
             )
             mark_geodata_changed()  # map layers carry the population
+            progress("written", len(changed))
     return report

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from aidtrack.imports.files import file_kinds
 from aidtrack.imports.kinds import table_kinds
 from aidtrack.imports.mappings import PRESET, column_mapping_delete, column_mapping_edit
 from aidtrack.imports.models import ColumnMapping, ImportRun, ImportStatus
@@ -89,8 +90,11 @@ class ImportForm(forms.Form):
 
 
 def _runs_of(user):
-    runs = ImportRun.objects.filter(kind__in=list(table_kinds()))
-    return runs if user.is_superuser else runs.filter(started_by=user)
+    """The runs a user follows here: their own table imports; a site administrator's, every run, boundaries,
+    communities and population included (those are started by site administrators only)."""
+    if user.is_superuser:
+        return ImportRun.objects.filter(kind__in=[*table_kinds(), *file_kinds()])
+    return ImportRun.objects.filter(kind__in=list(table_kinds()), started_by=user)
 
 
 def _kind_of(request):

@@ -4,7 +4,6 @@ import datetime
 
 from django.core.management.base import CommandError
 
-from aidtrack.areas.importers.communities import import_communities
 from aidtrack.imports.commands import ImportCommand
 from aidtrack.imports.models import ImportKind
 from aidtrack.orgs.models import Organization
@@ -39,33 +38,28 @@ class Command(ImportCommand):
         parser.add_argument("--organization", help="The organization recording the statuses (acronym).")
         parser.add_argument("--no-status", action="store_true", help="Ignore the access-status column.")
         self.add_common_arguments(parser)
+        self.add_background_argument(parser)
 
     def handle(self, *args, **options):
         by = self.user(options["user"])
-        as_of = _date(options["as_of"]) if options["as_of"] else None
-        organization = None
-        if options["organization"]:
-            organization = Organization.objects.filter(acronym__iexact=options["organization"]).first()
-            if organization is None:
-                known = ", ".join(Organization.objects.values_list("acronym", flat=True))
-                raise CommandError(f"--organization {options['organization']}: no such organization ({known}).")
-        keys = ("map", "sheet", "as_of", "source_label", "population_year", "organization", "no_status", "dry_run")
-        self.run_import(
+        if options["as_of"]:
+            _date(options["as_of"])  # refused here, before anything is recorded or queued
+        if options["organization"] and not Organization.objects.filter(acronym__iexact=options["organization"]):
+            known = ", ".join(Organization.objects.values_list("acronym", flat=True))
+            raise CommandError(f"--organization {options['organization']}: no such organization ({known}).")
+        self.run_file(
             source=options["source"],
-            options={k: options[k] for k in keys},
+            arguments={
+                "mapping": options["map"],
+                "sheet": options["sheet"],
+                "as_of": options["as_of"],
+                "source_label": options["source_label"] or "",
+                "population_year": options["population_year"],
+                "organization": options["organization"],
+                "ignore_status": options["no_status"],
+                "max_bytes": options["max_bytes"],
+            },
             by=by,
             dry_run=options["dry_run"],
-            run=lambda: import_communities(
-                options["source"],
-                mapping=options["map"],
-                sheet=options["sheet"],
-                as_of=as_of,
-                source_label=options["source_label"] or "",
-                population_year=options["population_year"],
-                organization=organization,
-                ignore_status=options["no_status"],
-                dry_run=options["dry_run"],
-                by=by,
-                max_bytes=options["max_bytes"],
-            ),
+            background=options["background"],
         )

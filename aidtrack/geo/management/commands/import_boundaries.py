@@ -1,6 +1,5 @@
 """manage.py import_boundaries PATH_OR_URL: load or update OCHA COD administrative boundaries."""
 
-from aidtrack.geo.importers.boundaries import import_boundaries
 from aidtrack.imports.commands import ImportCommand
 from aidtrack.imports.models import ImportKind
 
@@ -25,27 +24,25 @@ class Command(ImportCommand):
         parser.add_argument("--crs", help="The CRS of a file that does not say (e.g. EPSG:4326).")
         parser.add_argument("--source-label", help="How records cite this edition (default: the file name).")
         self.add_common_arguments(parser)
+        self.add_background_argument(parser)
 
     def handle(self, *args, **options):
         by = self.user(options["user"])
-        report = self.run_import(
+        report = self.run_file(
             source=options["source"],
-            options={k: options[k] for k in ("level", "layer", "map", "crs", "source_label", "dry_run")},
+            arguments={
+                "level": options["level"],
+                "layer": options["layer"],
+                "mapping": options["map"],
+                "crs": options["crs"],
+                "source_label": options["source_label"] or "",
+                "max_bytes": options["max_bytes"],
+            },
             by=by,
             dry_run=options["dry_run"],
-            run=lambda: import_boundaries(
-                options["source"],
-                level=options["level"],
-                layer=options["layer"],
-                mapping=options["map"],
-                crs=options["crs"],
-                source_label=options["source_label"] or "",
-                dry_run=options["dry_run"],
-                by=by,
-                max_bytes=options["max_bytes"],
-            ),
+            background=options["background"],
         )
-        if not options["dry_run"] and (report.counts["added"] or report.counts["updated"]):
+        if report is not None and not options["dry_run"] and (report.counts["added"] or report.counts["updated"]):
             self.stdout.write(
                 "Boundaries changed: run `manage.py assign_admin_areas` to place existing records in them."
             )

@@ -1,6 +1,5 @@
 """manage.py import_population PATH: join a population table to admin areas by P-code."""
 
-from aidtrack.geo.importers.population import import_population
 from aidtrack.imports.commands import ImportCommand
 from aidtrack.imports.models import ImportKind
 
@@ -20,24 +19,20 @@ class Command(ImportCommand):
         parser.add_argument("--source", dest="source_label", help='Cite the figures, e.g. "OCHA HNO 2017".')
         parser.add_argument("--sheet", help="The sheet of a workbook (default: the first).")
         self.add_common_arguments(parser)
+        self.add_background_argument(parser)
 
     def handle(self, *args, **options):
-        by = self.user(options["user"])
-        keys = ("pcode_column", "column", "year", "source_label", "sheet", "dry_run")
-        self.run_import(
+        self.run_file(
             source=options["source"],
-            options={k: options[k] for k in keys},
-            by=by,
+            arguments={
+                "pcode_column": options["pcode_column"],
+                "population_column": options["column"],
+                "year": options["year"],
+                "source_label": options["source_label"] or "",
+                "sheet": options["sheet"],
+                "max_bytes": options["max_bytes"],
+            },
+            by=self.user(options["user"]),
             dry_run=options["dry_run"],
-            run=lambda: import_population(
-                options["source"],
-                pcode_column=options["pcode_column"],
-                population_column=options["column"],
-                year=options["year"],
-                source_label=options["source_label"] or "",
-                sheet=options["sheet"],
-                dry_run=options["dry_run"],
-                by=by,
-                max_bytes=options["max_bytes"],
-            ),
+            background=options["background"],
         )
