@@ -105,3 +105,16 @@ def test_a_bad_date_is_refused_before_anything_is_queued(tmp_path, site_admin):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("import_communities", str(path), "--background", "--as-of", "31/10/2016", stdout=io.StringIO())
     assert not ImportRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_progress_of_a_table_run_says_when_its_column_plan_is_there(reporter, client):
+    """The run's page reloads itself once the plan arrives, while the rest of the file is checked."""
+    from aidtrack.imports.runs import new_run
+
+    run = new_run(kind="incidents", source="log.csv", options={}, by=reporter, status=ImportStatus.RUNNING)
+    url = reverse("staff:import_progress", args=[run.pk])
+    assert login(client, reporter).get(url).json()["column_plan"] is False
+    ImportRun.objects.filter(pk=run.pk).update(column_plan=[{"column": "date", "samples": [], "status": "field"}])
+    progress = client.get(url).json()
+    assert progress["column_plan"] is True and not progress["finished"]

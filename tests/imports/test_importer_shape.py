@@ -116,3 +116,26 @@ def test_who_may_not_import_is_refused_before_the_file_is_read(tmp_path, monkeyp
 def test_a_missing_required_column_is_refused_with_the_kinds_message(tmp_path):
     with pytest.raises(ImportFailed, match="no name column"):
         run(table(tmp_path, "kind\nstate\n"))
+
+
+def test_the_column_plan_is_given_before_the_first_row_is_checked(tmp_path):
+    """A large file's run shows its column plan while the rest is checked: it needs the first chunk only."""
+    events = []
+    rows = "".join(f"Party {number},state\n" for number in range(5))
+    result = run(
+        table(tmp_path, "name,notes\n" + rows),
+        dry_run=True,
+        chunk_rows=2,
+        show_plan=lambda plan: events.append(("plan", [entry["column"] for entry in plan])),
+        progress=lambda stage, count: events.append((stage, count)),
+    )
+    assert events[0] == ("plan", ["name", "notes"]) and events.count(events[0]) == 1
+    assert [event for event in events if event[0] == "checked"][-1] == ("checked", 5)
+    assert result.column_plan[0]["samples"] == ["Party 0", "Party 1"], "the samples of the first chunk"
+
+
+def test_a_refused_plan_is_still_given_so_it_can_be_corrected(tmp_path):
+    shown = []
+    with pytest.raises(ImportFailed):
+        run(table(tmp_path, "kind\nstate\n"), show_plan=shown.append)
+    assert shown and shown[0][0]["column"] == "kind"
