@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from aidtrack.imports.columns import parse_mapping
 from aidtrack.imports.files import file_kind, queue_file_import
@@ -43,7 +44,7 @@ class ImportCommand(BaseCommand):
                 raise CommandError(str(failure)) from failure
             self.stdout.write(
                 f"Queued as import run #{record.pk}; a job worker runs it (manage.py jobs_worker). Follow it at "
-                f"/staff/import/runs/{record.pk}/ or in the admin."
+                f"{reverse('staff:import_run', args=[record.pk])} or in the admin."
             )
             return None
         return self.run_import(

@@ -66,7 +66,7 @@ def test_a_run_queued_from_the_command_line_is_run_by_a_job_worker(tmp_path, sit
     out = io.StringIO()
     call_command("import_population", str(path), "--background", "--user", site_admin.username, stdout=out)
     run = ImportRun.objects.get(kind="population")
-    assert run.status == ImportStatus.QUEUED and f"/staff/import/runs/{run.pk}/" in out.getvalue()
+    assert run.status == ImportStatus.QUEUED and f"/staff/import/{run.pk}/" in out.getvalue()
     assert AdminArea.objects.get(pcode="SY010000").population is None, "nothing runs in the command"
     call_command("jobs_worker", "--batch", "--interval", "0")
     run.refresh_from_db()

@@ -1,4 +1,6 @@
 // Follows an import run while it works: polls its progress and reloads the page when it ends.
+import { format, gettext, intlLocale } from "../web/i18n.js";
+
 const box = document.querySelector(".progress[data-url]");
 if (box) {
   const bar = document.getElementById("run-progress");
@@ -12,7 +14,7 @@ if (box) {
       if (!response.ok) throw new Error(response.statusText);
       progress = await response.json();
     } catch {
-      text.textContent = "Lost touch with the server; retrying…";
+      text.textContent = gettext("Lost touch with the server; retrying…");
       setTimeout(poll, 5000);
       return;
     }
@@ -24,9 +26,20 @@ if (box) {
     status.textContent = progress.status_label;
     if (progress.rows_total) bar.max = progress.rows_total;
     bar.value = progress.rows_done;
-    const verb = progress.stage === "writing" ? "Writing" : "Checking";
-    const total = progress.rows_total ? ` of about ${progress.rows_total.toLocaleString()}` : "";
-    text.textContent = `${verb}: ${progress.rows_done.toLocaleString()}${total} rows`;
+    const values = {
+      done: progress.rows_done.toLocaleString(intlLocale()),
+      total: (progress.rows_total || 0).toLocaleString(intlLocale()),
+    };
+    const writing = progress.stage === "writing";
+    let words;
+    if (progress.rows_total) {
+      words = writing
+        ? gettext("Writing: %(done)s of about %(total)s rows")
+        : gettext("Checking: %(done)s of about %(total)s rows");
+    } else {
+      words = writing ? gettext("Writing: %(done)s rows") : gettext("Checking: %(done)s rows");
+    }
+    text.textContent = format(words, values);
     setTimeout(poll, 1500);
   };
   setTimeout(poll, 700);
