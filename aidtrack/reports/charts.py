@@ -7,6 +7,7 @@ the same numbers beside them as a table (see README, "Answers").
 import datetime
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 
 
@@ -122,26 +123,39 @@ def strip_svg(cells: list[StripCell], *, words: dict[str, str], day_text) -> str
 
 @dataclass(frozen=True)
 class Bar:
+    """One horizontal bar; ``mirrored`` (right-to-left pages) grows it from the right edge of a ``canvas`` wide
+    chart, its label on its right and its value on its left: the text anchors, read in the page's direction, then
+    place each word on the correct side without changing the template."""
+
     label: str
     value: float
     y: float
     width: float
     shown: str
-    x: float = 124
+    left: float = 124
     css: str = ""
+    canvas: float = 420
+    mirrored: bool = False
+
+    @property
+    def x(self) -> float:
+        return round(self.canvas - self.left - self.width, 1) if self.mirrored else self.left
 
     @property
     def label_x(self) -> float:
-        return self.x - 6
+        return self.canvas - self.left + 6 if self.mirrored else self.left - 6
 
     @property
     def value_x(self) -> float:
-        return self.x + self.width + 4
+        return round(self.x - 4, 1) if self.mirrored else self.left + self.width + 4
 
 
-def bars(rows, *, height: int = 22, width: int = 300, left: int = 124) -> list[Bar]:
-    """Horizontal bars scaled to the largest value: rows are (label, value[, shown text[, css class]])."""
+def bars(rows, *, height: int = 22, width: int = 300, left: int = 124, canvas: int = 420) -> list[Bar]:
+    """Horizontal bars scaled to the largest value: rows are (label, value[, shown text[, css class]]).
+
+    ``canvas`` is the chart's width (the SVG's viewBox); on a right-to-left page the bars are mirrored."""
     largest = max((row[1] for row in rows), default=0) or 1
+    mirrored = translation.get_language_bidi()
     return [
         Bar(
             label=row[0],
@@ -149,8 +163,10 @@ def bars(rows, *, height: int = 22, width: int = 300, left: int = 124) -> list[B
             y=index * height,
             width=round(width * row[1] / largest, 1),
             shown=row[2] if len(row) > 2 else str(row[1]),
-            x=left,
+            left=left,
             css=row[3] if len(row) > 3 else "",
+            canvas=canvas,
+            mirrored=mirrored,
         )
         for index, row in enumerate(rows)
     ]
