@@ -175,8 +175,12 @@ def _read(source: str, layer: str | None, display: str, classes: tuple[str, ...]
     is_line = present & np.isin(kinds, [1, 2, 5])  # LineString, LinearRing, MultiLineString
     if present.any() and not is_line.any():
         found = sorted({shapely.get_type_id(g) for g in geometries[present]})
-        names = ", ".join(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString"][k]
-                          if k < 6 else "GeometryCollection" for k in found)
+        names = ", ".join(
+            ["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString"][k]
+            if k < 6
+            else "GeometryCollection"
+            for k in found
+        )
         raise ImportFailed(
             _("%(file)s holds %(types)s, not lines: give the roads' lines.") % {"file": display, "types": names}
         )
@@ -270,8 +274,14 @@ def load_context_layer(
         south, west, north, east = CONTEXT_BOUNDS
         within = _("no lines within Syria and the margin around it (%(south)s to %(north)s N, %(west)s to %(east)s E)")
         within %= {"south": south, "north": north, "west": west, "east": east}
-        chosen = (_(" of the classes %(classes)s in its %(column)s column") % {
-            "classes": ", ".join(classes), "column": column}) if column else ""
+        chosen = (
+            (
+                _(" of the classes %(classes)s in its %(column)s column")
+                % {"classes": ", ".join(classes), "column": column}
+            )
+            if column
+            else ""
+        )
         raise ImportFailed(_("%(file)s has %(within)s%(chosen)s.") % {"file": name, "within": within, "chosen": chosen})
     limit = max_layer_bytes()
     if len(content) > limit:

@@ -73,8 +73,12 @@ def test_a_zipped_shapefile_in_metres_is_read_and_reprojected(tmp_path, client):
         for member in folder.iterdir():
             out.write(member, member.name)
     load(archive)
-    coordinates = [c for f in served(client)["features"] if f["properties"]["class"] == "secondary"
-                   for c in f["geometry"]["coordinates"]]
+    coordinates = [
+        c
+        for f in served(client)["features"]
+        if f["properties"]["class"] == "secondary"
+        for c in f["geometry"]["coordinates"]
+    ]
     assert coordinates[0] == pytest.approx([36.08, 33.70], abs=0.0002)
 
 
@@ -112,7 +116,10 @@ def test_with_no_roads_loaded_the_layer_is_empty_not_an_error(client):
 
 def test_a_dry_run_writes_nothing(tmp_path, capsys):
     call_command(
-        "import_context_layer", "roads", str(write(SYNTHETIC, tmp_path / "roads.geojson")), "--dry-run",
+        "import_context_layer",
+        "roads",
+        str(write(SYNTHETIC, tmp_path / "roads.geojson")),
+        "--dry-run",
         *[f"--{k}={v}" for k, v in CREDITS.items()],
     )
     assert "Dry run, nothing written" in capsys.readouterr().out
@@ -167,6 +174,11 @@ def test_a_geopackage_with_several_line_layers_needs_a_layer(tmp_path, client):
 
 
 def test_multilinestrings_are_kept(tmp_path, client):
-    rows = [{"highway": "primary", "geometry": MultiLineString([[(36.0, 33.6), (36.1, 33.7)], [(36.2, 33.6), (36.3, 33.7)]])}]
+    rows = [
+        {
+            "highway": "primary",
+            "geometry": MultiLineString([[(36.0, 33.6), (36.1, 33.7)], [(36.2, 33.6), (36.3, 33.7)]]),
+        }
+    ]
     load(write(rows, tmp_path / "multi.geojson"))
     assert len(served(client)["features"]) == 2

@@ -6,30 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0005_delete_importrun'),
+        ("geo", "0005_delete_importrun"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContextLayer',
+            name="ContextLayer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('roads', 'Roads')], max_length=20, unique=True, verbose_name='kind')),
-                ('geojson', models.TextField(editable=False, verbose_name='GeoJSON')),
-                ('features', models.PositiveIntegerField(editable=False, verbose_name='lines')),
-                ('kept', models.CharField(editable=False, help_text="Which of the file's lines were kept.", max_length=300, verbose_name='lines kept')),
-                ('source', models.CharField(help_text='Where the file came from, e.g. HDX, Syria - Roads (OpenStreetMap).', max_length=500, verbose_name='source')),
-                ('licence', models.CharField(help_text="The data's licence, e.g. ODbL 1.0.", max_length=200, verbose_name='licence')),
-                ('attribution', models.CharField(help_text="Shown in the maps' credits, e.g. © OpenStreetMap contributors.", max_length=300, verbose_name='attribution')),
-                ('version', models.CharField(editable=False, max_length=64)),
-                ('loaded_at', models.DateTimeField(auto_now=True, verbose_name='loaded at')),
-                ('loaded_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(choices=[("roads", "Roads")], max_length=20, unique=True, verbose_name="kind"),
+                ),
+                ("geojson", models.TextField(editable=False, verbose_name="GeoJSON")),
+                ("features", models.PositiveIntegerField(editable=False, verbose_name="lines")),
+                (
+                    "kept",
+                    models.CharField(
+                        editable=False,
+                        help_text="Which of the file's lines were kept.",
+                        max_length=300,
+                        verbose_name="lines kept",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="Where the file came from, e.g. HDX, Syria - Roads (OpenStreetMap).",
+                        max_length=500,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        help_text="The data's licence, e.g. ODbL 1.0.", max_length=200, verbose_name="licence"
+                    ),
+                ),
+                (
+                    "attribution",
+                    models.CharField(
+                        help_text="Shown in the maps' credits, e.g. © OpenStreetMap contributors.",
+                        max_length=300,
+                        verbose_name="attribution",
+                    ),
+                ),
+                ("version", models.CharField(editable=False, max_length=64)),
+                ("loaded_at", models.DateTimeField(auto_now=True, verbose_name="loaded at")),
+                (
+                    "loaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'map context layer',
+                "verbose_name": "map context layer",
             },
         ),
     ]
