@@ -272,17 +272,21 @@ def load_context_layer(
     content, lines = build_layer(geometries, values, attribution=attribution, source=source, licence=licence)
     if lines == 0:
         south, west, north, east = CONTEXT_BOUNDS
-        within = _("no lines within Syria and the margin around it (%(south)s to %(north)s N, %(west)s to %(east)s E)")
-        within %= {"south": south, "north": north, "west": west, "east": east}
-        chosen = (
-            (
-                _(" of the classes %(classes)s in its %(column)s column")
-                % {"classes": ", ".join(classes), "column": column}
+        where = {"file": name, "south": south, "north": north, "west": west, "east": east}
+        if column:
+            message = _(
+                "%(file)s has no lines of the classes %(classes)s (its %(column)s column) within Syria and the "
+                "margin around it (%(south)s to %(north)s N, %(west)s to %(east)s E)."
+            ) % {**where, "classes": ", ".join(classes), "column": column}
+        else:
+            message = (
+                _(
+                    "%(file)s has no lines within Syria and the margin around it (%(south)s to %(north)s N, "
+                    "%(west)s to %(east)s E)."
+                )
+                % where
             )
-            if column
-            else ""
-        )
-        raise ImportFailed(_("%(file)s has %(within)s%(chosen)s.") % {"file": name, "within": within, "chosen": chosen})
+        raise ImportFailed(message)
     limit = max_layer_bytes()
     if len(content) > limit:
         raise ImportFailed(

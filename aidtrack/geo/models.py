@@ -230,11 +230,18 @@ class ContextLayer(models.Model):
     version = models.CharField(max_length=64, editable=False)
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
     loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("loaded by"),
     )
 
     class Meta:
         verbose_name = _("map context layer")
+        verbose_name_plural = _("map context layers")
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.source} ({self.features} lines)"

@@ -143,7 +143,7 @@ def test_refusals_say_what_is_wrong_and_write_nothing(tmp_path, settings):
     areas = write([{"highway": "primary", "geometry": box(36, 33, 37, 34)}], tmp_path / "areas.geojson")
     assert "holds Polygon, not lines" in refused(areas)
     far = write(SYNTHETIC[4:5], tmp_path / "paris.geojson")
-    assert "no lines within Syria" in refused(far)
+    assert "within Syria and the margin around it" in refused(far)
     (tmp_path / "roads.csv").write_text("highway,wkt\n")
     assert "not a map format" in refused(tmp_path / "roads.csv")
     (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")

@@ -114,7 +114,9 @@ export async function addContext(
     });
     lines(map, roadsUrl, roadStyle, Number(roadZoom)).then((data) => {
       if (!data || !data.attribution) return;
-      const credit = format(gettext("Roads: %(attribution)s."), { attribution: data.attribution });
+      const credit = data.licence
+        ? format(gettext("Roads: %(attribution)s (%(licence)s)."), { attribution: data.attribution, licence: data.licence })
+        : format(gettext("Roads: %(attribution)s."), { attribution: data.attribution });
       if (creditsBox) creditsBox.append(credit);
       else new Attribution({ text: credit, position: creditsPosition }).addTo(map);
     });
