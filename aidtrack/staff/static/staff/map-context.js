@@ -107,16 +107,21 @@ export async function addContext(
   if (riversUrl) lines(map, riversUrl, { color: "#4f8fc9", weight: 1.6, opacity: 0.85, className: "context-river" }, riverZoom);
   if (roadsUrl) {
     const roadStyle = (feature) => ({
-      color: "#b5651d",
+      color: "#7a6552",
       weight: ROAD_WEIGHT[feature.properties.class] || 1.8,
       opacity: 0.8,
       className: "context-road",
     });
     lines(map, roadsUrl, roadStyle, Number(roadZoom)).then((data) => {
       if (!data || !data.attribution) return;
+      // Isolated, so that the operator's Latin text keeps its order inside an Arabic line.
+      const isolated = (text) => `\u2068${text}\u2069`;
       const credit = data.licence
-        ? format(gettext("Roads: %(attribution)s (%(licence)s)."), { attribution: data.attribution, licence: data.licence })
-        : format(gettext("Roads: %(attribution)s."), { attribution: data.attribution });
+        ? format(gettext("Roads: %(attribution)s (%(licence)s)."), {
+            attribution: isolated(data.attribution),
+            licence: isolated(data.licence),
+          })
+        : format(gettext("Roads: %(attribution)s."), { attribution: isolated(data.attribution) });
       if (creditsBox) creditsBox.append(credit);
       else new Attribution({ text: credit, position: creditsPosition }).addTo(map);
     });
