@@ -321,6 +321,40 @@ def load_context_layer(
     return result
 
 
+def load_context_layer_recorded(path_or_url: str, *, by=None, record=None, display: str | None = None, **options):
+    """``load_context_layer`` kept as an import run (admin: Import runs), as every import is; re-raises ImportFailed.
+
+    ``record`` is a run created beforehand (an upload queued for the job worker).
+    """
+    from aidtrack.imports.models import ImportKind
+    from aidtrack.imports.report import ImportReport
+    from aidtrack.imports.runs import record_run
+
+    shown = display or path_or_url
+    loaded = []
+
+    def run():
+        result = load_context_layer(path_or_url, by=by, display=shown, **options)
+        loaded.append(result)
+        report = ImportReport(source=shown, dry_run=result.dry_run)
+        report.counts.update({"lines read": result.read, "lines kept": result.lines})
+        report.notes.append(result.summary())
+        return report
+
+    run_options = {key: value for key, value in options.items() if isinstance(value, str | bool | int)}
+    run_options["classes"] = ",".join(options.get("classes") or MAIN_ROADS)
+    record, _report = record_run(
+        kind=ImportKind.ROADS,
+        source=shown,
+        options=run_options,
+        by=by,
+        dry_run=bool(options.get("dry_run")),
+        run=run,
+        record=record,
+    )
+    return record, loaded[0]
+
+
 def context_layer(kind: str) -> ContextLayer | None:
     return ContextLayer.objects.filter(kind=kind).first()
 

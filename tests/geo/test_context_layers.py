@@ -182,3 +182,64 @@ def test_multilinestrings_are_kept(tmp_path, client):
     ]
     load(write(rows, tmp_path / "multi.geojson"))
     assert len(served(client)["features"]) == 2
+
+
+def test_the_command_keeps_an_import_run(tmp_path):
+    from aidtrack.imports.models import ImportKind, ImportRun, ImportStatus
+
+    load(write(SYNTHETIC, tmp_path / "roads.geojson"))
+    run = ImportRun.objects.get(kind=ImportKind.ROADS)
+    # Read: the two primary pieces, the secondary and the trunk (not the street, nor the road in Paris).
+    assert run.status == ImportStatus.SUCCEEDED and run.counts == {"lines read": 4, "lines kept": 3}
+    refused(write(SYNTHETIC[4:5], tmp_path / "paris.geojson"))
+    failed = ImportRun.objects.filter(kind=ImportKind.ROADS).latest("pk")
+    assert failed.status == ImportStatus.FAILED and "within Syria" in failed.summary
+
+
+def upload(client, path, **fields):
+    data = {"kind": "roads", "classes": "motorway,trunk,primary,secondary", **CREDITS, **fields}
+    with open(path, "rb") as stream:
+        return client.post(reverse("admin:geo_contextlayer_upload"), {**data, "file": stream})
+
+
+def test_an_admin_upload_is_loaded_through_the_job_queue_and_recorded(admin_client, tmp_path, settings, client):
+    from aidtrack.imports.models import ImportKind, ImportRun, ImportStatus
+
+    settings.AIDTRACK_IMPORT_DIR = tmp_path / "uploads"
+    assert admin_client.get(reverse("admin:geo_contextlayer_upload")).status_code == 200
+    response = upload(admin_client, write(SYNTHETIC, tmp_path / "roads.geojson"))
+    run = ImportRun.objects.get(kind=ImportKind.ROADS)
+    assert response.status_code == 302 and response["Location"].endswith(f"/importrun/{run.pk}/change/")
+    assert run.status == ImportStatus.SUCCEEDED  # the test settings run the queue's tasks at once
+    assert ContextLayer.objects.get().loaded_by.is_superuser
+    assert len(served(client)["features"]) == 3
+    assert list((tmp_path / "uploads").iterdir()) == []  # the uploaded file is not kept
+
+
+def test_a_refused_upload_is_recorded_with_its_message_and_changes_nothing(admin_client, tmp_path, settings):
+    from aidtrack.imports.models import ImportRun, ImportStatus
+
+    settings.AIDTRACK_IMPORT_DIR = tmp_path / "uploads"
+    points = write([{"highway": "primary", "geometry": Point(36.1, 33.69)}], tmp_path / "points.geojson")
+    response = upload(admin_client, points)
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.FAILED and "not lines" in run.summary
+    assert not ContextLayer.objects.exists()
+    assert list((tmp_path / "uploads").iterdir()) == []
+
+    (tmp_path / "roads.csv").write_text("highway\nprimary\n")
+    response = upload(admin_client, tmp_path / "roads.csv")
+    assert response.status_code == 200 and "upload a zipped shapefile" in response.content.decode()
+    response = upload(admin_client, write(SYNTHETIC, tmp_path / "roads.geojson"), attribution="")
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    settings.AIDTRACK_IMPORT_MAX_BYTES = 100
+    response = upload(admin_client, write(SYNTHETIC, tmp_path / "roads.geojson"))
+    assert response.status_code == 200 and "more than the import limit" in response.content.decode()
+    assert ImportRun.objects.count() == 1
+
+
+def test_only_accounts_allowed_to_add_layers_may_upload(client, django_user_model):
+    staff = django_user_model.objects.create_user("staff.only", password="x-pass-12345", is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse("admin:geo_contextlayer_upload")).status_code == 403

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from aidtrack.geo.context_layers import MAIN_ROADS, load_context_layer
+from aidtrack.geo.context_layers import MAIN_ROADS, load_context_layer_recorded
 from aidtrack.geo.models import ContextLayerKind
 from aidtrack.imports.report import ImportFailed
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(f"--user {options['user']}: no such account.")
         try:
-            loaded = load_context_layer(
+            record, loaded = load_context_layer_recorded(
                 options["source_file"],
                 kind=options["kind"],
                 source=options["source"],
@@ -53,6 +53,7 @@ class Command(BaseCommand):
                 max_bytes=options["max_bytes"],
             )
         except ImportFailed as failure:
-            raise CommandError(f"{failure}\nNothing was written.") from failure
+            raise CommandError(f"{failure}\nNothing was written. See the import runs in the admin.") from failure
         prefix = "Dry run, nothing written. " if loaded.dry_run else ""
         self.stdout.write(self.style.SUCCESS(prefix + loaded.summary()))
+        self.stdout.write(f"Recorded as import run #{record.pk} (admin: /admin/imports/importrun/{record.pk}/change/).")
