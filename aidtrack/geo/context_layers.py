@@ -40,12 +40,12 @@ DIGITS = 4  # about 10 m
 
 def max_lines() -> int:
     """The most lines read from a file (after choosing the main roads)."""
-    return int(getattr(settings, "AIDTRACK_CONTEXT_LAYER_MAX_LINES", 300_000))
+    return int(settings.AIDTRACK_CONTEXT_LAYER_MAX_LINES)
 
 
 def max_layer_bytes() -> int:
     """The largest layer kept: it is downloaded by every picker and kept on the device for offline use."""
-    return int(getattr(settings, "AIDTRACK_CONTEXT_LAYER_MAX_BYTES", 3 * 1024 * 1024))
+    return int(settings.AIDTRACK_CONTEXT_LAYER_MAX_BYTES)
 
 
 @dataclass
@@ -83,10 +83,17 @@ def _dataset(path: Path, display: str, layer: str | None) -> tuple[str, str | No
     source = str(path)
     if suffix == ".zip":
         members = _zip_members(path, display)
+        if layer is not None and len(members) > 1:
+            # A zip of many shapefiles (Geofabrik's): --layer names the one with the roads.
+            chosen = [member for member in members if Path(member).stem == layer or member == layer]
+            members, layer = (chosen, None) if chosen else (members, layer)
         if len(members) != 1:
             raise ImportFailed(
-                _("%(file)s should hold one .shp, .gpkg or .geojson file; it holds %(count)s. Unzip it and give one.")
-                % {"file": display, "count": len(members)}
+                _(
+                    "%(file)s should hold one .shp, .gpkg or .geojson file; it holds %(count)s (%(members)s). "
+                    "Name the roads' one with --layer, or unzip it and give that file."
+                )
+                % {"file": display, "count": len(members), "members": ", ".join(members)}
             )
         source = f"/vsizip/{path}/{members[0]}"
     elif suffix == ".shp" and not path.with_suffix(".dbf").exists() and not path.with_suffix(".DBF").exists():

@@ -243,3 +243,18 @@ def test_only_accounts_allowed_to_add_layers_may_upload(client, django_user_mode
     staff = django_user_model.objects.create_user("staff.only", password="x-pass-12345", is_staff=True)
     client.force_login(staff)
     assert client.get(reverse("admin:geo_contextlayer_upload")).status_code == 403
+
+
+def test_a_zip_of_many_shapefiles_needs_the_roads_one_named(tmp_path, client):
+    """As Geofabrik's country zips: roads beside other layers."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    write(SYNTHETIC, folder / "gis_osm_roads_free_1.shp")
+    write([{"highway": "primary", "geometry": Point(36.1, 33.69)}], folder / "gis_osm_places_free_1.shp")
+    archive = tmp_path / "syria-latest-free.shp.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for member in folder.iterdir():
+            out.write(member, member.name)
+    assert "Name the roads' one with --layer" in refused(archive)
+    load(archive, "--layer=gis_osm_roads_free_1")
+    assert len(served(client)["features"]) == 3
