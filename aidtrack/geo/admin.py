@@ -68,6 +68,7 @@ class ContextLayerUploadForm(forms.Form):
         label=_("road classes kept"),
         initial=",".join(MAIN_ROADS),
         required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr", "size": 45}),
         help_text=_("When the file has a highway or fclass column (OpenStreetMap's road classes), comma-separated."),
     )
 

@@ -211,6 +211,7 @@ def test_an_admin_upload_is_loaded_through_the_job_queue_and_recorded(admin_clie
     run = ImportRun.objects.get(kind=ImportKind.ROADS)
     assert response.status_code == 302 and response["Location"].endswith(f"/importrun/{run.pk}/change/")
     assert run.status == ImportStatus.SUCCEEDED  # the test settings run the queue's tasks at once
+    assert "4 lines read, 3 lines kept" in admin_client.get(response["Location"]).content.decode()  # its page
     assert ContextLayer.objects.get().loaded_by.is_superuser
     assert len(served(client)["features"]) == 3
     assert list((tmp_path / "uploads").iterdir()) == []  # the uploaded file is not kept
