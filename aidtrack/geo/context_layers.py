@@ -181,18 +181,16 @@ def _read(source: str, layer: str | None, display: str, classes: tuple[str, ...]
     kinds = shapely.get_type_id(geometries)
     is_line = present & np.isin(kinds, [1, 2, 5])  # LineString, LinearRing, MultiLineString
     if present.any() and not is_line.any():
-        found = sorted({shapely.get_type_id(g) for g in geometries[present]})
-        names = ", ".join(
-            ["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString"][k]
-            if k < 6
-            else "GeometryCollection"
-            for k in found
-        )
+        names = ", ".join(sorted({geometry.geom_type for geometry in geometries[present]}))
         raise ImportFailed(
             _("%(file)s holds %(types)s, not lines: give the roads' lines.") % {"file": display, "types": names}
         )
     bounds = shapely.total_bounds(geometries[is_line]) if is_line.any() else None
-    if bounds is not None and frame.crs is None and (abs(bounds[0]) > 180 or abs(bounds[1]) > 90):
+    if (
+        bounds is not None
+        and frame.crs is None
+        and (np.abs(bounds[::2]).max() > 180 or np.abs(bounds[1::2]).max() > 90)
+    ):
         raise ImportFailed(
             _("%(file)s says no CRS and its coordinates are not longitude and latitude: export it in EPSG:4326.")
             % {"file": display}

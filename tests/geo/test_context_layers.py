@@ -142,6 +142,8 @@ def test_refusals_say_what_is_wrong_and_write_nothing(tmp_path, settings):
     assert "holds Point, not lines" in refused(points)
     areas = write([{"highway": "primary", "geometry": box(36, 33, 37, 34)}], tmp_path / "areas.geojson")
     assert "holds Polygon, not lines" in refused(areas)
+    mixed = [{"highway": "primary", "geometry": box(36, 33, 37, 34)}, {"highway": "primary", "geometry": Point(36, 33)}]
+    assert "holds Point, Polygon, not lines" in refused(write(mixed, tmp_path / "mixed.geojson"))
     far = write(SYNTHETIC[4:5], tmp_path / "paris.geojson")
     assert "within Syria and the margin around it" in refused(far)
     (tmp_path / "roads.csv").write_text("highway,wkt\n")
