@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from aidtrack.imports.columns import parse_mapping
-from aidtrack.imports.files import file_kind, queue_file_import
+from aidtrack.imports.files import queue_file_import, runner
 from aidtrack.imports.kinds import table_kind
 from aidtrack.imports.report import ImportFailed
-from aidtrack.imports.runs import record_run, run_progress
+from aidtrack.imports.runs import record_run
 from aidtrack.imports.table_runs import run_table_import
 from aidtrack.imports.tabular import PREVIEW_ROWS
 from aidtrack.orgs.models import Organization
@@ -52,9 +52,7 @@ class ImportCommand(BaseCommand):
             options={**arguments, "dry_run": dry_run},
             by=by,
             dry_run=dry_run,
-            run=lambda record: file_kind(self.kind).run(
-                source, by=by, dry_run=dry_run, progress=run_progress(record, self.stdout), **arguments
-            ),
+            run=runner(self.kind, source, by=by, dry_run=dry_run, options=arguments, stdout=self.stdout),
         )
 
     def user(self, username):

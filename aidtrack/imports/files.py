@@ -58,22 +58,24 @@ def file_kind(name: str) -> FileKind:
     return _KINDS[name]
 
 
+def runner(kind: str, source: str, *, by, dry_run: bool, options: dict, stdout=None) -> Callable:
+    """What ``record_run`` calls with the run's record: the kind's import, its progress kept on that record."""
+    found = file_kind(kind)
+    return lambda record: found.run(source, by=by, dry_run=dry_run, progress=run_progress(record, stdout), **options)
+
+
 def run_file_import(
     kind: str, source: str, *, by, dry_run: bool, options: dict, record: ImportRun | None = None, stdout=None
 ) -> tuple[ImportRun, ImportReport]:
     """Run a whole-file import with its record and progress; returns (run, report). Re-raises ImportFailed."""
-    found = file_kind(kind)
-    arguments = {key: value for key, value in options.items() if key != "dry_run"}
     return record_run(
         kind=kind,
         source=source,
-        options={**arguments, "dry_run": dry_run},
+        options={**options, "dry_run": dry_run},
         by=by,
         dry_run=dry_run,
         record=record,
-        run=lambda record: found.run(
-            source, by=by, dry_run=dry_run, progress=run_progress(record, stdout), **arguments
-        ),
+        run=runner(kind, source, by=by, dry_run=dry_run, options=options, stdout=stdout),
     )
 
 
