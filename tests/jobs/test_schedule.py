@@ -68,6 +68,16 @@ def test_the_queued_pass_runs_the_alerts_tick(settings):
 
 
 def test_a_batch_worker_starts_no_scheduler():
-    with mock.patch.object(schedule.Scheduler, "start") as start:
+    """Only the choice of scheduler is under test: the worker's loop is left out. Run inside the test's transaction,
+    the real loop closes the connection it shares with the test; PostgreSQL then calls every query an outage, and
+    the worker waits for a database that never comes back."""
+    from aidtrack.jobs.management.commands.jobs_worker import Command
+
+    with mock.patch.object(schedule.Scheduler, "start") as start, mock.patch.object(Command, "work") as work:
         call_command("jobs_worker", "--batch", stdout=mock.MagicMock())
+    work.assert_called_once()
     start.assert_not_called()
+    with mock.patch.object(schedule.Scheduler, "start") as start, mock.patch.object(schedule.Scheduler, "stop"):
+        with mock.patch.object(Command, "work"):
+            call_command("jobs_worker", stdout=mock.MagicMock())
+    start.assert_called_once()
