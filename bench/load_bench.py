@@ -131,7 +131,7 @@ def rss_mb(master: subprocess.Popen) -> float:
 def main():
     args = parse_args()
     if shutil.which("wrk") is None:
-        raise SystemExit("wrk is missing: apt-get install wrk")
+        raise SystemExit("wrk is missing: `make bench-load` installs Debian's package (apt-get install wrk)")
     workdir = Path(tempfile.mkdtemp(prefix="aidtrack-load-"))
     os.environ["CACHE_URL"] = args.cache_url or (workdir / "cache").as_uri()
     os.environ["AIDTRACK_API_ANON_RATE"] = "100000000/minute"
