@@ -47,6 +47,8 @@ def parse_args():
     parser.add_argument("--incidents", type=int, default=20_000)
     parser.add_argument("--loads", type=int, default=7)
     parser.add_argument("--port", type=int, default=8016)
+    parser.add_argument("--workdir", default="", help="Folder of the SQLite database (default: a new one).")
+    parser.add_argument("--reuse", action="store_true", help="Keep the database as a previous run filled it.")
     return parser.parse_args()
 
 
@@ -139,13 +141,18 @@ def transferred(page_responses) -> tuple[int, int, int]:
 
 def main():
     args = parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="aidtrack-map-bench-"))
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="aidtrack-map-bench-"))
     setup_django(workdir, args.database_url)
     from django.core.management import call_command
     from django.db import connection
 
     began = time.perf_counter()
-    shown = fill(args.incidents)
+    if args.reuse:
+        from aidtrack.incidents.models import Incident
+
+        shown = Incident.objects.filter(verification_status="verified", visibility="public").count()
+    else:
+        shown = fill(args.incidents)
     call_command("collectstatic", interactive=False, verbosity=0)
     connection.close()
     print(
