@@ -95,6 +95,11 @@ def wrk(url: str, args, accept: str) -> dict:
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     figures["errors"] = (int(bad.group(1)) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0)
+    kinds = [f"{bad.group(1)} non-2xx/3xx answers"] if bad else []
+    if errors:
+        names = ("connect", "read", "write", "timeout")
+        kinds += [f"{n} socket {kind}" for kind, n in zip(names, errors.groups(), strict=True) if int(n)]
+    figures["error_kinds"] = ", ".join(kinds)
     return figures
 
 
@@ -253,6 +258,8 @@ def main():
             print(f"{label:<30}{size:>10,}{static['rps']:>12,.0f}{listed['rps']:>10,.0f}{ratio:>10.2f}"
                   f"{static['median_ms']:>11.1f}ms{listed['median_ms']:>8.1f}ms{listed['errors']:>8}"
                   f"{'≤' + str(target) + (' met' if ratio <= target else ' MISSED'):>13}")  # fmt: skip
+            if listed["errors"]:
+                print(f"{'':<30}errors: {listed['error_kinds']}")
 
         first_after_write(base, paths[0][1], geojson, args.writes)
         if args.only_first_write:
