@@ -105,8 +105,15 @@ bench-map: install
 bench-bulk: install
 	$(PY) bench/bulk_bench.py
 
-# Load-test the public lists with wrk beside a static file of the same bytes (prints figures; needs Debian's wrk).
+# Load-test the public lists with wrk beside a static file of the same bytes (prints figures). wrk is Debian's
+# package, installed here when missing, as .ci/run installs chromium (as root, or through sudo).
 bench-load: install
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  echo "--- installing Debian's wrk for the load bench"; \
+	  sudo=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null \
+	    || { echo "Could not install wrk: install Debian's package by hand (apt-get install wrk)."; exit 1; }; \
+	fi
 	$(PY) bench/load_bench.py $(BENCH_ARGS)
 
 # Stop the database, kill workers, mid-load and mid-import, and print what each fault did (own PostgreSQL instance).

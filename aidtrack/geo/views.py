@@ -61,7 +61,9 @@ def layer_index(request):
                     "level": level,
                     "name": AdminLevel(level).label,
                     "features": counts[level],
-                    "url": request.build_absolute_uri(reverse("geo:admin-layer", args=[level])),
+                    # A path, not a whole address: the index is cached once for every reader (and rendered by
+                    # a job worker, which knows neither the reader's host, port nor scheme).
+                    "url": reverse("geo:admin-layer", args=[level]),
                 }
                 for level in LEVELS
                 if counts.get(level)

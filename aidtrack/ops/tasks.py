@@ -74,6 +74,7 @@ def precompute_public_lists(*, version: str, attempt: int = 1) -> int:
 
     stored = 0
     client = Client(enforce_csrf_checks=True)
+    versions.forget_memo()  # this worker's memo may hold the version before the one it was queued for
     for language, _ in settings.LANGUAGES:
         for url, accept in map_urls():
             if versions.data_version() != version:
@@ -93,6 +94,7 @@ def refresh_public_list(*, url: str, accept: str, language: str, version: str, a
     from aidtrack.ops import versions
     from aidtrack.ops.public_cache import WARM_CLAIMED
 
+    versions.forget_memo()
     if versions.data_version() != version:
         return False  # newer data: the next reader asks for that
     return render(Client(enforce_csrf_checks=True), url, accept, language, WARM_CLAIMED) == 200
@@ -105,5 +107,4 @@ def check_data_version(*, attempt: int = 1) -> str:
     ``precompute_public_lists``."""
     from aidtrack.ops import versions
 
-    versions.forget_memo()
-    return versions.data_version()
+    return versions.refresh_version()

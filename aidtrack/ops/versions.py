@@ -15,8 +15,10 @@ time.
 """
 
 import datetime
+import functools
 import hashlib
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -96,18 +98,60 @@ def _current_version(now: float) -> str:
         if not cache.add(CHECK_LOCK_KEY, True, timeout=max(1, settings.AIDTRACK_DATA_CHECK_SECONDS)):
             return state["version"]
     try:
-        stamp = database_stamp()
+        return _publish(now, state)
     except DatabaseError:
         close_if_broken()
         if state is not None:
             return state["version"]
         raise
-    version = hashlib.sha256(stamp.encode()).hexdigest()[:24]
+
+
+def _publish(now: float, state: dict | None) -> str:
+    """Read the stamp from the database and make the version it names every server's (a new one queues the
+    precomputation of the public lists)."""
+    version = hashlib.sha256(database_stamp().encode()).hexdigest()[:24]
     cache.set(STATE_KEY, {"version": version, "checked": now}, timeout=None)
     cache.delete(CHECK_LOCK_KEY)
     if state is None or state["version"] != version:
         data_changed(version)
     return version
+
+
+def refresh_version() -> str:
+    """Read the data version from the database now, whatever the cache holds, and publish it."""
+    forget_memo()
+    version = _publish(time.time(), cache.get(STATE_KEY))
+    _memo["version"], _memo["until"] = version, time.time() + settings.AIDTRACK_DATA_VERSION_MEMO_SECONDS
+    return version
+
+
+# Writes made by this thread, and how many of them a published version covers (hooks run after the commit, in order).
+_writes = threading.local()
+
+
+def publish_on_commit(through: int) -> None:
+    """The writer publishes the new version once its write commits: every server reads it from the shared cache
+    (no reader reads the stamp from the database), and the precomputation of the public lists is queued at once,
+    so that they are ready, or nearly, when the first reader comes (meanwhile readers get the lists as they were,
+    ``aidtrack.ops.public_cache.previous_entry``).
+
+    ``through`` numbers the write this was queued for: when the hooks run, every write this thread made so far has
+    committed or was rolled back, so one reading of the stamp covers them all and the hooks of the transaction's
+    other rows do nothing."""
+    if getattr(_writes, "published", 0) >= through:
+        return
+    _writes.published = _writes.count
+    if not settings.AIDTRACK_PRECOMPUTE_PUBLIC_LISTS:
+        # No task renders the lists: the next reader reads the stamp (a version a reader set from a stamp read
+        # before the commit is dropped again) and renders them.
+        _forget()
+        return
+    try:
+        refresh_version()
+    except Exception:  # the write has committed and must not fail now: the next reader reads the stamp itself
+        close_if_broken()
+        _forget()
+        logger.warning("Could not publish the new data version after a write", exc_info=True)
 
 
 def data_changed(version: str) -> None:
@@ -129,18 +173,20 @@ def data_changed(version: str) -> None:
 
 
 def forget_version(**kwargs) -> None:
-    """Connected to every save and delete of the public apps' models: the next reader reads the stamp again, and
-    the public lists are rendered again by a task once the write commits."""
+    """Connected to every save and delete of the public apps' models: once the write commits, the writer publishes
+    the new version and the public lists are rendered again by a task (until then, or if publishing fails, the
+    next reader reads the stamp again)."""
     _forget()
-    if connection.in_atomic_block:
-        transaction.on_commit(_forget)
+    through = _writes.count = getattr(_writes, "count", 0) + 1
+    transaction.on_commit(functools.partial(publish_on_commit, through))
     transaction.on_commit(schedule_precompute)
 
 
 def schedule_precompute() -> None:
     """After a write commits: queue one check of the data version a moment later
     (``AIDTRACK_PRECOMPUTE_DELAY_SECONDS``), whatever the number of writes meanwhile; a new version queues the
-    precomputation of the public lists."""
+    precomputation of the public lists. It catches what publishing on commit can miss: two writers committing at
+    once may publish their versions in the wrong order, and the later write's would be lost until the next check."""
     if not settings.AIDTRACK_PRECOMPUTE_PUBLIC_LISTS:
         return
     delay = settings.AIDTRACK_PRECOMPUTE_DELAY_SECONDS

@@ -6,11 +6,12 @@ import json
 import time
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_tasks import default_task_backend
 
 from aidtrack.incidents.models import Incident
-from aidtrack.ops import public_cache
+from aidtrack.ops import public_cache, versions
 from aidtrack.ops.tasks import refresh_public_list
 from aidtrack.orgs.models import Visibility
 from tests.staff.conftest import login
@@ -112,15 +113,53 @@ def test_without_a_task_to_render_it_the_reader_gets_the_new_list(world, setting
     assert "Changed title" in titles(client.get(INCIDENTS))
 
 
-def test_a_write_queues_the_precomputation_once_it_commits(world, queue_that_waits, django_capture_on_commit_callbacks):
+def test_a_write_publishes_the_new_version_and_queues_the_precomputation_once_it_commits(
+    world, queue_that_waits, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    settings.AIDTRACK_DATA_CHECK_SECONDS = 60  # readers trust the published version (tests read the stamp each time)
+    Client().get(INCIDENTS)
+    before = versions.data_version()
+    queue_that_waits.clear()
+    stamps = []
+    read_stamp = versions.database_stamp
+    monkeypatch.setattr(versions, "database_stamp", lambda: stamps.append(1) or read_stamp())
     with django_capture_on_commit_callbacks(execute=True):
         retitle(world.public.pk, "First")
         retitle(world.public.pk, "Second")
+        assert not stamps and not queue_that_waits.results, "nothing is published before the commit"
+    assert len(stamps) == 1, "one reading of the stamp for the transaction's two rows"
+    published = cache.get(versions.STATE_KEY)["version"]
+    assert published != before
+    versions.forget_memo()
+    assert versions.data_version() == published, "a reader finds the version the writer published"
+    assert len(stamps) == 1, "and does not read the stamp itself"
     names = [result.task.name for result in queue_that_waits.results]
+    assert names.count("precompute_public_lists") == 1, "the lists are rendered at once, not after the check"
     assert names.count("check_data_version") == 1, "debounced: one check for both writes"
     task = next(result for result in queue_that_waits.results if result.task.name == "check_data_version")
     task.task.call(*task.args, **task.kwargs)
+    assert len(stamps) == 2, "the check reads the stamp again, whatever the cache holds"
     assert [result.task.name for result in queue_that_waits.results].count("precompute_public_lists") == 1
+
+
+def test_a_stale_version_published_by_a_slower_writer_is_corrected_by_the_check(
+    world, queue_that_waits, django_capture_on_commit_callbacks, settings
+):
+    """Two writers committing at once may publish in the wrong order; the check a moment later reads the stamp."""
+    with django_capture_on_commit_callbacks(execute=True):
+        retitle(world.public.pk, "First")
+    first = cache.get(versions.STATE_KEY)
+    with django_capture_on_commit_callbacks(execute=False):
+        retitle(world.public.pk, "Second")
+    settings.AIDTRACK_DATA_CHECK_SECONDS = 60  # readers trust the published version (tests read the stamp each time)
+    cache.set(versions.STATE_KEY, first, timeout=None)  # the first writer's version, published last
+    versions.forget_memo()
+    assert versions.data_version() == first["version"]
+    from aidtrack.ops.tasks import check_data_version
+
+    corrected = check_data_version.call()
+    assert corrected != first["version"]
+    assert cache.get(versions.STATE_KEY)["version"] == corrected
 
 
 def test_the_list_name_is_the_same_for_every_way_of_asking_for_the_same_language(rf):

@@ -52,7 +52,16 @@ def test_layers_are_gzipped_for_clients_that_accept_it(client, boundaries):
 def test_the_layer_index_lists_the_levels_that_have_areas(client, boundaries):
     layers = client.get(reverse("geo:layers")).json()["layers"]
     assert [(layer["level"], layer["features"]) for layer in layers] == [(0, 1), (1, 2), (2, 3), (3, 3)]
-    assert layers[3]["url"].endswith("/geo/layers/adm3.geojson")
+    assert layers[3]["url"] == "/geo/layers/adm3.geojson"
+
+
+def test_the_layer_index_names_no_host_since_one_copy_serves_every_reader(client, boundaries):
+    """The index is cached once for all readers and rendered by a job worker: a host in it (the worker's, or the
+    first reader's) would send every other reader's map to another address, or from https to http."""
+    first = client.get(reverse("geo:layers"), HTTP_HOST="localhost", secure=False).json()["layers"]
+    other = client.get(reverse("geo:layers"), HTTP_HOST="127.0.0.1:8000", secure=True).json()["layers"]
+    assert first == other
+    assert all(layer["url"].startswith("/geo/layers/adm") for layer in other)
 
 
 def test_an_unknown_level_is_404(client, boundaries):

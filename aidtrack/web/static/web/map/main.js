@@ -179,6 +179,12 @@ class MapApp {
       incidents: visibleIncidents(this.data.incidents, state),
       conflict,
     };
+    // Layers go on the map before they are drawn: a cluster group not on the map checks each marker added against
+    // every marker added before it (quadratic: a third of a second for 20,000 incidents), one on the map does not.
+    for (const [name, layer] of Object.entries(this.layers)) {
+      if (state.layers.has(name)) layer.group.addTo(this.map);
+      else layer.group.remove();
+    }
     const counts = {};
     counts.areas = this.layers.areas.draw(shown.areas, state.asOf);
     const convoyCounts = this.layers.convoys.draw(shown.convoys, state.asOf);
@@ -186,10 +192,6 @@ class MapApp {
     counts.convoyLines = convoyCounts.lines;
     counts.incidents = this.layers.incidents.draw(shown.incidents, state.layers.has("incidents"));
     counts.conflict = this.layers.conflict.draw(conflict || []);
-    for (const [name, layer] of Object.entries(this.layers)) {
-      if (state.layers.has(name)) layer.group.addTo(this.map);
-      else layer.group.remove();
-    }
     let choropleth = null;
     if (state.choropleth) {
       const measure = MEASURES[state.choropleth];
