@@ -77,7 +77,10 @@ def test_a_batch_worker_starts_no_scheduler():
         call_command("jobs_worker", "--batch", stdout=mock.MagicMock())
     work.assert_called_once()
     start.assert_not_called()
-    with mock.patch.object(schedule.Scheduler, "start") as start, mock.patch.object(schedule.Scheduler, "stop"):
-        with mock.patch.object(Command, "work"):
-            call_command("jobs_worker", stdout=mock.MagicMock())
+    with (
+        mock.patch.object(schedule.Scheduler, "start") as start,
+        mock.patch.object(schedule.Scheduler, "stop"),
+        mock.patch.object(Command, "work"),
+    ):
+        call_command("jobs_worker", stdout=mock.MagicMock())
     start.assert_called_once()
