@@ -606,7 +606,7 @@ def main():
 
     clock = time.process_time if args.cpu else time.perf_counter
     measure = "CPU time of this process" if args.cpu else "time on the clock"
-    print(f"\n{clock}, {'fastest' if args.best else 'median'} of {args.repeat} requests each; load average {load()}")
+    print(f"\n{measure}, {'fastest' if args.best else 'median'} of {args.repeat} requests each; load average {load()}")
     print(
         f"{'page':22} {'cold ms':>8} {'warm ms':>8} {'bare cold':>10} {'bare warm':>10} "
         f"{'cold/bare':>10} {'warm/bare':>10}"
