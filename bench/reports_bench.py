@@ -25,6 +25,12 @@ Usage:
     .venv/bin/python bench/reports_bench.py --full          # 100,000 incidents, 5,000 convoys
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/aidtrack_bench .venv/bin/python bench/reports_bench.py --flush
     options: --incidents N --convoys N --areas N (generated areas, without the OCHA data) --repeat N
+    --best: the fastest of the --repeat timings instead of the median (a machine shared with other work)
+    --cpu: this process's CPU time instead of the clock's (on SQLite, which runs in the process, a measure that
+    other work on the machine does not disturb)
+    --reuse: measure again what a previous run filled in the database named, without flushing or filling it:
+    DATABASE_URL=sqlite:////tmp/reports-bench.sqlite3 .venv/bin/python bench/reports_bench.py --full --flush  # fill
+    DATABASE_URL=sqlite:////tmp/reports-bench.sqlite3 .venv/bin/python bench/reports_bench.py --reuse  # again
 
 Without a database URL it builds a temporary SQLite database. A database named by --database-url or DATABASE_URL
 is flushed and filled: it must be one you can throw away, and --flush says so.
@@ -63,10 +69,30 @@ def parse_args():
     parser.add_argument("--convoys", type=int, default=500)
     parser.add_argument("--areas", type=int, default=2_527, help="Generated areas when the OCHA data is absent.")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--best",
+        action="store_true",
+        help="The fastest of the --repeat requests rather than the median: on a machine shared with other work, the "
+        "least disturbed measure of each (page and bare SQL alike).",
+    )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="This process's CPU time rather than the time on the clock: unaffected by other work on the machine, "
+        "and on SQLite it includes the database's own work (not on PostgreSQL, whose server is another process).",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Measure the records a previous run left in the database named (no flush, no fill): seeding 100,000 "
+        "incidents takes minutes. Queries per page are then counted at full size only.",
+    )
     args = parser.parse_args()
     if args.full:
         args.incidents, args.convoys = 100_000, 5_000
-    if args.database_url and not args.flush:
+    if args.reuse and not args.database_url:
+        parser.error("--reuse needs the database a previous run filled: --database-url or DATABASE_URL.")
+    if args.database_url and not args.flush and not args.reuse:
         parser.error(f"{args.database_url} would be flushed: pass --flush if it may be, or leave DATABASE_URL unset.")
     return args
 
@@ -440,21 +466,50 @@ def bare_sql(context: dict) -> dict[str, list[tuple[str, list]]]:
     }
 
 
-def timed(function, repeat: int) -> tuple[float, float]:
+def bare_context(agreement, area) -> dict:
+    """What the hand-written SQL of ``bare_sql`` is asked about: the agreement's and the area's terms."""
+    from aidtrack.agreements.models import ConditionKind
+    from aidtrack.agreements.selectors import BASELINE_DAYS, DEFAULT_VIOLENCE_CATEGORIES
+
+    first = timezone_day(agreement.starts_at)
+    condition_areas, categories = [], set()
+    for condition in agreement.conditions.all():
+        if condition.kind == ConditionKind.SUSTAINED_ACCESS:
+            condition_areas += [a.pk for a in condition.areas.all()]
+        else:
+            categories |= set(condition.counted_categories or DEFAULT_VIOLENCE_CATEGORIES)
+    governorates = [g.pk for g in agreement.governorates.all() if g.level == 1]
+    context = {
+        "agreement": agreement,
+        "area": area,
+        "categories": sorted(categories) or DEFAULT_VIOLENCE_CATEGORIES,
+        "governorates": governorates,
+        "excluded": [p.pk for p in agreement.excluded_parties.all()],
+        "condition_areas": condition_areas,
+        "violence_days": [
+            first - datetime.timedelta(days=BASELINE_DAYS),
+            timezone_day(agreement.ends_at),
+        ],
+    }
+    return context
+
+
+def timed(function, repeat: int, summary=statistics.median, clock=time.perf_counter) -> tuple[float, float]:
     """(cold, warm) medians in milliseconds: ``repeat`` calls each after ``empty_caches()``, then ``repeat`` calls
-    in a row after one more (medians, since a shared machine makes single timings noisy)."""
+    in a row after one more (medians, since a shared machine makes single timings noisy; ``summary=min`` for the
+    fastest of each)."""
     colds, warms = [], []
     for _ in range(repeat):
         empty_caches()
-        started = time.perf_counter()
+        started = clock()
         function()
-        colds.append((time.perf_counter() - started) * 1000)
+        colds.append((clock() - started) * 1000)
     function()
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = clock()
         function()
-        warms.append((time.perf_counter() - started) * 1000)
-    return statistics.median(colds), statistics.median(warms)
+        warms.append((clock() - started) * 1000)
+    return summary(colds), summary(warms)
 
 
 def empty_caches():
@@ -483,25 +538,37 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from aidtrack.agreements.models import Agreement, ConditionKind
-    from aidtrack.agreements.selectors import BASELINE_DAYS, DEFAULT_VIOLENCE_CATEGORIES
+    from aidtrack.agreements.models import Agreement
     from aidtrack.areas.models import Area
     from aidtrack.demo.loader import load_demo
 
     call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    started = time.perf_counter()
-    load_demo()
-    n_areas = fill_register(args.areas)
-    small = (args.incidents // 10, args.convoys // 10)
-    fill(*small)
+    from aidtrack.convoys.models import ConvoyRequest
+    from aidtrack.incidents.models import Incident
+
+    reuse = args.reuse and Incident.objects.filter(reference__startswith="INC-C-").exists()
+    if reuse:
+        args.incidents = Incident.objects.filter(reference__startswith="INC-").count()
+        args.convoys = ConvoyRequest.objects.filter(reference__startswith="CV-").count()
+        small = (0, 0)
+        print(f"{connection.vendor}: reusing {args.incidents:,} incidents and {args.convoys:,} convoys")
+    else:
+        call_command("flush", interactive=False, verbosity=0)
+        started = time.perf_counter()
+        load_demo()
+        n_areas = fill_register(args.areas)
+        small = (args.incidents // 10, args.convoys // 10)
+        fill(*small)
     agreement = Agreement.objects.get()
-    agreement.ends_at = agreement.starts_at + datetime.timedelta(days=90)
-    agreement.save()
+    if not reuse:
+        agreement.ends_at = agreement.starts_at + datetime.timedelta(days=90)
+        agreement.save()
     area = Area.objects.get(name_en="Madaya")
-    print(
-        f"{connection.vendor}: the demo and {n_areas:,} register areas, filled in {time.perf_counter() - started:.0f} s"
-    )
+    if not reuse:
+        print(
+            f"{connection.vendor}: the demo and {n_areas:,} register areas, "
+            f"filled in {time.perf_counter() - started:.0f} s"
+        )
     pages = {
         "access report": "/reports/access/?month=2016-09",
         "convoy funnel": "/reports/convoys/?from=2016-01-01&to=2016-12-31",
@@ -517,38 +584,19 @@ def main():
             assert response.status_code == 200, (path, response.status_code)
         return len(captured)
 
-    analyze()
-    counts_small = {name: queries(path) for name, path in pages.items()}
-    started = time.perf_counter()
-    fill(args.incidents - small[0], args.convoys - small[1], seed=2017, prefix="C")
-    print(
-        f"then {args.incidents:,} incidents and {args.convoys:,} convoys in all "
-        f"(+{time.perf_counter() - started:.0f} s); each page as an anonymous reader, {args.repeat} warm requests"
-    )
+    if not reuse:
+        analyze()
+        counts_small = {name: queries(path) for name, path in pages.items()}
+        started = time.perf_counter()
+        fill(args.incidents - small[0], args.convoys - small[1], seed=2017, prefix="C")
+        print(
+            f"then {args.incidents:,} incidents and {args.convoys:,} convoys in all "
+            f"(+{time.perf_counter() - started:.0f} s); each page as an anonymous reader, {args.repeat} requests"
+        )
     analyze()
     counts = {name: queries(path) for name, path in pages.items()}
 
-    first = timezone_day(agreement.starts_at)
-    condition_areas, categories = [], set()
-    for condition in agreement.conditions.all():
-        if condition.kind == ConditionKind.SUSTAINED_ACCESS:
-            condition_areas += [a.pk for a in condition.areas.all()]
-        else:
-            categories |= set(condition.counted_categories or DEFAULT_VIOLENCE_CATEGORIES)
-    governorates = [g.pk for g in agreement.governorates.all() if g.level == 1]
-    context = {
-        "agreement": agreement,
-        "area": area,
-        "categories": sorted(categories) or DEFAULT_VIOLENCE_CATEGORIES,
-        "governorates": governorates,
-        "excluded": [p.pk for p in agreement.excluded_parties.all()],
-        "condition_areas": condition_areas,
-        "violence_days": [
-            first - datetime.timedelta(days=BASELINE_DAYS),
-            timezone_day(agreement.ends_at),
-        ],
-    }
-    statements = bare_sql(context)
+    statements = bare_sql(bare_context(agreement, area))
 
     def bare(name):
         with connection.cursor() as cursor:
@@ -556,22 +604,38 @@ def main():
                 cursor.execute(sql, params)
                 cursor.fetchall()
 
+    clock = time.process_time if args.cpu else time.perf_counter
+    measure = "CPU time of this process" if args.cpu else "time on the clock"
+    print(f"\n{measure}, {'fastest' if args.best else 'median'} of {args.repeat} requests each; load average {load()}")
     print(
-        f"\n{'page':22} {'cold ms':>8} {'warm ms':>8} {'bare cold':>10} {'bare warm':>10} "
+        f"{'page':22} {'cold ms':>8} {'warm ms':>8} {'bare cold':>10} {'bare warm':>10} "
         f"{'cold/bare':>10} {'warm/bare':>10}"
     )
     for name, path in pages.items():
-        cold, warm = timed(lambda path=path: client.get(path), args.repeat)
-        bare_cold, bare_warm = timed(lambda name=name: bare(name), args.repeat)
+        summary = min if args.best else statistics.median
+        cold, warm = timed(lambda path=path: client.get(path), args.repeat, summary, clock)
+        bare_cold, bare_warm = timed(lambda name=name: bare(name), args.repeat, summary, clock)
         print(
             f"{name:22} {cold:8.1f} {warm:8.1f} {bare_cold:10.1f} {bare_warm:10.1f} "
             f"{cold / max(bare_cold, 0.01):10.1f} {warm / max(bare_warm, 0.01):10.1f}"
         )
-    print(f"\nqueries per page (cold), at {small[0]:,} / {args.incidents:,} incidents:")
-    for name in pages:
-        same = "constant" if counts[name] == counts_small[name] else "GROWS"
-        print(f"  {name:22} {counts_small[name]:4} {counts[name]:4}  {same}")
+    if reuse:
+        print(f"\nqueries per page (cold), at {args.incidents:,} incidents (run without --reuse to compare sizes):")
+        for name in pages:
+            print(f"  {name:22} {counts[name]:4}")
+    else:
+        print(f"\nqueries per page (cold), at {small[0]:,} / {args.incidents:,} incidents:")
+        for name in pages:
+            same = "constant" if counts[name] == counts_small[name] else "GROWS"
+            print(f"  {name:22} {counts_small[name]:4} {counts[name]:4}  {same}")
     print(f"  bare SQL statements: {', '.join(f'{name} {len(sql)}' for name, sql in statements.items())}")
+
+
+def load() -> str:
+    try:
+        return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def analyze():

@@ -4,7 +4,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -125,16 +125,26 @@ def _counted_incidents(agreement: Agreement, verified_only: bool, incidents=None
     return incidents
 
 
-def _reduced_violence(condition, agreement, days, verified_only, incidents=None) -> list[DayResult]:
-    counts = Counter(
+def _violence_counts(condition, agreement, first, last, verified_only, incidents=None) -> Counter:
+    """Incidents the condition counts, per day from ``first`` to ``last``: one GROUP BY."""
+    return Counter(
         {
             row["occurred_on"]: row["n"]
             for row in counted_violence(condition, agreement, verified_only, incidents)
-            .filter(occurred_on__range=(days[0], days[-1]))
+            .filter(occurred_on__range=(first, last))
             .values("occurred_on")
             .annotate(n=Count("pk"))
+            .order_by()
         }
     )
+
+
+def _reduced_violence(
+    condition, agreement, days, verified_only, incidents=None, counts=None, events=None
+) -> list[DayResult]:
+    """Each day met or not; ``counts`` (and ``events``, of conflict events) per day when already counted."""
+    if counts is None:
+        counts = _violence_counts(condition, agreement, days[0], days[-1], verified_only, incidents)
     limit = condition.max_incidents_per_day
     if not condition.counted_conflict_event_types:
         return [
@@ -148,7 +158,8 @@ def _reduced_violence(condition, agreement, days, verified_only, incidents=None)
             )
             for day in days
         ]
-    events = _counted_conflict_events(condition, agreement, days)
+    if events is None:
+        events = _counted_conflict_events(condition, agreement, days)
     return [
         DayResult(
             day,
@@ -171,10 +182,18 @@ def counted_violence(condition, agreement, verified_only: bool, incidents=None):
     )
 
 
-def _violence_baseline(condition, agreement, first_day, verified_only, incidents=None) -> float:
+def _baseline_days(first_day: datetime.date) -> list[datetime.date]:
+    return [first_day - datetime.timedelta(days=n) for n in range(BASELINE_DAYS, 0, -1)]
+
+
+def _violence_baseline(
+    condition, agreement, first_day, verified_only, incidents=None, counts=None, events=None
+) -> float:
     """Mean incidents (and conflict events) a day over the BASELINE_DAYS before the agreement took effect."""
-    before = [first_day - datetime.timedelta(days=n) for n in range(BASELINE_DAYS, 0, -1)]
-    counted = [r.counted for r in _reduced_violence(condition, agreement, before, verified_only, incidents)]
+    before = _baseline_days(first_day)
+    counted = [
+        r.counted for r in _reduced_violence(condition, agreement, before, verified_only, incidents, counts, events)
+    ]
     return sum(counted) / len(counted)
 
 
@@ -233,11 +252,15 @@ def area_deliveries(
         incidents = incidents.filter(verification_status=VerificationStatus.VERIFIED)
     for pk, area_id, day, title in incidents.values_list("pk", "area_id", "occurred_on", "title"):
         found.append(Delivery(area_id, day, incident_id=pk, incident_title=title))
-    events = ConvoyEvent.objects.all() if convoys is None else ConvoyEvent.objects.filter(convoy__in=convoys)
+    events = ConvoyEvent.objects.all()
+    if convoys is not None:
+        # A lookup by key per delivery (SQLite lists every visible convoy first for ``convoy__in``).
+        events = events.filter(Exists(convoys.filter(pk=OuterRef("convoy_id"))))
     deliveries = events.filter(
         to_status__in=[ConvoyStatus.DELIVERED, ConvoyStatus.PARTIALLY_DELIVERED],
         convoy__destinations__area__in=areas,
     ).values_list("convoy__destinations__area_id", "occurred_at", "convoy_id", "convoy__reference", "to_status")
+    deliveries = deliveries.order_by()  # sorted below, with the access incidents
     for area_id, moment, convoy_id, reference, status in deliveries:
         day = timezone.localdate(moment)
         if until is None or day <= until:
@@ -300,12 +323,29 @@ def agreement_compliance(
     """
     days = agreement_days(agreement, until)
     results = []
-    for condition in agreement.conditions.prefetch_related("areas"):
+    # The conditions (and their areas) as the caller prefetched them, as the pages do; else read here, afresh.
+    if "conditions" in getattr(agreement, "_prefetched_objects_cache", {}):
+        conditions = agreement.conditions.all()
+    else:
+        conditions = agreement.conditions.prefetch_related("areas")
+    for condition in conditions:
         compliance = ConditionCompliance(condition)
         if days:
             if condition.kind == ConditionKind.REDUCED_VIOLENCE:
-                compliance.days = _reduced_violence(condition, agreement, days, verified_only, incidents)
-                compliance.baseline = _violence_baseline(condition, agreement, days[0], verified_only, incidents)
+                # The baseline's days and the agreement's, counted in one statement.
+                span = [*_baseline_days(days[0]), *days]
+                counts = _violence_counts(condition, agreement, span[0], span[-1], verified_only, incidents)
+                events = (
+                    _counted_conflict_events(condition, agreement, span)
+                    if condition.counted_conflict_event_types
+                    else None
+                )
+                compliance.days = _reduced_violence(
+                    condition, agreement, days, verified_only, incidents, counts, events
+                )
+                compliance.baseline = _violence_baseline(
+                    condition, agreement, days[0], verified_only, incidents, counts, events
+                )
             else:
                 compliance.days = _sustained_access(condition, days, verified_only, incidents, convoys)
         results.append(compliance)

@@ -109,11 +109,14 @@ def siege_start(periods: list[StatusPeriod], day: datetime.date) -> datetime.dat
     return run.start_date
 
 
-def area_figures(area: Area, day: datetime.date | None = None, *, audience: Audience) -> AreaFigures:
+def area_figures(
+    area: Area, day: datetime.date | None = None, *, audience: Audience, periods: list | None = None
+) -> AreaFigures:
     """What users ask of one area: status, days under siege, last delivery, people reached.
 
     Deliveries and people reached count only the convoys and access incidents ``audience`` may see (the
     same rules as every other reader), so that a figure never reveals a record the reader cannot open.
+    ``periods``: the area's status periods in order of start, when the caller has read them already.
     """
     from aidtrack.convoys.models import ConvoyDestination, ConvoyEvent
     from aidtrack.convoys.selectors import convoy_visibility_q
@@ -122,18 +125,18 @@ def area_figures(area: Area, day: datetime.date | None = None, *, audience: Audi
     from aidtrack.incidents.selectors import incident_visibility_q
 
     day = day or timezone.localdate()
-    periods = list(area.status_periods.all())
+    periods = list(area.status_periods.all()) if periods is None else periods
     current = next((p for p in periods if p.covers(day)), None)
     besieged_since = siege_start(periods, day)
 
     destinations = list(
         ConvoyDestination.objects.filter(area=area)
         .filter(Exists(ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk=OuterRef("convoy_id"))))
-        .select_related("convoy")
+        .values_list("convoy_id", "planned_beneficiaries", "reached_beneficiaries", "convoy__status")
     )
-    planned = sum(d.planned_beneficiaries for d in destinations)
-    delivered_ids = {d.convoy_id for d in destinations if d.convoy.status in DELIVERED_STATUSES}
-    reached = sum(d.reached_beneficiaries or 0 for d in destinations if d.convoy_id in delivered_ids)
+    planned = sum(planned for _convoy, planned, _reached, _status in destinations)
+    delivered_ids = {convoy for convoy, _planned, _reached, status in destinations if status in DELIVERED_STATUSES}
+    reached = sum(reached or 0 for convoy, _planned, reached, _status in destinations if convoy in delivered_ids)
     last_delivery_at = (
         ConvoyEvent.objects.filter(convoy_id__in=delivered_ids, to_status__in=DELIVERED_STATUSES)
         .values_list("occurred_at", flat=True)

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -196,55 +196,97 @@ class AccessReport:
         }
 
 
-def _within_any(periods: list[Period], field: str = "occurred_on") -> Q:
-    """Records of any of ``periods``: the WHERE that lets the database read only those days (by its date index)."""
-    within = Q()
+def of_convoys(convoys) -> Exists:
+    """Rows (events, removals) of one of ``convoys``: a correlated EXISTS, which SQLite plans as a lookup by key
+    per row where ``convoy__in=convoys`` builds the list of every visible convoy first."""
+    return Exists(convoys.filter(pk=OuterRef("convoy_id")))
+
+
+def _disjoint(periods: list[Period]) -> bool:
+    ordered = sorted(periods, key=lambda period: period.start)
+    return all(a.end < b.start for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+def _by_period(rows, periods: list[Period], within, group: list[str], aggregates: dict) -> list[list[dict]]:
+    """``rows`` grouped by ``group`` with ``aggregates``, for each of ``periods`` (``within(period)`` is the Q of its
+    rows): one GROUP BY over all the periods, each row put in its period by a CASE, when no two periods overlap
+    (a report's period, the one before and the same a year before); else one GROUP BY per period."""
+    if not _disjoint(periods):
+        return [
+            list(rows.filter(within(period)).values(*group).annotate(**aggregates).order_by()) for period in periods
+        ]
+    any_period = Q()
     for period in periods:
-        within |= Q(**{f"{field}__range": (period.start, period.end)})
-    return within
+        any_period |= within(period)
+    bucket = Case(
+        *(When(within(period), then=Value(index)) for index, period in enumerate(periods)),
+        output_field=IntegerField(),
+    )
+    result = [[] for _period in periods]
+    for row in (
+        rows.filter(any_period)
+        .annotate(period_index=bucket)
+        .values("period_index", *group)
+        .annotate(**aggregates)
+        .order_by()
+    ):
+        result[row.pop("period_index")].append(row)
+    return result
 
 
 def _incident_totals(incidents, periods: list[Period]) -> list[dict]:
-    """Per period: obstructions, access incidents and every impact counter, in one query."""
-    aggregates = {}
-    for index, period in enumerate(periods):
-        within = Q(occurred_on__range=(period.start, period.end))
-        aggregates[f"obstructions_{index}"] = Count("pk", filter=within & Q(kind=IncidentKind.OBSTRUCTION))
-        aggregates[f"access_{index}"] = Count("pk", filter=within & Q(kind=IncidentKind.ACCESS))
-        for key, _label, _hxl in IMPACT_FIELDS:
-            aggregates[f"{key}_{index}"] = Sum(key, filter=within)
-    row = incidents.filter(_within_any(periods)).aggregate(**aggregates)
-    return [
-        {name.rsplit("_", 1)[0]: value or 0 for name, value in row.items() if name.endswith(f"_{index}")}
-        for index in range(len(periods))
-    ]
+    """Per period: obstructions, access incidents and every impact counter (one GROUP BY kind)."""
+    aggregates = {"n": Count("pk"), **{key: Sum(key) for key, _label, _hxl in IMPACT_FIELDS}}
+    result = []
+    for rows in _by_period(
+        incidents, periods, lambda period: Q(occurred_on__range=(period.start, period.end)), ["kind"], aggregates
+    ):
+        figures = dict.fromkeys(["obstructions", "access", *(key for key, _label, _hxl in IMPACT_FIELDS)], 0)
+        for row in rows:
+            if row["kind"] == IncidentKind.OBSTRUCTION:
+                figures["obstructions"] += row["n"]
+            elif row["kind"] == IncidentKind.ACCESS:
+                figures["access"] += row["n"]
+            for key, _label, _hxl in IMPACT_FIELDS:
+                figures[key] += row[key] or 0
+        result.append(figures)
+    return result
+
+
+CONVOY_STEPS = {
+    "requested": [ConvoyStatus.SUBMITTED],
+    "delivered": DELIVERED,
+    "attacked": [ConvoyStatus.ATTACKED],
+    "denied": [ConvoyStatus.DENIED],
+}
 
 
 def _convoy_totals(convoys, periods: list[Period]) -> list[dict]:
-    """Per period: requests submitted, deliveries, attacks, denials (convoys with such a step in the period, in
-    one query over the steps of those periods); people reached by the deliveries."""
-    aggregates = {}
-    moments = [_moments(period) for period in periods]
-    for index, (start, end) in enumerate(moments):
-        for key, statuses in (
-            ("requested", [ConvoyStatus.SUBMITTED]),
-            ("delivered", DELIVERED),
-            ("attacked", [ConvoyStatus.ATTACKED]),
-            ("denied", [ConvoyStatus.DENIED]),
-        ):
-            within = Q(to_status__in=statuses, occurred_at__gte=start, occurred_at__lt=end)
-            aggregates[f"{key}_{index}"] = Count("convoy_id", filter=within, distinct=True)
-    any_period = Q()
-    for start, end in moments:
-        any_period |= Q(occurred_at__gte=start, occurred_at__lt=end)
-    steps = ConvoyEvent.objects.filter(any_period, convoy__in=convoys).order_by()
-    row = steps.aggregate(**aggregates)
-    result = []
-    for index, (start, end) in enumerate(moments):
-        delivered = steps.filter(to_status__in=DELIVERED, occurred_at__gte=start, occurred_at__lt=end).values(
-            "convoy_id"
+    """Per period: requests submitted, deliveries, attacks, denials (convoys with such a step in the period: one
+    GROUP BY over the steps of those periods); people reached by the deliveries."""
+
+    def within(period):
+        start, end = _moments(period)
+        return Q(occurred_at__gte=start, occurred_at__lt=end)
+
+    steps = ConvoyEvent.objects.filter(of_convoys(convoys)).order_by()
+    counted = steps.filter(to_status__in=[status for statuses in CONVOY_STEPS.values() for status in statuses])
+    counted = counted.annotate(
+        step=Case(
+            *(When(to_status__in=statuses, then=Value(key)) for key, statuses in CONVOY_STEPS.items()),
+            output_field=CharField(),
         )
-        figures = {name.rsplit("_", 1)[0]: value for name, value in row.items() if name.endswith(f"_{index}")}
+    )
+    result = []
+    for period, rows in zip(
+        periods,
+        _by_period(counted, periods, within, ["step"], {"n": Count("convoy_id", distinct=True)}),
+        strict=True,
+    ):
+        figures = dict.fromkeys(CONVOY_STEPS, 0)
+        for row in rows:
+            figures[row["step"]] = row["n"]
+        delivered = steps.filter(within(period), to_status__in=DELIVERED).values("convoy_id")
         figures["reached"] = (
             ConvoyDestination.objects.filter(convoy_id__in=delivered).aggregate(n=Sum("reached_beneficiaries"))["n"]
             or 0
@@ -329,7 +371,7 @@ def key_events(incidents, convoys, period: Period, limit: int = 30) -> list[dict
     statuses = dict(ConvoyStatus.choices)
     for occurred_at, status, convoy_id, reference, title in (
         ConvoyEvent.objects.filter(
-            convoy__in=convoys, to_status__in=outcomes, occurred_at__gte=start, occurred_at__lt=end
+            of_convoys(convoys), to_status__in=outcomes, occurred_at__gte=start, occurred_at__lt=end
         )
         .order_by("occurred_at", "pk")
         .values_list("occurred_at", "to_status", "convoy_id", "convoy__reference", "convoy__title")[:limit]

@@ -74,7 +74,7 @@ def areas_for_pages():
 
 def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int = 600) -> AreaPage:
     periods = list(area.status_periods.select_related("organization").order_by("start_date"))
-    page = AreaPage(area, day, area_figures(area, day, audience=audience), periods)
+    page = AreaPage(area, day, area_figures(area, day, audience=audience, periods=periods), periods)
     if periods:
         first = periods[0].start_date
         span = max((day - first).days, 1)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from aidtrack.convoys.models import CheckpointRemoval, ConvoyDestination, ConvoyEvent, ConvoyStatus, Sector
 from aidtrack.geo.models import AdminArea
 from aidtrack.orgs.audience import Audience
-from aidtrack.reports.access import _moments, period_convoys
+from aidtrack.reports.access import _moments, of_convoys, period_convoys
 from aidtrack.reports.periods import Period
 from aidtrack.reports.tables import Column, Table
 
@@ -152,31 +152,32 @@ class ConvoyFunnel:
         return round(100 * n / requested, 1) if requested else None
 
 
-def _days(start: datetime.datetime, end: datetime.datetime) -> float:
-    return round((end - start).total_seconds() / 86400, 1)
-
-
 def convoy_funnel(*, audience: Audience, period: Period, governorate: AdminArea | None = None) -> ConvoyFunnel:
     funnel = ConvoyFunnel(period, governorate)
     visible = period_convoys(audience, governorate)
     start, end = _moments(period)
     cohort = ConvoyEvent.objects.filter(
-        convoy__in=visible, to_status=S.SUBMITTED, occurred_at__gte=start, occurred_at__lt=end
+        of_convoys(visible), to_status=S.SUBMITTED, occurred_at__gte=start, occurred_at__lt=end
     ).values("convoy_id")
-    history: dict[int, list[tuple[str, datetime.datetime]]] = defaultdict(list)
+    history: dict[int, list[tuple[str, datetime.datetime]]] = {}
     for convoy_id, status, moment in (
         ConvoyEvent.objects.filter(convoy_id__in=cohort)
         .order_by("occurred_at", "pk")
         .values_list("convoy_id", "to_status", "occurred_at")
     ):
-        history[convoy_id].append((status, moment))
+        events = history.get(convoy_id)
+        if events is None:
+            history[convoy_id] = [(status, moment)]
+        else:
+            events.append((status, moment))
 
     counts: dict[str, int] = dict.fromkeys((key for key, _label, _depth in STEPS), 0)
     waits: dict[str, list[float]] = {key: [] for key, _label in STAGES}
+    answer_waits, dispatch_waits, outcome_waits = waits["answer"], waits["dispatch"], waits["outcome"]
     by_month: dict[datetime.date, dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(("requested", "approved", "denied", "no_response"), 0)
     )
-    delivered_ids = []
+    delivered_ids = set()
     site_zone = timezone.get_current_timezone()
     months: dict[datetime.date, datetime.date] = {}  # the month of each day of submission, computed once a day
     outcome_keys = {
@@ -185,7 +186,9 @@ def convoy_funnel(*, audience: Audience, period: Period, governorate: AdminArea 
         S.BLOCKED: "blocked",
         S.ATTACKED: "attacked",
     }
+    delivered_statuses = (S.DELIVERED, S.PARTIALLY_DELIVERED)
     approvals = (S.APPROVED, S.PARTIALLY_APPROVED)
+    day_seconds = 86400
     for convoy_id, events in history.items():
         # The first moment of each status, in event order (a convoy has a handful of events).
         first: dict[str, datetime.datetime] = {}
@@ -198,9 +201,10 @@ def convoy_funnel(*, audience: Audience, period: Period, governorate: AdminArea 
         last_status = events[-1][0]
         submitted = first[S.SUBMITTED]
         day = submitted.astimezone(site_zone).date()
-        if day not in months:
-            months[day] = day.replace(day=1)
-        month = by_month[months[day]]
+        month_start = months.get(day)
+        if month_start is None:
+            month_start = months[day] = day.replace(day=1)
+        month = by_month[month_start]
         counts["requested"] += 1
         month["requested"] += 1
         first_answer = next((m for s, m in events if s in ANSWERS and m >= submitted), None)
@@ -209,38 +213,48 @@ def convoy_funnel(*, audience: Audience, period: Period, governorate: AdminArea 
             month["approved"] += 1
             counts["approved_fully" if first_approval == S.APPROVED else "approved_partly"] += 1
         else:
-            for status, key in ((S.DENIED, "denied"), (S.NO_RESPONSE, "no_response")):
-                if status in first:
-                    counts[key] += 1
-                    month[key] += 1
+            if S.DENIED in first:
+                counts["denied"] += 1
+                month["denied"] += 1
+            if S.NO_RESPONSE in first:
+                counts["no_response"] += 1
+                month["no_response"] += 1
         if S.CANCELLED in first:
             counts["cancelled"] += 1
         if last_status == S.ON_HOLD:
             counts["on_hold"] += 1
-        if first_answer is None and last_status == S.SUBMITTED:
-            counts["waiting"] += 1
-        if first_answer is not None:
-            waits["answer"].append(_days(submitted, first_answer))
+        if first_answer is None:
+            if last_status == S.SUBMITTED:
+                counts["waiting"] += 1
+        else:
+            answer_waits.append(round((first_answer - submitted).total_seconds() / day_seconds, 1))
         dispatched = first.get(S.DISPATCHED)
         if dispatched is not None:
             counts["dispatched"] += 1
             if first_approval is not None:
-                waits["dispatch"].append(_days(first[first_approval], dispatched))
+                dispatch_waits.append(round((dispatched - first[first_approval]).total_seconds() / day_seconds, 1))
             outcome = next(((s, m) for s, m in events if s in OUTCOMES and m >= dispatched), None)
             if outcome is not None:
-                waits["outcome"].append(_days(dispatched, outcome[1]))
+                outcome_waits.append(round((outcome[1] - dispatched).total_seconds() / day_seconds, 1))
                 counts[outcome_keys[outcome[0]]] += 1
-                if outcome[0] in (S.DELIVERED, S.PARTIALLY_DELIVERED):
+                if outcome[0] in delivered_statuses:
                     counts["delivered"] += 1
-                    delivered_ids.append(convoy_id)
+                    delivered_ids.add(convoy_id)
     funnel.steps = [(key, str(label), depth, counts[key]) for key, label, depth in STEPS]
-    # Both sums in one statement: the cohort is selected once.
-    people = ConvoyDestination.objects.filter(convoy_id__in=cohort).aggregate(
-        planned=Sum("planned_beneficiaries"),
-        reached=Sum("reached_beneficiaries", filter=Q(convoy_id__in=delivered_ids)),
-    )
-    funnel.planned = people["planned"] or 0
-    funnel.reached = people["reached"] or 0
+    # People per request of the cohort, summed here: the requests delivered are known from their events above
+    # (naming them back to the database would send it thousands of ids).
+    planned = reached = 0
+    for convoy_id, convoy_planned, convoy_reached in (
+        ConvoyDestination.objects.filter(convoy_id__in=cohort)
+        .values_list("convoy_id")
+        .annotate(planned=Sum("planned_beneficiaries"), reached=Sum("reached_beneficiaries"))
+        .order_by()
+    ):
+        planned += convoy_planned or 0
+        if convoy_id in delivered_ids:
+            reached += convoy_reached or 0
+    funnel.planned = planned
+    funnel.reached = reached
     funnel.stages = [
         (key, str(label), len(waits[key]), _median(waits[key]), percentile(waits[key], 0.9)) for key, label in STAGES
     ]
@@ -264,7 +278,7 @@ def _removals_ledger(visible, period: Period) -> tuple[dict[str, list[dict]], in
     """Cargo removed at checkpoints in the period, grouped four ways; the share is of the quantity loaded on the
     cargo lines items were taken from (summed per unit, since kits and tonnes do not add up)."""
     removals = list(
-        CheckpointRemoval.objects.filter(convoy__in=visible, removed_on__range=(period.start, period.end))
+        CheckpointRemoval.objects.filter(of_convoys(visible), removed_on__range=(period.start, period.end))
         .order_by("removed_on", "pk")
         .values_list(
             "quantity_removed",

@@ -145,3 +145,25 @@ def test_without_a_period_the_report_opens_on_the_latest_month_with_records(clie
     assert "Access profile by governorate: September 2016" in client.get("/reports/access-profile/").content.decode()
     funnel = client.get("/reports/convoys/").content.decode()
     assert "2016" in funnel and "2026" not in funnel.split("<main", 1)[-1].split("</h1>", 1)[0]
+
+
+def test_periods_compared_that_overlap_each_count_every_record_of_theirs(demo):
+    """A period longer than a year overlaps the same period a year before: each of the two still counts all its
+    records (September 2016 belongs to both), as when it is the period asked for."""
+    import datetime
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from aidtrack.orgs.audience import audience_of
+    from aidtrack.reports.access import access_report
+    from aidtrack.reports.periods import Period
+
+    public = audience_of(AnonymousUser())
+    long = access_report(audience=public, period=Period(datetime.date(2016, 9, 1), datetime.date(2017, 9, 30)))
+    before = access_report(audience=public, period=Period(datetime.date(2015, 9, 1), datetime.date(2016, 9, 30)))
+    figures = {key: change for key, _label, change in long.totals}
+    alone = {key: change.value for key, _label, change in before.totals}
+    assert figures["obstructions"].year_before == alone["obstructions"] >= 14
+    assert figures["obstructions"].value >= 14
+    assert figures["convoys_requested"].year_before == alone["convoys_requested"] >= 9
+    assert figures["people_reached"].year_before == alone["people_reached"] >= 199950
