@@ -1,5 +1,7 @@
 """Helpers shared by the staff views."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
@@ -33,6 +35,21 @@ def add_service_error(form: Form, error: ValidationError | PermissionDenied) -> 
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def sent_before(form: Form, lookup: Callable[[object], object]) -> object | None:
+    """What ``lookup`` finds under the device id (``client_key``) a posted form carries, or None.
+
+    A report sent again because its first answer was lost is answered before its form is checked, as the first
+    sending was. A malformed or foreign id finds nothing here: the form and the service then say what is wrong.
+    """
+    key = form["client_key"].value() if "client_key" in form.fields else None
+    if not key:
+        return None
+    try:
+        return lookup(form.fields["client_key"].clean(key))
+    except ValidationError:
+        return None
 
 
 def paginate(request, queryset):
