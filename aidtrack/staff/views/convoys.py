@@ -257,8 +257,11 @@ def step_from_post(request, convoy) -> tuple[object | None, TransitionForm, dict
             convoy.refresh_from_db()
             form.add_error(
                 None,
-                f"Convoy {convoy.reference} is now {convoy.get_status_display().lower()} and cannot take that "
-                "step; the buttons below show what it can do now.",
+                _(
+                    "Convoy %(reference)s is now %(status)s and cannot take that step; the buttons below show what "
+                    "it can do now."
+                )
+                % {"reference": convoy.reference, "status": convoy.get_status_display().lower()},
             )
         return None, form, None
     try:
