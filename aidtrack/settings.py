@@ -380,6 +380,9 @@ CONTENT_SECURITY_POLICY = content_security_policy(
 AIDTRACK_NEAREST_COMMUNITY_KM = float(os.environ.get("AIDTRACK_NEAREST_COMMUNITY_KM", "5"))
 # Importers refuse files larger than this (bytes); a command can raise it with --max-bytes.
 AIDTRACK_IMPORT_MAX_BYTES = int(os.environ.get("AIDTRACK_IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))
+# A roads layer (manage.py import_context_layer): lines read, and the size kept for every picker and phone.
+AIDTRACK_CONTEXT_LAYER_MAX_LINES = int(os.environ.get("AIDTRACK_CONTEXT_LAYER_MAX_LINES", "300000"))
+AIDTRACK_CONTEXT_LAYER_MAX_BYTES = int(os.environ.get("AIDTRACK_CONTEXT_LAYER_MAX_BYTES", str(3 * 1024 * 1024)))
 # Uploaded tables wait here for their import (and, once checked, for their commit); progress files live here too.
 AIDTRACK_IMPORT_DIR = Path(os.environ.get("AIDTRACK_IMPORT_DIR", VAR_DIR / "imports"))
 # Uploads larger than this (bytes) are imported in the background: the page or API answers at once with the run.

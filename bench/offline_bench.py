@@ -40,6 +40,10 @@ def parse_args():
     parser.add_argument("--loads", type=int, default=3)
     parser.add_argument("--port", type=int, default=8017)
     parser.add_argument("--no-ocha", action="store_true", help="The demo's geodata only (a much smaller gazetteer).")
+    parser.add_argument(
+        "--roads", metavar="FILE", help="Load this roads file first (import_context_layer), to count it in the shell."
+    )
+    parser.add_argument("--sizes-only", action="store_true", help="Print the shell's size; skip the paint timings.")
     return parser.parse_args()
 
 
@@ -144,6 +148,12 @@ def main():
         setup_django(workdir)
         print("filling the database (demo" + ("" if args.no_ocha else " + OCHA geodata") + ") …", flush=True)
         fill(ocha=not args.no_ocha)
+        if args.roads:
+            from django.core.management import call_command
+
+            call_command(
+                "import_context_layer", "roads", args.roads, source="bench", licence="bench", attribution="bench"
+            )
 
         sizes = shell_sizes()
         raw_total = sum(raw for _url, raw, _gz in sizes)
@@ -155,6 +165,8 @@ def main():
             f"  total {gz_total / 1024:.1f} KB gzipped ({raw_total / 1024:.1f} KB raw); "
             f"{gz_total / BUDGET:.2f} of the 1.5 MB budget — {'within' if gz_total <= BUDGET else 'OVER'}"
         )
+        if args.sizes_only:
+            return
 
         env = {**os.environ, "DJANGO_DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
         server = subprocess.Popen(

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,7 +16,8 @@ class Agreement(models.Model):
     starts_at = models.DateTimeField(help_text=_("When it took effect (e.g. sundown, 12 September 2016)."))
     ends_at = models.DateTimeField(null=True, blank=True, help_text=_("Blank while it is in force."))
     announced_on = models.DateField(null=True, blank=True)
-    brokers = models.CharField(max_length=300, blank=True, help_text=_("e.g. United States and Russia."))
+    brokers = models.CharField(_("brokers"), max_length=300, blank=True, help_text=_("e.g. United States and Russia."))
+    brokers_ar = models.CharField(_("brokers (Arabic)"), max_length=300, blank=True)
     areas = models.ManyToManyField(
         "areas.Area", related_name="agreements", blank=True, help_text=_("Register areas it names.")
     )
@@ -29,7 +31,10 @@ class Agreement(models.Model):
     excluded_parties = models.ManyToManyField(
         "orgs.Party", related_name="+", blank=True, help_text=_("Parties it does not apply to.")
     )
-    summary = models.TextField(blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    summary_ar = models.TextField(
+        _("summary (Arabic)"), blank=True, help_text=_("Shown to readers of the Arabic pages; blank: the English one.")
+    )
     source = models.CharField(max_length=500, blank=True)
 
     history = HistoricalRecords(m2m_fields=[areas, excluded_parties])
@@ -55,6 +60,14 @@ class Agreement(models.Model):
         """The name in the reader's language (the English one where no Arabic name is known)."""
         return in_language(self.name, self.name_ar)
 
+    @property
+    def display_brokers(self) -> str:
+        return in_language(self.brokers, self.brokers_ar)
+
+    @property
+    def display_summary(self) -> str:
+        return in_language(self.summary, self.summary_ar)
+
 
 class ConditionKind(models.TextChoices):
     REDUCED_VIOLENCE = "reduced_violence", _("Reduced violence")
@@ -74,7 +87,10 @@ class AgreementCondition(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="conditions")
     kind = models.CharField(max_length=30, choices=ConditionKind.choices)
-    description = models.TextField(help_text=_("The condition in the agreement's words."))
+    description = models.TextField(_("description"), help_text=_("The condition in the agreement's words."))
+    description_ar = models.TextField(
+        _("description (Arabic)"), blank=True, help_text=_("The condition in Arabic; blank: the English one.")
+    )
     required_consecutive_days = models.PositiveSmallIntegerField(default=7)
     max_incidents_per_day = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Reduced violence: most incidents a day that still count as reduced.")
@@ -82,8 +98,11 @@ class AgreementCondition(models.Model):
     counted_categories = models.JSONField(
         default=list,
         blank=True,
-        help_text=f"Reduced violence: incident categories counted (default: {Category.HOSTILITIES.label}, "
-        f"{Category.VIOLENCE_AGAINST_AID.label}).",
+        help_text=format_lazy(
+            _("Reduced violence: incident categories counted (default: {hostilities}, {violence_against_aid})."),
+            hostilities=Category.HOSTILITIES.label,
+            violence_against_aid=Category.VIOLENCE_AGAINST_AID.label,
+        ),
     )
     counted_conflict_event_types = models.JSONField(
         default=list,
@@ -112,6 +131,11 @@ class AgreementCondition(models.Model):
 
     def __str__(self):
         return f"{self.agreement}: {self.get_kind_display()}"
+
+    @property
+    def display_description(self) -> str:
+        """The condition's words in the reader's language (the English ones where no Arabic is known)."""
+        return in_language(self.description, self.description_ar)
 
     def clean(self):
         unknown = set(self.counted_categories or []) - set(Category.values)

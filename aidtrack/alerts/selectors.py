@@ -355,7 +355,7 @@ def _agreement_item(event: AlertEvent, audience: Audience) -> AlertItem | None:
     if condition is None or not _agreement_holds(event, audience):
         return None
     words = {
-        "agreement": condition.agreement.name,
+        "agreement": condition.agreement.display_name,
         "condition": condition.get_kind_display(),
         "days": event.details.get("days"),
         "date": event.details["day"],
@@ -367,7 +367,7 @@ def _agreement_item(event: AlertEvent, audience: Audience) -> AlertItem | None:
     return AlertItem(
         event_type=event.event_type,
         title=title,
-        lines=[condition.description, _("Day: %(date)s") % words],
+        lines=[condition.display_description, _("Day: %(date)s") % words],
         path=f"/api/v1/agreements/{condition.agreement_id}/compliance/",
         data={
             "agreement_id": condition.agreement_id,

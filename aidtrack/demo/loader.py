@@ -344,7 +344,9 @@ class _Loader:
                 starts_at=_moment(row["starts_at"]),
                 ends_at=_moment(row["ends_at"]) if row.get("ends_at") else None,
                 brokers=row["brokers"],
+                brokers_ar=row.get("brokers_ar", ""),
                 summary=row["summary"],
+                summary_ar=row.get("summary_ar", ""),
                 source=row["source"],
             )
             agreement.full_clean()
@@ -358,6 +360,7 @@ class _Loader:
                     agreement=agreement,
                     kind=spec["kind"],
                     description=spec["description"],
+                    description_ar=spec.get("description_ar", ""),
                     required_consecutive_days=spec["days"],
                     max_incidents_per_day=spec.get("max_incidents_per_day"),
                     counted_categories=spec.get("categories", []),

@@ -1,5 +1,6 @@
 """Administrative areas: the OCHA Common Operational Dataset (COD-AB) and communities."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -198,3 +199,49 @@ class GeodataState(models.Model):
 
     def __str__(self):
         return f"geodata version {self.version} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
+class ContextLayerKind(models.TextChoices):
+    ROADS = "roads", _("Roads")
+
+
+class ContextLayer(models.Model):
+    """A layer an operator loaded to help find places by eye (roads), kept in the database for every app server.
+
+    The lines are clipped to Syria and a margin and simplified when loaded (``aidtrack.geo.context_layers``),
+    so the stored GeoJSON is what the maps download; loading a new file replaces it, with a new version.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ContextLayerKind.choices, unique=True)
+    geojson = models.TextField(_("GeoJSON"), editable=False)
+    features = models.PositiveIntegerField(_("lines"), editable=False)
+    kept = models.CharField(
+        _("lines kept"), max_length=300, editable=False, help_text=_("Which of the file's lines were kept.")
+    )
+    source = models.CharField(
+        _("source"), max_length=500, help_text=_("Where the file came from, e.g. HDX, Syria - Roads (OpenStreetMap).")
+    )
+    licence = models.CharField(_("licence"), max_length=200, help_text=_("The data's licence, e.g. ODbL 1.0."))
+    attribution = models.CharField(
+        _("attribution"),
+        max_length=300,
+        help_text=_("Shown in the maps' credits, e.g. © OpenStreetMap contributors."),
+    )
+    version = models.CharField(max_length=64, editable=False)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("loaded by"),
+    )
+
+    class Meta:
+        verbose_name = _("map context layer")
+        verbose_name_plural = _("map context layers")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.source} ({self.features} lines)"

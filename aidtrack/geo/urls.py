@@ -10,4 +10,5 @@ urlpatterns = [
     path("layers/communities.json", views.community_gazetteer, name="communities"),
     path("layers/towns.json", views.towns, name="towns"),
     path("layers/rivers.geojson", views.rivers, name="rivers"),
+    path("layers/roads.geojson", views.roads, name="roads"),
 ]

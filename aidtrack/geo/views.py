@@ -12,8 +12,9 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
 
 from aidtrack.geo.context import CONTEXT_BOUNDS, rivers_geojson
+from aidtrack.geo.context_layers import empty_layer
 from aidtrack.geo.layers import layer
-from aidtrack.geo.models import AdminArea, AdminLevel
+from aidtrack.geo.models import AdminArea, AdminLevel, ContextLayer, ContextLayerKind
 from aidtrack.geo.state import current_edition
 
 LEVELS = [level.value for level in AdminLevel]
@@ -143,4 +144,34 @@ def rivers(request):
     """Rivers in and around Syria (GSHHG), drawn on the maps at district zoom and closer."""
     response = HttpResponse(rivers_geojson(), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _roads_state(request):
+    # One query for both of the conditional checks.
+    if not hasattr(request, "_roads_state"):
+        rows = ContextLayer.objects.filter(kind=ContextLayerKind.ROADS).values_list("version", "loaded_at")
+        request._roads_state = rows.first()
+    return request._roads_state
+
+
+def _roads_etag(request):
+    state = _roads_state(request)
+    return f'"roads-{state[0] if state else "none"}"'
+
+
+def _roads_modified(request):
+    state = _roads_state(request)
+    return state[1] if state else None
+
+
+@require_GET
+@gzip_page
+@condition(etag_func=_roads_etag, last_modified_func=_roads_modified)
+def roads(request):
+    """The roads an operator loaded (import_context_layer), drawn close in; an empty layer when none is loaded."""
+    content = ContextLayer.objects.filter(kind=ContextLayerKind.ROADS).values_list("geojson", flat=True).first()
+    response = HttpResponse(content or empty_layer(), content_type="application/geo+json")
+    # Always revalidate, as the boundaries: a new roads file must show at once, and a 304 costs a few bytes.
+    response["Cache-Control"] = "public, no-cache"
     return response

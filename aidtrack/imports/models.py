@@ -18,6 +18,7 @@ class ImportKind(models.TextChoices):
     AREAS = "areas", _("Besieged areas table")
     CONVOYS = "convoys", _("Convoy requests table")
     CONFLICT_EVENTS = "conflict_events", _("Conflict events (ACLED)")
+    ROADS = "roads", _("Roads (map context)")
 
 
 class ImportStatus(models.TextChoices):

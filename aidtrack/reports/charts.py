@@ -7,6 +7,7 @@ the same numbers beside them as a table (see README, "Answers").
 import datetime
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 
 
@@ -122,26 +123,39 @@ def strip_svg(cells: list[StripCell], *, words: dict[str, str], day_text) -> str
 
 @dataclass(frozen=True)
 class Bar:
+    """One horizontal bar; ``mirrored`` (right-to-left pages) grows it from the right edge of a ``canvas`` wide
+    chart, its label on its right and its value on its left: the text anchors, read in the page's direction, then
+    place each word on the correct side without changing the template."""
+
     label: str
     value: float
     y: float
     width: float
     shown: str
-    x: float = 124
+    left: float = 124
     css: str = ""
+    canvas: float = 420
+    mirrored: bool = False
+
+    @property
+    def x(self) -> float:
+        return round(self.canvas - self.left - self.width, 1) if self.mirrored else self.left
 
     @property
     def label_x(self) -> float:
-        return self.x - 6
+        return self.canvas - self.left + 6 if self.mirrored else self.left - 6
 
     @property
     def value_x(self) -> float:
-        return self.x + self.width + 4
+        return round(self.x - 4, 1) if self.mirrored else self.left + self.width + 4
 
 
-def bars(rows, *, height: int = 22, width: int = 300, left: int = 124) -> list[Bar]:
-    """Horizontal bars scaled to the largest value: rows are (label, value[, shown text[, css class]])."""
+def bars(rows, *, height: int = 22, width: int = 300, left: int = 124, canvas: int = 420) -> list[Bar]:
+    """Horizontal bars scaled to the largest value: rows are (label, value[, shown text[, css class]]).
+
+    ``canvas`` is the chart's width (the SVG's viewBox); on a right-to-left page the bars are mirrored."""
     largest = max((row[1] for row in rows), default=0) or 1
+    mirrored = translation.get_language_bidi()
     return [
         Bar(
             label=row[0],
@@ -149,8 +163,10 @@ def bars(rows, *, height: int = 22, width: int = 300, left: int = 124) -> list[B
             y=index * height,
             width=round(width * row[1] / largest, 1),
             shown=row[2] if len(row) > 2 else str(row[1]),
-            x=left,
+            left=left,
             css=row[3] if len(row) > 3 else "",
+            canvas=canvas,
+            mirrored=mirrored,
         )
         for index, row in enumerate(rows)
     ]
@@ -195,6 +211,12 @@ class Line:
     last_y: float
     last_value: int
     label_y: float = 0
+    mirrored: bool = False
+
+    @property
+    def label_x(self) -> float:
+        """Beside the line's end: right of it, or left of it on a mirrored (right-to-left) chart."""
+        return self.last_x - 6 if self.mirrored else self.last_x + 6
 
 
 @dataclass(frozen=True)
@@ -214,6 +236,7 @@ class LineChart:
     lines: list[Line]
     y_ticks: list[Tick]
     x_ticks: list[Tick]
+    mirrored: bool = False
 
     @property
     def bottom(self) -> int:
@@ -223,10 +246,32 @@ class LineChart:
     def right(self) -> int:
         return self.left + self.plot_width
 
+    @property
+    def axis_start(self) -> float:
+        """Where the value axis stands: the plot's left edge, or its right edge when mirrored."""
+        return self.width - self.left if self.mirrored else self.left
+
+    @property
+    def axis_end(self) -> float:
+        return self.width - self.right if self.mirrored else self.right
+
+    @property
+    def tick_x(self) -> float:
+        """The value ticks' anchor, outside the axis (``text-anchor="end"`` is read in the page's direction)."""
+        return self.axis_start + 4 if self.mirrored else self.axis_start - 4
+
 
 def step_lines(series, keys, *, labels, width=640, height=220, number=str, day_text=str) -> LineChart:
-    """Step lines (a value holds until the next day) for ``keys`` of ``series``: [(day, {key: value})]."""
+    """Step lines (a value holds until the next day) for ``keys`` of ``series``: [(day, {key: value})].
+
+    On a right-to-left page the chart is mirrored, as the day strips are: time runs from right to left, the value
+    axis stands on the right and the lines' labels on the left."""
     left, top, right_margin, bottom_margin = 78, 10, 150, 26
+    mirrored = translation.get_language_bidi()
+
+    def x_of(x):
+        return round(width - x, 1) if mirrored else round(x, 1)
+
     plot_width, plot_height = width - left - right_margin, height - top - bottom_margin
     largest = max((values[key] for _day, values in series for key in keys), default=0) or 1
     count = max(len(series), 1)
@@ -240,9 +285,9 @@ def step_lines(series, keys, *, labels, width=640, height=220, number=str, day_t
         points = []
         for index, (_day, values) in enumerate(series):
             y = y_of(values[key])
-            points += [f"{round(left + index * step, 1)},{y}", f"{round(left + (index + 1) * step, 1)},{y}"]
+            points += [f"{x_of(left + index * step)},{y}", f"{x_of(left + (index + 1) * step)},{y}"]
         last = series[-1][1][key] if series else 0
-        lines.append(Line(key, labels[key], " ".join(points), left + plot_width, y_of(last), last))
+        lines.append(Line(key, labels[key], " ".join(points), x_of(left + plot_width), y_of(last), last, 0, mirrored))
     # Labels at the lines' ends, moved apart where lines end close together.
     placed, previous = {}, None
     for line in sorted(lines, key=lambda line: line.last_y):
@@ -251,5 +296,5 @@ def step_lines(series, keys, *, labels, width=640, height=220, number=str, day_t
     lines = [Line(**{**line.__dict__, "label_y": placed[line.key]}) for line in lines]
     y_ticks = [Tick(y_of(largest * share), number(round(largest * share))) for share in (0, 0.5, 1)]
     picks = sorted({0, (count - 1) // 2, count - 1}) if series else []
-    x_ticks = [Tick(round(left + (index + 0.5) * step, 1), day_text(series[index][0])) for index in picks]
-    return LineChart(width, height, left, top, plot_width, plot_height, lines, y_ticks, x_ticks)
+    x_ticks = [Tick(x_of(left + (index + 0.5) * step), day_text(series[index][0])) for index in picks]
+    return LineChart(width, height, left, top, plot_width, plot_height, lines, y_ticks, x_ticks, mirrored)

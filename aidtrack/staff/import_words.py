@@ -31,5 +31,7 @@ COUNTS = (
     gettext_noop("codes matching no area"),
     gettext_noop("points outside their stated area"),
     gettext_noop("added"),
+    gettext_noop("lines read"),
+    gettext_noop("lines kept"),
     gettext_noop("unchanged"),
 )

@@ -135,6 +135,95 @@ def test_offline_the_picker_names_the_communities_and_draws_the_rivers_near_mada
     assert page.console_errors == []
 
 
+def load_synthetic_roads(folder):
+    """Invented lines through Madaya tagged like an OpenStreetMap export: test data, not real roads."""
+    import geopandas
+    from shapely.geometry import LineString
+
+    from aidtrack.geo.context_layers import load_context_layer
+
+    rows = [
+        {"highway": "primary", "geometry": LineString([(36.03, 33.62), (36.0963, 33.6901), (36.11, 33.73)])},
+        {"highway": "secondary", "geometry": LineString([(36.06, 33.71), (36.0963, 33.6901), (36.15, 33.67)])},
+    ]
+    path = folder / "synthetic-roads.geojson"
+    geopandas.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326").to_file(path, engine="pyogrio")
+    load_context_layer(
+        str(path),
+        kind="roads",
+        source="Synthetic test lines",
+        licence="CC0 (test data)",
+        attribution="Synthetic test roads",
+    )
+
+
+def drawn_in_view(page, selector):
+    """Whether a line matching the selector is drawn inside the picker's visible box."""
+    return page.evaluate(
+        """(selector) => {
+          const box = document.getElementById('map-picker').getBoundingClientRect();
+          return [...document.querySelectorAll(selector)].some((path) => {
+            const line = path.getBoundingClientRect();
+            return line.width + line.height > 0 && line.right > box.left && line.left < box.right
+              && line.bottom > box.top && line.top < box.bottom;
+          });
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_offline_the_picker_draws_the_loaded_roads_near_madaya_with_their_credit(
+    browser, live_server, tmp_path, language
+):
+    """Roads an operator loaded (here synthetic lines) are drawn at community zoom and credited, with no connection."""
+    context = browser.new_context(viewport=PHONE, locale=language, extra_http_headers={"Accept-Language": language})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    load_demo()
+    load_synthetic_roads(tmp_path)
+    sign_in(page, live_server, "reporter.sarc")
+    kept_offline(page, live_server)
+    until(page, "() => caches.match('/geo/layers/roads.geojson').then((found) => !!found)")
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/staff/incidents/new/")
+    page.locator("#offline-banner").wait_for()
+    page.evaluate(
+        "document.getElementById('map-picker').picker.map.setView([33.6901, 36.0963], 12, { animate: false })"
+    )
+    name = "مضايا" if language == "ar" else "Madaya"
+    page.locator("#map-picker .community-label", has_text=name).first.wait_for()
+    page.locator("#map-picker path.context-road").first.wait_for(state="attached")
+    assert drawn_in_view(page, "#map-picker path.context-road"), "no road drawn in the picker's view around Madaya"
+    credits = page.locator("#map-picker .map-credits").inner_text()
+    assert "Synthetic test roads" in credits and ("الطرق" if language == "ar" else "Roads:") in credits
+    # Zoomed out to the governorate, the roads give way.
+    page.evaluate("document.getElementById('map-picker').picker.map.setZoom(8, { animate: false })")
+    until(page, "() => !document.querySelector('#map-picker path.context-road')")
+    page.evaluate("document.getElementById('map-picker').picker.map.setZoom(12, { animate: false })")
+    page.locator("#map-picker path.context-road").first.wait_for(state="attached")
+    screenshot(page, f"field-picker-roads-madaya-phone-{language}")
+    page.locator("#map-picker").screenshot(path=str(OUTPUT / f"field-picker-roads-madaya-map-{language}.png"))
+    assert errors == []
+    context.close()
+
+
+def test_with_no_roads_loaded_the_picker_draws_none_and_reports_no_error(phone, live_server):
+    context, page = phone
+    load_demo()
+    sign_in(page, live_server, "reporter.sarc")
+    page.goto(f"{live_server.url}/staff/incidents/new/")
+    page.evaluate(
+        "document.getElementById('map-picker').picker.map.setView([33.6901, 36.0963], 12, { animate: false })"
+    )
+    page.locator("#map-picker .community-label", has_text="Madaya").first.wait_for()
+    page.locator("#map-picker path.context-river").first.wait_for(state="attached")
+    assert page.locator("#map-picker path.context-road").count() == 0
+    assert "Roads" not in page.locator("#map-picker .map-credits").inner_text()
+    assert page.console_errors == []
+
+
 def test_a_report_sent_again_after_its_answer_was_lost_is_recorded_once(phone, live_server):
     context, page = phone
     load_demo()

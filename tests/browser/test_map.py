@@ -262,3 +262,21 @@ def test_close_in_the_map_draws_the_rivers_and_names_madaya_with_the_credits(pag
     page.wait_for_timeout(500)
     assert page.locator("path.context-river").count() == 0
     assert page.console_errors == []
+
+
+def test_close_in_the_map_draws_the_loaded_roads_with_their_credit(page, live_server, tmp_path):
+    """Roads an operator loaded (synthetic lines here) are drawn on the public map at high zoom only."""
+    from tests.browser.test_field_offline import load_synthetic_roads
+
+    load_demo()
+    load_synthetic_roads(tmp_path)
+    open_map(page, f"{live_server.url}/?map=12/33.6900/36.1000")
+    page.locator("path.context-road").first.wait_for(state="attached")
+    page.locator(".community-label", has_text="Madaya").first.wait_for()
+    credits = page.locator("#map").inner_text()
+    assert "Roads:" in credits and "Synthetic test roads" in credits
+    screenshot(page, "map-roads-madaya")
+    open_map(page, f"{live_server.url}/?map=8/34.0000/37.0000")
+    page.wait_for_timeout(500)
+    assert page.locator("path.context-road").count() == 0
+    assert page.console_errors == []

@@ -61,6 +61,8 @@ def test_in_arabic_the_map_tables_and_key_events_name_places_in_arabic(client, d
     assert "<td>ريف دمشق</td>" in page and "<td>Rural Damascus</td>" not in page
     assert "— حلب" in page and "— Aleppo<" not in page, "a key event's governorate"
     assert '<strong dir="auto">Attack on the inter-agency convoy at Urum al-Kubra</strong>' in page
+    legend = page[page.index('<ul class="shade-legend">') : page.index("</ul>", page.index('<ul class="shade-legend">'))]
+    assert legend.count('<bdi dir="ltr">') == legend.count("–") > 0, "a range reads low to high, not reversed"
 
 
 def test_a_governorate_and_any_period_narrow_the_figures(client, demo):

@@ -152,3 +152,26 @@ def test_the_strip_writes_each_date_as_django_does(language):
             write = day_writer(pattern)
             days = [datetime.date(2016, 1, 1) + datetime.timedelta(days=n) for n in range(366)]
             assert [write(day) for day in days] == [date_format(day, pattern) for day in days]
+
+
+def test_in_arabic_the_agreement_speaks_its_arabic_words_and_falls_back_to_the_english_ones(client, demo):
+    """The name, brokers, summary and each condition's words follow the language; where no Arabic is written the
+    English words are shown (never an empty cell)."""
+    agreement = cessation()
+    url = reverse("reports:agreement_detail", args=[agreement.pk])
+    arabic = client.get(url, {"lang": "ar"}).content.decode()
+    assert "سبعة أيام متواصلة من انخفاض العنف." in arabic
+    assert "Seven continuous days of reduced violence." not in arabic
+    assert "الولايات المتحدة وروسيا" in arabic and "أُعلن في جنيف" in arabic
+    english = client.get(url, {"lang": "en"}).content.decode()
+    assert "Seven continuous days of reduced violence." in english and "سبعة أيام متواصلة" not in english
+
+    condition = agreement.conditions.get(kind="reduced_violence")
+    condition.description_ar = ""
+    condition.save()
+    agreement.summary_ar = ""
+    agreement.save()
+    arabic = client.get(url, {"lang": "ar"}).content.decode()
+    assert "Seven continuous days of reduced violence." in arabic and "Announced in Geneva" in arabic
+    listing = client.get(reverse("reports:agreement_list"), {"lang": "ar"}).content.decode()
+    assert "وصول إنساني مستدام إلى حلب" in listing and "Seven continuous days of reduced violence." in listing

@@ -97,3 +97,31 @@ def test_queries_do_not_grow_with_the_records(client, demo):
     before = count()
     more_convoys(5)
     assert count() == before
+
+
+def _bar_geometry(page):
+    """(label x, rect x, rect width, value x) of each bar in the page's first bar chart."""
+    import re
+
+    chart = page[page.index('<svg class="bars"') : page.index("</svg>", page.index('<svg class="bars"'))]
+    found = re.findall(
+        r'<text class="bar-label" x="([\d.]+)".*?<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)".*?'
+        r'<text class="bar-value" x="([\d.]+)"',
+        chart,
+        re.S,
+    )
+    return chart, [tuple(float(n) for n in row) for row in found]
+
+
+@pytest.mark.parametrize("path", ["/reports/convoys/?from=2016-09-01&to=2016-09-30", "/reports/access/?month=2016-09"])
+def test_in_arabic_the_bars_grow_from_the_right_with_their_labels_on_the_right(client, demo, path):
+    """Each bar starts at the chart's right edge less the label room; its label is right of it, its value left of it
+    (the anchors are read right to left). In English the same bars grow from the left."""
+    chart, english = _bar_geometry(client.get(path, {"lang": "en"}).content.decode())
+    assert english and all(label < rect <= value - rect_width for label, rect, rect_width, value in english)
+    assert 'direction="rtl"' not in chart
+    chart, arabic = _bar_geometry(client.get(path, {"lang": "ar"}).content.decode())
+    assert 'direction="rtl"' in chart and len(arabic) == len(english)
+    ends = {round(rect + width, 1) for _label, rect, width, _value in arabic}
+    assert len(ends) == 1, "every bar starts from the same right edge"
+    assert all(value < rect and label > rect + width for label, rect, width, value in arabic)

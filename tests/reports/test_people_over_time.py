@@ -40,3 +40,23 @@ def test_the_chart_is_an_svg_image_and_in_the_report(client, demo):
     rows = client.get("/api/v1/statistics/access-report/", {"month": "2016-09"}).json()["tables"]["people"]
     assert rows[18] == {"date": "2016-09-19", "besieged": 711_650, "military_encircled": 0, "hard_to_reach": 78_000}
     assert client.get("/reports/people.svg", {"from": "2016-06-01", "to": "2020-10-31"}).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/reports/people.svg", "/reports/access/"])
+def test_in_arabic_the_chart_is_mirrored_time_running_from_the_right(client, demo, path):
+    """As the day strips are: the first day on the right, the value axis on the right, the lines' labels on the left
+    (they overlapped the plot when the English geometry was read right to left)."""
+    import re
+
+    def first_and_last_day_x(lang):
+        page = client.get(path, {"month": "2016-09", "lang": lang}).content.decode()
+        chart = page[page.index("<svg", page.index('class="people-chart"') if path.endswith("/") else 0) :]
+        chart = chart[: chart.index("</svg>")]
+        ticks = re.findall(r'<text[^>]*x="([\d.]+)"[^>]*text-anchor="middle"[^>]*>([^<]+)</text>', chart)
+        labels = [float(x) for x in re.findall(r'<text[^>]*x="([\d.]+)"[^>]*>[^<]*: [\d,]+</text>', chart)]
+        return chart, float(ticks[0][0]), float(ticks[-1][0]), labels
+
+    chart, first, last, labels = first_and_last_day_x("en")
+    assert first < last and min(labels) > last and 'direction="rtl"' not in chart
+    chart, first, last, labels = first_and_last_day_x("ar")
+    assert first > last and max(labels) < last and 'direction="rtl"' in chart

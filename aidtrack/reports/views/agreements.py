@@ -138,7 +138,7 @@ def agreement_day(request, pk: int, day: str):
     evidence = agreement_day_evidence(agreement, moment, audience)
     if evidence is None:
         message = _("%(agreement)s has no figures for %(day)s: pick a day from its start to its end (or today).") % {
-            "agreement": agreement.name,
+            "agreement": agreement.display_name,
             "day": moment.isoformat(),
         }
         return problem(request, message, status=404)

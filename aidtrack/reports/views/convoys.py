@@ -1,6 +1,7 @@
 """The convoy funnel and removals ledger page, and its CSV downloads."""
 
 from django.shortcuts import render
+from django.utils import translation
 
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.orgs.audience import audience_of
@@ -35,10 +36,11 @@ def convoy_funnel_page(request):
         return problem(request, str(error))
     query = funnel.period.query + (f"&gov={funnel.governorate.pcode}" if funnel.governorate else "")
     requested = funnel.count("requested")
+    branch = "↲ " if translation.get_language_bidi() else "↳ "  # the arrow points back to the row above
     step_bars = bars(
         [
             (
-                ("↳ " if depth else "") + label,
+                (branch if depth else "") + label,
                 n,
                 f"{n} ({n / requested:.0%})" if requested else str(n),
                 "branch" if depth else "main",
@@ -47,6 +49,7 @@ def convoy_funnel_page(request):
         ],
         width=230,
         left=200,
+        canvas=520,
     )
     context = {
         "funnel": funnel,

@@ -41,9 +41,9 @@ def shell_pages() -> list[str]:
 
 
 def shell_data() -> list[str]:
-    """Data the offline pages read: the boundaries, gazetteer, towns and rivers, and the scripts' translations."""
+    """Data the offline pages read: boundaries, gazetteer, towns, rivers, roads, and the scripts' translations."""
     layers = [reverse("geo:admin-layer", args=[level]) for level in (1, 2, 3)]
-    context = [reverse("geo:communities"), reverse("geo:towns"), reverse("geo:rivers")]
+    context = [reverse("geo:communities"), reverse("geo:towns"), reverse("geo:rivers"), reverse("geo:roads")]
     return [*layers, *context, reverse("javascript-catalog")]
 
 

@@ -64,8 +64,11 @@ class MapApp {
       townsUrl: `${config.layers}towns.json`,
       gazetteerUrl: `${config.layers}communities.json`,
       riversUrl: `${config.layers}rivers.geojson`,
+      roadsUrl: `${config.layers}roads.geojson`,
+      creditsPosition: rtl ? "bottomleft" : "bottomright",
       townZoom: 9,
       riverZoom: 9,
+      roadZoom: 10,
     });
     this.map.fitBounds(SYRIA);
     this.base = new BaseMap(this.map, { layersUrl: config.layers, tileUrl: config.tileUrl, tileAttribution: config.tileAttribution });
