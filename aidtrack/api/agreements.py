@@ -60,6 +60,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "name": {"help_text": gettext_lazy("Name.")},
             "name_ar": {"help_text": gettext_lazy("Name in Arabic.")},
+            "brokers_ar": {"help_text": gettext_lazy("Brokers in Arabic (blank: only the English is known).")},
             "summary": {"help_text": gettext_lazy("Summary.")},
             "source": {"help_text": gettext_lazy("Source.")},
             "announced_on": {"help_text": gettext_lazy("Day it was announced.")},
