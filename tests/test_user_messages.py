@@ -55,6 +55,9 @@ def messages_of(call: ast.Call) -> list:
         return call.args[1:2] if receiver.endswith("report") else call.args[-1:]
     if name in {"error", "warning", "success", "info"} and receiver == "messages":
         return call.args[1:2]
+    if name == "add_error":
+        # form.add_error(field, message): the refusal shown next to the field.
+        return call.args[1:2] + [keyword.value for keyword in call.keywords if keyword.arg == "error"]
     return []
 
 

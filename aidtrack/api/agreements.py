@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -21,15 +22,21 @@ Ascending = type("AscendingPagination", (KeysetPagination,), {"ordering": "id"})
 
 
 class AgreementSerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(read_only=True, help_text="Identifier.")
-    area_ids = serializers.PrimaryKeyRelatedField(source="areas", many=True, read_only=True, help_text="Areas named.")
+    id = serializers.IntegerField(read_only=True, help_text=gettext_lazy("Identifier."))
+    area_ids = serializers.PrimaryKeyRelatedField(
+        source="areas", many=True, read_only=True, help_text=gettext_lazy("Areas named.")
+    )
     governorate_pcodes = serializers.SlugRelatedField(
-        source="governorates", slug_field="pcode", many=True, read_only=True, help_text="Governorates covered."
+        source="governorates",
+        slug_field="pcode",
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("Governorates covered."),
     )
     excluded_party_ids = serializers.PrimaryKeyRelatedField(
-        source="excluded_parties", many=True, read_only=True, help_text="Parties it does not apply to."
+        source="excluded_parties", many=True, read_only=True, help_text=gettext_lazy("Parties it does not apply to.")
     )
-    conditions = serializers.SerializerMethodField(help_text="Conditions with their thresholds.")
+    conditions = serializers.SerializerMethodField(help_text=gettext_lazy("Conditions with their thresholds."))
 
     class Meta:
         model = Agreement
@@ -51,11 +58,12 @@ class AgreementSerializer(serializers.ModelSerializer):
             "conditions",
         ]
         extra_kwargs = {
-            "name": {"help_text": "Name."},
-            "name_ar": {"help_text": "Name in Arabic."},
-            "summary": {"help_text": "Summary."},
-            "source": {"help_text": "Source."},
-            "announced_on": {"help_text": "Day it was announced."},
+            "name": {"help_text": gettext_lazy("Name.")},
+            "name_ar": {"help_text": gettext_lazy("Name in Arabic.")},
+            "brokers_ar": {"help_text": gettext_lazy("Brokers in Arabic (blank: only the English is known).")},
+            "summary": {"help_text": gettext_lazy("Summary.")},
+            "source": {"help_text": gettext_lazy("Source.")},
+            "announced_on": {"help_text": gettext_lazy("Day it was announced.")},
         }
 
     def get_conditions(self, agreement) -> list[dict]:
@@ -78,12 +86,14 @@ class AgreementSerializer(serializers.ModelSerializer):
 ComplianceSerializer = doc_serializer(
     "AgreementCompliance",
     {
-        "agreement_id": serializers.IntegerField(help_text="The agreement."),
-        "until": serializers.DateField(help_text="Last day computed."),
+        "agreement_id": serializers.IntegerField(help_text=gettext_lazy("The agreement.")),
+        "until": serializers.DateField(help_text=gettext_lazy("Last day computed.")),
         "conditions": serializers.ListField(
             child=serializers.DictField(),
-            help_text="Per condition: current_run, longest_run, baseline_per_day (reduced violence: mean count a "
-            "day in the 30 days before), first_fulfilled_on and days [{day, met, detail}].",
+            help_text=gettext_lazy(
+                "Per condition: current_run, longest_run, baseline_per_day (reduced violence: mean count a "
+                "day in the 30 days before), first_fulfilled_on and days [{day, met, detail}]."
+            ),
         ),
     },
 )
@@ -107,8 +117,8 @@ COLUMNS = [
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Agreements (cessations of hostilities)"),
-    retrieve=extend_schema(summary="One agreement with its conditions"),
+    list=extend_schema(summary=gettext_lazy("Agreements (cessations of hostilities)")),
+    retrieve=extend_schema(summary=gettext_lazy("One agreement with its conditions")),
 )
 class AgreementViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AgreementSerializer
@@ -136,8 +146,10 @@ class AgreementViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return response
 
     @extend_schema(
-        summary="Day by day: did each condition hold? Counted from the records you may see",
-        parameters=[OpenApiParameter("until", OpenApiTypes.DATE, description="Last day (default today).")],
+        summary=gettext_lazy("Day by day: did each condition hold? Counted from the records you may see"),
+        parameters=[
+            OpenApiParameter("until", OpenApiTypes.DATE, description=gettext_lazy("Last day (default today)."))
+        ],
         responses={200: ComplianceSerializer, **ERRORS},
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer])

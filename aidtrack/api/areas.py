@@ -7,6 +7,7 @@ from typing import NamedTuple
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -26,31 +27,42 @@ from aidtrack.areas.services import area_set_status
 AreaReadSerializer = doc_serializer(
     "Area",
     {
-        "id": serializers.IntegerField(help_text="Identifier."),
-        "name_en": serializers.CharField(help_text="Name in English."),
-        "name_ar": serializers.CharField(help_text="Name in Arabic."),
-        "governorate_pcode": serializers.CharField(allow_null=True, help_text="Governorate P-code."),
-        "governorate_name": serializers.CharField(allow_null=True, help_text="Governorate name."),
-        "governorate_name_ar": serializers.CharField(allow_null=True, help_text="Governorate name in Arabic."),
-        "district_pcode": serializers.CharField(allow_null=True, help_text="District (admin 2) P-code."),
-        "district_name": serializers.CharField(allow_null=True, help_text="District name."),
-        "community_pcodes": serializers.ListField(child=serializers.CharField(), help_text="Communities covered."),
-        "latitude": serializers.FloatField(allow_null=True, help_text="Latitude of the area's point."),
-        "longitude": serializers.FloatField(allow_null=True, help_text="Longitude of the area's point."),
-        "geometry": serializers.JSONField(allow_null=True, help_text="Drawn outline (GeoJSON), if any."),
-        "population": serializers.IntegerField(allow_null=True, help_text="Population estimate."),
-        "population_date": serializers.DateField(allow_null=True, help_text="Date of the estimate."),
-        "population_source": serializers.CharField(help_text="Source of the estimate."),
-        "besieging_parties": serializers.ListField(child=serializers.DictField(), help_text="id, name and name_ar."),
-        "as_of": serializers.DateField(help_text="The date the status is given for."),
-        "status": serializers.CharField(allow_null=True, help_text="Status on as_of (null: none recorded)."),
-        "status_since": serializers.DateField(allow_null=True, help_text="Start of that status period."),
-        "days_under_siege": serializers.IntegerField(allow_null=True, help_text="Unbroken days besieged to as_of."),
-        "status_periods": serializers.ListField(
-            child=serializers.DictField(), help_text="History: status, start_date, end_date (exclusive), source, note."
+        "id": serializers.IntegerField(help_text=gettext_lazy("Identifier.")),
+        "name_en": serializers.CharField(help_text=gettext_lazy("Name in English.")),
+        "name_ar": serializers.CharField(help_text=gettext_lazy("Name in Arabic.")),
+        "governorate_pcode": serializers.CharField(allow_null=True, help_text=gettext_lazy("Governorate P-code.")),
+        "governorate_name": serializers.CharField(allow_null=True, help_text=gettext_lazy("Governorate name.")),
+        "governorate_name_ar": serializers.CharField(
+            allow_null=True, help_text=gettext_lazy("Governorate name in Arabic.")
         ),
-        "version": serializers.IntegerField(help_text="Send back with a status change."),
-        "updated_at": serializers.DateTimeField(help_text="Last change."),
+        "district_pcode": serializers.CharField(allow_null=True, help_text=gettext_lazy("District (admin 2) P-code.")),
+        "district_name": serializers.CharField(allow_null=True, help_text=gettext_lazy("District name.")),
+        "community_pcodes": serializers.ListField(
+            child=serializers.CharField(), help_text=gettext_lazy("Communities covered.")
+        ),
+        "latitude": serializers.FloatField(allow_null=True, help_text=gettext_lazy("Latitude of the area's point.")),
+        "longitude": serializers.FloatField(allow_null=True, help_text=gettext_lazy("Longitude of the area's point.")),
+        "geometry": serializers.JSONField(allow_null=True, help_text=gettext_lazy("Drawn outline (GeoJSON), if any.")),
+        "population": serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Population estimate.")),
+        "population_date": serializers.DateField(allow_null=True, help_text=gettext_lazy("Date of the estimate.")),
+        "population_source": serializers.CharField(help_text=gettext_lazy("Source of the estimate.")),
+        "besieging_parties": serializers.ListField(
+            child=serializers.DictField(), help_text=gettext_lazy("id, name and name_ar.")
+        ),
+        "as_of": serializers.DateField(help_text=gettext_lazy("The date the status is given for.")),
+        "status": serializers.CharField(
+            allow_null=True, help_text=gettext_lazy("Status on as_of (null: none recorded).")
+        ),
+        "status_since": serializers.DateField(allow_null=True, help_text=gettext_lazy("Start of that status period.")),
+        "days_under_siege": serializers.IntegerField(
+            allow_null=True, help_text=gettext_lazy("Unbroken days besieged to as_of.")
+        ),
+        "status_periods": serializers.ListField(
+            child=serializers.DictField(),
+            help_text=gettext_lazy("History: status, start_date, end_date (exclusive), source, note."),
+        ),
+        "version": serializers.IntegerField(help_text=gettext_lazy("Send back with a status change.")),
+        "updated_at": serializers.DateTimeField(help_text=gettext_lazy("Last change.")),
     },
 )
 
@@ -195,15 +207,17 @@ def area_row(area_id: int, day: datetime.date) -> dict:
     return area_rows(Area.objects.filter(pk=area_id).values(*VALUES), day)[0]
 
 
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The register as it stood on this date.")
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description=gettext_lazy("The register as it stood on this date."))
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="The register of areas", parameters=[AS_OF], responses={200: AreaReadSerializer(many=True), **ERRORS}
+        summary=gettext_lazy("The register of areas"),
+        parameters=[AS_OF],
+        responses={200: AreaReadSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(
-        summary="One area with its history", parameters=[AS_OF], responses={200: AreaReadSerializer}
+        summary=gettext_lazy("One area with its history"), parameters=[AS_OF], responses={200: AreaReadSerializer}
     ),
 )
 class AreaViewSet(ApiViewMixin, viewsets.GenericViewSet):
@@ -244,7 +258,7 @@ class AreaViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return Response(area_row(get_or_404(self.get_queryset(), pk=as_id(pk)).pk, day))
 
     @extend_schema(
-        summary="Record a change of status (reporters of your organization; site admins)",
+        summary=gettext_lazy("Record a change of status (reporters of your organization; site admins)"),
         request=AreaStatusSerializer,
         responses={201: AreaReadSerializer, **ERRORS},
     )

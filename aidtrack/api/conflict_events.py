@@ -5,6 +5,7 @@ they have no verification or visibility of their own, so every reader sees
 every event, and one rendered list serves them all.
 """
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -89,42 +90,53 @@ def _f(help_text):
 ConflictEventSerializer = doc_serializer(
     "ConflictEvent",
     {
-        "id": serializers.IntegerField(help_text="Identifier here."),
-        "event_id": serializers.CharField(help_text="The source's identifier (ACLED event_id_cnty)."),
-        "event_date": serializers.DateField(help_text="Date of the event."),
-        "event_type": serializers.CharField(help_text="ACLED event type, e.g. Battles, Explosions/Remote violence."),
-        "sub_event_type": _s("ACLED sub-event type, e.g. Air/drone strike, Armed clash."),
-        "actor1": _s("First actor, as the source names it."),
-        "actor2": _s("Second actor, as the source names it."),
-        "admin1_name": _s("Governorate as the source names it."),
-        "admin1_pcode": _s("Governorate the point lies in (P-code), null when outside every boundary."),
-        "admin2_name": _s("District as the source names it."),
-        "admin2_pcode": _s("District the point lies in (P-code)."),
-        "admin3_name": _s("Sub-district as the source names it."),
-        "admin3_pcode": _s("Sub-district the point lies in (P-code)."),
-        "location": _s("Place name."),
-        "latitude": _f("Latitude (WGS 84), as published by the source."),
-        "longitude": _f("Longitude (WGS 84), as published by the source."),
-        "geo_precision": _i("ACLED geo-precision: 1 exact, 2 near, 3 admin area only."),
-        "fatalities": _i("Reported fatalities (ACLED's estimate; 0 when none were reported)."),
-        "notes": _s("The source's description of the event."),
-        "source": _s("Where the source took the event from."),
-        "imported_at": serializers.DateTimeField(help_text="When an import last added or changed it (updated_since)."),
+        "id": serializers.IntegerField(help_text=gettext_lazy("Identifier here.")),
+        "event_id": serializers.CharField(help_text=gettext_lazy("The source's identifier (ACLED event_id_cnty).")),
+        "event_date": serializers.DateField(help_text=gettext_lazy("Date of the event.")),
+        "event_type": serializers.CharField(
+            help_text=gettext_lazy("ACLED event type, e.g. Battles, Explosions/Remote violence.")
+        ),
+        "sub_event_type": _s(gettext_lazy("ACLED sub-event type, e.g. Air/drone strike, Armed clash.")),
+        "actor1": _s(gettext_lazy("First actor, as the source names it.")),
+        "actor2": _s(gettext_lazy("Second actor, as the source names it.")),
+        "admin1_name": _s(gettext_lazy("Governorate as the source names it.")),
+        "admin1_pcode": _s(gettext_lazy("Governorate the point lies in (P-code), null when outside every boundary.")),
+        "admin2_name": _s(gettext_lazy("District as the source names it.")),
+        "admin2_pcode": _s(gettext_lazy("District the point lies in (P-code).")),
+        "admin3_name": _s(gettext_lazy("Sub-district as the source names it.")),
+        "admin3_pcode": _s(gettext_lazy("Sub-district the point lies in (P-code).")),
+        "location": _s(gettext_lazy("Place name.")),
+        "latitude": _f(gettext_lazy("Latitude (WGS 84), as published by the source.")),
+        "longitude": _f(gettext_lazy("Longitude (WGS 84), as published by the source.")),
+        "geo_precision": _i(gettext_lazy("ACLED geo-precision: 1 exact, 2 near, 3 admin area only.")),
+        "fatalities": _i(gettext_lazy("Reported fatalities (ACLED's estimate; 0 when none were reported).")),
+        "notes": _s(gettext_lazy("The source's description of the event.")),
+        "source": _s(gettext_lazy("Where the source took the event from.")),
+        "imported_at": serializers.DateTimeField(
+            help_text=gettext_lazy("When an import last added or changed it (updated_since).")
+        ),
     },
-    "A conflict event (ACLED format): the violence layer, kept apart from access incidents.",
+    gettext_lazy("A conflict event (ACLED format): the violence layer, kept apart from access incidents."),
 )
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Conflict events (ACLED format): the violence layer",
-        description="Public source data kept apart from access incidents: everybody reads every event. JSON pages "
-        "(keyset cursor) or the whole filtered list as GeoJSON, CSV (HXL row, ACLED's hashtags), XLSX or "
-        "GeoPackage. `fields` keeps only the keys named.",
+        summary=gettext_lazy("Conflict events (ACLED format): the violence layer"),
+        description=gettext_lazy(
+            "Public source data kept apart from access incidents: everybody reads every event. JSON pages "
+            "(keyset cursor) or the whole filtered list as GeoJSON, CSV (HXL row, ACLED's hashtags), XLSX or "
+            "GeoPackage. `fields` keeps only the keys named."
+        ),
         parameters=[FIELDS],
         responses={200: ConflictEventSerializer(many=True), **ERRORS},
     ),
-    retrieve=extend_schema(summary="One conflict event", responses={200: ConflictEventSerializer, **ERRORS}),
+    retrieve=extend_schema(
+        summary=gettext_lazy("One conflict event"),
+        # Said here: without it, the schema shows the docstring of a mixin (the list cache) instead.
+        description=gettext_lazy("One event of the violence layer, as the source published it."),
+        responses={200: ConflictEventSerializer, **ERRORS},
+    ),
 )
 class ConflictEventViewSet(cache.CachedListMixin, ApiViewMixin, viewsets.GenericViewSet):
     filterset_class = ConflictEventFilter

@@ -1,6 +1,7 @@
 """/api/v1/convoys/: convoy requests with destinations, cargo, events and removals; create and transition."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -29,56 +30,77 @@ from aidtrack.convoys.services import (
 ConvoyReadSerializer = doc_serializer(
     "Convoy",
     {
-        "id": serializers.IntegerField(help_text="Identifier."),
-        "reference": serializers.CharField(help_text="e.g. CV-2016-09-014."),
-        "title": serializers.CharField(help_text="Short title."),
+        "id": serializers.IntegerField(help_text=gettext_lazy("Identifier.")),
+        "reference": serializers.CharField(help_text=gettext_lazy("e.g. CV-2016-09-014.")),
+        "title": serializers.CharField(help_text=gettext_lazy("Short title.")),
         "lead_organization": serializers.DictField(
-            help_text="Lead organization: id, name, acronym, name_ar, acronym_ar.",
+            help_text=gettext_lazy("Lead organization: id, name, acronym, name_ar, acronym_ar."),
         ),
-        "partner_organizations": serializers.ListField(child=serializers.DictField(), help_text="Partners."),
-        "modality": serializers.CharField(help_text="cross_line, cross_border or air."),
-        "status": serializers.CharField(help_text="Lifecycle status."),
-        "origin_name": serializers.CharField(help_text="Where it leaves from."),
-        "origin_pcode": serializers.CharField(allow_null=True, help_text="Origin admin area P-code."),
-        "origin_latitude": serializers.FloatField(allow_null=True, help_text="Origin latitude."),
-        "origin_longitude": serializers.FloatField(allow_null=True, help_text="Origin longitude."),
-        "plan_month": serializers.DateField(allow_null=True, help_text="Inter-agency plan month (first day)."),
-        "trucks": serializers.IntegerField(allow_null=True, help_text="Number of trucks."),
-        "requested_date": serializers.DateField(allow_null=True, help_text="Date submitted."),
-        "planned_date": serializers.DateField(allow_null=True, help_text="Planned dispatch date."),
+        "partner_organizations": serializers.ListField(
+            child=serializers.DictField(), help_text=gettext_lazy("Partners.")
+        ),
+        "modality": serializers.CharField(help_text=gettext_lazy("cross_line, cross_border or air.")),
+        "status": serializers.CharField(help_text=gettext_lazy("Lifecycle status.")),
+        "origin_name": serializers.CharField(help_text=gettext_lazy("Where it leaves from.")),
+        "origin_pcode": serializers.CharField(allow_null=True, help_text=gettext_lazy("Origin admin area P-code.")),
+        "origin_latitude": serializers.FloatField(allow_null=True, help_text=gettext_lazy("Origin latitude.")),
+        "origin_longitude": serializers.FloatField(allow_null=True, help_text=gettext_lazy("Origin longitude.")),
+        "plan_month": serializers.DateField(
+            allow_null=True, help_text=gettext_lazy("Inter-agency plan month (first day).")
+        ),
+        "trucks": serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Number of trucks.")),
+        "requested_date": serializers.DateField(allow_null=True, help_text=gettext_lazy("Date submitted.")),
+        "planned_date": serializers.DateField(allow_null=True, help_text=gettext_lazy("Planned dispatch date.")),
         "destinations": serializers.ListField(
-            child=serializers.DictField(), help_text="Places served with planned and reached beneficiaries."
+            child=serializers.DictField(),
+            help_text=gettext_lazy("Places served with planned and reached beneficiaries."),
         ),
-        "planned_beneficiaries": serializers.IntegerField(help_text="Sum over destinations."),
-        "reached_beneficiaries": serializers.IntegerField(help_text="Sum reached over destinations."),
-        "cargo_lines": serializers.ListField(child=serializers.DictField(), help_text="Sector, item, quantity, unit."),
+        "planned_beneficiaries": serializers.IntegerField(help_text=gettext_lazy("Sum over destinations.")),
+        "reached_beneficiaries": serializers.IntegerField(help_text=gettext_lazy("Sum reached over destinations.")),
+        "cargo_lines": serializers.ListField(
+            child=serializers.DictField(), help_text=gettext_lazy("Sector, item, quantity, unit.")
+        ),
         "events": serializers.ListField(
             child=serializers.DictField(),
-            help_text="Transitions with time; note and who recorded it for the lead and partner organizations.",
+            help_text=gettext_lazy(
+                "Transitions with time; note and who recorded it for the lead and partner organizations."
+            ),
         ),
-        "removals": serializers.ListField(child=serializers.DictField(), help_text="Cargo removed at checkpoints."),
-        "visibility": serializers.CharField(help_text="public, partners or restricted."),
-        "updated_at": serializers.DateTimeField(help_text="Last change."),
-        "full_view": serializers.BooleanField(required=False, help_text="Whether you see the full record."),
-        "notes": serializers.CharField(required=False, allow_null=True, help_text="Internal notes (members)."),
-        "created_by": serializers.CharField(required=False, allow_null=True, help_text="Creator (members)."),
-        "version": serializers.IntegerField(required=False, allow_null=True, help_text="Version (members)."),
+        "removals": serializers.ListField(
+            child=serializers.DictField(), help_text=gettext_lazy("Cargo removed at checkpoints.")
+        ),
+        "visibility": serializers.CharField(help_text=gettext_lazy("public, partners or restricted.")),
+        "updated_at": serializers.DateTimeField(help_text=gettext_lazy("Last change.")),
+        "full_view": serializers.BooleanField(
+            required=False, help_text=gettext_lazy("Whether you see the full record.")
+        ),
+        "notes": serializers.CharField(
+            required=False, allow_null=True, help_text=gettext_lazy("Internal notes (members).")
+        ),
+        "created_by": serializers.CharField(
+            required=False, allow_null=True, help_text=gettext_lazy("Creator (members).")
+        ),
+        "version": serializers.IntegerField(
+            required=False, allow_null=True, help_text=gettext_lazy("Version (members).")
+        ),
     },
 )
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Convoy requests you may see", responses={200: ConvoyReadSerializer(many=True), **ERRORS}
+        summary=gettext_lazy("Convoy requests you may see"), responses={200: ConvoyReadSerializer(many=True), **ERRORS}
     ),
-    retrieve=extend_schema(summary="One convoy request", responses={200: ConvoyReadSerializer, **ERRORS}),
+    retrieve=extend_schema(summary=gettext_lazy("One convoy request"), responses={200: ConvoyReadSerializer, **ERRORS}),
     create=extend_schema(
-        summary="Create a draft convoy request for your organization",
+        summary=gettext_lazy("Create a draft convoy request for your organization"),
         request=ConvoyCreateSerializer,
         responses={201: ConvoyReadSerializer, **ERRORS},
     ),
     partial_update=extend_schema(
-        summary="Edit a convoy request (send the version you read; destinations and cargo only while a draft)",
+        summary=gettext_lazy(
+            "Edit a convoy request (send the version you read; destinations and cargo only while a draft)"
+        ),
         request=ConvoyCreateSerializer,
         responses={200: ConvoyReadSerializer, **ERRORS},
     ),
@@ -147,7 +169,7 @@ class ConvoyViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self._read(convoy.pk)
 
     @extend_schema(
-        summary="Move a convoy to its next status (the same lifecycle rules as everywhere)",
+        summary=gettext_lazy("Move a convoy to its next status (the same lifecycle rules as everywhere)"),
         request=TransitionSerializer,
         responses={200: ConvoyReadSerializer, **ERRORS},
     )
@@ -169,8 +191,10 @@ class ConvoyViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self._read(convoy.pk)
 
     @extend_schema(
-        summary="Tombstones: convoys deleted or withdrawn from your view since a moment",
-        parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, required=True, description="ISO 8601.")],
+        summary=gettext_lazy("Tombstones: convoys deleted or withdrawn from your view since a moment"),
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.DATETIME, required=True, description=gettext_lazy("ISO 8601."))
+        ],
         filters=False,
         responses={200: RemovedListSerializer, **ERRORS},
     )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.fields import MultipleChoiceField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -154,22 +155,34 @@ class AudienceFilterSet(filters.FilterSet):
 
 
 class IncidentFilter(AudienceFilterSet):
-    date_from = filters.DateFilter(field_name="occurred_on", lookup_expr="gte", help_text="On or after (YYYY-MM-DD).")
-    date_to = filters.DateFilter(field_name="occurred_on", lookup_expr="lte", help_text="On or before (YYYY-MM-DD).")
+    date_from = filters.DateFilter(
+        field_name="occurred_on", lookup_expr="gte", help_text=gettext_lazy("On or after (YYYY-MM-DD).")
+    )
+    date_to = filters.DateFilter(
+        field_name="occurred_on", lookup_expr="lte", help_text=gettext_lazy("On or before (YYYY-MM-DD).")
+    )
     bbox = BBoxFilter(
         method="filter_bbox",
-        help_text="min_lon,min_lat,max_lon,max_lat: incidents whose shown (possibly generalised) point is inside.",
+        help_text=gettext_lazy(
+            "min_lon,min_lat,max_lon,max_lat: incidents whose shown (possibly generalised) point is inside."
+        ),
     )
-    pcode = PcodeFilter(method="filter_pcode", help_text="P-code at any level; a governorate matches all inside it.")
+    pcode = PcodeFilter(
+        method="filter_pcode", help_text=gettext_lazy("P-code at any level; a governorate matches all inside it.")
+    )
     kind = filters.ChoiceFilter(choices=IncidentKind.choices)
-    category = filters.MultipleChoiceFilter(choices=Category.choices, help_text="Repeat for several categories.")
-    organization = IdFilter(field_name="organization_id", help_text="Reporting organization id.")
-    party = IdFilter(field_name="perpetrator_id", help_text="Perpetrator (party) id.")
+    category = filters.MultipleChoiceFilter(
+        choices=Category.choices, help_text=gettext_lazy("Repeat for several categories.")
+    )
+    organization = IdFilter(field_name="organization_id", help_text=gettext_lazy("Reporting organization id."))
+    party = IdFilter(field_name="perpetrator_id", help_text=gettext_lazy("Perpetrator (party) id."))
     verification = filters.ChoiceFilter(field_name="verification_status", choices=VerificationStatus.choices)
     visibility = filters.ChoiceFilter(choices=Visibility.choices)
-    search = filters.CharFilter(method="filter_search", help_text="Words in the title, summary or reference.")
+    search = filters.CharFilter(
+        method="filter_search", help_text=gettext_lazy("Words in the title, summary or reference.")
+    )
     updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601), for sync."
+        field_name="updated_at", lookup_expr="gte", help_text=gettext_lazy("Changed at or after (ISO 8601), for sync.")
     )
 
     def filter_bbox(self, queryset, name, value):
@@ -186,33 +199,45 @@ class IncidentFilter(AudienceFilterSet):
 
 
 class ConflictEventFilter(filters.FilterSet):
-    date_from = filters.DateFilter(field_name="event_date", lookup_expr="gte", help_text="On or after (YYYY-MM-DD).")
-    date_to = filters.DateFilter(field_name="event_date", lookup_expr="lte", help_text="On or before (YYYY-MM-DD).")
+    date_from = filters.DateFilter(
+        field_name="event_date", lookup_expr="gte", help_text=gettext_lazy("On or after (YYYY-MM-DD).")
+    )
+    date_to = filters.DateFilter(
+        field_name="event_date", lookup_expr="lte", help_text=gettext_lazy("On or before (YYYY-MM-DD).")
+    )
     event_type = AnyTextMultipleFilter(
         lookup_expr="iexact",
         distinct=False,
-        help_text="ACLED event type, e.g. Battles or Explosions/Remote violence; repeat for several.",
+        help_text=gettext_lazy("ACLED event type, e.g. Battles or Explosions/Remote violence; repeat for several."),
     )
     sub_event_type = AnyTextMultipleFilter(
         lookup_expr="iexact",
         distinct=False,
-        help_text="ACLED sub-event type, e.g. Air/drone strike; repeat for several.",
+        help_text=gettext_lazy("ACLED sub-event type, e.g. Air/drone strike; repeat for several."),
     )
     pcode = PlacedPcodeFilter(
         method="filter_pcode",
-        help_text="P-code of a country, governorate, district or sub-district; a governorate matches all inside it.",
+        help_text=gettext_lazy(
+            "P-code of a country, governorate, district or sub-district; a governorate matches all inside it."
+        ),
     )
-    bbox = BBoxFilter(method="filter_bbox", help_text="min_lon,min_lat,max_lon,max_lat: events whose point is inside.")
-    search = filters.CharFilter(method="filter_search", help_text="Words in either actor, the location or the notes.")
+    bbox = BBoxFilter(
+        method="filter_bbox", help_text=gettext_lazy("min_lon,min_lat,max_lon,max_lat: events whose point is inside.")
+    )
+    search = filters.CharFilter(
+        method="filter_search", help_text=gettext_lazy("Words in either actor, the location or the notes.")
+    )
     min_fatalities = filters.NumberFilter(
         field_name="fatalities",
         lookup_expr="gte",
         min_value=0,
         max_value=2**31 - 1,
-        help_text="Events with at least this many reported fatalities.",
+        help_text=gettext_lazy("Events with at least this many reported fatalities."),
     )
     updated_since = filters.IsoDateTimeFilter(
-        field_name="imported_at", lookup_expr="gte", help_text="Added or changed by an import at or after (ISO 8601)."
+        field_name="imported_at",
+        lookup_expr="gte",
+        help_text=gettext_lazy("Added or changed by an import at or after (ISO 8601)."),
     )
 
     def filter_pcode(self, queryset, name, value):
@@ -232,20 +257,30 @@ class ConvoyFilter(AudienceFilterSet):
     status = filters.MultipleChoiceFilter(
         choices=ConvoyStatus.choices,
         method="filter_status",
-        help_text="Repeat for several statuses. With as_of, the status on that date.",
+        help_text=gettext_lazy("Repeat for several statuses. With as_of, the status on that date."),
     )
     as_of = filters.DateFilter(
         method="filter_as_of",
-        help_text="Convoys as they stood at the end of this day: requests made by then, with their status, "
-        "events and removals up to then (people reached only once delivered).",
+        help_text=gettext_lazy(
+            "Convoys as they stood at the end of this day: requests made by then, with their status, "
+            "events and removals up to then (people reached only once delivered)."
+        ),
     )
     modality = filters.ChoiceFilter(choices=Modality.choices)
-    organization = IdFilter(method="filter_organization", help_text="Lead or partner organization id.")
-    month_from = filters.DateFilter(field_name="plan_month", lookup_expr="gte", help_text="Plan month on or after.")
-    month_to = filters.DateFilter(field_name="plan_month", lookup_expr="lte", help_text="Plan month on or before.")
-    pcode = PcodeFilter(method="filter_pcode", help_text="Destination community or area in this admin area.")
-    area = IdFilter(field_name="destinations__area", distinct=True, help_text="Destination area id.")
-    search = filters.CharFilter(method="filter_search", help_text="Words in the reference, title or origin.")
+    organization = IdFilter(method="filter_organization", help_text=gettext_lazy("Lead or partner organization id."))
+    month_from = filters.DateFilter(
+        field_name="plan_month", lookup_expr="gte", help_text=gettext_lazy("Plan month on or after.")
+    )
+    month_to = filters.DateFilter(
+        field_name="plan_month", lookup_expr="lte", help_text=gettext_lazy("Plan month on or before.")
+    )
+    pcode = PcodeFilter(
+        method="filter_pcode", help_text=gettext_lazy("Destination community or area in this admin area.")
+    )
+    area = IdFilter(field_name="destinations__area", distinct=True, help_text=gettext_lazy("Destination area id."))
+    search = filters.CharFilter(
+        method="filter_search", help_text=gettext_lazy("Words in the reference, title or origin.")
+    )
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     def filter_organization(self, queryset, name, value):
@@ -278,12 +313,16 @@ class ConvoyFilter(AudienceFilterSet):
 
 class AreaFilter(filters.FilterSet):
     status = filters.ChoiceFilter(
-        choices=AccessStatus.choices, method="filter_noop", help_text="Status on the as_of date (default today)."
+        choices=AccessStatus.choices,
+        method="filter_noop",
+        help_text=gettext_lazy("Status on the as_of date (default today)."),
     )
-    governorate = PcodeFilter(field_name="governorate", help_text="Governorate P-code.")
-    party = IdFilter(field_name="besieging_parties", distinct=True, help_text="Besieging party id.")
+    governorate = PcodeFilter(field_name="governorate", help_text=gettext_lazy("Governorate P-code."))
+    party = IdFilter(field_name="besieging_parties", distinct=True, help_text=gettext_lazy("Besieging party id."))
     search = filters.CharFilter(field_name="name_en", lookup_expr="icontains")
-    as_of = filters.DateFilter(method="filter_noop", help_text="Show the register as it stood on this date.")
+    as_of = filters.DateFilter(
+        method="filter_noop", help_text=gettext_lazy("Show the register as it stood on this date.")
+    )
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
@@ -297,11 +336,14 @@ class AreaFilter(filters.FilterSet):
 
 class AdminAreaFilter(filters.FilterSet):
     level = filters.TypedChoiceFilter(choices=AdminLevel.choices, coerce=int)
-    parent = filters.CharFilter(field_name="parent__pcode", help_text="Parent P-code.")
-    pcode = filters.CharFilter(field_name="pcode", lookup_expr="istartswith", help_text="P-codes starting with this.")
-    search = filters.CharFilter(method="filter_search", help_text="Words in the English or Arabic name.")
+    parent = filters.CharFilter(field_name="parent__pcode", help_text=gettext_lazy("Parent P-code."))
+    pcode = filters.CharFilter(
+        field_name="pcode", lookup_expr="istartswith", help_text=gettext_lazy("P-codes starting with this.")
+    )
+    search = filters.CharFilter(method="filter_search", help_text=gettext_lazy("Words in the English or Arabic name."))
     bbox = BBoxFilter(
-        method="filter_bbox", help_text="Areas whose bounding box overlaps min_lon,min_lat,max_lon,max_lat."
+        method="filter_bbox",
+        help_text=gettext_lazy("Areas whose bounding box overlaps min_lon,min_lat,max_lon,max_lat."),
     )
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 

@@ -9,6 +9,7 @@ the run to follow at ``/api/v1/imports/runs/<id>/``.
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -27,20 +28,30 @@ from aidtrack.orgs.permissions import can_write_for
 
 
 class TableImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="CSV, HXL CSV or XLSX (see README, 'Bulk data exchange').")
-    organization = serializers.IntegerField(help_text="Id of the recording organization (you must report for it).")
-    dry_run = serializers.BooleanField(default=True, help_text="true (default): report only; false: write all rows.")
-    mapping = serializers.JSONField(
-        required=False, default=dict, help_text='Field -> column, e.g. {"occurred_on": "Date of event"}.'
+    file = serializers.FileField(help_text=gettext_lazy("CSV, HXL CSV or XLSX (see README, 'Bulk data exchange')."))
+    organization = serializers.IntegerField(
+        help_text=gettext_lazy("Id of the recording organization (you must report for it).")
     )
-    mapping_name = serializers.CharField(required=False, default="", help_text="Use this saved column mapping.")
-    save_mapping = serializers.CharField(required=False, default="", help_text="Save the columns used under this name.")
+    dry_run = serializers.BooleanField(
+        default=True, help_text=gettext_lazy("true (default): report only; false: write all rows.")
+    )
+    mapping = serializers.JSONField(
+        required=False, default=dict, help_text=gettext_lazy('Field -> column, e.g. {"occurred_on": "Date of event"}.')
+    )
+    mapping_name = serializers.CharField(
+        required=False, default="", help_text=gettext_lazy("Use this saved column mapping.")
+    )
+    save_mapping = serializers.CharField(
+        required=False, default="", help_text=gettext_lazy("Save the columns used under this name.")
+    )
 
     plan = serializers.JSONField(
         required=False,
         default=dict,
-        help_text="The column plan (see README, 'the column plan'): columns, ignored, constants, recodings, rules, "
-        "date_order, refused_rows.",
+        help_text=gettext_lazy(
+            "The column plan (see README, 'the column plan'): columns, ignored, constants, recodings, rules, "
+            "date_order, refused_rows."
+        ),
     )
 
     def validate_mapping(self, value):
@@ -100,7 +111,16 @@ class TableImportView(APIView):
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(request=TableImportSerializer, responses={200: dict, 202: dict, 400: dict, 403: dict, 413: dict})
+    @extend_schema(
+        summary=gettext_lazy("Upload a table: a dry run first, then write all rows or none"),
+        description=gettext_lazy(
+            "A dry run reports what would be created, updated or skipped and every problem by row and column, with "
+            "the first rows one by one; send the same file with dry_run=false to write all rows, or none if any row "
+            "is wrong. A large file answers 202 with the run to follow."
+        ),
+        request=TableImportSerializer,
+        responses={200: dict, 202: dict, 400: dict, 403: dict, 413: dict},
+    )
     def post(self, request):
         kind = table_kind(self.kind)
         declared = request.META.get("CONTENT_LENGTH", "")
@@ -158,7 +178,13 @@ class ImportRunView(APIView):
     permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(responses={200: dict, 404: dict})
+    @extend_schema(
+        summary=gettext_lazy("An import run you started"),
+        description=gettext_lazy(
+            "The result of an import run you started (a site admin sees every run): status, counts, problems."
+        ),
+        responses={200: dict, 404: dict},
+    )
     def get(self, request, pk: int):
         runs = (
             ImportRun.objects.all() if request.user.is_superuser else ImportRun.objects.filter(started_by=request.user)

@@ -2,6 +2,7 @@
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -35,11 +36,13 @@ from aidtrack.incidents.selectors import incidents_removed_since, incidents_visi
 from aidtrack.incidents.services import SourceInput, incident_create, incident_delete, incident_review, incident_update
 
 ERRORS = {
-    400: OpenApiResponse(description="Invalid input: `errors` says what is wrong with each field."),
-    401: OpenApiResponse(description="Sign in or send a token."),
-    403: OpenApiResponse(description="You may not do this for this organization."),
-    404: OpenApiResponse(description="No such record, or you may not see it."),
-    409: OpenApiResponse(description="Someone saved a newer version: reload, then apply your change again."),
+    400: OpenApiResponse(description=gettext_lazy("Invalid input: `errors` says what is wrong with each field.")),
+    401: OpenApiResponse(description=gettext_lazy("Sign in or send a token.")),
+    403: OpenApiResponse(description=gettext_lazy("You may not do this for this organization.")),
+    404: OpenApiResponse(description=gettext_lazy("No such record, or you may not see it.")),
+    409: OpenApiResponse(
+        description=gettext_lazy("Someone saved a newer version: reload, then apply your change again.")
+    ),
 }
 
 
@@ -55,8 +58,10 @@ def parse_since(raw: str | None):
 FIELDS = OpenApiParameter(
     "fields",
     OpenApiTypes.STR,
-    description="Comma-separated keys to keep in each record, e.g. id,title,occurred_on,category (all if absent). "
-    "GeoJSON keeps each feature's point whatever the keys.",
+    description=gettext_lazy(
+        "Comma-separated keys to keep in each record, e.g. id,title,occurred_on,category (all if absent). "
+        "GeoJSON keeps each feature's point whatever the keys."
+    ),
 )
 
 
@@ -75,24 +80,28 @@ def parse_fields(raw: str | None, allowed: list[str]) -> list[str] | None:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Incidents you may see",
-        description="JSON pages (keyset cursor) or the whole filtered list as GeoJSON, CSV (HXL row) or XLSX. "
-        "`fields` keeps only the keys named (a map needs far fewer than the whole record).",
+        summary=gettext_lazy("Incidents you may see"),
+        description=gettext_lazy(
+            "JSON pages (keyset cursor) or the whole filtered list as GeoJSON, CSV (HXL row) or XLSX. "
+            "`fields` keeps only the keys named (a map needs far fewer than the whole record)."
+        ),
         parameters=[FIELDS],
         responses={200: IncidentReadSerializer(many=True), **ERRORS},
     ),
-    retrieve=extend_schema(summary="One incident", responses={200: IncidentReadSerializer, **ERRORS}),
+    retrieve=extend_schema(summary=gettext_lazy("One incident"), responses={200: IncidentReadSerializer, **ERRORS}),
     create=extend_schema(
-        summary="Report an incident for one of your organizations",
+        summary=gettext_lazy("Report an incident for one of your organizations"),
         request=IncidentWriteSerializer,
         responses={201: IncidentReadSerializer, **ERRORS},
     ),
     partial_update=extend_schema(
-        summary="Edit an incident (send the version you read)",
+        summary=gettext_lazy("Edit an incident (send the version you read)"),
         request=IncidentWriteSerializer,
         responses={200: IncidentReadSerializer, **ERRORS},
     ),
-    destroy=extend_schema(summary="Delete an incident (reviewers and site admins)", responses={204: None, **ERRORS}),
+    destroy=extend_schema(
+        summary=gettext_lazy("Delete an incident (reviewers and site admins)"), responses={204: None, **ERRORS}
+    ),
 )
 class IncidentViewSet(cache.CachedListMixin, ApiViewMixin, viewsets.GenericViewSet):
     filterset_class = IncidentFilter
@@ -191,7 +200,7 @@ class IncidentViewSet(cache.CachedListMixin, ApiViewMixin, viewsets.GenericViewS
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        summary="Verify, dispute or reject an incident (reviewers who did not report it)",
+        summary=gettext_lazy("Verify, dispute or reject an incident (reviewers who did not report it)"),
         request=ReviewSerializer,
         responses={200: IncidentReadSerializer, **ERRORS},
     )
@@ -211,9 +220,13 @@ class IncidentViewSet(cache.CachedListMixin, ApiViewMixin, viewsets.GenericViewS
         return self._read(incident.pk)
 
     @extend_schema(
-        summary="Tombstones: incidents deleted or withdrawn from your view since a moment",
-        description="A sync client fetches `?updated_since=T` for changes and this list for records to delete.",
-        parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, required=True, description="ISO 8601.")],
+        summary=gettext_lazy("Tombstones: incidents deleted or withdrawn from your view since a moment"),
+        description=gettext_lazy(
+            "A sync client fetches `?updated_since=T` for changes and this list for records to delete."
+        ),
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.DATETIME, required=True, description=gettext_lazy("ISO 8601."))
+        ],
         filters=False,
         responses={200: RemovedListSerializer, **ERRORS},
     )

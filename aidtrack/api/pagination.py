@@ -76,9 +76,9 @@ class KeysetPagination(BasePagination):
                     "type": "string",
                     "nullable": True,
                     "format": "uri",
-                    "description": "The next page, or null on the last page.",
+                    "description": _("The next page, or null on the last page."),
                 },
-                "results": {**schema, "description": "The records of this page."},
+                "results": {**schema, "description": _("The records of this page.")},
             },
         }
 
@@ -88,14 +88,17 @@ class KeysetPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Opaque position from a 'next' link (JSON only; other formats return the whole list).",
+                "description": _(
+                    "Opaque position from a 'next' link (JSON only; other formats return the whole list)."
+                ),
                 "schema": {"type": "string"},
             },
             {
                 "name": self.page_size_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Records per page, 1 to {self.max_page_size} (default {self.page_size}).",
+                "description": _("Records per page, 1 to %(most)s (default %(default)s).")
+                % {"most": self.max_page_size, "default": self.page_size},
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
             },
         ]

@@ -1,5 +1,6 @@
 """/api/v1/admin-areas/, /organizations/, /parties/: reference data, readable by everyone."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -15,10 +16,13 @@ Ascending = type("AscendingPagination", (KeysetPagination,), {"ordering": "id"})
 
 class AdminAreaSerializer(serializers.ModelSerializer):
     parent_pcode = serializers.CharField(
-        source="parent.pcode", allow_null=True, read_only=True, help_text="P-code of the area one level up."
+        source="parent.pcode",
+        allow_null=True,
+        read_only=True,
+        help_text=gettext_lazy("P-code of the area one level up."),
     )
 
-    id = serializers.IntegerField(read_only=True, help_text="Identifier.")
+    id = serializers.IntegerField(read_only=True, help_text=gettext_lazy("Identifier."))
 
     class Meta:
         model = AdminArea
@@ -43,48 +47,48 @@ class AdminAreaSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         extra_kwargs = {
-            "centroid_lat": {"help_text": "Latitude of a point inside the area."},
-            "centroid_lon": {"help_text": "Longitude of a point inside the area."},
-            "min_lon": {"help_text": "Bounding box: west."},
-            "min_lat": {"help_text": "Bounding box: south."},
-            "max_lon": {"help_text": "Bounding box: east."},
-            "max_lat": {"help_text": "Bounding box: north."},
-            "updated_at": {"help_text": "Last change."},
-            "population_year": {"help_text": "Year of the population figure."},
-            "population_source": {"help_text": "Source of the population figure."},
-            "population": {"help_text": "Population (COD-PS / HNO)."},
-            "level": {"help_text": "0 country, 1 governorate, 2 district, 3 sub-district, 4 community."},
-            "name_en": {"help_text": "Name in English."},
-            "name_ar": {"help_text": "Name in Arabic."},
+            "centroid_lat": {"help_text": gettext_lazy("Latitude of a point inside the area.")},
+            "centroid_lon": {"help_text": gettext_lazy("Longitude of a point inside the area.")},
+            "min_lon": {"help_text": gettext_lazy("Bounding box: west.")},
+            "min_lat": {"help_text": gettext_lazy("Bounding box: south.")},
+            "max_lon": {"help_text": gettext_lazy("Bounding box: east.")},
+            "max_lat": {"help_text": gettext_lazy("Bounding box: north.")},
+            "updated_at": {"help_text": gettext_lazy("Last change.")},
+            "population_year": {"help_text": gettext_lazy("Year of the population figure.")},
+            "population_source": {"help_text": gettext_lazy("Source of the population figure.")},
+            "population": {"help_text": gettext_lazy("Population (COD-PS / HNO).")},
+            "level": {"help_text": gettext_lazy("0 country, 1 governorate, 2 district, 3 sub-district, 4 community.")},
+            "name_en": {"help_text": gettext_lazy("Name in English.")},
+            "name_ar": {"help_text": gettext_lazy("Name in Arabic.")},
         }
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(read_only=True, help_text="Identifier.")
+    id = serializers.IntegerField(read_only=True, help_text=gettext_lazy("Identifier."))
 
     class Meta:
         model = Organization
         fields = ["id", "name", "acronym", "kind", "website", "is_active"]
         extra_kwargs = {
-            "name": {"help_text": "Full name."},
-            "acronym": {"help_text": "Short name, e.g. SARC."},
-            "kind": {"help_text": "Type of organization."},
-            "website": {"help_text": "Website."},
-            "is_active": {"help_text": "Whether it still reports."},
+            "name": {"help_text": gettext_lazy("Full name.")},
+            "acronym": {"help_text": gettext_lazy("Short name, e.g. SARC.")},
+            "kind": {"help_text": gettext_lazy("Type of organization.")},
+            "website": {"help_text": gettext_lazy("Website.")},
+            "is_active": {"help_text": gettext_lazy("Whether it still reports.")},
         }
 
 
 class PartySerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(read_only=True, help_text="Identifier.")
+    id = serializers.IntegerField(read_only=True, help_text=gettext_lazy("Identifier."))
 
     class Meta:
         model = Party
         fields = ["id", "name", "short_name", "kind", "description"]
         extra_kwargs = {
-            "name": {"help_text": "Name of the armed actor."},
-            "short_name": {"help_text": "Short name."},
-            "kind": {"help_text": "Type of party."},
-            "description": {"help_text": "Description."},
+            "name": {"help_text": gettext_lazy("Name of the armed actor.")},
+            "short_name": {"help_text": gettext_lazy("Short name.")},
+            "kind": {"help_text": gettext_lazy("Type of party.")},
+            "description": {"help_text": gettext_lazy("Description.")},
         }
 
 
@@ -103,7 +107,7 @@ class ReferenceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return [(name, self.hxl.get(name, "")) for name in self.get_serializer_class().Meta.fields]
 
 
-@extend_schema_view(list=extend_schema(summary="Admin areas (COD-AB) and communities"))
+@extend_schema_view(list=extend_schema(summary=gettext_lazy("Admin areas (COD-AB) and communities")))
 class AdminAreaViewSet(ReferenceViewSet):
     queryset = AdminArea.objects.select_related("parent").order_by("id")
     serializer_class = AdminAreaSerializer
@@ -127,7 +131,7 @@ class AdminAreaViewSet(ReferenceViewSet):
         return row["geometry"] or point(row["centroid_lon"], row["centroid_lat"])
 
 
-@extend_schema_view(list=extend_schema(summary="Organizations"))
+@extend_schema_view(list=extend_schema(summary=gettext_lazy("Organizations")))
 class OrganizationViewSet(ReferenceViewSet):
     queryset = Organization.objects.order_by("id")
     serializer_class = OrganizationSerializer
@@ -136,7 +140,7 @@ class OrganizationViewSet(ReferenceViewSet):
     hxl = {"name": "#org+name", "acronym": "#org+acronym", "kind": "#org+type", "website": "#contact+url"}
 
 
-@extend_schema_view(list=extend_schema(summary="Parties (armed actors)"))
+@extend_schema_view(list=extend_schema(summary=gettext_lazy("Parties (armed actors)")))
 class PartyViewSet(ReferenceViewSet):
     queryset = Party.objects.order_by("id")
     serializer_class = PartySerializer

@@ -1,5 +1,7 @@
-"""Teach drf-spectacular about our token authentication and the ``format`` query parameter."""
+"""Teach drf-spectacular about our token authentication, the ``format`` query parameter and where descriptions come
+from."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.authentication import BasicScheme, SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as DefaultAutoSchema
@@ -15,7 +17,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "Send 'Token <key>'. Make a key with POST /api/v1/tokens/ while signed in.",
+            "description": gettext_lazy("Send 'Token <key>'. Make a key with POST /api/v1/tokens/ while signed in."),
         }
 
 
@@ -32,7 +34,13 @@ class PasswordScheme(BasicScheme):
 
 
 class AutoSchema(DefaultAutoSchema):
-    """Lists every read's ``format`` choice, which DRF accepts as a query parameter."""
+    """Lists every read's ``format`` choice, which DRF accepts as a query parameter; describes an endpoint only with
+    what ``extend_schema`` says."""
+
+    def get_description(self):
+        # A docstring is written for the code's readers, in English, and a view inherits its mixins' (the list cache's
+        # explained how it caches): what an API reader sees is said in extend_schema, translated.
+        return ""
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
@@ -44,8 +52,10 @@ class AutoSchema(DefaultAutoSchema):
                     "format",
                     str,
                     enum=formats,
-                    description="Answer as JSON (default), GeoJSON, CSV with an HXL row, or XLSX; "
-                    "or send an Accept header. Lists in other formats than JSON are whole, not paged.",
+                    description=gettext_lazy(
+                        "Answer as JSON (default), GeoJSON, CSV with an HXL row, or XLSX; "
+                        "or send an Accept header. Lists in other formats than JSON are whole, not paged."
+                    ),
                 )
             )
         return parameters

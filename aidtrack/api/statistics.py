@@ -6,6 +6,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -33,75 +34,84 @@ def _figures(name, fields):
 PeopleSerializer = doc_serializer(
     "PeopleByStatus",
     {
-        "date": serializers.DateField(help_text="The day."),
-        "people": serializers.DictField(child=serializers.IntegerField(), help_text="status -> people living there."),
+        "date": serializers.DateField(help_text=gettext_lazy("The day.")),
+        "people": serializers.DictField(
+            child=serializers.IntegerField(), help_text=gettext_lazy("status -> people living there.")
+        ),
     },
 )
 ConvoyMonthSerializer = _figures(
     "ConvoysByMonth",
     {
-        "month": serializers.DateField(allow_null=True, help_text="Plan month (first day)."),
-        "status": serializers.CharField(help_text="Convoy status."),
-        "convoys": serializers.IntegerField(help_text="Number of requests."),
+        "month": serializers.DateField(allow_null=True, help_text=gettext_lazy("Plan month (first day).")),
+        "status": serializers.CharField(help_text=gettext_lazy("Convoy status.")),
+        "convoys": serializers.IntegerField(help_text=gettext_lazy("Number of requests.")),
     },
 )
 IncidentMonthSerializer = _figures(
     "IncidentsByMonth",
     {
-        "month": serializers.DateField(help_text="Month (first day)."),
-        "category": serializers.CharField(help_text="Access category."),
-        "category_label": serializers.CharField(help_text="Its name."),
-        "incidents": serializers.IntegerField(help_text="Number of incidents."),
+        "month": serializers.DateField(help_text=gettext_lazy("Month (first day).")),
+        "category": serializers.CharField(help_text=gettext_lazy("Access category.")),
+        "category_label": serializers.CharField(help_text=gettext_lazy("Its name.")),
+        "incidents": serializers.IntegerField(help_text=gettext_lazy("Number of incidents.")),
     },
 )
 IncidentGovernorateSerializer = _figures(
     "IncidentsByGovernorate",
     {
-        "admin1_pcode": serializers.CharField(allow_null=True, help_text="Governorate P-code."),
-        "admin1_name": serializers.CharField(allow_null=True, help_text="Governorate name."),
-        "category": serializers.CharField(help_text="Access category."),
-        "category_label": serializers.CharField(help_text="Its name."),
-        "incidents": serializers.IntegerField(help_text="Number of incidents."),
+        "admin1_pcode": serializers.CharField(allow_null=True, help_text=gettext_lazy("Governorate P-code.")),
+        "admin1_name": serializers.CharField(allow_null=True, help_text=gettext_lazy("Governorate name.")),
+        "category": serializers.CharField(help_text=gettext_lazy("Access category.")),
+        "category_label": serializers.CharField(help_text=gettext_lazy("Its name.")),
+        "incidents": serializers.IntegerField(help_text=gettext_lazy("Number of incidents.")),
     },
 )
 ConflictMonthSerializer = _figures(
     "ConflictEventsByMonth",
     {
-        "month": serializers.DateField(help_text="Month (first day)."),
-        "event_type": serializers.CharField(help_text="ACLED event type."),
-        "events": serializers.IntegerField(help_text="Number of conflict events."),
-        "fatalities": serializers.IntegerField(help_text="Reported fatalities in them."),
+        "month": serializers.DateField(help_text=gettext_lazy("Month (first day).")),
+        "event_type": serializers.CharField(help_text=gettext_lazy("ACLED event type.")),
+        "events": serializers.IntegerField(help_text=gettext_lazy("Number of conflict events.")),
+        "fatalities": serializers.IntegerField(help_text=gettext_lazy("Reported fatalities in them.")),
     },
 )
 ConflictGovernorateSerializer = _figures(
     "ConflictEventsByGovernorate",
     {
-        "admin1_pcode": serializers.CharField(allow_null=True, help_text="Governorate P-code (null: outside)."),
-        "admin1_name": serializers.CharField(allow_null=True, help_text="Governorate name."),
-        "event_type": serializers.CharField(help_text="ACLED event type."),
-        "events": serializers.IntegerField(help_text="Number of conflict events."),
-        "fatalities": serializers.IntegerField(help_text="Reported fatalities in them."),
+        "admin1_pcode": serializers.CharField(
+            allow_null=True, help_text=gettext_lazy("Governorate P-code (null: outside).")
+        ),
+        "admin1_name": serializers.CharField(allow_null=True, help_text=gettext_lazy("Governorate name.")),
+        "event_type": serializers.CharField(help_text=gettext_lazy("ACLED event type.")),
+        "events": serializers.IntegerField(help_text=gettext_lazy("Number of conflict events.")),
+        "fatalities": serializers.IntegerField(help_text=gettext_lazy("Reported fatalities in them.")),
     },
 )
 REPORT_PARAMETERS = [
-    OpenApiParameter("month", OpenApiTypes.STR, description="A month, YYYY-MM."),
-    OpenApiParameter("from", OpenApiTypes.DATE, description="Or any period: its first day…"),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="…and its last day."),
-    OpenApiParameter("gov", OpenApiTypes.STR, description="Only this governorate (P-code, e.g. SY02)."),
+    OpenApiParameter("month", OpenApiTypes.STR, description=gettext_lazy("A month, YYYY-MM.")),
+    OpenApiParameter("from", OpenApiTypes.DATE, description=gettext_lazy("Or any period: its first day…")),
+    OpenApiParameter("to", OpenApiTypes.DATE, description=gettext_lazy("…and its last day.")),
+    OpenApiParameter("gov", OpenApiTypes.STR, description=gettext_lazy("Only this governorate (P-code, e.g. SY02).")),
 ]
 ReportSerializer = doc_serializer(
     "ReportTables",
     {
-        "from": serializers.DateField(help_text="First day of the period."),
-        "to": serializers.DateField(help_text="Last day of the period."),
-        "governorate": serializers.CharField(allow_null=True, help_text="Governorate P-code, or null for all."),
+        "from": serializers.DateField(help_text=gettext_lazy("First day of the period.")),
+        "to": serializers.DateField(help_text=gettext_lazy("Last day of the period.")),
+        "governorate": serializers.CharField(
+            allow_null=True, help_text=gettext_lazy("Governorate P-code, or null for all.")
+        ),
         "tables": serializers.DictField(
-            help_text="Each table of the report (e.g. totals, categories; funnel, stages) as a list of rows."
+            help_text=gettext_lazy(
+                "Each table of the report (e.g. totals, categories; funnel, stages) as a list of rows."
+            )
         ),
     },
 )
 
 
+@extend_schema(description=gettext_lazy("Figures that the home page and integrators' dashboards show."))
 class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
     """Figures that the home page and integrators' dashboards show."""
 
@@ -120,8 +130,8 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return filterset.qs.order_by()
 
     @extend_schema(
-        summary="People living in areas of each status on a date",
-        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description="The day (default today).")],
+        summary=gettext_lazy("People living in areas of each status on a date"),
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description=gettext_lazy("The day (default today)."))],
         responses={200: PeopleSerializer, **ERRORS},
     )
     @action(detail=False, methods=["get"], url_path="people-by-status")
@@ -136,7 +146,7 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return Response({"date": day, "people": people_by_status_on(day)})
 
     @extend_schema(
-        summary="Convoy requests by status per plan month",
+        summary=gettext_lazy("Convoy requests by status per plan month"),
         filters=True,
         responses={200: ConvoyMonthSerializer, **ERRORS},
     )
@@ -153,7 +163,9 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return Response([{"month": r["plan_month"], "status": r["status"], "convoys": r["convoys"]} for r in rows])
 
     @extend_schema(
-        summary="Incidents by category per month", filters=True, responses={200: IncidentMonthSerializer, **ERRORS}
+        summary=gettext_lazy("Incidents by category per month"),
+        filters=True,
+        responses={200: IncidentMonthSerializer, **ERRORS},
     )
     @action(detail=False, methods=["get"], url_path="incidents-by-month", filterset_class=IncidentFilter)
     def incidents_by_month(self, request):
@@ -179,7 +191,7 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         )
 
     @extend_schema(
-        summary="Incidents by category per governorate",
+        summary=gettext_lazy("Incidents by category per governorate"),
         filters=True,
         responses={200: IncidentGovernorateSerializer, **ERRORS},
     )
@@ -230,7 +242,9 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         )
 
     @extend_schema(
-        summary="The monthly access report's figures (the same as /reports/access/ and its CSV downloads)",
+        summary=gettext_lazy(
+            "The monthly access report's figures (the same as /reports/access/ and its CSV downloads)"
+        ),
         parameters=REPORT_PARAMETERS,
         responses={200: ReportSerializer, **ERRORS},
     )
@@ -241,8 +255,10 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self._report_tables(request, access_report)
 
     @extend_schema(
-        summary="The access profile by governorate after ACAPS's nine indicators (the same as "
-        "/reports/access-profile/); computed from recorded incidents, not an ACAPS assessment",
+        summary=gettext_lazy(
+            "The access profile by governorate after ACAPS's nine indicators (the same as "
+            "/reports/access-profile/); computed from recorded incidents, not an ACAPS assessment"
+        ),
         parameters=REPORT_PARAMETERS,
         responses={200: ReportSerializer, **ERRORS},
     )
@@ -253,8 +269,10 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self._report_tables(request, access_profile)
 
     @extend_schema(
-        summary="The convoy funnel, days per stage, approval rate by month and removals ledger "
-        "(the same as /reports/convoys/); default period: this year",
+        summary=gettext_lazy(
+            "The convoy funnel, days per stage, approval rate by month and removals ledger "
+            "(the same as /reports/convoys/); default period: this year"
+        ),
         parameters=REPORT_PARAMETERS,
         responses={200: ReportSerializer, **ERRORS},
     )
@@ -271,7 +289,7 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self._check(ConflictEventFilter(request.query_params, queryset=conflict_events(), request=request))
 
     @extend_schema(
-        summary="Conflict events (violence layer) and their fatalities by event type per month",
+        summary=gettext_lazy("Conflict events (violence layer) and their fatalities by event type per month"),
         filters=True,
         responses={200: ConflictMonthSerializer, **ERRORS},
     )
@@ -287,7 +305,7 @@ class StatisticsViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return Response([{key: r[key] for key in ("month", "event_type", "events", "fatalities")} for r in rows])
 
     @extend_schema(
-        summary="Conflict events (violence layer) and their fatalities by event type per governorate",
+        summary=gettext_lazy("Conflict events (violence layer) and their fatalities by event type per governorate"),
         filters=True,
         responses={200: ConflictGovernorateSerializer, **ERRORS},
     )

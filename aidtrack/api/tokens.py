@@ -6,6 +6,7 @@ revocation.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -27,46 +28,51 @@ from aidtrack.api.services import token_create, token_revoke
 
 
 class TokenSerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(read_only=True, help_text="Identifier, to revoke it.")
-    expired = serializers.BooleanField(read_only=True, help_text="True once expires_at has passed.")
+    id = serializers.IntegerField(read_only=True, help_text=gettext_lazy("Identifier, to revoke it."))
+    expired = serializers.BooleanField(read_only=True, help_text=gettext_lazy("True once expires_at has passed."))
 
     class Meta:
         model = ApiToken
         fields = ["id", "name", "prefix", "created_at", "expires_at", "expired", "last_used_at"]
         extra_kwargs = {
-            "created_at": {"help_text": "When it was made."},
-            "expires_at": {"help_text": "When it stops working."},
-            "last_used_at": {"help_text": "Last use (to the minute), or null."},
+            "created_at": {"help_text": gettext_lazy("When it was made.")},
+            "expires_at": {"help_text": gettext_lazy("When it stops working.")},
+            "last_used_at": {"help_text": gettext_lazy("Last use (to the minute), or null.")},
         }
 
 
 NewTokenSerializer = doc_serializer(
     "NewToken",
     {
-        "id": serializers.IntegerField(help_text="Identifier, to revoke it."),
-        "name": serializers.CharField(help_text="What it is for."),
-        "prefix": serializers.CharField(help_text="First characters of the key."),
-        "created_at": serializers.DateTimeField(help_text="When it was made."),
-        "expires_at": serializers.DateTimeField(help_text="When it stops working."),
-        "expired": serializers.BooleanField(help_text="False: it is new."),
-        "last_used_at": serializers.DateTimeField(allow_null=True, help_text="Null: never used."),
-        "key": serializers.CharField(help_text="Send as 'Authorization: Token <key>'. Shown only now."),
+        "id": serializers.IntegerField(help_text=gettext_lazy("Identifier, to revoke it.")),
+        "name": serializers.CharField(help_text=gettext_lazy("What it is for.")),
+        "prefix": serializers.CharField(help_text=gettext_lazy("First characters of the key.")),
+        "created_at": serializers.DateTimeField(help_text=gettext_lazy("When it was made.")),
+        "expires_at": serializers.DateTimeField(help_text=gettext_lazy("When it stops working.")),
+        "expired": serializers.BooleanField(help_text=gettext_lazy("False: it is new.")),
+        "last_used_at": serializers.DateTimeField(allow_null=True, help_text=gettext_lazy("Null: never used.")),
+        "key": serializers.CharField(help_text=gettext_lazy("Send as 'Authorization: Token <key>'. Shown only now.")),
     },
 )
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your API tokens"),
+    list=extend_schema(
+        summary=gettext_lazy("Your API tokens"),
+        description=gettext_lazy(
+            "Your tokens. Here alone a script may also sign in with username and password (HTTP Basic), to get one."
+        ),
+    ),
     create=extend_schema(
-        summary="Make a token (the key is in this response only)",
-        description=(
+        summary=gettext_lazy("Make a token (the key is in this response only)"),
+        description=gettext_lazy(
             "Needs your password: sign in with HTTP Basic (add `otp` if your account has two-factor sign-in), "
             "or send `password` from a signed-in session. A token cannot make tokens."
         ),
         request=TokenCreateSerializer,
         responses={201: NewTokenSerializer, **ERRORS},
     ),
-    destroy=extend_schema(summary="Revoke one of your tokens", responses={204: None, **ERRORS}),
+    destroy=extend_schema(summary=gettext_lazy("Revoke one of your tokens"), responses={204: None, **ERRORS}),
 )
 class TokenViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Your tokens. Here alone a script may also sign in with username and password (HTTP Basic), to get one."""

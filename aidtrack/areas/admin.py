@@ -31,7 +31,7 @@ class AreaForm(VersionedAdminForm):
         if cleaned.get("new_status"):
             for name in ("new_status_start", "new_status_source"):
                 if not cleaned.get(name):
-                    self.add_error(name, "Needed to record a status change.")
+                    self.add_error(name, _("Needed to record a status change."))
         return cleaned
 
 

@@ -196,7 +196,7 @@ class ConvoyEvent(models.Model):
         blank=True,
         unique=True,
         editable=False,
-        help_text="Made on the device for a step sent from its outbox: sent twice, it is recorded once.",
+        help_text=_("Made on the device for a step sent from its outbox: sent twice, it is recorded once."),
     )
 
     class Meta:
@@ -236,7 +236,7 @@ class CheckpointRemoval(models.Model):
         blank=True,
         unique=True,
         editable=False,
-        help_text="Made on the device for a removal sent from its outbox: sent twice, it is recorded once.",
+        help_text=_("Made on the device for a removal sent from its outbox: sent twice, it is recorded once."),
     )
 
     history = HistoricalRecords()

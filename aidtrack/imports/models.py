@@ -39,41 +39,43 @@ class ImportRun(models.Model):
     """
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
-    source = models.CharField(max_length=1000, help_text="The file path or URL that was read.")
+    source = models.CharField(max_length=1000, help_text=_("The file path or URL that was read."))
     source_sha256 = models.CharField("SHA-256 of the file", max_length=64, blank=True)
     source_bytes = models.PositiveBigIntegerField(null=True, blank=True)
-    options = models.JSONField(default=dict, blank=True, help_text="The options the importer was given.")
+    options = models.JSONField(default=dict, blank=True, help_text=_("The options the importer was given."))
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     started_by_name = models.CharField(
-        max_length=150, blank=True, help_text="The account or operating-system user that started the run."
+        max_length=150, blank=True, help_text=_("The account or operating-system user that started the run.")
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
-    counts = models.JSONField(default=dict, blank=True, help_text="e.g. added, updated, unchanged.")
+    counts = models.JSONField(default=dict, blank=True, help_text=_("e.g. added, updated, unchanged."))
     problems = models.JSONField(
-        default=list, blank=True, help_text="Each problem: where (feature or row), P-code, severity and message."
+        default=list, blank=True, help_text=_("Each problem: where (feature or row), P-code, severity and message.")
     )
     summary = models.TextField(blank=True)
     rows_done = models.PositiveIntegerField(
-        default=0, help_text="Rows checked (or written) so far: a long import can be followed while it runs."
+        default=0, help_text=_("Rows checked (or written) so far: a long import can be followed while it runs.")
     )
     rows_total = models.PositiveIntegerField(
-        null=True, blank=True, help_text="About how many rows the file has, counted before the run."
+        null=True, blank=True, help_text=_("About how many rows the file has, counted before the run.")
     )
-    stage = models.CharField(max_length=20, blank=True, help_text="checking or writing, while the run works.")
+    stage = models.CharField(max_length=20, blank=True, help_text=_("checking or writing, while the run works."))
     heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the run last reported progress: a run silent for long was interrupted."
+        null=True,
+        blank=True,
+        help_text=_("When the run last reported progress: a run silent for long was interrupted."),
     )
     preview = models.JSONField(
-        default=list, blank=True, help_text="What the first rows will do (row, action, key, description)."
+        default=list, blank=True, help_text=_("What the first rows will do (row, action, key, description).")
     )
     column_plan = models.JSONField(
         default=list,
         blank=True,
-        help_text="Every column of the file: sample values and what it became (a field, ignored, not understood).",
+        help_text=_("Every column of the file: sample values and what it became (a field, ignored, not understood)."),
     )
 
     class Meta:
@@ -104,13 +106,15 @@ class ColumnMapping(models.Model):
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="column_mappings")
     kind = models.CharField(max_length=20, choices=TableKind.choices, default=TableKind.INCIDENTS)
-    name = models.CharField(max_length=100, help_text='e.g. "SARC weekly log".')
-    columns = models.JSONField(default=dict, help_text="Field name -> the column header in the partner's file.")
+    name = models.CharField(max_length=100, help_text=_('e.g. "SARC weekly log".'))
+    columns = models.JSONField(default=dict, help_text=_("Field name -> the column header in the partner's file."))
     plan = models.JSONField(
         default=dict,
         blank=True,
-        help_text="The rest of the column plan: ignored columns, values for every row, recodings, rules, date "
-        "orders and what to do with refused rows (see aidtrack.imports.plan).",
+        help_text=_(
+            "The rest of the column plan: ignored columns, values for every row, recodings, rules, date "
+            "orders and what to do with refused rows (see aidtrack.imports.plan)."
+        ),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from aidtrack.imports.report import ImportFailed
@@ -32,11 +33,8 @@ def default_max_bytes() -> int:
 
 
 def human_size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return str(size)
+    """A size as a person reads it, in the active language ("10.0 MB", "10.0 م.ب"): Django's own filter."""
+    return filesizeformat(size)
 
 
 def _too_big(name: str, size: int, max_bytes: int) -> ImportFailed:

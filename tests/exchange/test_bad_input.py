@@ -4,9 +4,11 @@ import os
 
 import openpyxl
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from aidtrack.imports.report import ImportFailed
+from aidtrack.imports.uploads import too_large_message
 from aidtrack.incidents.importers import import_incidents
 from aidtrack.incidents.models import Incident
 
@@ -79,7 +81,7 @@ def test_a_2_gb_file_is_refused_before_it_is_read(tmp_path, geography, org_a, re
     path = tmp_path / "huge.csv"
     with path.open("wb") as stream:
         stream.truncate(2 * 1024**3)  # sparse: takes no disk space
-    with pytest.raises(ImportFailed, match=r"is 2.0 GB, more than the import limit of 512.0 MB\. Split it"):
+    with pytest.raises(ImportFailed, match=r"is 2.0\sGB, more than the import limit of 512.0\sMB\. Split it"):
         run(path, org_a, reporter)
     os.remove(path)
 
@@ -102,3 +104,12 @@ def test_formula_cells_are_kept_as_text_on_import_and_escaped_on_export(tmp_path
     client.force_authenticate(reporter)
     body = client.get("/api/v1/incidents/?format=csv").content.decode()
     assert "'=HYPERLINK" in body and ',"=HYPERLINK' not in body and ",=HYPERLINK" not in body
+
+
+def test_an_upload_over_the_limit_is_told_its_size_in_the_readers_units(settings):
+    """Sizes are Django's filesizeformat: its units are translated, where ours ("MB") were English."""
+    settings.AIDTRACK_IMPORT_MAX_BYTES = 10 * 1024**2
+    assert "is 12.0\xa0MB, more than the import limit of 10.0\xa0MB" in too_large_message(12 * 1024**2)
+    with translation.override("ar"):
+        arabic = too_large_message(12 * 1024**2)
+    assert "12.0\xa0م.ب" in arabic and "10.0\xa0م.ب" in arabic and "MB" not in arabic

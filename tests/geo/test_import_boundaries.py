@@ -234,7 +234,7 @@ def test_a_4_gb_file_is_refused_before_reading(tmp_path):
     path = tmp_path / "huge.geojson"
     with path.open("wb") as f:
         f.truncate(4 * 1024**3)  # sparse: takes no disk space
-    assert_refused(path, "4.0 GB, more than the import limit")
+    assert_refused(path, "4.0\xa0GB, more than the import limit")
 
 
 def test_points_are_not_boundaries(tmp_path):

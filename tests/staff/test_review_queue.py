@@ -33,7 +33,9 @@ def test_filters_narrow_the_queue(client, reporter, reviewer, org_a, geography):
     assert "Early" not in client.get(url, {"from": "2016-09-15"}).content.decode()
     by_category = client.get(url, {"category": "3"}).content.decode()
     assert "Early" in by_category and "Late" not in by_category
-    assert "is not a date: use YYYY-MM-DD" in client.get(url, {"to": "28/09/2016"}).content.decode()
+    assert "To “28/09/2016” is not a date: use YYYY-MM-DD" in client.get(url, {"to": "28/09/2016"}).content.decode()
+    arabic = client.get(url, {"to": "28/09/2016"}, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "«28/09/2016» ليس تاريخاً" in arabic and "is not a date" not in arabic
 
 
 def test_bulk_verify_and_the_reviewers_own_reports_are_left_alone(client, reporter, reviewer, org_a, geography):

@@ -125,3 +125,16 @@ def test_every_public_page_offers_the_switch_and_returns_to_itself(client, path)
     page = client.get(path).content.decode()
     assert 'action="/i18n/setlang/"' in page and 'name="language" value="ar"' in page
     assert f'name="next" value="{path.replace("&", "&amp;")}"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "other"), [("api:docs", "api:redoc"), ("api:redoc", "api:docs")])
+def test_the_api_docs_pages_say_in_arabic_what_they_are_and_that_the_viewer_speaks_english(client, name, other):
+    """Swagger UI and ReDoc have no Arabic: the header around them says so, in Arabic, and leads to the other page."""
+    arabic = client.get(reverse(name), **ARABIC).content.decode()
+    assert "توثيق واجهة aidtrack البرمجية" in arabic
+    assert "فبالإنجليزية" in arabic
+    assert f'href="{reverse(other)}"' in arabic
+    english = client.get(reverse(name)).content.decode()
+    assert "aidtrack API documentation" in english
+    assert "are in English" not in english

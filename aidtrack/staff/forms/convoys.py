@@ -133,7 +133,7 @@ class DestinationForm(forms.Form):
         cleaned = super().clean()
         missing = not cleaned.get("area") and not cleaned.get("community") and "community" not in self.errors
         if self.has_changed() and missing:
-            self.add_error("area", "Choose a register area or type a community for this destination.")
+            self.add_error("area", _("Choose a register area or type a community for this destination."))
         return cleaned
 
     def as_input(self) -> DestinationInput | None:
@@ -258,5 +258,5 @@ class RemovalForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
-            self.add_error("longitude", "Give both latitude and longitude, or neither.")
+            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
         return cleaned

@@ -94,7 +94,7 @@ class IncidentForm(forms.ModelForm):
         no_point = cleaned.get("latitude") is None and cleaned.get("longitude") is None
         if no_point and not cleaned.get("stated_area") and "stated_area" not in self.errors:
             self.add_error(
-                "stated_area", "Say where it happened: click the map, type the coordinates, or search a community."
+                "stated_area", _("Say where it happened: click the map, type the coordinates, or search a community.")
             )
         return cleaned
 
@@ -142,9 +142,9 @@ class SourceForm(forms.Form):
         cleaned = super().clean()
         filled = cleaned.get("name") or cleaned.get("reference") or cleaned.get("contact")
         if filled and not cleaned.get("kind"):
-            self.add_error("kind", "Say what kind of source this is.")
+            self.add_error("kind", _("Say what kind of source this is."))
         if filled and not cleaned.get("name"):
-            self.add_error("name", "Name the source (e.g. SARC field team).")
+            self.add_error("name", _("Name the source (e.g. SARC field team)."))
         return cleaned
 
     def as_input(self) -> SourceInput | None:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aidtrack.areas.models import AccessStatus
@@ -95,7 +96,10 @@ def area_status_view(request, pk):
         pk,
         AreaStatusForm,
         area_set_status,
-        lambda area: f"The status of {area} is recorded; the previous period ends on the new period's first day.",
+        lambda area: (
+            _("The status of %(area)s is recorded; the previous period ends on the new period's first day.")
+            % {"area": area}
+        ),
         "status_form",
     )
 
@@ -108,7 +112,7 @@ def area_population_view(request, pk):
         pk,
         AreaPopulationForm,
         area_update_population,
-        lambda area: f"The population estimate of {area} is updated.",
+        lambda area: _("The population estimate of %(area)s is updated.") % {"area": area},
         "population_form",
     )
 

@@ -1,8 +1,12 @@
 """Helpers shared by the staff views."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 PAGE_SIZE = 50
 # The largest id a database column holds (a signed 64-bit integer); a larger number names no record.
@@ -35,6 +39,21 @@ def add_service_error(form: Form, error: ValidationError | PermissionDenied) -> 
             form.add_error(None, message)
 
 
+def sent_before(form: Form, lookup: Callable[[object], object]) -> object | None:
+    """What ``lookup`` finds under the device id (``client_key``) a posted form carries, or None.
+
+    A report sent again because its first answer was lost is answered before its form is checked, as the first
+    sending was. A malformed or foreign id finds nothing here: the form and the service then say what is wrong.
+    """
+    key = form["client_key"].value() if "client_key" in form.fields else None
+    if not key:
+        return None
+    try:
+        return lookup(form.fields["client_key"].clean(key))
+    except ValidationError:
+        return None
+
+
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -48,8 +67,13 @@ def query_without_page(request) -> str:
 def stale_message(error) -> str:
     """The refusal of a stale edit, worded for a form that keeps the user's input."""
     record = error.record
-    return (
-        f"{record._meta.verbose_name.capitalize()} {record} was changed by someone else while you were editing "
-        f"(you started from version {error.expected_version}; the saved one is version {record.version}). "
-        "Your input is kept: check their changes above, then save again to apply yours."
-    )
+    return _(
+        "%(kind)s %(record)s was changed by someone else while you were editing (you started from version "
+        "%(yours)s; the saved one is version %(saved)s). Your input is kept: check their changes above, then save "
+        "again to apply yours."
+    ) % {
+        "kind": capfirst(record._meta.verbose_name),
+        "record": record,
+        "yours": error.expected_version,
+        "saved": record.version,
+    }

@@ -33,7 +33,7 @@ from aidtrack.orgs.permissions import can_write_for
 from aidtrack.staff.forms.convoys import CargoFormSet, ConvoyForm, DestinationFormSet, RemovalForm, TransitionForm
 from aidtrack.staff.history import changes_since, record_history
 from aidtrack.staff.selectors import convoys_visible_to, writable_organizations
-from aidtrack.staff.views.common import add_service_error, paginate, query_without_page, stale_message
+from aidtrack.staff.views.common import add_service_error, paginate, query_without_page, sent_before, stale_message
 
 
 def _visible_convoy(user, pk) -> ConvoyRequest:
@@ -247,17 +247,9 @@ def step_from_post(request, convoy) -> tuple[object | None, TransitionForm, dict
     what changed meanwhile when the step was made on an out-of-date page.
     """
     form = TransitionForm(request.POST, convoy=convoy, allowed=allowed_transitions(convoy))
-    key = form["client_key"].value()
-    if key:
-        # Sent again (its first answer was lost): answered before the form is checked, as the first sending was.
-        try:
-            sent_before = convoy_step_sent_before(
-                convoy=convoy, client_key=form.fields["client_key"].clean(key), by=request.user
-            )
-        except ValidationError:
-            sent_before = None  # a malformed or foreign key: the form and the service say what is wrong
-        if sent_before is not None:
-            return sent_before, form, None
+    earlier = sent_before(form, lambda key: convoy_step_sent_before(convoy=convoy, client_key=key, by=request.user))
+    if earlier is not None:
+        return earlier, form, None
     if not form.is_valid():
         if "to_status" in form.errors:
             # The status offered when the page was drawn is no longer allowed: say what is.
@@ -265,8 +257,11 @@ def step_from_post(request, convoy) -> tuple[object | None, TransitionForm, dict
             convoy.refresh_from_db()
             form.add_error(
                 None,
-                f"Convoy {convoy.reference} is now {convoy.get_status_display().lower()} and cannot take that "
-                "step; the buttons below show what it can do now.",
+                _(
+                    "Convoy %(reference)s is now %(status)s and cannot take that step; the buttons below show what "
+                    "it can do now."
+                )
+                % {"reference": convoy.reference, "status": convoy.get_status_display().lower()},
             )
         return None, form, None
     try:
@@ -295,19 +290,24 @@ def step_from_post(request, convoy) -> tuple[object | None, TransitionForm, dict
     return event, form, None
 
 
-def check_may_move(user, convoy) -> None:
+def convoy_to_move(user, pk) -> ConvoyRequest:
+    """The convoy a status step or a removal is posted for: one the user sees (else 404) and writes for (else 403).
+
+    The convoy's page and a device's outbox both ask here, so that they find and refuse alike.
+    """
+    convoy = _visible_convoy(user, pk)
     if not can_write_for(user, convoy.lead_organization_id):
         raise PermissionDenied(
             _("Only reporters and reviewers of %(organization)s may do this.")
             % {"organization": convoy.lead_organization.short_name}
         )
+    return convoy
 
 
 @login_required
 @require_POST
 def convoy_transition_view(request, pk):
-    convoy = _visible_convoy(request.user, pk)
-    check_may_move(request.user, convoy)
+    convoy = convoy_to_move(request.user, pk)
     event, form, changed_meanwhile = step_from_post(request, convoy)
     if event is not None:
         messages.success(
@@ -324,8 +324,7 @@ def convoy_transition_view(request, pk):
 @login_required
 @require_POST
 def convoy_removal_view(request, pk):
-    convoy = _visible_convoy(request.user, pk)
-    check_may_move(request.user, convoy)
+    convoy = convoy_to_move(request.user, pk)
     removal, form = removal_from_post(request, convoy)
     if removal is not None:
         messages.success(
@@ -345,16 +344,11 @@ def removal_from_post(request, convoy) -> tuple[object | None, RemovalForm]:
     again under its device id (its first answer was lost) is answered as recorded, and recorded once.
     """
     form = RemovalForm(request.POST, convoy=convoy)
-    key = form["client_key"].value()
-    if key:
-        try:
-            sent_before = checkpoint_removal_sent_before(
-                convoy=convoy, client_key=form.fields["client_key"].clean(key), by=request.user
-            )
-        except ValidationError:
-            sent_before = None  # a malformed or foreign key: the form and the service say what is wrong
-        if sent_before is not None:
-            return sent_before, form
+    earlier = sent_before(
+        form, lambda key: checkpoint_removal_sent_before(convoy=convoy, client_key=key, by=request.user)
+    )
+    if earlier is not None:
+        return earlier, form
     if not form.is_valid():
         return None, form
     try:

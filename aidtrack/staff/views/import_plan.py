@@ -23,6 +23,7 @@ from aidtrack.imports.mappings import column_mapping_from_file, mapping_file
 from aidtrack.imports.models import ColumnMapping, ImportRun
 from aidtrack.imports.plan import REFUSE, SKIP, ImportPlan, parse_rules, rules_text
 from aidtrack.imports.report import ImportFailed
+from aidtrack.imports.sources import human_size
 from aidtrack.imports.table_runs import refused_rows
 from aidtrack.imports.uploads import recheck_stored
 from aidtrack.imports.values import parse_date
@@ -280,7 +281,10 @@ def mapping_import(request):
         upload = form.cleaned_data["file"]
         try:
             if upload.size > MAPPING_FILE_MAX_BYTES:
-                raise ImportFailed(_("A mapping file is small (under 256 KB); this is not one."))
+                raise ImportFailed(
+                    _("A mapping file is small (under %(limit)s); this is not one.")
+                    % {"limit": human_size(MAPPING_FILE_MAX_BYTES)}
+                )
             try:
                 data = json.loads(upload.read().decode("utf-8-sig"))
             except (UnicodeDecodeError, ValueError) as error:

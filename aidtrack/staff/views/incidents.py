@@ -28,7 +28,14 @@ from aidtrack.orgs.permissions import can_review_for, can_write_for, organizatio
 from aidtrack.staff.forms.incidents import IncidentForm, ReviewForm, SourceFormSet
 from aidtrack.staff.history import changes_since, record_history
 from aidtrack.staff.selectors import incidents_visible_to, writable_organizations
-from aidtrack.staff.views.common import add_service_error, id_param, paginate, query_without_page, stale_message
+from aidtrack.staff.views.common import (
+    add_service_error,
+    id_param,
+    paginate,
+    query_without_page,
+    sent_before,
+    stale_message,
+)
 
 
 def _visible_incident(user, pk) -> Incident:
@@ -88,17 +95,10 @@ def report_from_post(request) -> tuple[Incident | None, IncidentForm, SourceForm
     """
     form = IncidentForm(request.POST, user=request.user)
     sources = SourceFormSet(request.POST, prefix="sources")
-    if "client_key" in form.fields and form["client_key"].value():
-        # Sent again (its first answer was lost): answered before the form is checked, as the first sending was.
-        try:
-            sent_before = incident_sent_before(
-                client_key=form.fields["client_key"].clean(form["client_key"].value()), by=request.user
-            )
-        except ValidationError:
-            sent_before = None  # a malformed or foreign key: the form and the service say what is wrong
-        if sent_before is not None:
-            sent_before.sent_before = True
-            return sent_before, form, sources
+    earlier = sent_before(form, lambda key: incident_sent_before(client_key=key, by=request.user))
+    if earlier is not None:
+        earlier.sent_before = True
+        return earlier, form, sources
     if not (form.is_valid() and sources.is_valid()):
         return None, form, sources
     try:
@@ -205,12 +205,18 @@ def incident_detail(request, pk):
     )
 
 
-def check_may_edit(user, incident) -> None:
+def incident_to_edit(user, pk) -> Incident:
+    """The incident an edit is for: one the user sees (else 404) and writes for (else 403).
+
+    The edit page and a device's outbox both ask here, so that they find and refuse alike.
+    """
+    incident = _visible_incident(user, pk)
     if not can_write_for(user, incident.organization_id):
         raise PermissionDenied(
             _("Only reporters and reviewers of %(organization)s may edit this.")
             % {"organization": incident.organization.short_name}
         )
+    return incident
 
 
 def edit_from_post(request, incident) -> tuple[Incident | None, IncidentForm, SourceFormSet, list | None]:
@@ -223,18 +229,10 @@ def edit_from_post(request, incident) -> tuple[Incident | None, IncidentForm, So
     """
     form = IncidentForm(request.POST, instance=incident, user=request.user)
     sources = SourceFormSet(request.POST, prefix="sources")
-    key = form["client_key"].value()
-    if key:
-        try:
-            applied = incident_edit_sent_before(
-                incident=incident, edit_key=form.fields["client_key"].clean(key), by=request.user
-            )
-        except ValidationError:
-            applied = False  # a malformed or foreign key: the form and the service say what is wrong
-        if applied:
-            incident.refresh_from_db()
-            incident.sent_before = True
-            return incident, form, sources, None
+    if sent_before(form, lambda key: incident_edit_sent_before(incident=incident, edit_key=key, by=request.user)):
+        incident.refresh_from_db()
+        incident.sent_before = True
+        return incident, form, sources, None
     if not (form.is_valid() and sources.is_valid()):
         return None, form, sources, None
     try:
@@ -270,8 +268,7 @@ def sent_back_message(incident) -> str:
 
 @login_required
 def incident_edit(request, pk):
-    incident = _visible_incident(request.user, pk)
-    check_may_edit(request.user, incident)
+    incident = incident_to_edit(request.user, pk)
     changed_meanwhile = None
     if request.method == "POST":
         reviewed_before = incident.verification_status != VerificationStatus.REPORTED

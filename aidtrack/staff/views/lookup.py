@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from aidtrack.geo.models import AdminArea
 from aidtrack.geo.services import place_point, placement_of_area
@@ -21,16 +22,18 @@ def place(request):
     if pcode:
         area = AdminArea.objects.filter(pcode=pcode).first()
         if area is None:
-            return JsonResponse({"error": f"No admin area has the P-code {pcode}."}, status=404)
+            return JsonResponse({"error": _("No admin area has the P-code %(pcode)s.") % {"pcode": pcode}}, status=404)
         placement = placement_of_area(area)
     else:
         try:
             lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
         except (KeyError, ValueError):
-            return JsonResponse({"error": "Give lat and lon as decimal degrees, e.g. lat=33.69&lon=36.10."}, status=400)
+            return JsonResponse(
+                {"error": _("Give lat and lon as decimal degrees, e.g. lat=33.69&lon=36.10.")}, status=400
+            )
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return JsonResponse(
-                {"error": "Latitude is between -90 and 90, longitude between -180 and 180."}, status=400
+                {"error": _("Latitude is between -90 and 90, longitude between -180 and 180.")}, status=400
             )
         placement = place_point(lat, lon)
     return JsonResponse(

@@ -27,7 +27,7 @@ def _date(text: str, name: str, errors: list) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        errors.append(f"{name} “{text}” is not a date: use YYYY-MM-DD.")
+        errors.append(_("%(name)s “%(text)s” is not a date: use YYYY-MM-DD.") % {"name": name, "text": text})
         return None
 
 
@@ -39,8 +39,8 @@ def _filters(params, errors: list) -> QueueFilters:
         organization=id_param(organization),
         category=params.get("category", "") if params.get("category") in Category.values else "",
         kind=params.get("kind", "") if params.get("kind") in IncidentKind.values else "",
-        occurred_from=_date(params.get("from", ""), "From", errors),
-        occurred_to=_date(params.get("to", ""), "To", errors),
+        occurred_from=_date(params.get("from", ""), _("From"), errors),
+        occurred_to=_date(params.get("to", ""), _("To"), errors),
         text=params.get("q", "").strip(),
     )
 
