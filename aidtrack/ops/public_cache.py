@@ -106,10 +106,12 @@ def cacheable_request(request) -> bool:
 
 
 def list_name(request) -> str:
-    """Names one public list whatever the data version: URL, query, format (``Accept``) and the reader's language."""
+    """Names one public list whatever the data version: URL, query, format (``Accept``), the reader's language, and
+    the address it was asked at (a page's "next" link names it, so a reader at another host name gets its own)."""
     query = "&".join(sorted(f"{k}={v}" for k, values in request.GET.lists() for v in values))
     language = translation.get_language_from_request(request)
-    raw = "|".join([request.path_info, query, request.META.get("HTTP_ACCEPT", ""), language])
+    address = f"{request.scheme}://{request.get_host()}"
+    raw = "|".join([address, request.path_info, query, request.META.get("HTTP_ACCEPT", ""), language])
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -164,6 +166,7 @@ def previous_entry(request, name: str, version: str, found: dict) -> dict | None
         asked = now
         url, accept = request.get_full_path(), request.META.get("HTTP_ACCEPT", "")
         language = translation.get_language_from_request(request)
+        address = f"{request.scheme}://{request.get_host()}"  # rendered for the reader's address, as it is keyed
 
         def enqueue():
             from aidtrack.ops.tasks import refresh_public_list
@@ -172,7 +175,7 @@ def previous_entry(request, name: str, version: str, found: dict) -> dict | None
             # queue is in a database that went away), the marker stays: readers get this copy until
             # AIDTRACK_PUBLIC_STALE_SECONDS have passed, then render the list themselves.
             if cache.add(marker, now, timeout=REFRESH_MARKER_SECONDS):
-                refresh_public_list.enqueue(url=url, accept=accept, language=language, version=version)
+                refresh_public_list.enqueue(url=url, accept=accept, language=language, version=version, address=address)
 
         later.soon(enqueue)
     if now - asked > settings.AIDTRACK_PUBLIC_STALE_SECONDS:

@@ -6,8 +6,10 @@ retried: after the database comes back (``aidtrack.jobs.retry``), and when their
 """
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http.request import validate_host
 from django.utils import translation
 from django_tasks import task
 
@@ -39,24 +41,33 @@ def map_urls() -> list[tuple[str, str]]:
     return urls
 
 
-def own_host() -> str:
-    """A host name this site answers to (the lists' links, e.g. a page's "next", name it)."""
+def public_address() -> tuple[str, bool]:
+    """The host and scheme readers use (``AIDTRACK_SITE_URL``), which the lists' links (a page's "next") name and
+    their cache keys hold; the first host this site answers to where that address is not one of them."""
+    site = urlsplit(settings.AIDTRACK_SITE_URL)
+    if site.netloc and validate_host(site.hostname or "", settings.ALLOWED_HOSTS):
+        return site.netloc, site.scheme == "https"
     for host in settings.ALLOWED_HOSTS:
         if host and "*" not in host:
-            return host.lstrip(".")
-    return "localhost"
+            return host.lstrip("."), False
+    return "localhost", False
 
 
-def render(client, url: str, accept: str, language: str, warming: str) -> int:
+def render(client, url: str, accept: str, language: str, warming: str, address: str = "") -> int:
     """Ask for one public list as an anonymous reader would; the cache middleware keeps what it renders."""
     headers = {"HTTP_ACCEPT": accept} if accept else {}  # a reader that sent none (an empty one is refused)
+    if address:  # the reader's own, e.g. "https://access.example.org"
+        host, secure = urlsplit(address).netloc, address.startswith("https:")
+    else:
+        host, secure = public_address()
     # The request activates the reader's language in this thread; the worker's next task must not inherit it.
     with translation.override(translation.get_language()):
         return client.get(
             url,
             HTTP_ACCEPT_ENCODING="gzip",
             HTTP_ACCEPT_LANGUAGE=language,
-            HTTP_HOST=own_host(),
+            HTTP_HOST=host,
+            secure=secure,
             **headers,
             **{"aidtrack.warming": warming},
         ).status_code
@@ -87,7 +98,9 @@ def precompute_public_lists(*, version: str, attempt: int = 1) -> int:
 # A reader is waiting on this one (with the list as it was): before any precomputation of lists nobody asked for.
 @task(priority=50)
 @retried
-def refresh_public_list(*, url: str, accept: str, language: str, version: str, attempt: int = 1) -> bool:
+def refresh_public_list(
+    *, url: str, accept: str, language: str, version: str, address: str = "", attempt: int = 1
+) -> bool:
     """Render one public list that a reader asked for after a change (and was given the list as it was)."""
     from django.test import Client
 
@@ -97,7 +110,7 @@ def refresh_public_list(*, url: str, accept: str, language: str, version: str, a
     versions.forget_memo()
     if versions.data_version() != version:
         return False  # newer data: the next reader asks for that
-    return render(Client(enforce_csrf_checks=True), url, accept, language, WARM_CLAIMED) == 200
+    return render(Client(enforce_csrf_checks=True), url, accept, language, WARM_CLAIMED, address) == 200
 
 
 @task(priority=40)

@@ -203,3 +203,25 @@ def test_rendering_a_list_in_arabic_leaves_the_workers_language_alone(world):
     with translation.override("en"):
         render(Client(), INCIDENTS, "application/geo+json", "ar", public_cache.WARM_CLAIMED)
         assert translation.get_language() == "en"
+
+
+def test_a_list_is_kept_per_address_so_its_next_link_names_the_readers_host(world, settings):
+    """A page's "next" link names the host it was asked at: a copy kept for one address is never served at another
+    (a reader there would be sent to a host it may not reach)."""
+    settings.ALLOWED_HOSTS = ["testserver", "internal.example", "access.example.org"]
+    url = "/api/v1/incidents/?page_size=1"
+    internal = Client().get(url, HTTP_HOST="internal.example").json()
+    assert internal["next"].startswith("http://internal.example/")
+    public = Client().get(url, HTTP_HOST="access.example.org", secure=True).json()
+    assert public["next"].startswith("https://access.example.org/")
+    assert Client().get(url, HTTP_HOST="internal.example").json()["next"] == internal["next"]
+
+
+def test_the_writer_renders_the_lists_for_the_sites_public_address(settings):
+    from aidtrack.ops.tasks import public_address
+
+    settings.ALLOWED_HOSTS = ["internal.example", "access.example.org"]
+    settings.AIDTRACK_SITE_URL = "https://access.example.org"
+    assert public_address() == ("access.example.org", True)
+    settings.AIDTRACK_SITE_URL = "http://elsewhere.example"  # not a host this site answers to
+    assert public_address() == ("internal.example", False)
