@@ -199,6 +199,8 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="aidtrack-load-"))
     os.environ["CACHE_URL"] = args.cache_url or (workdir / "cache").as_uri()
     os.environ["AIDTRACK_API_ANON_RATE"] = "100000000/minute"
+    # The address wrk asks at: the worker renders the public lists for it after a write (they are kept per address).
+    os.environ["AIDTRACK_SITE_URL"] = f"http://127.0.0.1:{args.port}"
     from api_bench import fill, setup_django
 
     setup_django(workdir, args.database_url)

@@ -122,6 +122,8 @@ def main() -> None:
         "DATABASE_URL": ensure_postgres(arguments.database),
         "CACHE_URL": start_redis(arguments.redis_port, folder, processes),
         "AIDTRACK_VAR_DIR": str(folder),
+        # The one port readers use: the job worker renders the public lists for it after a write.
+        "AIDTRACK_SITE_URL": os.environ.get("AIDTRACK_SITE_URL", f"http://127.0.0.1:{arguments.port}"),
     }
     manage = [PYTHON, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
