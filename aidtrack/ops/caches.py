@@ -7,11 +7,19 @@
 - ``locmem://``: this process only (tests).
 """
 
+import hashlib
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 FILE_CACHE_MAX_ENTRIES = 3000
+
+
+def key_prefix(database: dict) -> str:
+    """The start of every key: the database the site serves, so that two sites (a staging copy, a second
+    country) sharing one Redis never read each other's data version, lists or progress."""
+    served = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    return "aidtrack-" + hashlib.sha256(served.encode()).hexdigest()[:10]
 
 
 def cache_from_url(url: str) -> dict:
@@ -21,7 +29,6 @@ def cache_from_url(url: str) -> dict:
         return {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": url,
-            "KEY_PREFIX": "aidtrack",
             "OPTIONS": {
                 # A cache that does not answer must not stop the site: a miss is computed again, a lost throttle
                 # count lets a request through.
