@@ -34,4 +34,5 @@ COUNTS = (
     gettext_noop("lines read"),
     gettext_noop("lines kept"),
     gettext_noop("unchanged"),
+    gettext_noop("areas kept though not in this file"),
 )

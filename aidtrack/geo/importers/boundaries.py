@@ -119,7 +119,9 @@ def _prepare_layer(layer: Layer, *, level: int | None, mapping: dict, crs: str |
             )
         frame = frame.set_crs(crs)
     if not frame.crs.equals(WGS84):
-        report.notes.append(f"{layer.name}: reprojected from {frame.crs.to_string()} to WGS 84.")
+        report.notes.append(
+            _("%(layer)s: reprojected from %(crs)s to WGS 84.") % {"layer": layer.name, "crs": frame.crs.to_string()}
+        )
         frame = frame.to_crs(WGS84)
     min_x, min_y, max_x, max_y = frame.total_bounds
     if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
@@ -135,7 +137,7 @@ def _prepare_layer(layer: Layer, *, level: int | None, mapping: dict, crs: str |
     records = frame.drop(columns=frame.geometry.name).to_dict("records")
     for number, (record, geometry) in enumerate(zip(records, frame.geometry, strict=True), 1):
         pcode = _text(record.get(pcode_column)).upper()
-        where = f"{layer.name}, feature {number}"
+        where = _("%(layer)s, feature %(number)s") % {"layer": layer.name, "number": number}
         if not pcode:
             report.error(
                 where, _("has no P-code in column %(column)s; every area needs one.") % {"column": pcode_column}
@@ -359,9 +361,9 @@ def import_boundaries(
         if missing:
             total = AdminArea.objects.filter(level=lvl).exclude(pcode__in=in_file).count()
             shown = ", ".join(missing[:10]) + (" ..." if total > 10 else "")
-            report.counts[f"level-{lvl} areas not in this file"] = total
+            report.counts["areas kept though not in this file"] += total
             report.warning(
-                f"level {lvl}",
+                _("level %(level)s") % {"level": lvl},
                 _(
                     "%(count)s area(s) in the database are not in this file and are kept, because records may "
                     "point at them: %(areas)s. Delete them in the admin if they are truly gone."
@@ -382,7 +384,7 @@ def import_boundaries(
 
 @transaction.atomic
 def _write(to_add: list[Boundary], to_update: list[Boundary], current: dict, label: str, by, progress) -> None:
-    reason = f"Imported from {label}"
+    reason = _("Imported from %(source)s") % {"source": label}
     written = 0
     progress("written", written)
     now = timezone.now()

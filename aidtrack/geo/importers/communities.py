@@ -68,7 +68,7 @@ class Row:
 
     @property
     def where(self) -> str:
-        return f"row {self.number}"
+        return _("row %(row)s") % {"row": self.number}
 
 
 @dataclass
@@ -148,7 +148,7 @@ def _parse_rows(table: Table, columns: dict, report: ImportReport, register=None
             return str(values[index]).strip() if values is not None else ""
 
         pcode = cell("pcode").upper()
-        where = f"row {number}"
+        where = _("row %(row)s") % {"row": number}
         if not pcode:
             report.error(where, _("has no P-code (column %(column)s).") % {"column": columns["pcode"]})
             continue
@@ -236,10 +236,16 @@ def _group(rows: list[Row], report: ImportReport) -> dict[str, Community]:
         community.rows.append(row)
     parts = {pcode: c for pcode, c in communities.items() if len(c.rows) > 1}
     if parts:
-        listing = "; ".join(f"{pcode} ({len(c.rows)} parts)" for pcode, c in sorted(parts.items()))
+        listing = "; ".join(
+            _("%(pcode)s (%(count)s parts)") % {"pcode": pcode, "count": len(c.rows)}
+            for pcode, c in sorted(parts.items())
+        )
         report.notes.append(
-            f"{sum(len(c.rows) for c in parts.values())} rows share a P-code with another row; each is kept as a "
-            f"part of one community, and parts with an access status become register areas: {listing}."
+            _(
+                "%(count)s rows share a P-code with another row; each is kept as a part of one community, and parts "
+                "with an access status become register areas: %(listing)s."
+            )
+            % {"count": sum(len(c.rows) for c in parts.values()), "listing": listing}
         )
     return communities
 
@@ -360,10 +366,13 @@ def import_communities(
     columns = _columns(table, mapping, path_or_url)
     if ignore_status or register is None:
         if columns["status"] and not ignore_status:
-            report.notes.append(f"The column {columns['status']!r} (access status) was not read into the register.")
+            report.notes.append(
+                _("The column %(column)r (access status) was not read into the register.")
+                % {"column": columns["status"]}
+            )
         columns["status"] = None
     if table.encoding == "windows-1256":
-        report.notes.append(f"{path_or_url} was read as Windows-1256 (Arabic) text.")
+        report.notes.append(_("%(file)s was read as Windows-1256 (Arabic) text.") % {"file": path_or_url})
     rows = _parse_rows(table, columns, report, register)
     communities = _group(rows, report)
     label = source_label or path_or_url.rsplit("/", 1)[-1]
@@ -494,7 +503,7 @@ def _plan_communities(communities, existing, known, finest_of, label, population
 
 @transaction.atomic
 def _write(plan: CommunityPlan, register, changes, *, as_of, source, organization, by, label) -> None:
-    reason = f"Imported from {label}"
+    reason = _("Imported from %(source)s") % {"source": label}
     now = timezone.now()
     if plan.new:
         bulk_create_with_history(plan.new, AdminArea, batch_size=1000, default_user=by, default_change_reason=reason)

@@ -92,7 +92,10 @@ def import_population(
     if not 1900 <= year <= 2100:
         raise ImportFailed(_("--year %(year)s: give a year between 1900 and 2100.") % {"year": year})
     label = source_label or path_or_url.rsplit("/", 1)[-1]
-    report.notes.append(f"P-codes from column {code_column}, population from column {value_column} ({year}).")
+    report.notes.append(
+        _("P-codes from column %(code)s, population from column %(value)s (%(year)s).")
+        % {"code": code_column, "value": value_column, "year": year}
+    )
 
     figures: dict[str, int] = {}
     first_row: dict[str, int] = {}
@@ -100,7 +103,7 @@ def import_population(
     values = table.frame[value_column].tolist()
     progress("counted", len(codes))
     for index, (code, value) in enumerate(zip(codes, values, strict=True)):
-        where = f"row {table.row_number(index)}"
+        where = _("row %(row)s") % {"row": table.row_number(index)}
         code = str(code).strip().upper()
         text = str(value).strip().replace(",", "")
         if not code:
@@ -133,8 +136,12 @@ def import_population(
         shown = ", ".join(unmatched[:UNMATCHED_SHOWN]) + (" ..." if len(unmatched) > UNMATCHED_SHOWN else "")
         report.counts["codes matching no area"] = len(unmatched)
         for code in unmatched:
-            report.warning(f"row {first_row[code]}", _("matches no admin area; this figure is skipped."), code)
-        report.notes.append(f"{len(unmatched)} P-code(s) match no admin area: {shown}")
+            report.warning(
+                _("row %(row)s") % {"row": first_row[code]}, _("matches no admin area; this figure is skipped."), code
+            )
+        report.notes.append(
+            _("%(count)s P-code(s) match no admin area: %(codes)s") % {"count": len(unmatched), "codes": shown}
+        )
     changed = []
     for code, area in areas.items():
         new = (figures[code], year, label)
@@ -162,7 +169,7 @@ def import_population(
                 ["population", "population_year", "population_source", "updated_at"],
                 batch_size=1000,
                 default_user=by,
-                default_change_reason=f"Population from {label}",
+                default_change_reason=_("Population from %(source)s") % {"source": label},
             )
             mark_geodata_changed()  # map layers carry the population
             progress("written", len(changed))

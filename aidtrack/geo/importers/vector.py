@@ -99,7 +99,9 @@ def read_layers(path: Path, display: str, *, layer: str | None = None) -> list[L
         else:
             wanted = available
         for layer_name in wanted:
-            label = name if len(available) == 1 else f"{name}, layer {layer_name}"
+            label = (
+                name if len(available) == 1 else _("%(name)s, layer %(layer)s") % {"name": name, "layer": layer_name}
+            )
             layers.append(Layer(label, _read(source, label, layer_name)))
     if layer is not None and not layers:
         raise ImportFailed(_("%(file)s has no layer named %(layer)r.") % {"file": display, "layer": layer})
