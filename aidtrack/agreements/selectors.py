@@ -241,17 +241,11 @@ def area_deliveries(
     """
     from aidtrack.convoys.models import ConvoyEvent, ConvoyStatus
 
-    found: list[Delivery] = []
     incidents = (Incident.objects.all() if incidents is None else incidents).filter(
         kind=IncidentKind.ACCESS, area__in=areas
     )
     if until is not None:
         incidents = incidents.filter(occurred_on__lte=until)
-    incidents = incidents.exclude(verification_status=VerificationStatus.REJECTED)
-    if verified_only:
-        incidents = incidents.filter(verification_status=VerificationStatus.VERIFIED)
-    for pk, area_id, day, title in incidents.values_list("pk", "area_id", "occurred_on", "title"):
-        found.append(Delivery(area_id, day, incident_id=pk, incident_title=title))
     events = ConvoyEvent.objects.all()
     if convoys is not None:
         # A lookup by key per delivery (SQLite lists every visible convoy first for ``convoy__in``).
@@ -260,8 +254,30 @@ def area_deliveries(
         to_status__in=[ConvoyStatus.DELIVERED, ConvoyStatus.PARTIALLY_DELIVERED],
         convoy__destinations__area__in=areas,
     ).values_list("convoy__destinations__area_id", "occurred_at", "convoy_id", "convoy__reference", "to_status")
-    deliveries = deliveries.order_by()  # sorted below, with the access incidents
-    for area_id, moment, convoy_id, reference, status in deliveries:
+    return deliveries_from(
+        incidents.values_list("pk", "area_id", "occurred_on", "title", "verification_status").order_by(),
+        deliveries.order_by(),  # sorted below, with the access incidents
+        until,
+        verified_only,
+    )
+
+
+def deliveries_from(access, delivered, until: datetime.date | None, verified_only: bool) -> list[Delivery]:
+    """The deliveries of ``area_deliveries`` from the rows it reads, for a caller that has read them already.
+
+    ``access``: (id, area id, day, title, verification status) of access incidents up to ``until``;
+    ``delivered``: (area id, moment, convoy id, convoy reference, status) of each delivery event, once per
+    destination of its convoy in the area. Rejected incidents never count, and only verified ones do when
+    ``verified_only``.
+    """
+    from aidtrack.convoys.models import ConvoyStatus
+
+    found: list[Delivery] = []
+    for pk, area_id, day, title, status in access:
+        if status == VerificationStatus.REJECTED or (verified_only and status != VerificationStatus.VERIFIED):
+            continue
+        found.append(Delivery(area_id, day, incident_id=pk, incident_title=title))
+    for area_id, moment, convoy_id, reference, status in delivered:
         day = timezone.localdate(moment)
         if until is None or day <= until:
             partial = status == ConvoyStatus.PARTIALLY_DELIVERED

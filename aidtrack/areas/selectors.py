@@ -109,44 +109,89 @@ def siege_start(periods: list[StatusPeriod], day: datetime.date) -> datetime.dat
     return run.start_date
 
 
-def area_figures(
-    area: Area, day: datetime.date | None = None, *, audience: Audience, periods: list | None = None
-) -> AreaFigures:
-    """What users ask of one area: status, days under siege, last delivery, people reached.
+@dataclass(frozen=True)
+class AreaRecords:
+    """The records an area's figures and its list of deliveries are counted from, as one reader may see them."""
 
-    Deliveries and people reached count only the convoys and access incidents ``audience`` may see (the
-    same rules as every other reader), so that a figure never reveals a record the reader cannot open.
-    ``periods``: the area's status periods in order of start, when the caller has read them already.
-    """
+    # (convoy id, people planned, people reached, convoy status, convoy reference): one a destination in the area.
+    destinations: list[tuple]
+    # (convoy id, moment, status): every delivery event of those convoys.
+    delivered: list[tuple]
+    # (incident id, day, title, verification status): the access incidents at the area up to the day.
+    access: list[tuple]
+
+
+def area_records(area: Area, day: datetime.date, *, audience: Audience) -> AreaRecords:
+    """The convoys and access incidents that reached ``area`` up to ``day``, of those ``audience`` may see (the
+    same rules as every other reader): read once for its figures and for its page's list of deliveries."""
     from aidtrack.convoys.models import ConvoyDestination, ConvoyEvent
     from aidtrack.convoys.selectors import convoy_visibility_q
     from aidtrack.convoys.services import DELIVERED_STATUSES
     from aidtrack.incidents.models import Incident, IncidentKind
     from aidtrack.incidents.selectors import incident_visibility_q
 
-    day = day or timezone.localdate()
-    periods = list(area.status_periods.all()) if periods is None else periods
-    current = next((p for p in periods if p.covers(day)), None)
-    besieged_since = siege_start(periods, day)
-
     destinations = list(
         ConvoyDestination.objects.filter(area=area)
         .filter(Exists(ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk=OuterRef("convoy_id"))))
-        .values_list("convoy_id", "planned_beneficiaries", "reached_beneficiaries", "convoy__status")
+        .order_by()
+        .values_list(
+            "convoy_id", "planned_beneficiaries", "reached_beneficiaries", "convoy__status", "convoy__reference"
+        )
     )
-    planned = sum(planned for _convoy, planned, _reached, _status in destinations)
-    delivered_ids = {convoy for convoy, _planned, _reached, status in destinations if status in DELIVERED_STATUSES}
-    reached = sum(reached or 0 for convoy, _planned, reached, _status in destinations if convoy in delivered_ids)
-    last_delivery_at = (
-        ConvoyEvent.objects.filter(convoy_id__in=delivered_ids, to_status__in=DELIVERED_STATUSES)
-        .values_list("occurred_at", flat=True)
-        .order_by("-occurred_at")
+    delivered = list(
+        ConvoyEvent.objects.filter(convoy_id__in={row[0] for row in destinations}, to_status__in=DELIVERED_STATUSES)
+        .order_by()
+        .values_list("convoy_id", "occurred_at", "to_status")
     )
-    deliveries = [d for d in (timezone.localdate(moment) for moment in last_delivery_at) if d <= day]
-    access = Incident.objects.filter(
-        incident_visibility_q(audience), area=area, kind=IncidentKind.ACCESS, occurred_on__lte=day
+    access = list(
+        Incident.objects.filter(
+            incident_visibility_q(audience), area=area, kind=IncidentKind.ACCESS, occurred_on__lte=day
+        )
+        .order_by()
+        .values_list("pk", "occurred_on", "title", "verification_status")
     )
-    deliveries += list(access.values_list("occurred_on", flat=True))
+    return AreaRecords(destinations, delivered, access)
+
+
+def area_figures(
+    area: Area,
+    day: datetime.date | None = None,
+    *,
+    audience: Audience,
+    periods: list | None = None,
+    records: AreaRecords | None = None,
+) -> AreaFigures:
+    """What users ask of one area: status, days under siege, last delivery, people reached.
+
+    Deliveries and people reached count only the convoys and access incidents ``audience`` may see (the
+    same rules as every other reader), so that a figure never reveals a record the reader cannot open.
+    ``periods``: the area's status periods in order of start, and ``records``: its ``area_records`` for the
+    same day and reader, when the caller has read them already.
+    """
+    from aidtrack.convoys.services import DELIVERED_STATUSES
+
+    day = day or timezone.localdate()
+    periods = list(area.status_periods.all()) if periods is None else periods
+    records = area_records(area, day, audience=audience) if records is None else records
+    current = next((p for p in periods if p.covers(day)), None)
+    besieged_since = siege_start(periods, day)
+
+    planned = sum(planned for _convoy, planned, _reached, _status, _ref in records.destinations)
+    # People reached, and the last delivery, count the convoys delivered as they stand today.
+    delivered_ids = {
+        convoy for convoy, _planned, _reached, status, _ref in records.destinations if status in DELIVERED_STATUSES
+    }
+    reached = sum(
+        reached or 0 for convoy, _planned, reached, _status, _ref in records.destinations if convoy in delivered_ids
+    )
+    deliveries = [
+        d
+        for d in (
+            timezone.localdate(moment) for convoy, moment, _status in records.delivered if convoy in delivered_ids
+        )
+        if d <= day
+    ]
+    deliveries += [occurred_on for _pk, occurred_on, _title, _status in records.access]
     last = max(deliveries) if deliveries else None
     return AreaFigures(
         current_status=current.status if current else None,

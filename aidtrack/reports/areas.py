@@ -11,36 +11,16 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aidtrack.agreements.selectors import Delivery, area_deliveries
+from aidtrack.agreements.selectors import Delivery, deliveries_from
 from aidtrack.areas.models import Area
-from aidtrack.areas.selectors import AreaFigures, area_figures
-from aidtrack.convoys.models import ConvoyRequest
-from aidtrack.convoys.selectors import convoy_visibility_q
+from aidtrack.areas.selectors import AreaFigures, area_figures, area_records
+from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import Incident
-from aidtrack.incidents.selectors import (
-    incident_as_read,
-    incident_exact_location_q,
-    incident_generalised_to,
-    incident_visibility_q,
-)
+from aidtrack.incidents.selectors import incident_exact_location_q, incident_lines, incident_visibility_q
 from aidtrack.orgs.audience import Audience
+from aidtrack.orgs.models import Party
 
 NEARBY_LIMIT = 50
-# What a row of the nearby list shows (``incident_rows``) and what ``incident_as_read`` decides it by.
-NEARBY_COLUMNS = (
-    "reference",
-    "occurred_on",
-    "title",
-    "kind",
-    "category",
-    "public_summary",
-    "location_name",
-    "publish_exact_location",
-    "organization_id",
-    "perpetrator__name",
-    "perpetrator__name_ar",
-    *(f"{level}__{name}" for level in ("admin1", "admin2", "admin3") for name in ("name_en", "name_ar")),
-)
 
 
 @dataclass(frozen=True)
@@ -55,26 +35,43 @@ class TimelineSegment:
 
 @dataclass
 class AreaPage:
-    area: Area
     day: datetime.date
     figures: AreaFigures
     periods: list = field(default_factory=list)
+    besieging_parties: list[str] = field(default_factory=list)  # as the reader's language names them
+    communities: list[tuple[str, str]] = field(default_factory=list)  # name, P-code
     timeline: list[TimelineSegment] = field(default_factory=list)
     timeline_start: datetime.date | None = None
     deliveries: list[tuple[Delivery, int | None]] = field(default_factory=list)  # with days since the one before
-    nearby: list = field(default_factory=list)
+    nearby: list = field(default_factory=list)  # IncidentLine
     nearby_level: str = ""
 
 
 def areas_for_pages():
-    return Area.objects.select_related("governorate", "admin2", "admin3").defer(
-        "governorate__geometry", "admin2__geometry", "admin3__geometry"
+    """Areas with what their pages show of them: not their outline, nor the outlines of the places they lie in."""
+    return Area.objects.select_related("governorate", "admin2", "admin3").only(
+        "name_en",
+        "name_ar",
+        "latitude",
+        "longitude",
+        "population",
+        "population_date",
+        "population_source",
+        *(f"{place}__{name}" for place in ("governorate", "admin2", "admin3") for name in ("name_en", "name_ar")),
     )
 
 
 def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int = 600) -> AreaPage:
     periods = list(area.status_periods.select_related("organization").order_by("start_date"))
-    page = AreaPage(area, day, area_figures(area, day, audience=audience, periods=periods), periods)
+    records = area_records(area, day, audience=audience)
+    page = AreaPage(day, area_figures(area, day, audience=audience, periods=periods, records=records), periods)
+    page.besieging_parties = [str(party) for party in Party.objects.filter(besieged_areas=area).order_by("name")]
+    page.communities = [
+        (place.name, place.pcode)
+        for place in AdminArea.objects.filter(register_areas=area)
+        .order_by("level", "pcode")
+        .only("pcode", "name_en", "name_ar")
+    ]
     if periods:
         first = periods[0].start_date
         span = max((day - first).days, 1)
@@ -93,10 +90,18 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
                     max(round(width * (end - period.start_date).days / span, 1), 1),
                 )
             )
-    incidents = Incident.objects.filter(incident_visibility_q(audience))
-    convoys = ConvoyRequest.objects.filter(convoy_visibility_q(audience))
+    # Each delivery event once per destination of its convoy in the area, as ``area_deliveries`` lists them.
+    events: dict[int, list] = {}
+    for convoy_id, moment, status in records.delivered:
+        events.setdefault(convoy_id, []).append((moment, status))
+    delivered = [
+        (area.pk, moment, convoy_id, reference, status)
+        for convoy_id, _planned, _reached, _status, reference in records.destinations
+        for moment, status in events.get(convoy_id, ())
+    ]
+    access = [(pk, area.pk, occurred_on, title, status) for pk, occurred_on, title, status in records.access]
     previous = None
-    for delivery in area_deliveries([area], day, audience.is_public, incidents, convoys):
+    for delivery in deliveries_from(access, delivered, day, audience.is_public):
         page.deliveries.append((delivery, (delivery.day - previous).days if previous else None))
         previous = delivery.day
     page.deliveries.reverse()
@@ -105,16 +110,9 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
         if place is not None:
             field_name = "admin1" if column == "governorate" else column
             near = Q(**{field_name: place}) | (Q(area=area) & incident_exact_location_q(audience))
-            # The list shows no point and no convoy: of ``incidents_visible_to``'s annotations it needs only the
-            # level a place is generalised to (the others are a subquery and joins for every matching incident).
-            rows = (
-                Incident.objects.filter(incident_visibility_q(audience), near, occurred_on__lte=day)
-                .annotate(generalised_to=incident_generalised_to(audience))
-                .select_related("admin1", "admin2", "admin3", "perpetrator")
-                .only(*NEARBY_COLUMNS)
-                .order_by("-occurred_on", "-pk")[:NEARBY_LIMIT]
-            )
-            page.nearby = [incident_as_read(incident, audience) for incident in rows]
+            # The list shows no point and no convoy: its rows are read as ``incident_lines``, not as records.
+            rows = Incident.objects.filter(incident_visibility_q(audience), near, occurred_on__lte=day)
+            page.nearby = incident_lines(rows.order_by("-occurred_on", "-pk")[:NEARBY_LIMIT], audience)
             page.nearby_level = _("%(level)s: %(place)s") % {"level": level, "place": place.name}
             break
     return page

@@ -3,7 +3,7 @@
 import pytest
 
 from aidtrack.geo.models import AdminArea, AdminLevel
-from aidtrack.incidents.selectors import incidents_visible_to
+from aidtrack.incidents.selectors import incident_as_read, incident_lines, incidents_visible_to
 from aidtrack.incidents.services import incident_review
 from aidtrack.orgs.audience import PUBLIC, audience_of
 from tests.factories import AdminAreaFactory, square
@@ -61,3 +61,29 @@ def test_without_a_sub_district_the_district_stands_in_and_says_so(incidents, re
     incident_review(incident=incident, by=reviewer, outcome="verified")
     row = incidents_visible_to(PUBLIC).get(pk=incident.pk)
     assert (row.shown_lat, row.shown_lon, row.generalised_to) == (33.9, 36.9, "district")
+
+
+@pytest.mark.django_db
+def test_a_list_row_read_as_values_shows_what_the_record_as_read_shows(
+    incidents, reporter, reviewer, org_a, outsider, site_admin
+):
+    """``incident_lines`` (the area page's nearby list, read without building records) decides the place and its
+    level as ``incident_as_read`` does, for every reader."""
+    governorate = AdminArea.objects.get(pcode="SY03")
+    AdminArea.objects.create(
+        pcode="SY0301", level=AdminLevel.DISTRICT, name_en="Duma", parent=governorate, geometry=square(36.8, 33.8, 0.2)
+    )
+    in_district = report(
+        reporter, org_a, visibility="public", latitude=33.95, longitude=36.95, location_name="Farm road, Duma"
+    )
+    incident_review(incident=in_district, by=reviewer, outcome="verified")
+    for audience in (PUBLIC, audience_of(outsider), audience_of(reporter), audience_of(site_admin)):
+        readable = incidents_visible_to(audience).select_related("admin1", "admin2", "admin3", "perpetrator")
+        as_read = [incident_as_read(incident, audience).line for incident in readable.order_by("pk")]
+        assert incident_lines(incidents_visible_to(audience).order_by("pk"), audience) == as_read
+    lines = {line.pk: line for line in incident_lines(incidents_visible_to(PUBLIC), PUBLIC)}
+    # The public reads the district, never the place the record names, unless the record may show it.
+    assert (lines[in_district.pk].place_name, lines[in_district.pk].generalised_to) == ("Duma", "district")
+    assert lines[incidents["exact"].pk].exact and lines[incidents["exact"].pk].generalised_to is None
+    own = {line.pk: line for line in incident_lines(incidents_visible_to(audience_of(reporter)), audience_of(reporter))}
+    assert own[in_district.pk].place_name == "Farm road, Duma" and own[in_district.pk].generalised_to is None

@@ -2,13 +2,11 @@
 
 import datetime
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidtrack.areas.selectors import register_on
-from aidtrack.geo.models import AdminArea
 from aidtrack.orgs.audience import audience_of
 from aidtrack.reports.areas import area_page, areas_for_pages
 from aidtrack.reports.figures_cache import cached_figures
@@ -34,17 +32,12 @@ def area_list(request):
 
 
 def area_detail(request, pk: int):
-    area = get_object_or_404(
-        areas_for_pages().prefetch_related(
-            "besieging_parties", Prefetch("communities", queryset=AdminArea.objects.defer("geometry"))
-        ),
-        pk=pk,
-    )
+    area = get_object_or_404(areas_for_pages(), pk=pk)
     try:
         day = _day(request)
     except ValueError:
         return problem(request, _("“as_of” is not a date: use YYYY-MM-DD, e.g. 2016-09-19."))
     audience = audience_of(request.user)
-    page = cached_figures("area", audience, (area.pk, day), lambda: area_page(area, audience=audience, day=day))
+    page = cached_figures("area page", audience, (area.pk, day), lambda: area_page(area, audience=audience, day=day))
     point = {"lat": area.latitude, "lon": area.longitude, "name": area.name} if area.latitude is not None else None
     return render(request, "reports/area_detail.html", {"page": page, "area": area, "point": point})
