@@ -125,3 +125,34 @@ def test_in_arabic_the_bars_grow_from_the_right_with_their_labels_on_the_right(c
     ends = {round(rect + width, 1) for _label, rect, width, _value in arabic}
     assert len(ends) == 1, "every bar starts from the same right edge"
     assert all(value < rect and label > rect + width for label, rect, width, value in arabic)
+
+
+def test_a_request_is_counted_in_the_month_of_its_day_in_syria_not_in_utc(client, demo):
+    """Submitted at 00:30 on 1 October 2016 in Damascus (21:30 UTC on 30 September): an October request, whichever
+    way the database hands back the moment (aware on PostgreSQL, naive UTC on SQLite)."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from aidtrack.areas.models import Area
+    from aidtrack.convoys.services import DestinationInput, convoy_create, convoy_transition
+    from aidtrack.orgs.models import Organization
+
+    by = get_user_model().objects.get(username="reporter.ocha")
+    just_after_midnight = timezone.make_aware(datetime.datetime(2016, 10, 1, 0, 30))
+    assert just_after_midnight.astimezone(datetime.UTC).day == 30
+    convoy = convoy_create(
+        by=by,
+        reference="CV-MIDNIGHT",
+        lead_organization=Organization.objects.get(acronym="OCHA"),
+        origin_name="Damascus",
+        plan_month=datetime.date(2016, 10, 1),
+        destinations=[DestinationInput(area=Area.objects.get(name_en="Madaya"), planned_beneficiaries=100)],
+        created_at=just_after_midnight - datetime.timedelta(hours=1),
+    )
+    convoy_transition(convoy=convoy, to_status="submitted", by=by, occurred_at=just_after_midnight)
+    months = {
+        row["month"]: row["requested"] for row in tables(client, **{"from": "2016-09-01", "to": "2016-10-31"})["months"]
+    }
+    assert months["2016-09"] == 9 and months["2016-10"] >= 1

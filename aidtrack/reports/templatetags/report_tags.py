@@ -1,5 +1,6 @@
 """Reading a report table's rows in templates, and the rows of long record lists."""
 
+import datetime
 from html import escape
 
 from django import template
@@ -36,6 +37,24 @@ def report_navigation(context) -> str:
     if html is None:
         html = _navigation[key] = render_to_string("reports/_nav.html", {"here": key[1]})
     return html
+
+
+# The months' names (``M``: "Sep", ``F``: "September") by language and format, translated once per process.
+_month_names: dict[tuple, tuple[str, ...]] = {}
+
+
+@register.filter
+def day_month_year(day, month_format: str = "M") -> str:
+    """``day`` as the ``date`` filter writes it with "j M Y" ("25 Sep 2016"), or "j F Y" ("25 September 2016"):
+    Django's date formatter translates the month again for every date it writes, a sixth of a page of dates."""
+    if not day:
+        return ""
+    key = (get_language(), month_format)
+    names = _month_names.get(key)
+    if names is None:
+        months = (datetime.date(2000, month, 1) for month in range(1, 13))
+        names = _month_names[key] = tuple(dateformat.format(first, month_format) for first in months)
+    return f"{day.day} {names[day.month - 1]} {day.year:04d}"
 
 
 @register.filter
@@ -76,7 +95,7 @@ def incident_rows(reads) -> str:
         what = labels["category"].get(line.category, line.category) if line.category else None
         day = line.occurred_on
         if day not in days:
-            days[day] = escape(dateformat.format(day, "j M Y"))
+            days[day] = escape(day_month_year(day))
         who = ""
         if line.perpetrator_id is not None:
             who = perpetrators.get(line.perpetrator_id)
@@ -115,7 +134,7 @@ def delivery_rows(deliveries) -> str:
                 f'<a href="{incident_link}{delivery.incident_id}/" dir="auto">{escape(delivery.incident_title)}</a> '
                 f"{access}"
             )
-        day = escape(dateformat.format(delivery.day, "j M Y"))
+        day = escape(day_month_year(delivery.day))
         gap = "—" if gap is None else escape(formats.localize(gap))
         rows.append(f'<tr><td>{day}</td><td>{what}\n</td><td class="num">{gap}</td></tr>')
     return mark_safe("".join(rows))  # noqa: S308 - every value from a record is escaped above
