@@ -4,7 +4,11 @@ Everything runs on 127.0.0.1 in one run: gunicorn as `make serve` runs it (3 gth
 wrk (Debian's `wrk`; 64 connections, gzip accepted). For each list the map reads, the same bytes are written as a
 static file that whitenoise serves from the same server, and each list's throughput and median latency are given
 as a ratio to that file's. Also: the first request after a write, worker memory after 100 distinct lists, and
-throughput with one and with two app servers behind one port (deploy/proxy.py).
+throughput with one and with two app servers behind one port (deploy/proxy.py): first with the list not yet rendered
+for the proxy's address (64 readers at once on a list nobody has rendered), then warm.
+
+When ../shared/data/ocha-syria-2016/ is there, OCHA's adm0-adm3 boundaries are loaded from it (read in place) and
+the incidents placed in them, so the adm1, adm2 and adm3 layers are measured at their real size (adm3: 318 KB).
 
 Usage:
     .venv/bin/python bench/load_bench.py                  # a temporary SQLite database, file cache
@@ -297,7 +301,7 @@ def main():
     try:
         wait_for(base + "/healthz")
         print(f"worker memory at start: {rss_mb(server):.0f} MB each")
-        print(f"\n{'path':<30}{'bytes gz':>10}{'static rps':>12}{'list rps':>10}{'x static':>10}"
+        print(f"\n{'path':<30}{'bytes':>10}{'bytes gz':>10}{'static rps':>12}{'list rps':>10}{'x static':>10}"
               f"{'static p50':>12}{'list p50':>10}{'errors':>8}{'target':>9}")  # fmt: skip
         only = args.only_first_write or args.only_one_port
         for n, (label, path, accept, target) in enumerate(paths if not only else []):
@@ -306,7 +310,8 @@ def main():
             listed = wrk(base + path, args, accept)
             ratio = static["rps"] / listed["rps"]
             size = len(gzip.compress((static_dir / f"list{n}.json").read_bytes(), 6))
-            print(f"{label:<30}{size:>10,}{static['rps']:>12,.0f}{listed['rps']:>10,.0f}{ratio:>10.2f}"
+            raw = (static_dir / f"list{n}.json").stat().st_size
+            print(f"{label:<30}{raw:>10,}{size:>10,}{static['rps']:>12,.0f}{listed['rps']:>10,.0f}{ratio:>10.2f}"
                   f"{static['median_ms']:>11.1f}ms{listed['median_ms']:>8.1f}ms{listed['errors']:>8}"
                   f"{'≤' + str(target) + (' met' if ratio <= target else ' MISSED'):>13}")  # fmt: skip
             if listed["errors"]:
