@@ -290,6 +290,9 @@ AIDTRACK_PRECOMPUTE_DELAY_SECONDS = float(os.environ.get("AIDTRACK_PRECOMPUTE_DE
 AIDTRACK_PUBLIC_STALE_SECONDS = float(os.environ.get("AIDTRACK_PUBLIC_STALE_SECONDS", "60"))
 # How long an anonymous public list is kept (keyed by the data version; served stale only as said just above).
 AIDTRACK_PUBLIC_CACHE_SECONDS = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_SECONDS", "86400"))
+# A public list not yet in the cache is rendered by one request; readers who ask for it meanwhile, on any server, wait
+# for that rendering for at most this many seconds (then render it themselves: the renderer may have been killed).
+AIDTRACK_PUBLIC_RENDER_WAIT_SECONDS = float(os.environ.get("AIDTRACK_PUBLIC_RENDER_WAIT_SECONDS", "20"))
 # Each process also keeps the public lists it served last, up to this many bytes (gzipped): never stale, since a
 # list's key names the data version; it spares reading the same bytes from the shared cache on every request.
 AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024)))

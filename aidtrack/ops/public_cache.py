@@ -129,6 +129,64 @@ def refresh_key(name: str, version: str) -> str:
     return f"public:refresh:{name}:{version}"
 
 
+def rendering_key(key: str) -> str:
+    return "public:rendering:" + key.removeprefix("public:")
+
+
+# How often a reader waiting for another request's rendering of the same list looks for it in the shared cache.
+RENDER_POLL_SECONDS = 0.05
+# What the rendering's marker says for a while after a rendering that gave no list to keep (an error page, the
+# database gone): the readers waiting for it, and those who come meanwhile, answer on their own at once.
+RENDER_FAILED = "failed"
+RENDER_FAILED_SECONDS = 2
+
+
+def claim_rendering(key: str) -> bool:
+    """Claims the rendering of one list at one version for this request: True unless another request has it."""
+    return cache.add(rendering_key(key), time.time(), timeout=max(1, int(settings.AIDTRACK_PUBLIC_RENDER_WAIT_SECONDS)))
+
+
+def wait_for_rendering(key: str) -> tuple[dict | None, bool]:
+    """A list that is not in the cache, and that no copy from before may stand in for, is rendered by one request;
+    the readers who ask for it meanwhile, on any server, wait for that rendering instead of each rendering it too.
+
+    When many readers open the same new list at once (a link passed around after an attack, the first readers after
+    the cache was emptied, a new address in front of the servers), each rendering its own copy would share the CPU
+    among them all, and every one would wait as long as the slowest: a client's timeout rather than a slow answer.
+
+    Returns (the list, False) once another request has rendered it, or (None, whether this request now holds the
+    rendering) when this request is to render it: the first to ask; the next one after a rendering that ended
+    without a list to keep (every reader then answers on its own, so an error page or the outage answer is never
+    queued behind another); or any after ``AIDTRACK_PUBLIC_RENDER_WAIT_SECONDS`` without one (a renderer killed on
+    the way).
+    """
+    if claim_rendering(key):
+        return None, True
+    deadline = time.monotonic() + settings.AIDTRACK_PUBLIC_RENDER_WAIT_SECONDS
+    marker = rendering_key(key)
+    while time.monotonic() < deadline:
+        found = cache.get_many([key, marker])
+        if found.get(key) is not None:
+            recent.put(key, found[key])
+            return found[key], False
+        if found.get(marker) == RENDER_FAILED:
+            return None, False
+        if marker not in found and claim_rendering(key):
+            return None, True
+        time.sleep(RENDER_POLL_SECONDS)
+        entry = recent.get(key)
+        if entry is not None:
+            return entry, False
+    return None, False
+
+
+def rendering_done(key: str, kept: bool) -> None:
+    if kept:
+        cache.delete(rendering_key(key))
+    else:
+        cache.set(rendering_key(key), RENDER_FAILED, timeout=RENDER_FAILED_SECONDS)
+
+
 def stale_allowed() -> bool:
     return settings.AIDTRACK_PRECOMPUTE_PUBLIC_LISTS and settings.AIDTRACK_PUBLIC_STALE_SECONDS > 0
 
@@ -241,10 +299,25 @@ class PublicListCacheMiddleware:
             entry = previous_entry(request, name, version, found)
             if entry is not None:
                 return self.serve(request, entry)
+            entry, claimed = wait_for_rendering(key)
+            if entry is not None:
+                return self.serve(request, entry)
         elif warming == WARM_IF_UNCLAIMED and not cache.add(
             refresh_key(name, version), time.time(), timeout=REFRESH_MARKER_SECONDS
         ):
             return HttpResponse(status=204)  # a reader's refresh of this list is rendering it already
+        else:
+            claimed = claim_rendering(key)  # readers who ask meanwhile wait for this rendering, unless one is under way
+        kept = False
+        try:
+            response, kept = self.render(request, name, version, key)
+            return response
+        finally:
+            if claimed:
+                rendering_done(key, kept)
+
+    def render(self, request, name: str, version: str, key: str) -> tuple[HttpResponse, bool]:
+        """The list rendered by the views, and whether it was kept in the cache."""
         request.META["aidtrack.public_list"] = True
         rendered_at = time.time()
         # The body is kept whole and compressed here, once; the gzip middleware further in must leave it alone.
@@ -254,7 +327,7 @@ class PublicListCacheMiddleware:
             request.META["HTTP_ACCEPT_ENCODING"] = accept_encoding
         entry = self.entry_of(response, key)
         if entry is None:
-            return response
+            return response, False
         headers = {header: response[header] for header in ("Content-Language", "Link") if response.has_header(header)}
         release(response)
         cache.set(key, entry, timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS)
@@ -264,7 +337,7 @@ class PublicListCacheMiddleware:
             timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS,
         )
         recent.put(key, entry)
-        return self.serve(request, entry, headers_from=headers)
+        return self.serve(request, entry, headers_from=headers), True
 
     @staticmethod
     def entry_of(response, key: str) -> dict | None:
