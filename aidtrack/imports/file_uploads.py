@@ -29,7 +29,7 @@ GEOPACKAGE_MAGIC = b"SQLite format 3\x00"
 ZIPPED = {".zip", ".xlsx"}
 VECTOR_MEMBERS = {".shp", ".gpkg", ".geojson", ".json"}
 # Options of a dry run that are not the kind's own.
-RUN_OPTIONS = {"dry_run", "checked_by_run"}
+RUN_OPTIONS = {"dry_run", "checked_by_run", "uploaded"}
 
 
 def max_count() -> int:
@@ -194,7 +194,12 @@ def _queue(kind: str, path: Path, *, display: str, by, dry_run: bool, options: d
     record = new_run(
         kind=kind,
         source=display,
-        options={**options, "dry_run": dry_run, **({"checked_by_run": checked_by} if checked_by else {})},
+        options={
+            **options,
+            "dry_run": dry_run,
+            "uploaded": True,
+            **({"checked_by_run": checked_by} if checked_by else {}),
+        },
         by=by,
         sha256=file_sha256(path),
         size=path.stat().st_size,

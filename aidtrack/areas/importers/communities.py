@@ -175,7 +175,10 @@ def run_communities(path_or_url: str, *, as_of: str | None = None, organization:
         ) from error
     found = None
     if organization:
-        found = Organization.objects.filter(acronym__iexact=organization).first()
+        found = (
+            Organization.objects.filter(acronym__iexact=organization).first()
+            or Organization.objects.filter(name__iexact=organization).first()
+        )
         if found is None:
             raise ImportFailed(_("No organization has the acronym %(acronym)s.") % {"acronym": organization})
     return import_communities(path_or_url, as_of=day, organization=found, **options)
