@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
@@ -317,7 +318,8 @@ def geo_import_page(request, kind: FileKind, *, tabs: dict):
             "geo_kind": kind,
             "label": ImportKind(kind.name).label,
             "page": page,
-            "suffixes": ", ".join(sorted(kind.suffixes)),
+            # File names read left to right on an Arabic page too (".geojson", not "geojson.").
+            "suffixes": format_html('<bdi dir="ltr">{}</bdi>', ", ".join(sorted(kind.suffixes))),
             **tabs,
         },
     )
