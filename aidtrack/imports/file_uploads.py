@@ -149,8 +149,9 @@ def check_zip(path: Path, name: str, *, need_vector: bool) -> None:
         )
 
 
-def queue_upload(uploaded, *, kind: FileKind, by, options: dict) -> ImportRun:
+def queue_upload(uploaded, *, kind: FileKind, by, options: dict, dry_run: bool = True) -> ImportRun:
     """Keep an uploaded file and queue its check (a dry run) for a worker; its run is returned at once.
+    ``dry_run=False`` queues its import straight away (the admin's roads upload), and the file is not kept.
 
     Raises ImportFailed, naming what is wrong, for a file refused by its name, size or content; nothing is kept.
     """
@@ -170,7 +171,7 @@ def queue_upload(uploaded, *, kind: FileKind, by, options: dict) -> ImportRun:
         raise
     if kind.bound:
         options = {**options, kind.bound: max_count()}
-    return _queue(kind.name, path, display=name, by=by, dry_run=True, options=options, keep=True)
+    return _queue(kind.name, path, display=name, by=by, dry_run=dry_run, options=options, keep=dry_run)
 
 
 def commit_upload(run: ImportRun, *, by) -> ImportRun:
