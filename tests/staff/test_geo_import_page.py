@@ -328,10 +328,12 @@ def test_a_reporter_sees_no_geodata_tab_and_is_refused(client, reporter):
 
 def test_a_reporter_cannot_see_or_commit_a_site_admins_check(client, site_admin, reporter):
     login(client, site_admin)
-    run = check(client, "boundaries", geojson(ADM0))
+    run = check(client, "boundaries", geojson(ADM0, "admins_own_adm0.geojson"))
     client.logout()
     login(client, reporter)
+    assert "admins_own_adm0.geojson" not in client.get(IMPORT).content.decode()  # not in their recent imports
     assert client.get(reverse("staff:import_run", args=[run.pk])).status_code == 404
+    assert client.get(reverse("staff:import_progress", args=[run.pk])).status_code == 404
     assert client.post(reverse("staff:import_commit", args=[run.pk])).status_code == 404
     assert not AdminArea.objects.exists()
 
@@ -369,3 +371,25 @@ def test_the_progress_of_a_geodata_run_is_followed_as_json(client, site_admin):
     run = check(client, "boundaries", geojson(ADM1))
     data = client.get(reverse("staff:import_progress", args=[run.pk])).json()
     assert (data["finished"], data["status"], data["rows_total"]) == (True, ImportStatus.DRY_RUN, 2)
+
+
+def test_a_boundary_run_that_works_counts_its_features_in_the_readers_language(client, site_admin):
+    from django.utils import timezone
+
+    now = timezone.now()
+    run = ImportRun.objects.create(
+        kind="boundaries",
+        source="syr_admbnda_adm3.geojson",
+        started_by=site_admin,
+        started_at=now,
+        heartbeat_at=now,
+        status=ImportStatus.RUNNING,
+        stage="checking",
+        rows_done=25,
+        rows_total=272,
+    )
+    login(client, site_admin)
+    assert "Checking: 25 of 272 features" in client.get(reverse("staff:import_run", args=[run.pk])).content.decode()
+    page = client.get(reverse("staff:import_run", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "الفحص: 25 من 272 معلم" in page
+    assert client.get(reverse("staff:import_progress", args=[run.pk])).json()["unit"] == "features"

@@ -155,6 +155,11 @@ def _preview(run: ImportRun, show: str) -> list[dict]:
     return rows if wanted is None else [row for row in rows if row["action"] in wanted]
 
 
+def progress_unit(run: ImportRun) -> str:
+    """What a run counts as it goes: the features of a map layer, or the rows of a table."""
+    return "features" if run.kind in (ImportKind.BOUNDARIES, ImportKind.ROADS) else "rows"
+
+
 @login_required
 def import_run(request, pk: int):
     run = live_progress(get_object_or_404(_runs_of(request.user), pk=pk))
@@ -185,6 +190,7 @@ def import_run(request, pk: int):
             "run": run,
             "kind": kind,
             "geo_kind": geo_kind,
+            "unit": progress_unit(run),
             "errors": errors,
             "warnings": warnings,
             "other_errors": other_errors,
@@ -215,6 +221,7 @@ def import_progress(request, pk: int):
             "stage": run.stage,
             "rows_done": run.rows_done,
             "rows_total": run.rows_total,
+            "unit": progress_unit(run),
             "finished": run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING),
             "url": reverse("staff:import_run", args=[run.pk]),
             # The column plan is kept once the file's first rows are read, while the rest is still checked.
