@@ -393,3 +393,20 @@ def test_a_boundary_run_that_works_counts_its_features_in_the_readers_language(c
     page = client.get(reverse("staff:import_run", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert "الفحص: 25 من 272 معلم" in page
     assert client.get(reverse("staff:import_progress", args=[run.pk])).json()["unit"] == "features"
+
+
+def test_the_register_changes_of_a_community_list_move_the_progress_too(client, site_admin, monkeypatch, tmp_path):
+    from aidtrack.areas import services as area_services
+
+    import_all(tmp_path)
+    monkeypatch.setattr(area_services, "REGISTER_PROGRESS_EVERY", 1)
+    login(client, site_admin)
+    rows = "".join(f"C{number:04d},Village {number},33.5,36.5,Besieged\n" for number in range(3))
+    text = "Admin4Pcode,Admin4Name_En,Latitude,Longitude,Access_Status\n" + rows
+    run = check(client, "communities", csv_upload(text), as_of="2016-10-31", source_label="Test HNO")
+    seen = recorded_progress(monkeypatch)
+    written = commit(client, run)
+    assert written.status == ImportStatus.SUCCEEDED and Area.objects.count() == 3
+    writing = [done for stage, done in seen if stage == "writing"]
+    assert writing == sorted(writing) and writing[-1] == written.rows_total == 6  # 3 communities, 3 register areas
+    assert any(3 < done < 6 for done in writing)  # within the register's changes, not only at their end

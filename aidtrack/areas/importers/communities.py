@@ -154,8 +154,10 @@ class CommunityRegister:
     def plan(self, communities, *, as_of, source, report) -> list[RegisterChange]:
         return plan_register(communities, as_of=as_of, source=source, report=report)
 
-    def write(self, changes, *, as_of, source, organization, by) -> None:
-        areas_register_from_list(changes=changes, as_of=as_of, source=source, organization=organization, by=by)
+    def write(self, changes, *, as_of, source, organization, by, progress=None) -> None:
+        areas_register_from_list(
+            changes=changes, as_of=as_of, source=source, organization=organization, by=by, progress=progress
+        )
 
 
 def import_communities(path_or_url: str, **options):

@@ -525,9 +525,11 @@ def _plan_communities(communities, existing, known, finest_of, label, population
 @transaction.atomic
 def _write(plan: CommunityPlan, register, changes, *, as_of, source, organization, by, label, progress) -> None:
     """Write the communities, then the register's changes; ``progress("written", n)`` hears every
-    ``WRITE_EVERY`` communities."""
+    ``WRITE_EVERY`` communities, then the register's changes as it makes them."""
     reason = _("Imported from %(source)s") % {"source": label}
     now = timezone.now()
+    # What the writing counts: the communities written, then the register's changes, one bar for both.
+    progress("counted", len(plan.new) + len(plan.changed) + len(changes or []))
     written = 0
     progress("written", written)
     for start in range(0, len(plan.new), WRITE_EVERY):
@@ -564,7 +566,15 @@ def _write(plan: CommunityPlan, register, changes, *, as_of, source, organizatio
         mark_geodata_changed()
     if changes:
         try:
-            register.write(changes, as_of=as_of, source=source, organization=organization, by=by)
+            register.write(
+                changes,
+                as_of=as_of,
+                source=source,
+                organization=organization,
+                by=by,
+                progress=lambda done: progress("written", written + done),
+            )
+            progress("written", written + len(changes))
         except (ValidationError, PermissionDenied) as error:
             raise ImportFailed(
                 _("%(reason)s Nothing was written.") % {"reason": "; ".join(getattr(error, "messages", [str(error)]))}
