@@ -388,6 +388,11 @@ AIDTRACK_IMPORT_MAX_BYTES = int(os.environ.get("AIDTRACK_IMPORT_MAX_BYTES", str(
 # A roads layer (manage.py import_context_layer): lines read, and the size kept for every picker and phone.
 AIDTRACK_CONTEXT_LAYER_MAX_LINES = int(os.environ.get("AIDTRACK_CONTEXT_LAYER_MAX_LINES", "300000"))
 AIDTRACK_CONTEXT_LAYER_MAX_BYTES = int(os.environ.get("AIDTRACK_CONTEXT_LAYER_MAX_BYTES", str(3 * 1024 * 1024)))
+# Geodata uploaded on the staff page (boundaries, communities, population, roads): most features or rows, most files
+# in a zip, and how many times its compressed size a zip member may unpack (more is refused unopened).
+AIDTRACK_GEODATA_MAX_FEATURES = int(os.environ.get("AIDTRACK_GEODATA_MAX_FEATURES", "100000"))
+AIDTRACK_UPLOAD_ZIP_MAX_MEMBERS = int(os.environ.get("AIDTRACK_UPLOAD_ZIP_MAX_MEMBERS", "100"))
+AIDTRACK_UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("AIDTRACK_UPLOAD_ZIP_MAX_RATIO", "100"))
 # Uploaded tables wait here for their import (and, once checked, for their commit); progress files live here too.
 AIDTRACK_IMPORT_DIR = Path(os.environ.get("AIDTRACK_IMPORT_DIR", VAR_DIR / "imports"))
 # Uploads larger than this (bytes) are imported in the background: the page or API answers at once with the run.

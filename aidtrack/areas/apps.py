@@ -19,7 +19,20 @@ class AreasConfig(AppConfig):
         from aidtrack.imports.models import ImportKind
 
         register(KIND)
-        files.register(files.FileKind(ImportKind.COMMUNITIES, run_communities))
+        from aidtrack.geo.apps import AREA_PERMS, TABLE_UPLOADS
+
+        # Access statuses go into the register through its own rule (a site admin, or a reporter of the
+        # organization named for the run), checked when the list is.
+        files.register(
+            files.FileKind(
+                ImportKind.COMMUNITIES,
+                run_communities,
+                suffixes=TABLE_UPLOADS,
+                perms=AREA_PERMS,
+                bound="max_rows",
+                position=20,
+            )
+        )
         from simple_history.signals import pre_create_historical_record
 
         from aidtrack.areas.models import Area

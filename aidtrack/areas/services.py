@@ -279,9 +279,16 @@ def _touch(area: Area, by, organization) -> None:
     area.save()
 
 
+# How often a community list's register changes report their progress (each is checked one by one).
+REGISTER_PROGRESS_EVERY = 250
+
+
 @transaction.atomic
-def areas_register_from_list(*, changes: list, as_of, source: str, organization, by) -> None:
+def areas_register_from_list(*, changes: list, as_of, source: str, organization, by, progress=None) -> None:
     """Apply a community list's statuses: new register areas (with their first period), then status changes.
+
+    ``progress(n)`` hears how many of the changes are done, every ``REGISTER_PROGRESS_EVERY`` (a list of OCHA's
+    size adds some 2,500 areas, each checked with ``full_clean``: seconds that a run's page should show moving).
 
     Each change names its ``row`` (pcode, latitude, longitude, population, where), its import ``key``, the
     stored ``area`` (None for a new one), the ``status`` and, for a new area, its ``name``. New areas and their
@@ -289,6 +296,7 @@ def areas_register_from_list(*, changes: list, as_of, source: str, organization,
     ``area_set_status``, so the register's rules are kept in one place.
     """
     check_may_update(by, organization)
+    progress = progress or (lambda done: None)
     pcodes = {change.row.pcode for change in changes}
     community_pks = dict(AdminArea.objects.filter(pcode__in=pcodes).values_list("pcode", "pk"))
     fresh = [change for change in changes if change.area is None]
@@ -305,6 +313,8 @@ def areas_register_from_list(*, changes: list, as_of, source: str, organization,
         }
         areas = []
         for i, change in enumerate(fresh):
+            if i and i % REGISTER_PROGRESS_EVERY == 0:
+                progress(i // 2)  # half the work of a new area: its period is checked and written after
             admin1, admin2, admin3, problem = placement.get(i, (NO_MATCH, NO_MATCH, NO_MATCH, ""))
             area = Area(
                 name_en=change.name,
@@ -340,12 +350,20 @@ def areas_register_from_list(*, changes: list, as_of, source: str, organization,
             )
             for change in fresh
         ]
-        for period in periods:
+        progress(len(fresh) // 2)
+        for i, period in enumerate(periods):
+            if i and i % REGISTER_PROGRESS_EVERY == 0:
+                progress((len(fresh) + i) // 2)
             period.full_clean(exclude=["area"], validate_unique=False, validate_constraints=False)
         bulk_create_with_history(periods, StatusPeriod, batch_size=1000, default_user=by, default_change_reason=source)
+        progress(len(fresh))
+    done = len(fresh)
     for change in changes:
         if change.area is None:
             continue
+        done += 1
+        if done % REGISTER_PROGRESS_EVERY == 0:
+            progress(done)
         area = change.area
         if area.import_key != change.key:
             Area.objects.filter(pk=area.pk).update(import_key=change.key)

@@ -1,4 +1,3 @@
-import uuid
 from pathlib import Path
 
 from django import forms
@@ -10,12 +9,13 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from aidtrack import jobs
 from aidtrack.geo.context_layers import MAIN_ROADS
 from aidtrack.geo.models import AdminArea, ContextLayer, ContextLayerKind
+from aidtrack.imports.file_uploads import queue_upload
+from aidtrack.imports.files import file_kinds
 from aidtrack.imports.models import ImportKind, ImportStatus
-from aidtrack.imports.runs import new_run, upload_folder
-from aidtrack.imports.sources import default_max_bytes, file_sha256, human_size
+from aidtrack.imports.report import ImportFailed
+from aidtrack.imports.sources import default_max_bytes, human_size
 
 
 @admin.register(AdminArea)
@@ -118,15 +118,18 @@ class ContextLayerAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = ContextLayerUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            record = self._queue(request, form)
-            record.refresh_from_db()
-            if record.status == ImportStatus.FAILED:
-                messages.error(request, record.summary)
-            elif record.status == ImportStatus.SUCCEEDED:
-                messages.success(request, record.summary)
+            try:
+                record = self._queue(request, form)
+            except ImportFailed as error:
+                form.add_error("file", str(error))
             else:
-                messages.info(request, _("The file is queued: its import run shows when it is loaded."))
-            return redirect("admin:imports_importrun_change", record.pk)
+                if record.status == ImportStatus.FAILED:
+                    messages.error(request, record.summary)
+                elif record.status == ImportStatus.SUCCEEDED:
+                    messages.success(request, record.summary)
+                else:
+                    messages.info(request, _("The file is queued: its import run shows when it is loaded."))
+                return redirect("admin:imports_importrun_change", record.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -136,29 +139,13 @@ class ContextLayerAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/geo/contextlayer/upload.html", context)
 
     def _queue(self, request, form):
-        uploaded = form.cleaned_data["file"]
-        name = Path(uploaded.name).name
-        folder = upload_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        stored = folder / f"upload-{uuid.uuid4().hex}{Path(name).suffix.lower()}"
-        with stored.open("wb") as out:
-            for chunk in uploaded.chunks():
-                out.write(chunk)
+        """The same door as the staff import page's roads tab (``imports.file_uploads``), written at once."""
+        data = form.cleaned_data
         options = {
-            "kind": form.cleaned_data["kind"],
-            "source": form.cleaned_data["source"],
-            "licence": form.cleaned_data["licence"],
-            "attribution": form.cleaned_data["attribution"],
-            "classes": [value.strip() for value in form.cleaned_data["classes"].split(",") if value.strip()],
+            "source_label": data["source"],
+            "licence": data["licence"],
+            "attribution": data["attribution"],
+            "classes": [value.strip() for value in data["classes"].split(",") if value.strip()],
         }
-        record = new_run(
-            kind=ImportKind.ROADS,
-            source=name,
-            options=options,
-            by=request.user,
-            sha256=file_sha256(stored),
-            size=stored.stat().st_size,
-            status=ImportStatus.QUEUED,
-        )
-        jobs.enqueue_context_layer(record, path=str(stored), display=name, by_id=request.user.pk, options=options)
-        return record
+        kind = file_kinds()[ImportKind.ROADS]
+        return queue_upload(data["file"], kind=kind, by=request.user, options=options, dry_run=False)

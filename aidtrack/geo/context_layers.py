@@ -360,6 +360,49 @@ def load_context_layer_recorded(path_or_url: str, *, by=None, record=None, displ
     return record, loaded[0]
 
 
+def run_roads(
+    path_or_url: str,
+    *,
+    by=None,
+    dry_run: bool = False,
+    progress=None,
+    max_bytes: int | None = None,
+    display: str | None = None,
+    source_label: str = "",
+    licence: str = "",
+    attribution: str = "",
+    layer: str | None = None,
+    classes: list[str] | str | None = None,
+):
+    """The roads load on the import framework's run machinery (``imports.files``, kind "roads"): its options as a
+    queued job carries them, its result as an ``ImportReport`` (the lines read and kept, and the summary)."""
+    from aidtrack.imports.report import ImportReport
+
+    if isinstance(classes, str):
+        classes = classes.split(",")
+    shown = display or path_or_url
+    result = load_context_layer(
+        path_or_url,
+        kind=ContextLayerKind.ROADS,
+        source=source_label,
+        licence=licence,
+        attribution=attribution,
+        by=by,
+        layer=layer or None,
+        classes=tuple(classes or MAIN_ROADS),
+        dry_run=dry_run,
+        max_bytes=max_bytes,
+        display=shown,
+    )
+    if progress is not None:
+        progress("counted", result.read)
+        progress("checked", result.read)
+    report = ImportReport(source=shown, dry_run=dry_run)
+    report.counts.update({"lines read": result.read, "lines kept": result.lines})
+    report.notes.append(result.summary())
+    return report
+
+
 def context_layer(kind: str) -> ContextLayer | None:
     return ContextLayer.objects.filter(kind=kind).first()
 

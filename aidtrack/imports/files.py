@@ -15,7 +15,6 @@ returns an ``ImportReport`` or raises ``ImportFailed``; ``options`` are JSON
 values (as a queued job carries them), checked by the kind.
 """
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,16 +24,26 @@ from django.utils.translation import gettext as _
 from aidtrack.imports.jobs import start_in_background
 from aidtrack.imports.models import ImportRun, ImportStatus
 from aidtrack.imports.report import ImportFailed, ImportReport
-from aidtrack.imports.runs import new_run, record_run, run_progress
+from aidtrack.imports.runs import new_run, record_run, run_progress, upload_folder
 from aidtrack.imports.sources import file_sha256
 
 
 @dataclass(frozen=True)
 class FileKind:
-    """One kind of whole-file import: its ImportRun kind and how to run it."""
+    """One kind of whole-file import: its ImportRun kind, how to run it, and what an upload of it may be."""
 
     name: str  # the ImportRun kind
     run: Callable[..., ImportReport]
+    suffixes: frozenset[str] = frozenset()  # the file names an upload may end with
+    perms: tuple[str, ...] = ()  # the Django permissions an account needs to upload it (a site admin has all)
+    bound: str = ""  # the option that bounds how many features or rows an upload may hold ("max_features")
+    position: int = 0  # where the kind comes on the staff import page, after the tables
+
+
+def may_import_file(user, kind: FileKind) -> bool:
+    """Whether ``user`` may upload this kind of file: platform-wide data, so a site administrator, or an account
+    given the permissions of the data it writes (a data officer: see README, "Importing OCHA geodata")."""
+    return bool(user and user.is_authenticated and user.is_active and kind.perms and user.has_perms(kind.perms))
 
 
 _KINDS: dict[str, FileKind] = {}
@@ -46,7 +55,8 @@ def register(kind: FileKind) -> None:
 
 
 def file_kinds() -> dict[str, FileKind]:
-    return dict(_KINDS)
+    """Every registered kind, in the order the staff page lists them."""
+    return dict(sorted(_KINDS.items(), key=lambda item: item[1].position))
 
 
 def file_kind(name: str) -> FileKind:
@@ -107,10 +117,41 @@ def queue_file_import(kind: str, source: str, *, by, dry_run: bool, options: dic
     return record
 
 
-def run_queued_file(*, run_id: int, kind: str, path: str, by_id, dry_run: bool, options: dict) -> None:
-    """Run a queued whole-file import in a job worker (from the JSON arguments of ``queue_file_import``)."""
+def run_queued_file(
+    *,
+    run_id: int,
+    kind: str,
+    path: str,
+    by_id,
+    dry_run: bool,
+    options: dict,
+    display: str = "",
+    uploaded: bool = False,
+    keep: bool = False,
+    **_,
+) -> None:
+    """Run a queued whole-file import in a job worker (from the JSON arguments of ``queue_file_import`` or of
+    ``file_uploads.queue_upload``). An ``uploaded`` file is the server's copy: with ``keep``, a clean check keeps
+    it for its commit, named by its run (``uploads.stored_upload``); otherwise it is deleted when its run ends."""
     from django.contrib.auth import get_user_model
 
     by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
-    with contextlib.suppress(ImportFailed):  # kept on the run: its status, summary and problems
-        run_file_import(kind, path, by=by, dry_run=dry_run, options=options, record=ImportRun.objects.get(pk=run_id))
+    record = ImportRun.objects.get(pk=run_id)
+    if display:
+        options = {**options, "display": display}
+    upload = Path(path) if uploaded else None
+    try:
+        run_file_import(kind, path, by=by, dry_run=dry_run, options=options, record=record)
+    except ImportFailed:  # kept on the run: its status, summary and problems
+        if upload is not None:
+            upload.unlink(missing_ok=True)
+        return
+    except BaseException:
+        if upload is not None:
+            upload.unlink(missing_ok=True)
+        raise
+    if upload is not None:
+        if dry_run and keep:
+            upload.replace(upload_folder() / f"run-{record.pk}{upload.suffix}")
+        else:
+            upload.unlink(missing_ok=True)

@@ -21,6 +21,18 @@ TABLE_SUFFIXES = {".csv", ".txt", ".xlsx"}
 MISSING = frozenset({"", "na", "n/a", "-", "--", "null", "none", "nan", "unknown"})
 
 
+def refuse_long_table(table: "Table", display: str, max_rows: int | None, command: str) -> None:
+    """Refuse a table longer than ``max_rows`` (an upload from the staff page is bounded so)."""
+    if max_rows is not None and len(table.frame) > max_rows:
+        raise ImportFailed(
+            _(
+                "%(file)s has %(count)s rows, more than the %(limit)s an import takes. Split it, or import it on "
+                "the server with manage.py %(command)s."
+            )
+            % {"file": display, "count": len(table.frame), "limit": max_rows, "command": command}
+        )
+
+
 @dataclass
 class Table:
     frame: pandas.DataFrame  # every cell as text ("" when empty)

@@ -307,7 +307,7 @@ def _start(kind, path: Path, *, display, organization, by, dry_run, options, kee
 
 
 def run_queued(
-    *, run_id, kind, path, display, by_id, dry_run, options, organization_id=None, keep=False
+    *, run_id, kind, path, display, by_id, dry_run, options, organization_id=None, keep=False, uploaded=False
 ) -> UploadOutcome | None:
     """Run an import queued by ``_start`` (or a whole file queued by ``files.queue_file_import``), in the request
     or in a job worker (from JSON arguments)."""
@@ -316,7 +316,17 @@ def run_queued(
     from aidtrack.imports.files import file_kinds, run_queued_file
 
     if kind in file_kinds():
-        return run_queued_file(run_id=run_id, kind=kind, path=path, by_id=by_id, dry_run=dry_run, options=options)
+        return run_queued_file(
+            run_id=run_id,
+            kind=kind,
+            path=path,
+            by_id=by_id,
+            dry_run=dry_run,
+            options=options,
+            display=display,
+            uploaded=uploaded,
+            keep=keep,
+        )
 
     by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
     return _run(

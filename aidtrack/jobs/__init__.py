@@ -18,7 +18,6 @@ from aidtrack.jobs.runs import DATABASE_STOPPED, WORKER_STOPPED, sweep_stale_run
 __all__ = [
     "DATABASE_STOPPED",
     "WORKER_STOPPED",
-    "enqueue_context_layer",
     "enqueue_import",
     "queue_reachable",
     "sweep_stale_runs",
@@ -34,22 +33,6 @@ def enqueue_import(run, **arguments) -> None:
 
     # The worker reports the import's problems in the language of the person who started it.
     run_import.enqueue(run_id=run.pk, language=translation.get_language() or "", **arguments)
-
-
-def enqueue_context_layer(run, *, path: str, display: str, by_id: int | None, options: dict) -> None:
-    """Queue the loading of an uploaded roads file (``aidtrack.geo.context_layers``) as import run ``run``."""
-    from django.utils import translation
-
-    from aidtrack.jobs.tasks import load_context_layer
-
-    load_context_layer.enqueue(
-        run_id=run.pk,
-        path=path,
-        display=display,
-        by_id=by_id,
-        options=options,
-        language=translation.get_language() or "",
-    )
 
 
 def queue_reachable() -> None:

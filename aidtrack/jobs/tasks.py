@@ -39,34 +39,3 @@ def run_import(*, run_id: int, language: str = "", **arguments) -> str:
     finally:
         progress.close()
     return "done"
-
-
-@task()
-def load_context_layer(*, run_id: int, path: str, display: str, by_id, options: dict, language: str = "") -> str:
-    """Load an uploaded roads file for the maps (import run ``run_id``); the file is deleted afterwards.
-
-    A refused file is recorded on the run with its message, as the command would print it; nothing is written.
-    """
-    from pathlib import Path
-
-    from django.contrib.auth import get_user_model
-
-    from aidtrack.geo.context_layers import load_context_layer_recorded
-    from aidtrack.imports.models import ImportRun
-    from aidtrack.imports.report import ImportFailed
-
-    try:
-        with translation.override(language or settings.LANGUAGE_CODE):
-            by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
-            record = ImportRun.objects.get(pk=run_id)
-            try:
-                load_context_layer_recorded(path, by=by, record=record, display=display, **options)
-            except ImportFailed:
-                return "refused"
-    except Exception as error:
-        if not _recorded_as_stopped(run_id, error):
-            raise
-        return "database stopped"
-    finally:
-        Path(path).unlink(missing_ok=True)
-    return "done"

@@ -156,6 +156,7 @@ def test_the_staff_page_follows_a_running_import(client, org_a, reporter):
         "stage": "checking",
         "rows_done": 40000,
         "rows_total": 100000,
+        "unit": "rows",  # a table counts rows; a boundary or roads file counts features
         "finished": False,
         "url": f"/staff/import/{run.pk}/",
         "column_plan": False,  # not yet known: the page reloads itself once it is

@@ -154,8 +154,10 @@ class CommunityRegister:
     def plan(self, communities, *, as_of, source, report) -> list[RegisterChange]:
         return plan_register(communities, as_of=as_of, source=source, report=report)
 
-    def write(self, changes, *, as_of, source, organization, by) -> None:
-        areas_register_from_list(changes=changes, as_of=as_of, source=source, organization=organization, by=by)
+    def write(self, changes, *, as_of, source, organization, by, progress=None) -> None:
+        areas_register_from_list(
+            changes=changes, as_of=as_of, source=source, organization=organization, by=by, progress=progress
+        )
 
 
 def import_communities(path_or_url: str, **options):
@@ -175,7 +177,10 @@ def run_communities(path_or_url: str, *, as_of: str | None = None, organization:
         ) from error
     found = None
     if organization:
-        found = Organization.objects.filter(acronym__iexact=organization).first()
+        found = (
+            Organization.objects.filter(acronym__iexact=organization).first()
+            or Organization.objects.filter(name__iexact=organization).first()
+        )
         if found is None:
             raise ImportFailed(_("No organization has the acronym %(acronym)s.") % {"acronym": organization})
     return import_communities(path_or_url, as_of=day, organization=found, **options)

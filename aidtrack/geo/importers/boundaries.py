@@ -20,6 +20,10 @@ from aidtrack.imports.sources import open_source
 
 MAPPABLE_FIELDS = {"pcode", "name_en", "name_ar", "parent_pcode"}
 WGS84 = "EPSG:4326"
+# How often a long stage reports its progress: every this many features checked (each may be repaired) and
+# written (each carries its polygon and a history row), so a run of 272 sub-districts moves as it goes.
+CHECK_EVERY = 25
+WRITE_EVERY = 50
 
 
 @dataclass
@@ -58,7 +62,11 @@ def _polygonal(geometry) -> shapely.Geometry | None:
     return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
 
-def _prepare_layer(layer: Layer, *, level: int | None, mapping: dict, crs: str | None, report: ImportReport):
+def _prepare_layer(
+    layer: Layer, *, level: int | None, mapping: dict, crs: str | None, report: ImportReport, checked=None
+):
+    """The layer's features as Boundaries; ``checked(n)`` hears every ``CHECK_EVERY`` features prepared."""
+    checked = checked or (lambda count: None)
     frame = layer.frame
     if frame.empty:
         report.error(layer.name, _("has no features. Is this the right file or layer?"))
@@ -136,6 +144,8 @@ def _prepare_layer(layer: Layer, *, level: int | None, mapping: dict, crs: str |
     boundaries = []
     records = frame.drop(columns=frame.geometry.name).to_dict("records")
     for number, (record, geometry) in enumerate(zip(records, frame.geometry, strict=True), 1):
+        if number % CHECK_EVERY == 0:
+            checked(number)
         pcode = _text(record.get(pcode_column)).upper()
         where = _("%(layer)s, feature %(number)s") % {"layer": layer.name, "number": number}
         if not pcode:
@@ -272,33 +282,45 @@ def import_boundaries(
     dry_run: bool = False,
     by=None,
     max_bytes: int | None = None,
+    max_features: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    display: str | None = None,
 ) -> ImportReport:
     """Load or update admin areas from a COD-AB layer; all or nothing. Raises ImportFailed on bad input.
 
     ``progress(stage, features)`` (see ``imports.runs.run_progress``) hears how many features there are, how
-    many are checked and how many written.
+    many are checked and how many written, as it goes (every ``CHECK_EVERY`` and ``WRITE_EVERY`` features).
+    ``max_features`` refuses a file with more (an upload from the staff page is bounded so).
     """
     progress = progress or no_progress
+    shown = display or path_or_url  # how messages name the file: an upload by its own name, not where it waits
     mapping = mapping if isinstance(mapping, dict) else parse_mapping(mapping, MAPPABLE_FIELDS)
-    report = ImportReport(source=path_or_url, dry_run=dry_run)
+    report = ImportReport(source=shown, dry_run=dry_run)
     with open_source(path_or_url, max_bytes=max_bytes) as source:
-        layers = read_layers(source.path, path_or_url, layer=layer)
+        layers = read_layers(source.path, shown, layer=layer, max_features=max_features)
         if level is not None and len(layers) > 1:
             raise ImportFailed(
                 _(
                     "%(file)s has %(count)s layers (%(layers)s); --level applies to "
                     "one layer. Choose it with --layer NAME, or leave out --level to import every layer."
                 )
-                % {"file": path_or_url, "count": len(layers), "layers": ", ".join(x.name for x in layers)}
+                % {"file": shown, "count": len(layers), "layers": ", ".join(x.name for x in layers)}
             )
-        boundaries = []
+        progress("counted", sum(len(one.frame) for one in layers))
+        boundaries, done = [], 0
         for one in layers:
-            boundaries += _prepare_layer(one, level=level, mapping=mapping, crs=crs, report=report)
+            boundaries += _prepare_layer(
+                one,
+                level=level,
+                mapping=mapping,
+                crs=crs,
+                report=report,
+                checked=lambda count, done=done: progress("checked", done + count),
+            )
+            done += len(one.frame)
     if not boundaries and not report.errors:
-        raise ImportFailed(_("%(file)s holds no features to import.") % {"file": path_or_url}, report)
+        raise ImportFailed(_("%(file)s holds no features to import.") % {"file": shown}, report)
     boundaries.sort(key=lambda b: b.level)
-    progress("counted", len(boundaries))
     _check_duplicates(boundaries, report)
 
     pcodes = {b.pcode for b in boundaries} | {b.parent_pcode for b in boundaries if b.parent_pcode}
@@ -328,7 +350,7 @@ def import_boundaries(
             )
     _resolve_parents(boundaries, existing, report)
 
-    label = source_label or path_or_url.rsplit("/", 1)[-1]
+    label = source_label or shown.rsplit("/", 1)[-1]
     current = {
         area.pcode: area
         for area in AdminArea.objects.filter(pcode__in=[b.pcode for b in boundaries]).select_related("parent")
@@ -373,7 +395,7 @@ def import_boundaries(
     if report.errors:
         raise ImportFailed(
             _("%(file)s: %(count)s problem(s) must be fixed; nothing was written.")
-            % {"file": path_or_url, "count": len(report.errors)},
+            % {"file": shown, "count": len(report.errors)},
             report,
         )
     if dry_run:
@@ -409,17 +431,21 @@ def _write(to_add: list[Boundary], to_update: list[Boundary], current: dict, lab
             area.refresh_footprint()
             area.updated_at = now
             (changed if area.pk else new).append(area)
-        if new:
-            bulk_create_with_history(new, AdminArea, batch_size=500, default_user=by, default_change_reason=reason)
-        if changed:
+        for start in range(0, len(new), WRITE_EVERY):
+            chunk = new[start : start + WRITE_EVERY]
+            bulk_create_with_history(chunk, AdminArea, batch_size=500, default_user=by, default_change_reason=reason)
+            written += len(chunk)
+            progress("written", written)
+        for start in range(0, len(changed), WRITE_EVERY):
+            chunk = changed[start : start + WRITE_EVERY]
             bulk_update_with_history(
-                changed,
+                chunk,
                 AdminArea,
                 ["name_en", "name_ar", "parent", "geometry", "source", *AdminArea.FOOTPRINT_FIELDS, "updated_at"],
                 batch_size=500,
                 default_user=by,
                 default_change_reason=reason,
             )
-        written += len(group)
-        progress("written", written)
+            written += len(chunk)
+            progress("written", written)
     mark_geodata_changed()

@@ -27,7 +27,11 @@ from aidtrack.imports.columns import find_column, normalise, parse_mapping, pcod
 from aidtrack.imports.report import ImportFailed, ImportReport
 from aidtrack.imports.runs import no_progress
 from aidtrack.imports.sources import open_source
-from aidtrack.imports.tables import MISSING, Table, read_table
+from aidtrack.imports.tables import MISSING, Table, read_table, refuse_long_table
+
+# How often the long stages report progress: every this many rows read and checked, and communities written.
+CHECK_EVERY = 250
+WRITE_EVERY = 500
 
 MAPPABLE_FIELDS = {"pcode", "name_en", "name_ar", "latitude", "longitude", "population", "parent_pcode", "status"}
 
@@ -136,11 +140,14 @@ def _columns(table: Table, mapping: dict, display: str) -> dict[str, str | None]
     return found
 
 
-def _parse_rows(table: Table, columns: dict, report: ImportReport, register=None) -> list[Row]:
+def _parse_rows(table: Table, columns: dict, report: ImportReport, register=None, checked=None) -> list[Row]:
+    """The table's rows, read and checked; ``checked(n)`` hears every ``CHECK_EVERY`` rows."""
     rows = []
     frame = table.frame
     get = {name: (frame[column].tolist() if column else None) for name, column in columns.items()}
     for index in range(len(frame)):
+        if checked is not None and index and index % CHECK_EVERY == 0:
+            checked(index)
         number = table.row_number(index)
 
         def cell(name, index=index):
@@ -346,8 +353,10 @@ def import_communities(
     dry_run: bool = False,
     by=None,
     max_bytes: int | None = None,
+    max_rows: int | None = None,
     register=None,
     progress: Callable[[str, int], None] | None = None,
+    display: str | None = None,
 ) -> ImportReport:
     """Load or update communities from a table; all or nothing. Raises ImportFailed on bad input.
 
@@ -355,15 +364,18 @@ def import_communities(
     (``areas.importers.communities``), which owns the register, so geo imports nothing above it. Without it,
     or with ``ignore_status``, the communities are loaded and the register left alone. ``progress(stage,
     rows)`` (see ``imports.runs.run_progress``) hears how many rows there are, how many are checked and how many
-    communities are written.
+    communities are written, as it goes (every ``CHECK_EVERY`` rows and ``WRITE_EVERY`` communities).
+    ``max_rows`` refuses a longer list (an upload from the staff page is bounded so).
     """
     progress = progress or no_progress
+    shown = display or path_or_url  # how messages name the file: an upload by its own name, not where it waits
     mapping = mapping if isinstance(mapping, dict) else parse_mapping(mapping, MAPPABLE_FIELDS)
-    report = ImportReport(source=path_or_url, dry_run=dry_run)
+    report = ImportReport(source=shown, dry_run=dry_run)
     with open_source(path_or_url, max_bytes=max_bytes) as source:
-        table = read_table(source.path, path_or_url, sheet=sheet)
+        table = read_table(source.path, shown, sheet=sheet)
+    refuse_long_table(table, shown, max_rows, "import_communities")
     progress("counted", len(table.frame))
-    columns = _columns(table, mapping, path_or_url)
+    columns = _columns(table, mapping, shown)
     if ignore_status or register is None:
         if columns["status"] and not ignore_status:
             report.notes.append(
@@ -372,10 +384,10 @@ def import_communities(
             )
         columns["status"] = None
     if table.encoding == "windows-1256":
-        report.notes.append(_("%(file)s was read as Windows-1256 (Arabic) text.") % {"file": path_or_url})
-    rows = _parse_rows(table, columns, report, register)
+        report.notes.append(_("%(file)s was read as Windows-1256 (Arabic) text.") % {"file": shown})
+    rows = _parse_rows(table, columns, report, register, checked=lambda count: progress("checked", count))
     communities = _group(rows, report)
-    label = source_label or path_or_url.rsplit("/", 1)[-1]
+    label = source_label or shown.rsplit("/", 1)[-1]
     if population_year is None and columns["population"]:
         years = re.findall(r"(19\d\d|20\d\d)", columns["population"])
         population_year = int(years[0]) if years else (as_of.year if as_of else None)
@@ -430,7 +442,7 @@ def import_communities(
                     'say from when and on whose authority with --as-of YYYY-MM-DD --source "OCHA HNO 2017" '
                     "(or pass --no-status to load only the communities)."
                 )
-                % {"file": path_or_url},
+                % {"file": shown},
                 report,
             )
         try:
@@ -449,13 +461,22 @@ def import_communities(
     if report.errors:
         raise ImportFailed(
             _("%(file)s: %(count)s problem(s) must be fixed; nothing was written.")
-            % {"file": path_or_url, "count": len(report.errors)},
+            % {"file": shown, "count": len(report.errors)},
             report,
         )
     if dry_run:
         return report
-    _write(plan, register, changes, as_of=as_of, source=source_label, organization=organization, by=by, label=label)
-    progress("written", len(table.frame))
+    _write(
+        plan,
+        register,
+        changes,
+        as_of=as_of,
+        source=source_label,
+        organization=organization,
+        by=by,
+        label=label,
+        progress=progress,
+    )
     return report
 
 
@@ -502,16 +523,26 @@ def _plan_communities(communities, existing, known, finest_of, label, population
 
 
 @transaction.atomic
-def _write(plan: CommunityPlan, register, changes, *, as_of, source, organization, by, label) -> None:
+def _write(plan: CommunityPlan, register, changes, *, as_of, source, organization, by, label, progress) -> None:
+    """Write the communities, then the register's changes; ``progress("written", n)`` hears every
+    ``WRITE_EVERY`` communities, then the register's changes as it makes them."""
     reason = _("Imported from %(source)s") % {"source": label}
     now = timezone.now()
-    if plan.new:
-        bulk_create_with_history(plan.new, AdminArea, batch_size=1000, default_user=by, default_change_reason=reason)
-    if plan.changed:
-        for area in plan.changed:
-            area.updated_at = now
+    # What the writing counts: the communities written, then the register's changes, one bar for both.
+    progress("counted", len(plan.new) + len(plan.changed) + len(changes or []))
+    written = 0
+    progress("written", written)
+    for start in range(0, len(plan.new), WRITE_EVERY):
+        chunk = plan.new[start : start + WRITE_EVERY]
+        bulk_create_with_history(chunk, AdminArea, batch_size=1000, default_user=by, default_change_reason=reason)
+        written += len(chunk)
+        progress("written", written)
+    for area in plan.changed:
+        area.updated_at = now
+    for start in range(0, len(plan.changed), WRITE_EVERY):
+        chunk = plan.changed[start : start + WRITE_EVERY]
         bulk_update_with_history(
-            plan.changed,
+            chunk,
             AdminArea,
             [
                 "name_en",
@@ -529,11 +560,21 @@ def _write(plan: CommunityPlan, register, changes, *, as_of, source, organizatio
             default_user=by,
             default_change_reason=reason,
         )
+        written += len(chunk)
+        progress("written", written)
     if plan.new or plan.changed:
         mark_geodata_changed()
     if changes:
         try:
-            register.write(changes, as_of=as_of, source=source, organization=organization, by=by)
+            register.write(
+                changes,
+                as_of=as_of,
+                source=source,
+                organization=organization,
+                by=by,
+                progress=lambda done: progress("written", written + done),
+            )
+            progress("written", written + len(changes))
         except (ValidationError, PermissionDenied) as error:
             raise ImportFailed(
                 _("%(reason)s Nothing was written.") % {"reason": "; ".join(getattr(error, "messages", [str(error)]))}

@@ -14,9 +14,12 @@ from aidtrack.imports.columns import find_column, normalise, pcode_names
 from aidtrack.imports.report import ImportFailed, ImportReport
 from aidtrack.imports.runs import no_progress
 from aidtrack.imports.sources import open_source
-from aidtrack.imports.tables import MISSING, read_table
+from aidtrack.imports.tables import MISSING, read_table, refuse_long_table
 
 UNMATCHED_SHOWN = 20
+# How often the long stages report progress: every this many rows checked and areas written.
+CHECK_EVERY = 250
+WRITE_EVERY = 500
 
 
 def _pcode_column(table, explicit: str | None) -> str | None:
@@ -51,17 +54,22 @@ def import_population(
     dry_run: bool = False,
     by=None,
     max_bytes: int | None = None,
+    max_rows: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    display: str | None = None,
 ) -> ImportReport:
     """Set admin areas' population from a table; all or nothing. Raises ImportFailed on bad input.
 
     ``progress(stage, rows)`` (see ``imports.runs.run_progress``) hears how many rows there are, how many are
-    checked and how many areas are written.
+    checked and how many areas are written, as it goes (every ``CHECK_EVERY`` rows and ``WRITE_EVERY`` areas).
+    ``max_rows`` refuses a longer table (an upload from the staff page is bounded so).
     """
     progress = progress or no_progress
-    report = ImportReport(source=path_or_url, dry_run=dry_run)
+    shown = display or path_or_url  # how messages name the file: an upload by its own name, not where it waits
+    report = ImportReport(source=shown, dry_run=dry_run)
     with open_source(path_or_url, max_bytes=max_bytes) as source:
-        table = read_table(source.path, path_or_url, sheet=sheet)
+        table = read_table(source.path, shown, sheet=sheet)
+    refuse_long_table(table, shown, max_rows, "import_population")
     columns = ", ".join(table.frame.columns)
     code_column = _pcode_column(table, pcode_column)
     if code_column is None:
@@ -70,7 +78,7 @@ def import_population(
                 "%(file)s: no P-code column found (e.g. ADM3_PCODE, Admin3_Pcode, #adm3+code). Its columns are: "
                 "%(columns)s. Name it with --pcode-column."
             )
-            % {"file": path_or_url, "columns": columns}
+            % {"file": shown, "columns": columns}
         )
     value_column = _population_column(table, population_column)
     if value_column is None:
@@ -79,19 +87,18 @@ def import_population(
                 "%(file)s: no population column found (a name starting with 'pop', or #population). "
                 "Its columns are: %(columns)s. Name it with --column."
             )
-            % {"file": path_or_url, "columns": columns}
+            % {"file": shown, "columns": columns}
         )
     if year is None:
         found = re.findall(r"(19\d\d|20\d\d)", value_column)
         if not found:
             raise ImportFailed(
-                _("%(file)s: say which year the figures are for with --year (e.g. --year 2017).")
-                % {"file": path_or_url}
+                _("%(file)s: say which year the figures are for with --year (e.g. --year 2017).") % {"file": shown}
             )
         year = int(found[0])
     if not 1900 <= year <= 2100:
         raise ImportFailed(_("--year %(year)s: give a year between 1900 and 2100.") % {"year": year})
-    label = source_label or path_or_url.rsplit("/", 1)[-1]
+    label = source_label or shown.rsplit("/", 1)[-1]
     report.notes.append(
         _("P-codes from column %(code)s, population from column %(value)s (%(year)s).")
         % {"code": code_column, "value": value_column, "year": year}
@@ -103,6 +110,8 @@ def import_population(
     values = table.frame[value_column].tolist()
     progress("counted", len(codes))
     for index, (code, value) in enumerate(zip(codes, values, strict=True)):
+        if index and index % CHECK_EVERY == 0:
+            progress("checked", index)
         where = _("row %(row)s") % {"row": table.row_number(index)}
         code = str(code).strip().upper()
         text = str(value).strip().replace(",", "")
@@ -155,7 +164,7 @@ def import_population(
     if report.errors:
         raise ImportFailed(
             _("%(file)s: %(count)s problem(s) must be fixed; nothing was written.")
-            % {"file": path_or_url, "count": len(report.errors)},
+            % {"file": shown, "count": len(report.errors)},
             report,
         )
     if not dry_run and changed:
@@ -163,14 +172,16 @@ def import_population(
             now = timezone.now()
             for area in changed:
                 area.updated_at = now
-            bulk_update_with_history(
-                changed,
-                AdminArea,
-                ["population", "population_year", "population_source", "updated_at"],
-                batch_size=1000,
-                default_user=by,
-                default_change_reason=_("Population from %(source)s") % {"source": label},
-            )
+            for start in range(0, len(changed), WRITE_EVERY):
+                chunk = changed[start : start + WRITE_EVERY]
+                bulk_update_with_history(
+                    chunk,
+                    AdminArea,
+                    ["population", "population_year", "population_source", "updated_at"],
+                    batch_size=1000,
+                    default_user=by,
+                    default_change_reason=_("Population from %(source)s") % {"source": label},
+                )
+                progress("written", start + len(chunk))
             mark_geodata_changed()  # map layers carry the population
-            progress("written", len(changed))
     return report

@@ -35,6 +35,14 @@ def _read(path: str, display: str, layer: str | None = None) -> geopandas.GeoDat
         raise ImportFailed(f"{display}: {error}") from error
 
 
+def _feature_count(source: str, layer: str) -> int:
+    """The features a layer's header says it has (0 when it does not say: the layer is counted once read)."""
+    try:
+        return max(int(pyogrio.read_info(source, layer=layer)["features"]), 0)
+    except Exception:  # noqa: BLE001 (an unreadable layer is reported by _read, with its message)
+        return 0
+
+
 def _zip_members(path: Path, display: str) -> list[str]:
     if not zipfile.is_zipfile(path):
         raise ImportFailed(
@@ -60,8 +68,19 @@ def _zip_members(path: Path, display: str) -> list[str]:
     return [name for name in names if Path(name).suffix.lower() in {".shp", ".gpkg", ".geojson", ".json"}]
 
 
-def read_layers(path: Path, display: str, *, layer: str | None = None) -> list[Layer]:
-    """Every layer of the input (or only ``layer``), in file order."""
+def _too_many_features(display: str, count: int, limit: int) -> ImportFailed:
+    return ImportFailed(
+        _(
+            "%(file)s has %(count)s features, more than the %(limit)s an import takes. Split it (one level or one "
+            "governorate per file), or import it on the server with manage.py import_boundaries."
+        )
+        % {"file": display, "count": count, "limit": limit}
+    )
+
+
+def read_layers(path: Path, display: str, *, layer: str | None = None, max_features: int | None = None) -> list[Layer]:
+    """Every layer of the input (or only ``layer``), in file order; more than ``max_features`` in all is refused,
+    counted from each layer's header before it is read where the format says."""
     suffix = path.suffix.lower()
     if suffix not in VECTOR_SUFFIXES:
         raise ImportFailed(
@@ -83,7 +102,7 @@ def read_layers(path: Path, display: str, *, layer: str | None = None) -> list[L
             )
         sources = [(str(path), display)]
 
-    layers = []
+    layers, counted = [], 0
     for source, name in sources:
         try:
             available = [row[0] for row in pyogrio.list_layers(source)]
@@ -102,7 +121,15 @@ def read_layers(path: Path, display: str, *, layer: str | None = None) -> list[L
             label = (
                 name if len(available) == 1 else _("%(name)s, layer %(layer)s") % {"name": name, "layer": layer_name}
             )
+            if max_features is not None:
+                counted += _feature_count(source, layer_name)
+                if counted > max_features:
+                    raise _too_many_features(display, counted, max_features)
             layers.append(Layer(label, _read(source, label, layer_name)))
+    if max_features is not None:
+        read = sum(len(one.frame) for one in layers)
+        if read > max_features:
+            raise _too_many_features(display, read, max_features)
     if layer is not None and not layers:
         raise ImportFailed(_("%(file)s has no layer named %(layer)r.") % {"file": display, "layer": layer})
     return layers

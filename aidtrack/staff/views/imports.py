@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from aidtrack.imports.files import file_kinds
+from aidtrack.imports.files import file_kinds, may_import_file
 from aidtrack.imports.kinds import table_kinds
 from aidtrack.imports.mappings import PRESET, column_mapping_delete, column_mapping_edit
-from aidtrack.imports.models import ColumnMapping, ImportRun, ImportStatus
+from aidtrack.imports.models import ColumnMapping, ImportKind, ImportRun, ImportStatus
 from aidtrack.imports.plan import SKIP
 from aidtrack.imports.report import ImportFailed
 from aidtrack.imports.runs import live_progress
@@ -30,6 +30,7 @@ from aidtrack.imports.tabular import PREVIEW_ROWS, row_of
 from aidtrack.imports.uploads import commit_stored, import_upload, parse_mapping_text, stored_upload
 from aidtrack.orgs.models import Organization
 from aidtrack.staff.selectors import writable_organizations
+from aidtrack.staff.views.geo_imports import geo_commit, geo_import_page, geo_kinds_for
 from aidtrack.staff.views.import_plan import plan_form
 
 # Which rows of the preview a filter shows.
@@ -90,24 +91,36 @@ class ImportForm(forms.Form):
 
 
 def _runs_of(user):
-    """The runs a user follows here: their own table imports; a site administrator's, every run, boundaries,
-    communities and population included (those are started by site administrators only)."""
+    """The runs a user follows here: their own imports, tables and geodata; a site administrator's, every run
+    (boundaries, communities and population started on the server's command line included)."""
+    kinds = [*table_kinds(), *file_kinds()]
     if user.is_superuser:
-        return ImportRun.objects.filter(kind__in=[*table_kinds(), *file_kinds()])
-    return ImportRun.objects.filter(kind__in=list(table_kinds()), started_by=user)
+        return ImportRun.objects.filter(kind__in=kinds)
+    return ImportRun.objects.filter(kind__in=kinds, started_by=user)
 
 
-def _kind_of(request):
-    kinds = table_kinds()
+def _kind_name(request) -> str:
     name = request.POST.get("kind") or request.GET.get("kind") or "incidents"
-    if name not in kinds:
+    if name not in table_kinds() and name not in file_kinds():
         raise Http404(_("No import of “%(name)s”.") % {"name": name})
-    return kinds[name]
+    return name
+
+
+def _tabs(request) -> dict:
+    """What the page's tabs and its list of recent imports show, whichever kind is open."""
+    return {
+        "kinds": table_kinds().values(),
+        "geo_kinds": [(kind.name, ImportKind(kind.name).label) for kind in geo_kinds_for(request.user)],
+        "recent": _runs_of(request.user).select_related("started_by")[:20],
+    }
 
 
 @login_required
 def import_page(request):
-    kind = _kind_of(request)
+    name = _kind_name(request)
+    if name in file_kinds():
+        return geo_import_page(request, file_kinds()[name], tabs=_tabs(request))
+    kind = table_kinds()[name]
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,12 +144,7 @@ def import_page(request):
                     messages.error(request, outcome.failure)
                 return redirect("staff:import_run", pk=outcome.run.pk)
             form.add_error("file", outcome.failure)
-    recent = _runs_of(request.user).select_related("started_by")[:20]
-    return render(
-        request,
-        "staff/imports/upload.html",
-        {"form": form, "recent": recent, "kind": kind, "kinds": table_kinds().values()},
-    )
+    return render(request, "staff/imports/upload.html", {"form": form, "kind": kind, **_tabs(request)})
 
 
 def _preview(run: ImportRun, show: str) -> list[dict]:
@@ -147,10 +155,16 @@ def _preview(run: ImportRun, show: str) -> list[dict]:
     return rows if wanted is None else [row for row in rows if row["action"] in wanted]
 
 
+def progress_unit(run: ImportRun) -> str:
+    """What a run counts as it goes: the features of a map layer, or the rows of a table."""
+    return "features" if run.kind in (ImportKind.BOUNDARIES, ImportKind.ROADS) else "rows"
+
+
 @login_required
 def import_run(request, pk: int):
     run = live_progress(get_object_or_404(_runs_of(request.user), pk=pk))
     kind = table_kinds().get(run.kind)
+    geo_kind = file_kinds().get(run.kind)
     errors = [p for p in run.problems if p.get("severity") == "error"]
     warnings = [p for p in run.problems if p.get("severity") != "error"]
     stored = stored_upload(run) is not None
@@ -158,6 +172,8 @@ def import_run(request, pk: int):
     skipping = used.get("refused_rows") == SKIP
     blocking = [p for p in errors if row_of(p.get("where", "")) is None] if skipping else errors
     can_commit = run.status == ImportStatus.DRY_RUN and stored and not blocking
+    if geo_kind is not None:
+        can_commit = can_commit and may_import_file(request.user, geo_kind)
     committed = ImportRun.objects.filter(kind=run.kind, options__checked_by_run=run.pk).first()
     show = request.GET.get("show", "all")
     if show not in SHOWN:
@@ -173,6 +189,8 @@ def import_run(request, pk: int):
         {
             "run": run,
             "kind": kind,
+            "geo_kind": geo_kind,
+            "unit": progress_unit(run),
             "errors": errors,
             "warnings": warnings,
             "other_errors": other_errors,
@@ -203,6 +221,7 @@ def import_progress(request, pk: int):
             "stage": run.stage,
             "rows_done": run.rows_done,
             "rows_total": run.rows_total,
+            "unit": progress_unit(run),
             "finished": run.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING),
             "url": reverse("staff:import_run", args=[run.pk]),
             # The column plan is kept once the file's first rows are read, while the rest is still checked.
@@ -215,6 +234,8 @@ def import_progress(request, pk: int):
 @require_POST
 def import_commit(request, pk: int):
     run = get_object_or_404(_runs_of(request.user), pk=pk, status=ImportStatus.DRY_RUN)
+    if run.kind in file_kinds():
+        return geo_commit(request, run)
     outcome = commit_stored(run, by=request.user)
     if outcome.run is None:
         messages.error(request, outcome.failure)

@@ -32,7 +32,16 @@ if (box) {
     };
     const writing = progress.stage === "writing";
     let words;
-    if (progress.rows_total) {
+    if (progress.unit === "features") {
+      // A map layer (boundaries, roads) counts its features; its total is exact, read from the file.
+      if (progress.rows_total) {
+        words = writing
+          ? gettext("Writing: %(done)s of %(total)s features")
+          : gettext("Checking: %(done)s of %(total)s features");
+      } else {
+        words = writing ? gettext("Writing: %(done)s features") : gettext("Checking: %(done)s features");
+      }
+    } else if (progress.rows_total) {
       words = writing
         ? gettext("Writing: %(done)s of about %(total)s rows")
         : gettext("Checking: %(done)s of about %(total)s rows");
