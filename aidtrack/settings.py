@@ -24,7 +24,7 @@ import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
 
-from aidtrack.ops.caches import cache_from_url, key_prefix
+from aidtrack.ops.caches import cache_from_url, key_prefix, release_stamp
 from aidtrack.web.content_policy import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -274,6 +274,11 @@ AIDTRACK_NO_RESPONSE_WORKING_DAYS = int(os.environ.get("AIDTRACK_NO_RESPONSE_WOR
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "") or (VAR_DIR / "cache").as_uri())}
 # Keys start with the database served (or CACHE_KEY_PREFIX): sites sharing one Redis keep apart.
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX") or key_prefix(DATABASES["default"])
+# Keys name the release too (AIDTRACK_RELEASE, or a digest of the code, templates and translations): after a deploy
+# nothing kept by the earlier code (pickled figures, rendered lists) is read; servers of one release share all.
+CACHES["default"]["VERSION"] = os.environ.get("AIDTRACK_RELEASE") or release_stamp(
+    BASE_DIR / "aidtrack", BASE_DIR / "locale"
+)
 # The data version (aidtrack/ops/versions.py) is read again from the database at most this often (seconds): writes
 # that bypass the ORM's signals (bulk imports) reach the cached public lists within this time.
 AIDTRACK_DATA_CHECK_SECONDS = float(os.environ.get("AIDTRACK_DATA_CHECK_SECONDS", "5"))

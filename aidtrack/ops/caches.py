@@ -8,6 +8,7 @@
 """
 
 import hashlib
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +21,24 @@ def key_prefix(database: dict) -> str:
     country) sharing one Redis never read each other's data version, lists or progress."""
     served = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
     return "aidtrack-" + hashlib.sha256(served.encode()).hexdigest()[:10]
+
+
+# What a kept entry's shape depends on: the code that pickles figures, the templates that render kept pages and lists,
+# and the translations that word them.
+RELEASE_SUFFIXES = {".py", ".html", ".txt", ".json", ".js", ".css", ".svg", ".mo"}
+
+
+def release_stamp(*roots: Path) -> str:
+    """The release a process runs, named by the contents of its code, templates and translations under ``roots``
+    (the same files give the same stamp on every server, whatever their dates): the cache's key version, so that
+    figures, pages and lists kept by an earlier release are never read by a later one, whose objects and templates
+    may differ, while servers of one release share everything they keep."""
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in RELEASE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def cache_from_url(url: str) -> dict:
