@@ -9,11 +9,11 @@ compiles every value of every row into SQL (and on SQLite fits only 16 rows of
 a wide table in one statement); ``rows_insert`` writes rows given as values,
 with their primary keys taken beforehand from the database's own counter
 (``reserve_ids``), so what is built from a key (an incident's reference) is in
-the same INSERT and the history rows can be written at once. On PostgreSQL both
-inserts are one COPY per batch. Django's ``bulk_update`` writes a CASE over
-every row for every field; ``rows_update`` runs one prepared UPDATE per row
-instead, which both SQLite and PostgreSQL (psycopg's pipeline) run many times
-faster for thousands of rows.
+the same INSERT, and their history rows are written from the same prepared
+values. On PostgreSQL these inserts are one COPY per batch. Django's
+``bulk_update`` writes a CASE over every row for every field; ``rows_update``
+runs one prepared UPDATE per row instead, which both SQLite and PostgreSQL
+(psycopg's pipeline) run many times faster for thousands of rows.
 """
 
 import datetime
@@ -46,9 +46,12 @@ def _preparer(field, connection):
     target = field.target_field if type(field) is models.ForeignKey else field
     plain = PLAIN_FIELDS.get(type(target))
     if plain is None:
+        json = isinstance(field, models.JSONField)  # the one kind of field that may store None as something else
         last = [object(), None]  # the time prepared last and its database value: rows often share one (now)
 
         def prepare_other(value):
+            if value is None and not json:
+                return None
             if value is last[0]:
                 return last[1]
             prepared = field.get_db_prep_save(value, connection)
@@ -115,9 +118,10 @@ def reserve_ids(model, count: int) -> list[int]:
     raise NotImplementedError(f"reserve_ids: no way to take keys ahead on {connection.vendor}")
 
 
-def rows_insert(model, rows: list[dict]) -> None:
+def rows_insert(model, rows: list[dict], *, with_history: bool = False, by=None, reason: str = "") -> None:
     """Insert ``rows`` of ``model``: each a dict of every concrete field's value by attribute name (``id``, from
-    ``reserve_ids``, included).
+    ``reserve_ids``, included); ``with_history``, each row's "+" history row too (as ``history_insert`` writes it,
+    from the same values).
 
     As ``bulk_create``: no signals, no ``save()``, no ``auto_now`` (set such fields yourself), no validation (the
     caller checked the values as the model's services do).
@@ -129,14 +133,34 @@ def rows_insert(model, rows: list[dict]) -> None:
     preparers = [(field.attname, _preparer(field, connection)) for field in fields]
     values = [[prepare(row[name]) for name, prepare in preparers] for row in rows]
     _write_rows(connection, model._meta.db_table, [field.column for field in fields], values)
+    if not with_history or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    historical = model.history.model
+    tracked = {field.attname for field in historical.tracked_fields}
+    position = {field.attname: index for index, field in enumerate(fields)}
+    own = {
+        "history_date": timezone.now(),
+        "history_user_id": by.pk if by is not None else None,
+        "history_change_reason": reason,
+        "history_type": "+",
+    }
+    history_fields = [field for field in historical._meta.concrete_fields if not field.primary_key]
+    # Each history column: the record's value already prepared (its position), or one value for every row.
+    plan = [
+        (position[field.attname], None)
+        if field.attname in tracked
+        else (None, field.get_db_prep_save(own.get(field.attname, field.get_default()), connection))
+        for field in history_fields
+    ]
+    history = [[row[index] if index is not None else value for index, value in plan] for row in values]
+    _write_rows(connection, historical._meta.db_table, [field.column for field in history_fields], history)
 
 
 def history_insert(model, objs, *, by, reason: str = "", update: bool = False) -> None:
-    """Record a history row for each of ``objs`` (saved instances of ``model``, or rows written by
-    ``rows_insert``: dicts of values by attribute name): "+" created, or "~" ``update``d.
+    """Record a history row for each of ``objs`` (saved instances of ``model``): "+" created, or "~" ``update``d.
 
     A record's own ``_history_user``, ``_history_date`` and ``_change_reason`` win over ``by``, the time now and
-    ``reason``, as in ``bulk_history_create`` (rows given as dicts have none of their own).
+    ``reason``, as in ``bulk_history_create``.
     """
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not objs:
         return
@@ -146,25 +170,6 @@ def history_insert(model, objs, *, by, reason: str = "", update: bool = False) -
     fields = [field for field in historical._meta.concrete_fields if not field.primary_key]
     now = timezone.now()
     kind = "~" if update else "+"
-
-    columns = [field.column for field in fields]
-    if isinstance(objs[0], dict):
-        # Rows written by rows_insert: the history's own columns are the same for every row (prepared once).
-        constant = {
-            "history_date": now,
-            "history_user_id": by.pk if by is not None else None,
-            "history_change_reason": reason,
-            "history_type": kind,
-        }
-        plan = [
-            (field.attname, _preparer(field, connection), None)
-            if field.attname in tracked
-            else (None, None, field.get_db_prep_save(constant.get(field.attname, field.get_default()), connection))
-            for field in fields
-        ]
-        rows = [[prepare(row[name]) if name else value for name, prepare, value in plan] for row in objs]
-        _write_rows(connection, historical._meta.db_table, columns, rows)
-        return
 
     def value_of(field, obj):
         name = field.attname
@@ -183,7 +188,7 @@ def history_insert(model, objs, *, by, reason: str = "", update: bool = False) -
 
     preparers = [(field, _preparer(field, connection)) for field in fields]
     rows = [[prepare(value_of(field, obj)) for field, prepare in preparers] for obj in objs]
-    _write_rows(connection, historical._meta.db_table, columns, rows)
+    _write_rows(connection, historical._meta.db_table, [field.column for field in fields], rows)
 
 
 def rows_update(model, objs, field_names) -> None:
