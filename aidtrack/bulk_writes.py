@@ -17,6 +17,8 @@ runs one prepared UPDATE per row instead, which both SQLite and PostgreSQL
 """
 
 import datetime
+import itertools
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connections, models, router
@@ -69,11 +71,12 @@ def _preparer(field, connection):
     return prepare
 
 
-def _write_rows(connection, table: str, columns: list[str], rows: list[list]) -> None:
-    """Insert ``rows`` (database values, in the order of ``columns``): COPY on PostgreSQL, else a prepared INSERT
-    run for each batch."""
+def _write_rows(connection, table: str, columns: list[str], rows: Iterable[list]) -> None:
+    """Insert ``rows`` (database values, in the order of ``columns``; an iterable, so a caller may make them as
+    they are written): COPY on PostgreSQL, else a prepared INSERT run for each batch of ``BATCH`` rows."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
+    rows = iter(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
@@ -81,8 +84,8 @@ def _write_rows(connection, table: str, columns: list[str], rows: list[list]) ->
                     copy.write_row(row)
             return
         sql = "INSERT INTO {} ({}) VALUES ({})".format(quote(table), names, ", ".join(["%s"] * len(columns)))
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+        while batch := list(itertools.islice(rows, BATCH)):
+            cursor.executemany(sql, batch)
 
 
 def reserve_ids(model, count: int) -> list[int]:
@@ -131,9 +134,11 @@ def rows_insert(model, rows: list[dict], *, with_history: bool = False, by=None,
     connection = connections[router.db_for_write(model)]
     fields = model._meta.concrete_fields
     preparers = [(field.attname, _preparer(field, connection)) for field in fields]
-    values = [[prepare(row[name]) for name, prepare in preparers] for row in rows]
-    _write_rows(connection, model._meta.db_table, [field.column for field in fields], values)
+    columns = [field.column for field in fields]
     if not with_history or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        _write_rows(
+            connection, model._meta.db_table, columns, ([prepare(row[n]) for n, prepare in preparers] for row in rows)
+        )
         return
     historical = model.history.model
     tracked = {field.attname for field in historical.tracked_fields}
@@ -152,8 +157,12 @@ def rows_insert(model, rows: list[dict], *, with_history: bool = False, by=None,
         else (None, field.get_db_prep_save(own.get(field.attname, field.get_default()), connection))
         for field in history_fields
     ]
-    history = [[row[index] if index is not None else value for index, value in plan] for row in values]
-    _write_rows(connection, historical._meta.db_table, [field.column for field in history_fields], history)
+    history_columns = [field.column for field in history_fields]
+    for start in range(0, len(rows), BATCH):  # a batch of prepared rows at a time in memory
+        values = [[prepare(row[name]) for name, prepare in preparers] for row in rows[start : start + BATCH]]
+        _write_rows(connection, model._meta.db_table, columns, values)
+        history = ([row[index] if index is not None else value for index, value in plan] for row in values)
+        _write_rows(connection, historical._meta.db_table, history_columns, history)
 
 
 def history_insert(model, objs, *, by, reason: str = "", update: bool = False) -> None:
@@ -187,7 +196,7 @@ def history_insert(model, objs, *, by, reason: str = "", update: bool = False) -
         return field.get_default()
 
     preparers = [(field, _preparer(field, connection)) for field in fields]
-    rows = [[prepare(value_of(field, obj)) for field, prepare in preparers] for obj in objs]
+    rows = ([prepare(value_of(field, obj)) for field, prepare in preparers] for obj in objs)
     _write_rows(connection, historical._meta.db_table, [field.column for field in fields], rows)
 
 
