@@ -79,7 +79,11 @@ def _write_rows(connection, table: str, columns: list[str], rows: Iterable[list]
     rows = iter(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            # psycopg's own cursor (Django's has no COPY): its errors raised as Django's (IntegrityError…).
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return

@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
+from aidtrack import bulk_writes
 from aidtrack.incidents.importers import import_incidents
 from aidtrack.incidents.models import Incident, IncidentSource
 from aidtrack.incidents.services import SourceInput, incident_create, incident_delete, incidents_bulk_create
@@ -130,3 +132,12 @@ def test_an_imported_file_gives_each_row_its_reference_source_and_history(tmp_pa
         ("A2", "own_staff", "SARC field team"),
     ]
     assert IncidentSource.history.filter(history_user=reporter).count() == 2
+
+
+def test_a_row_the_database_refuses_is_refused_as_django_says_on_every_database(geography, org_a, reporter):
+    incident = incident_create(by=reporter, organization=org_a, sources=[SOURCE], **values())
+    taken = incident.sources.get()
+    row = {field.attname: getattr(taken, field.attname) for field in IncidentSource._meta.concrete_fields}
+    with pytest.raises(IntegrityError), transaction.atomic():  # the same key twice (COPY on PostgreSQL)
+        bulk_writes.rows_insert(IncidentSource, [row])
+    assert IncidentSource.objects.count() == 1
