@@ -353,12 +353,7 @@ WRITERS: dict[str, Callable[[World], Callable[[], object]]] = {
         lambda: incident_services.incidents_bulk_create(
             by=w.reporter,
             organization=w.org_a,
-            incidents=[
-                incident_services.incident_check(
-                    organization=w.org_a, by=w.reporter, **incident_fields(title=f"Row {n}")
-                )
-                for n in range(3)
-            ],
+            rows=[incident_fields(title=f"Row {n}") for n in range(3)],
             sources={0: sources(), 2: sources()},
         )
     ),
@@ -487,6 +482,8 @@ BULK_FAILURES = {
     "aidtrack.violence.services.conflict_events_save": (ConflictEvent.objects, "bulk_update"),
     # Its history is written after the incidents: a failure there must take the update back too.
     "aidtrack.incidents.services.incidents_bulk_update": (bulk_writes, "history_insert"),
+    # The incidents and their history are written before the sources: a failure there must take them back too.
+    "aidtrack.incidents.services.incidents_bulk_create": (incident_services, "_sources_insert"),
     "aidtrack.alerts.services.notifications_mark_read": (Notification.objects, "filter"),
 }
 

@@ -148,10 +148,14 @@ DMS = re.compile(
 )
 
 
+def _axis_name(axis: str) -> str:
+    """The axis named in the reader's language (only when a value is refused: a file has many good ones)."""
+    return _("latitude") if axis == "latitude" else _("longitude")
+
+
 def parse_coordinate(text, *, axis: str) -> float:
     """Decimal degrees (33.6901, 33,6901) or degrees-minutes-seconds (33°41'24.4"N, N 33 41 24.4)."""
     limit = 90 if axis == "latitude" else 180
-    axis_name = _("latitude") if axis == "latitude" else _("longitude")
     value = clean(text)
     decimal = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
     try:
@@ -163,24 +167,24 @@ def parse_coordinate(text, *, axis: str) -> float:
         if not match or not (match["min"] or match["pre"] or match["post"] or "°" in value):
             raise ValueProblem(
                 _("expected a %(axis)s in decimal degrees (33.6901) or degrees, minutes and seconds (33°41'24\"N)")
-                % {"axis": axis_name}
+                % {"axis": _axis_name(axis)}
             )
         minutes = float(match["min"] or 0)
         seconds = float(match["sec"] or 0)
         if minutes >= 60 or seconds >= 60:
-            raise ValueProblem(_("minutes and seconds must be under 60 in a %(axis)s") % {"axis": axis_name})
+            raise ValueProblem(_("minutes and seconds must be under 60 in a %(axis)s") % {"axis": _axis_name(axis)})
         number = float(match["deg"]) + minutes / 60 + seconds / 3600
         hemisphere = (match["pre"] or match["post"] or "").upper()
         if hemisphere and (hemisphere in "NS") != (axis == "latitude"):
             raise ValueProblem(
                 _("%(hemisphere)s is not a %(axis)s hemisphere (latitude takes N/S, longitude E/W)")
-                % {"hemisphere": hemisphere, "axis": axis_name}
+                % {"hemisphere": hemisphere, "axis": _axis_name(axis)}
             )
         if hemisphere in {"S", "W"}:
             number = -number
     if not -limit <= number <= limit:
         raise ValueProblem(
-            _("a %(axis)s must lie between -%(limit)s and %(limit)s") % {"axis": axis_name, "limit": limit}
+            _("a %(axis)s must lie between -%(limit)s and %(limit)s") % {"axis": _axis_name(axis), "limit": limit}
         )
     return number
 

@@ -899,23 +899,15 @@ def _write(result: TableImport, *, organization, by, progress) -> list[tuple[str
     if progress:
         progress("written", 0)
     try:
-        # Written in batches inside the one transaction, so only one batch of model objects is in memory.
+        # Written in batches inside the one transaction, so only one batch of rows (as values) is in memory.
         for start in range(0, len(creates), WRITE_BATCH):
-            incidents, sources = [], {}
+            rows, sources = [], {}
             for plan in creates[start : start + WRITE_BATCH]:
                 # Every row was checked by incident_check in the first pass; its values have not changed since.
-                incidents.append(
-                    Incident(
-                        organization=organization,
-                        reported_by=by,
-                        reported_at=reported_at,
-                        external_id=plan.external_id,
-                        **plan.values,
-                    )
-                )
+                rows.append({"reported_at": reported_at, "external_id": plan.external_id, **plan.values})
                 if plan.source:
-                    sources[len(incidents) - 1] = [plan.source]
-            batch = incidents_bulk_create(by=by, organization=organization, incidents=incidents, sources=sources)
+                    sources[len(rows) - 1] = [plan.source]
+            batch = incidents_bulk_create(by=by, organization=organization, rows=rows, sources=sources)
             created += len(batch)
             unplaced.extend((i.reference, i.placement_problem) for i in batch if i.placement_problem)
             if progress:
