@@ -15,6 +15,27 @@ from aidtrack.imports.similarity import MIN_SCORE, _is_arabic, normalise, simila
 
 ACCEPTED_SCORE = 0.8
 
+# Other names of Syria and of its governorates (by their stable COD P-codes) in the datasets NGOs exchange:
+# transliterations that no spelling rule turns into OCHA's ("Rif Dimashq" for Rural Damascus, as the Aid Worker
+# Security Database and Insecurity Insight write it). Used only for the P-codes loaded.
+OTHER_NAMES = {
+    "SY": ("Syria", "Syrian Arab Republic", "SYR", "سوريا", "سورية"),
+    "SY01": ("Damascus City", "Dimashq"),
+    "SY02": ("Halab",),
+    "SY03": ("Rif Dimashq", "Rif Damascus", "Reef Damascus", "Rural Damascus", "Damascus Countryside", "Rif-Dimashq"),
+    "SY04": ("Hims",),
+    "SY05": ("Hamah",),
+    "SY06": ("Latakia", "Al-Ladhiqiyah", "Ladhiqiyah"),
+    "SY07": ("Idlib", "Edlib"),
+    "SY08": ("Al-Hasakah", "Hasakah", "Hasakeh", "Hassakeh", "Al Hasakah"),
+    "SY09": ("Deir ez-Zor", "Dayr az Zawr", "Deir Ezzor", "Deir al-Zour", "Deir Ez-Zor"),
+    "SY10": ("Tartus",),
+    "SY11": ("Raqqa", "Ar-Raqqah", "Al-Raqqa", "Raqqah"),
+    "SY12": ("Daraa", "Deraa", "Dara'a"),
+    "SY13": ("As-Suwayda", "Suwayda", "Sweida", "Al-Suwayda", "As-Suwayda'"),
+    "SY14": ("Al-Qunaytirah", "Qunaytirah", "Al Quneitra"),
+}
+
 
 @dataclass(frozen=True)
 class NameMatch:
@@ -27,7 +48,8 @@ class NameMatch:
 
 
 class PlaceMatcher:
-    """All admin areas (levels 1-4) in memory, by P-code and by normalised English and Arabic name."""
+    """All admin areas (levels 0-4) in memory, by P-code and by normalised English and Arabic name (and, for the
+    country and its governorates, the other names in OTHER_NAMES)."""
 
     def __init__(self):
         rows = AdminArea.objects.values_list("pk", "pcode", "level", "name_en", "name_ar", "parent_id")
@@ -41,8 +63,8 @@ class PlaceMatcher:
             self.labels[pk] = f"{name_en} ({pcode})"
             self.levels[pk] = level
             self.parents[pk] = parent_id
-            for name in (name_en, name_ar):
-                if name:
+            for name in (name_en, name_ar, *(OTHER_NAMES.get(pcode.upper(), ()) if level <= 1 else ())):
+                if name and pk not in self.names.get(normalise(name), ()):
                     self.names.setdefault(normalise(name), []).append(pk)
         self._cache: dict[str, NameMatch] = {}
 
