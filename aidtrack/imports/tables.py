@@ -370,8 +370,11 @@ def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows
         for chunk in chunks:
             chunk = chunk.fillna("")
             chunk.columns = [str(column).strip() for column in chunk.columns]
+            # Columns without a name are refused when they hold data, in any chunk; empty ones (the trailing
+            # ",," of a spreadsheet's CSV) are no columns.
+            _check_header(chunk, display)
+            chunk = chunk.drop(columns=[c for c in chunk.columns if UNNAMED.match(str(c)) or not str(c).strip()])
             if hashtags is None:
-                _check_header(chunk, display)
                 chunk, hashtags, first_row = _with_hashtags(chunk.reset_index(drop=True), first_row)
                 start = first_row
             else:

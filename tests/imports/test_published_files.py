@@ -162,3 +162,46 @@ def test_a_csv_with_a_title_line_keeps_the_rows_numbered_as_the_file(tmp_path):
 )
 def test_dates_with_a_time_after_them_are_read(text):
     assert parse_date(text, "mdy" if text.startswith("9/") else "dmy").isoformat() == "2016-09-19"
+
+
+def test_the_command_line_shows_the_plan_and_takes_recodings_values_and_refused_rows(
+    tmp_path, geography, party, org_a, reporter
+):
+    import io
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = published.hdx_csv(tmp_path / "access-incidents.csv")
+    common = ["import_incidents", str(path), "--organization=ALPHA", f"--user={reporter.username}"]
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(*common, "--dry-run", stdout=out, stderr=io.StringIO())
+    shown = out.getvalue()
+    assert "'Constraint type' -> category" in shown and "'Interference in implementation' (suggested: 4)" in shown
+    assert "Unnamed" not in shown, "the trailing empty columns are no columns"
+
+    out = io.StringIO()
+    call_command(*common, "--skip-refused", "--set=visibility=restricted", stdout=out, stderr=io.StringIO())
+    assert "2 created" in out.getvalue() and "1 rows refused (left out)" in out.getvalue()
+    assert set(Incident.objects.values_list("visibility", flat=True)) == {"restricted"}
+
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"recodings": {"category": {"Interference in implementation": "4"}}}))
+    call_command(*common, f"--plan={plan}", stdout=io.StringIO())
+    assert Incident.objects.get(public_summary="Checkpoint refused passage").category == "4"
+    with pytest.raises(CommandError, match="--set 'colour=red': write it as FIELD=VALUE"):
+        call_command(*common, "--set=colour=red")
+    plan.write_text("[1, 2]")
+    with pytest.raises(CommandError, match="expected a JSON object"):
+        call_command(*common, f"--plan={plan}")
+
+
+def test_csv_columns_without_a_name_are_dropped_when_empty_and_refused_when_a_later_chunk_fills_them(tmp_path):
+    path = tmp_path / "trailing.csv"
+    path.write_text("Date,Place,,\n2016-09-19,Madaya,,\n2016-09-20,Madaya,,late\n", encoding="utf-8")
+    first = next(iter_table(path, "trailing.csv", chunk_rows=1))
+    assert list(first.frame.columns) == ["Date", "Place"]
+    with pytest.raises(ImportFailed, match="have data but no name"):
+        list(iter_table(path, "trailing.csv", chunk_rows=1))
