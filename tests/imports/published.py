@@ -135,8 +135,18 @@ AWSD_HEADER = [
 def awsd_row(**values):
     row = dict.fromkeys(AWSD_HEADER, "")
     row.update(dict.fromkeys(AWSD_HEADER[9:30], "0"))
-    row.update({"Country Code": "SY", "Country": "Syrian Arab Republic", "Location": "Road", "Verified": "Archived",
-                "Motive": "Unknown", "Actor type": "Unknown", "Actor name": "Unknown", "Source": "Media"})
+    row.update(
+        {
+            "Country Code": "SY",
+            "Country": "Syrian Arab Republic",
+            "Location": "Road",
+            "Verified": "Archived",
+            "Motive": "Unknown",
+            "Actor type": "Unknown",
+            "Actor name": "Unknown",
+            "Source": "Media",
+        }
+    )
     row.update(values)
     return [row[name] for name in AWSD_HEADER]
 

@@ -74,9 +74,7 @@ def test_insecurity_insight_health_care_workbook_lands_with_its_preset(
     assert source.name == "Insecurity Insight" and "CC BY 4.0" in source.licence
 
 
-def test_insecurity_insight_aid_worker_csv_with_bom_us_dates_and_a_repeated_row(
-    tmp_path, geography, org_a, reporter
-):
+def test_insecurity_insight_aid_worker_csv_with_bom_us_dates_and_a_repeated_row(tmp_path, geography, org_a, reporter):
     path = published.kika_csv(tmp_path / "2016-syria-aid-worker-kika.csv")
     result = run(path, org_a, reporter, saved_mapping=preset("insecurity-insight"))
     assert result.report.counts["created"] == 3 and result.report.counts["duplicates (skipped)"] == 1
