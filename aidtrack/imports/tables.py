@@ -149,21 +149,27 @@ def _read_xlsx(path: Path, display: str, sheet) -> pandas.DataFrame:
                 )
             worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
             worksheet.reset_dimensions()  # read what is there, not what the file claims
-            rows, numbers = [], []
+            rows, numbers, blank = [], [], 0
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 if len(values) > XLSX_MAX_COLUMNS:
                     values = values[:XLSX_MAX_COLUMNS]
                 cells = [_cell_text(value) for value in values]
                 if not any(cell.strip() for cell in cells):
+                    blank += 1  # kept only between rows, so that rows keep the sheet's numbers
                     continue
-                if len(numbers) <= HEADER_SEARCH_ROWS:
-                    numbers.append(number)
+                for kept, row_cells in (
+                    *(((n, []) for n in range(number - blank, number)) if rows else ()),
+                    (number, cells),
+                ):
+                    if len(numbers) <= HEADER_SEARCH_ROWS:
+                        numbers.append(kept)  # the header is among the first rows: their numbers are kept
+                    rows.append(row_cells)
+                blank = 0
                 if len(rows) > limit:
                     raise ImportFailed(
                         _("%(file)s: the sheet has more than %(limit)s rows (at row %(row)s); split it into files.")
                         % {"file": display, "limit": f"{limit:,}", "row": number}
                     )
-                rows.append(cells)
         finally:
             workbook.close()
     except ImportFailed:
@@ -190,11 +196,12 @@ def _read_xlsx(path: Path, display: str, sheet) -> pandas.DataFrame:
     width = max(len(row) for row in rows)
     while width and not any(len(row) >= width and row[width - 1].strip() for row in rows):
         width -= 1
+    numbers = numbers[start:]
     header = [cell.strip() for cell in (rows[0] + [""] * width)[:width]]
     header = [name or f"Unnamed: {index}" for index, name in enumerate(header)]
     body = [(row + [""] * width)[:width] for row in rows[1:]]
     frame = pandas.DataFrame(body, columns=header, dtype=str)
-    frame.attrs.update(above=above, header_row=numbers[start])
+    frame.attrs.update(above=above, header_row=numbers[0])
     return frame
 
 

@@ -203,3 +203,24 @@ def test_csv_columns_without_a_name_are_dropped_when_empty_and_refused_when_a_la
     assert list(first.frame.columns) == ["Date", "Place"]
     with pytest.raises(ImportFailed, match="have data but no name"):
         list(iter_table(path, "trailing.csv", chunk_rows=1))
+
+
+def test_a_workbook_with_empty_rows_names_its_rows_as_the_sheet_does(tmp_path, geography, org_a, reporter):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Access incidents, September 2016"])
+    sheet.append([])
+    sheet.append(["Date", "Category", "Community", "Description"])
+    sheet.append(["2016-09-19", "3", "Madaya", "Convoy held"])
+    sheet.append([])
+    sheet.append([])
+    sheet.append(["2016-09-20", "Not a category", "Madaya", "Row to fix"])
+    sheet.append([])
+    path = tmp_path / "log.xlsx"
+    book.save(path)
+    with pytest.raises(ImportFailed) as refused:
+        run(path, org_a, reporter)
+    assert [p.where for p in refused.value.report.errors] == ["row 7, column 'Category'"]
+    assert any("2 empty row(s)" in note for note in refused.value.report.notes)
