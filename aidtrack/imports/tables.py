@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,28 @@ def header_index(rows: list[list[str]]) -> int:
         if count >= enough:
             return index if all(above <= 2 for above in filled[:index]) else 0
     return 0
+
+
+def unique_header(header: list[str], group: list[str] = ()) -> list[str]:
+    """Every column its own name. A name the header repeats ("Killed" under "People" and under "Aid workers", a
+    two-row header whose upper row is merged cells) takes the label of the row above it, carried right from where
+    it is written ("Aid workers Killed"); a name still repeated is numbered as pandas numbers it ("Killed.1").
+    An empty name is "Unnamed: N" (N from 0), as pandas names it."""
+    header = [str(name).strip() for name in header]
+    repeated = {name for name, count in Counter(header).items() if name and count > 1}
+    label, named = "", []
+    for index, name in enumerate(header):
+        above = str(group[index]).strip() if index < len(group) else ""
+        label = above or label
+        if name in repeated and label:
+            name = f"{label} {name}"
+        named.append(name or f"Unnamed: {index}")
+    seen: Counter = Counter()
+    unique = []
+    for name in named:
+        unique.append(f"{name}.{seen[name]}" if seen[name] else name)
+        seen[name] += 1
+    return unique
 
 
 def _above_text(rows: list[list[str]]) -> tuple:
@@ -192,13 +215,13 @@ def _read_xlsx(path: Path, display: str, sheet) -> pandas.DataFrame:
     if not rows:
         return pandas.DataFrame()
     start = header_index(rows)
+    group = rows[start - 1] if start else []
     above, rows = _above_text(rows[:start]), rows[start:]
     width = max(len(row) for row in rows)
     while width and not any(len(row) >= width and row[width - 1].strip() for row in rows):
         width -= 1
     numbers = numbers[start:]
-    header = [cell.strip() for cell in (rows[0] + [""] * width)[:width]]
-    header = [name or f"Unnamed: {index}" for index, name in enumerate(header)]
+    header = unique_header([cell.strip() for cell in (rows[0] + [""] * width)[:width]], group)
     body = [(row + [""] * width)[:width] for row in rows[1:]]
     frame = pandas.DataFrame(body, columns=header, dtype=str)
     frame.attrs.update(above=above, header_row=numbers[0])
@@ -334,6 +357,7 @@ def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows
             _("%(file)s: %(suffix)s is not a table format aidtrack reads; use CSV or XLSX.")
             % {"file": display, "suffix": suffix or _("no extension")}
         )
+    names = None  # the header's names, when pandas's own would not do
     if suffix == ".xlsx":
         frame = _read_xlsx(path, display, sheet)
         if not len(frame.columns):
@@ -357,6 +381,10 @@ def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows
         ]
         start = header_index(first_lines)
         above, first_row = _above_text(first_lines[:start]), 2 + _lines_before(lines, separator, start)
+        raw_header = first_lines[start] if len(first_lines) > start else []
+        if len(set(raw_header)) < len(raw_header):
+            # pandas would number a repeated name ("Killed.1"); the row above may say what each one is.
+            names = unique_header(raw_header, first_lines[start - 1] if start else [])
         try:
             chunks = pandas.read_csv(
                 path,
@@ -376,6 +404,8 @@ def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows
     try:
         for chunk in chunks:
             chunk = chunk.fillna("")
+            if names is not None and len(names) == len(chunk.columns):
+                chunk.columns = names
             chunk.columns = [str(column).strip() for column in chunk.columns]
             # Columns without a name are refused when they hold data, in any chunk; empty ones (the trailing
             # ",," of a spreadsheet's CSV) are no columns.

@@ -224,3 +224,44 @@ def test_a_workbook_with_empty_rows_names_its_rows_as_the_sheet_does(tmp_path, g
         run(path, org_a, reporter)
     assert [p.where for p in refused.value.report.errors] == ["row 7, column 'Category'"]
     assert any("2 empty row(s)" in note for note in refused.value.report.notes)
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_a_two_row_header_names_its_repeated_columns_by_the_merged_cells_above(
+    tmp_path, geography, org_a, reporter, suffix
+):
+    import openpyxl
+
+    rows = [
+        ["Syria access log", "", "", "", "", "", ""],
+        ["", "", "People", "", "Aid workers", "", ""],
+        ["Date", "Community", "Killed", "Injured", "Killed", "Injured", "Description"],
+        ["2016-09-19", "Madaya", "3", "4", "1", "0", "Shelling"],
+    ]
+    path = tmp_path / f"log.{suffix}"
+    if suffix == "xlsx":
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.active.merge_cells("C2:D2")
+        book.active.merge_cells("E2:F2")
+        book.save(path)
+    else:
+        path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    result = run(path, org_a, reporter, plan={"constants": {"category": "7"}})
+    assert result.columns["people_killed"] == "People Killed"
+    assert result.columns["aid_workers_killed"] == "Aid workers Killed"
+    shelling = Incident.objects.get()
+    assert (shelling.people_killed, shelling.people_injured, shelling.aid_workers_killed) == (3, 4, 1)
+
+
+def test_a_workbook_repeating_a_column_name_is_read_not_crashed_on(tmp_path, geography, org_a, reporter):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [["Date", "Community", "Notes", "Notes"], ["2016-09-19", "Madaya", "a", "b"]]:
+        book.active.append(row)
+    path = tmp_path / "repeated.xlsx"
+    book.save(path)
+    (table,) = iter_table(path, "repeated.xlsx")
+    assert list(table.frame.columns) == ["Date", "Community", "Notes", "Notes.1"]
