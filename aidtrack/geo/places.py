@@ -82,6 +82,26 @@ class PlaceMatcher:
         countries = [pk for pk, level in self.levels.items() if level == AdminLevel.COUNTRY]
         return countries[0] if len(countries) == 1 else None
 
+    def country_bounds(self) -> tuple[float, float, float, float] | None:
+        """(west, south, east, north) of the one country loaded, read once; None without one or its outline."""
+        if not hasattr(self, "_bounds"):
+            self._bounds = None
+            pk = self.country()
+            geometry = AdminArea.objects.filter(pk=pk).values_list("geometry", flat=True).first() if pk else None
+            points = list(_points((geometry or {}).get("coordinates") or []))
+            if points:
+                xs, ys = [x for x, _y in points], [y for _x, y in points]
+                self._bounds = (min(xs), min(ys), max(xs), max(ys))
+        return self._bounds
+
+    def outside_country(self, latitude: float, longitude: float) -> bool:
+        """Whether a point lies outside the country's bounding box (so in no admin area of it)."""
+        bounds = self.country_bounds()
+        if bounds is None:
+            return False
+        west, south, east, north = bounds
+        return not (west <= longitude <= east and south <= latitude <= north)
+
     def area_at(self, latitude: float, longitude: float, level: int) -> int | None:
         """The admin area of ``level`` (0 to 3) that contains the point."""
         from aidtrack.geo.services import place_point
@@ -147,3 +167,13 @@ class PlaceMatcher:
                 ambiguous=True,
             )
         return NameMatch(finest[0], score, self.labels[finest[0]])
+
+
+def _points(coordinates):
+    """The (x, y) pairs of a GeoJSON geometry's coordinates, however deeply nested."""
+    if len(coordinates) >= 2 and all(isinstance(value, int | float) for value in coordinates[:2]):
+        yield coordinates[0], coordinates[1]
+        return
+    for part in coordinates:
+        if isinstance(part, list | tuple):
+            yield from _points(part)

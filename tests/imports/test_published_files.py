@@ -265,3 +265,21 @@ def test_a_workbook_repeating_a_column_name_is_read_not_crashed_on(tmp_path, geo
     book.save(path)
     (table,) = iter_table(path, "repeated.xlsx")
     assert list(table.frame.columns) == ["Date", "Community", "Notes", "Notes.1"]
+
+
+def test_a_point_outside_the_country_is_said_at_the_check_and_swapped_coordinates_named(
+    tmp_path, geography, org_a, reporter
+):
+    path = tmp_path / "points.csv"
+    path.write_text(
+        "Date,Category,Latitude,Longitude,Description\n"
+        "2016-09-19,5,34.5553,69.2075,Kabul point\n"
+        "2016-09-19,5,36.09,33.69,Swapped Madaya\n"
+        "2016-09-19,5,33.69,36.09,Madaya\n",
+        encoding="utf-8",
+    )
+    result = run(path, org_a, reporter, dry_run=True)
+    warned = {p.where: p.message for p in result.report.problems}
+    assert "lies outside the country: it will be in no governorate" in warned["row 2, column 'Latitude'"]
+    assert "latitude and longitude look swapped" in warned["row 3, column 'Latitude'"]
+    assert "row 4, column 'Latitude'" not in warned

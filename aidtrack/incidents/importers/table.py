@@ -638,6 +638,20 @@ class _Checker:
                     if field_name != "pcode" and "latitude" not in values and values.get("location_name"):
                         self._finer_by_name(values, pk)
         has_lat, has_lon = "latitude" in values, "longitude" in values
+        if has_lat and has_lon and self.places.outside_country(values["latitude"], values["longitude"]):
+            swapped = not self.places.outside_country(values["longitude"], values["latitude"])
+            self.report.warning(
+                f"row {row}, column {self.columns.get('latitude', 'latitude')!r}",
+                (
+                    _("the point (%(lat)s, %(lon)s) lies outside the country; latitude and longitude look swapped")
+                    if swapped
+                    else _(
+                        "the point (%(lat)s, %(lon)s) lies outside the country: it will be in no governorate, "
+                        "district or sub-district; check the coordinates"
+                    )
+                )
+                % {"lat": values["latitude"], "lon": values["longitude"]},
+            )
         if has_lat != has_lon and not {"latitude", "longitude"} & self.failed:
             missing = "longitude" if has_lat else "latitude"
             what = _("the longitude is missing") if has_lat else _("the latitude is missing")
