@@ -15,6 +15,27 @@ from aidtrack.imports.similarity import MIN_SCORE, _is_arabic, normalise, simila
 
 ACCEPTED_SCORE = 0.8
 
+# Other names of Syria and of its governorates (by their stable COD P-codes) in the datasets NGOs exchange:
+# transliterations that no spelling rule turns into OCHA's ("Rif Dimashq" for Rural Damascus, as the Aid Worker
+# Security Database and Insecurity Insight write it). Used only for the P-codes loaded.
+OTHER_NAMES = {
+    "SY": ("Syria", "Syrian Arab Republic", "SYR", "سوريا", "سورية"),
+    "SY01": ("Damascus City", "Dimashq"),
+    "SY02": ("Halab",),
+    "SY03": ("Rif Dimashq", "Rif Damascus", "Reef Damascus", "Rural Damascus", "Damascus Countryside", "Rif-Dimashq"),
+    "SY04": ("Hims",),
+    "SY05": ("Hamah",),
+    "SY06": ("Latakia", "Al-Ladhiqiyah", "Ladhiqiyah"),
+    "SY07": ("Idlib", "Edlib"),
+    "SY08": ("Al-Hasakah", "Hasakah", "Hasakeh", "Hassakeh", "Al Hasakah"),
+    "SY09": ("Deir ez-Zor", "Dayr az Zawr", "Deir Ezzor", "Deir al-Zour", "Deir Ez-Zor"),
+    "SY10": ("Tartus",),
+    "SY11": ("Raqqa", "Ar-Raqqah", "Al-Raqqa", "Raqqah"),
+    "SY12": ("Daraa", "Deraa", "Dara'a"),
+    "SY13": ("As-Suwayda", "Suwayda", "Sweida", "Al-Suwayda", "As-Suwayda'"),
+    "SY14": ("Al-Qunaytirah", "Qunaytirah", "Al Quneitra"),
+}
+
 
 @dataclass(frozen=True)
 class NameMatch:
@@ -27,7 +48,8 @@ class NameMatch:
 
 
 class PlaceMatcher:
-    """All admin areas (levels 1-4) in memory, by P-code and by normalised English and Arabic name."""
+    """All admin areas (levels 0-4) in memory, by P-code and by normalised English and Arabic name (and, for the
+    country and its governorates, the other names in OTHER_NAMES)."""
 
     def __init__(self):
         rows = AdminArea.objects.values_list("pk", "pcode", "level", "name_en", "name_ar", "parent_id")
@@ -41,8 +63,8 @@ class PlaceMatcher:
             self.labels[pk] = f"{name_en} ({pcode})"
             self.levels[pk] = level
             self.parents[pk] = parent_id
-            for name in (name_en, name_ar):
-                if name:
+            for name in (name_en, name_ar, *(OTHER_NAMES.get(pcode.upper(), ()) if level <= 1 else ())):
+                if name and pk not in self.names.get(normalise(name), ()):
                     self.names.setdefault(normalise(name), []).append(pk)
         self._cache: dict[str, NameMatch] = {}
 
@@ -59,6 +81,26 @@ class PlaceMatcher:
         """The one country loaded (level 0), if there is exactly one."""
         countries = [pk for pk, level in self.levels.items() if level == AdminLevel.COUNTRY]
         return countries[0] if len(countries) == 1 else None
+
+    def country_bounds(self) -> tuple[float, float, float, float] | None:
+        """(west, south, east, north) of the one country loaded, read once; None without one or its outline."""
+        if not hasattr(self, "_bounds"):
+            self._bounds = None
+            pk = self.country()
+            geometry = AdminArea.objects.filter(pk=pk).values_list("geometry", flat=True).first() if pk else None
+            points = list(_points((geometry or {}).get("coordinates") or []))
+            if points:
+                xs, ys = [x for x, _y in points], [y for _x, y in points]
+                self._bounds = (min(xs), min(ys), max(xs), max(ys))
+        return self._bounds
+
+    def outside_country(self, latitude: float, longitude: float) -> bool:
+        """Whether a point lies outside the country's bounding box (so in no admin area of it)."""
+        bounds = self.country_bounds()
+        if bounds is None:
+            return False
+        west, south, east, north = bounds
+        return not (west <= longitude <= east and south <= latitude <= north)
 
     def area_at(self, latitude: float, longitude: float, level: int) -> int | None:
         """The admin area of ``level`` (0 to 3) that contains the point."""
@@ -125,3 +167,13 @@ class PlaceMatcher:
                 ambiguous=True,
             )
         return NameMatch(finest[0], score, self.labels[finest[0]])
+
+
+def _points(coordinates):
+    """The (x, y) pairs of a GeoJSON geometry's coordinates, however deeply nested."""
+    if len(coordinates) >= 2 and all(isinstance(value, int | float) for value in coordinates[:2]):
+        yield coordinates[0], coordinates[1]
+        return
+    for part in coordinates:
+        if isinstance(part, list | tuple):
+            yield from _points(part)

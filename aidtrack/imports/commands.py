@@ -1,5 +1,7 @@
 """What the import commands share: the common options, running with a record, printing the report, table imports."""
 
+import json
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
@@ -14,6 +16,25 @@ from aidtrack.imports.tabular import PREVIEW_ROWS
 from aidtrack.orgs.models import Organization
 
 SHOWN_PROBLEMS = 40
+PLAN_FILE_BYTES = 1_000_000
+
+
+def read_plan_file(path: str) -> dict:
+    """A column plan from a JSON file: a mapping file exported from the staff screens, or a bare plan."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read(PLAN_FILE_BYTES + 1)
+    except OSError as error:
+        raise CommandError(f"--plan {path}: cannot read it ({error.strerror}).") from error
+    if len(text) > PLAN_FILE_BYTES:
+        raise CommandError(f"--plan {path}: a column plan is a small JSON file; this one is over 1 MB.")
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise CommandError(f"--plan {path}: not JSON ({error}).") from error
+    if not isinstance(data, dict):
+        raise CommandError(f"--plan {path}: expected a JSON object (columns, constants, recodings, rules ...).")
+    return {key: value for key, value in data.items() if key not in ("aidtrack_column_mapping", "kind", "name")}
 
 
 class ImportCommand(BaseCommand):
@@ -97,6 +118,24 @@ class TableImportCommand(ImportCommand):
         parser.add_argument("--mapping", help="Use the saved column mapping of this name.")
         parser.add_argument("--save-mapping", help="Save the columns used under this name for the next file.")
         parser.add_argument("--sheet", help="The sheet of a workbook (default: the first).")
+        parser.add_argument(
+            "--plan",
+            help="A column plan as JSON: a mapping file exported from the staff screens (Import → Saved column "
+            "mappings), or an object with columns, ignored, constants, recodings, rules, date_order, refused_rows. "
+            "It goes over --mapping.",
+        )
+        parser.add_argument(
+            "--set",
+            action="append",
+            help="FIELD=VALUE, a value for every row that gives none, e.g. --set category=5 "
+            "--set source_name='Insecurity Insight'.",
+        )
+        parser.add_argument(
+            "--skip-refused",
+            action="store_true",
+            help="Import the rows without problems and leave the others out (listed, and kept on the run's staff "
+            "page as a file to fix); by default one refused row refuses the file.",
+        )
         self.add_common_arguments(parser)
 
     def handle(self, *args, **options):
@@ -114,10 +153,20 @@ class TableImportCommand(ImportCommand):
             mapping = parse_mapping(options["map"], set(kind.fields))
         except ImportFailed as error:
             raise CommandError(str(error)) from error
+        plan = self.plan(options, set(kind.fields))
         keys = ("organization", "map", "mapping", "save_mapping", "sheet", "dry_run")
         show_rows = options["dry_run"] or options["verbosity"] > 1
 
         def run(record):
+            try:
+                return checked(record)
+            except ImportFailed:
+                # The plan is what a refused file most needs shown: its columns and the values to recode.
+                if show_rows:
+                    self.print_plan(record.column_plan or [])
+                raise
+
+        def checked(record):
             report = run_table_import(
                 self.kind,
                 options["source"],
@@ -125,6 +174,7 @@ class TableImportCommand(ImportCommand):
                 by=by,
                 dry_run=options["dry_run"],
                 mapping=mapping,
+                plan=plan,
                 mapping_name=options["mapping"],
                 save_mapping=options["save_mapping"],
                 sheet=options["sheet"],
@@ -133,16 +183,48 @@ class TableImportCommand(ImportCommand):
                 record=record,
             )
             if show_rows:
+                self.print_plan(record.column_plan or [])
                 self.print_rows(record.preview or [])
             return report
 
         self.run_import(
             source=options["source"],
-            options={k: options[k] for k in keys},
+            options={**{k: options[k] for k in keys}, **({"plan": plan} if plan else {})},
             by=by,
             dry_run=options["dry_run"],
             run=run,
         )
+
+    def plan(self, options: dict, fields: set) -> dict | None:
+        """The plan given by --plan, --set and --skip-refused (None when none is)."""
+        plan = {}
+        if options.get("plan"):
+            plan = read_plan_file(options["plan"])
+        constants = dict(plan.get("constants") or {})
+        for pair in options.get("set") or ():
+            field_name, sep, value = pair.partition("=")
+            if not sep or field_name.strip() not in fields:
+                raise CommandError(
+                    f"--set {pair!r}: write it as FIELD=VALUE with one of the fields: {', '.join(sorted(fields))}."
+                )
+            constants[field_name.strip()] = value.strip()
+        if constants:
+            plan["constants"] = constants
+        if options.get("skip_refused"):
+            plan["refused_rows"] = "skip"
+        return plan or None
+
+    def print_plan(self, column_plan: list[dict]) -> None:
+        """The column plan, as the staff page shows it: each column, what it becomes, values not understood."""
+        if not column_plan:
+            return
+        self.stdout.write("Column plan:")
+        for entry in column_plan:
+            becomes = entry.get("field") or entry.get("status") or ""
+            self.stdout.write(f"  {entry['column']!r} -> {becomes}")
+            for unknown in entry.get("unknown") or []:
+                suggestion = f" (suggested: {unknown['suggestion']})" if unknown.get("suggestion") else ""
+                self.stdout.write(f"      not understood: {unknown['value']!r}{suggestion}")
 
     def print_rows(self, rows: list[dict]) -> None:
         """What each row will do (or did), as the staff page's row-by-row table shows it."""

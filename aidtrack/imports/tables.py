@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +40,53 @@ class Table:
     hashtags: dict  # column -> (tag, attributes) or None
     first_row: int  # the file's line (or sheet row) number of the first data row
     encoding: str = "utf-8"
+    above: tuple = ()  # the title or note rows above the header row, left out
+    header_row: int = 1  # the file's line (or sheet row) number of the header
 
     def row_number(self, index: int) -> int:
         return self.first_row + index
+
+
+HEADER_SEARCH_ROWS = 10  # a header row is looked for among a sheet's first rows
+
+
+def header_index(rows: list[list[str]]) -> int:
+    """Where the header row is among a table's first rows: 0, unless the file puts a title or a note (one or two
+    cells filled) above a header that fills at least half as many cells as its fullest row."""
+    filled = [sum(1 for cell in row if str(cell).strip()) for row in rows[:HEADER_SEARCH_ROWS]]
+    if not filled:
+        return 0
+    enough = max(2, (max(filled) + 1) // 2)
+    for index, count in enumerate(filled):
+        if count >= enough:
+            return index if all(above <= 2 for above in filled[:index]) else 0
+    return 0
+
+
+def unique_header(header: list[str], group: list[str] = ()) -> list[str]:
+    """Every column its own name. A name the header repeats ("Killed" under "People" and under "Aid workers", a
+    two-row header whose upper row is merged cells) takes the label of the row above it, carried right from where
+    it is written ("Aid workers Killed"); a name still repeated is numbered as pandas numbers it ("Killed.1").
+    An empty name is "Unnamed: N" (N from 0), as pandas names it."""
+    header = [str(name).strip() for name in header]
+    repeated = {name for name, count in Counter(header).items() if name and count > 1}
+    label, named = "", []
+    for index, name in enumerate(header):
+        above = str(group[index]).strip() if index < len(group) else ""
+        label = above or label
+        if name in repeated and label:
+            name = f"{label} {name}"
+        named.append(name or f"Unnamed: {index}")
+    seen: Counter = Counter()
+    unique = []
+    for name in named:
+        unique.append(f"{name}.{seen[name]}" if seen[name] else name)
+        seen[name] += 1
+    return unique
+
+
+def _above_text(rows: list[list[str]]) -> tuple:
+    return tuple(" ".join(str(cell).strip() for cell in row if str(cell).strip())[:200] for row in rows)
 
 
 def _decode(path: Path, display: str) -> tuple[str, str]:
@@ -139,19 +184,27 @@ def _read_xlsx(path: Path, display: str, sheet) -> pandas.DataFrame:
                 )
             worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
             worksheet.reset_dimensions()  # read what is there, not what the file claims
-            rows = []
+            rows, numbers, blank = [], [], 0
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 if len(values) > XLSX_MAX_COLUMNS:
                     values = values[:XLSX_MAX_COLUMNS]
                 cells = [_cell_text(value) for value in values]
                 if not any(cell.strip() for cell in cells):
+                    blank += 1  # kept only between rows, so that rows keep the sheet's numbers
                     continue
+                for kept, row_cells in (
+                    *(((n, []) for n in range(number - blank, number)) if rows else ()),
+                    (number, cells),
+                ):
+                    if len(numbers) <= HEADER_SEARCH_ROWS:
+                        numbers.append(kept)  # the header is among the first rows: their numbers are kept
+                    rows.append(row_cells)
+                blank = 0
                 if len(rows) > limit:
                     raise ImportFailed(
                         _("%(file)s: the sheet has more than %(limit)s rows (at row %(row)s); split it into files.")
                         % {"file": display, "limit": f"{limit:,}", "row": number}
                     )
-                rows.append(cells)
         finally:
             workbook.close()
     except ImportFailed:
@@ -173,13 +226,18 @@ def _read_xlsx(path: Path, display: str, sheet) -> pandas.DataFrame:
         raise
     if not rows:
         return pandas.DataFrame()
+    start = header_index(rows)
+    group = rows[start - 1] if start else []
+    above, rows = _above_text(rows[:start]), rows[start:]
     width = max(len(row) for row in rows)
     while width and not any(len(row) >= width and row[width - 1].strip() for row in rows):
         width -= 1
-    header = [cell.strip() for cell in (rows[0] + [""] * width)[:width]]
-    header = [name or f"Unnamed: {index}" for index, name in enumerate(header)]
+    numbers = numbers[start:]
+    header = unique_header([cell.strip() for cell in (rows[0] + [""] * width)[:width]], group)
     body = [(row + [""] * width)[:width] for row in rows[1:]]
-    return pandas.DataFrame(body, columns=header, dtype=str)
+    frame = pandas.DataFrame(body, columns=header, dtype=str)
+    frame.attrs.update(above=above, header_row=numbers[0])
+    return frame
 
 
 def read_table(path: Path, display: str, *, sheet: str | None = None) -> Table:
@@ -285,6 +343,19 @@ def _with_hashtags(frame: pandas.DataFrame, first_row: int) -> tuple[pandas.Data
     return frame, hashtags, first_row
 
 
+def _lines_before(lines: list[str], separator: str, start: int) -> int:
+    """The file lines above the header: the ``start`` rows with a cell filled, and the blank lines among them."""
+    if not start:
+        return 0
+    seen = 0
+    for number, line in enumerate(lines):
+        if any(cell.strip() for cell in next(csv.reader([line], delimiter=separator), [])):
+            if seen == start:
+                return number
+            seen += 1
+    return start
+
+
 def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows: int = 20000) -> Iterator[Table]:
     """The table in chunks of ``chunk_rows`` rows, every cell as text; CSV is streamed, XLSX read whole.
 
@@ -298,6 +369,7 @@ def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows
             _("%(file)s: %(suffix)s is not a table format aidtrack reads; use CSV or XLSX.")
             % {"file": display, "suffix": suffix or _("no extension")}
         )
+    names = None  # the header's names, when pandas's own would not do
     if suffix == ".xlsx":
         frame = _read_xlsx(path, display, sheet)
         if not len(frame.columns):
@@ -305,18 +377,31 @@ def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows
                 _("%(file)s: the sheet is empty (no header row and no data). Check the sheet name.") % {"file": display}
             )
         chunks, encoding = (frame.iloc[i : i + chunk_rows] for i in range(0, max(len(frame), 1), chunk_rows)), "xlsx"
+        above, first_row = frame.attrs.get("above", ()), frame.attrs.get("header_row", 1) + 1
     else:
         encoding, head = _sniff_encoding(path, display)
         if not head.strip():
             raise ImportFailed(_("%(file)s is empty: it has no header row.") % {"file": display})
+        lines = head.splitlines()[:HEADER_SEARCH_ROWS]
         try:
-            separator = csv.Sniffer().sniff(head.splitlines()[0] if head.splitlines() else head, ",;\t").delimiter
+            # The fullest of the first lines is the header's (a title line above it may have no separator).
+            separator = csv.Sniffer().sniff(max(lines, key=len) if lines else head, ",;\t").delimiter
         except csv.Error:
             separator = ","
+        first_lines = [
+            row for row in csv.reader(lines[:-1] or lines, delimiter=separator) if any(c.strip() for c in row)
+        ]
+        start = header_index(first_lines)
+        above, first_row = _above_text(first_lines[:start]), 2 + _lines_before(lines, separator, start)
+        raw_header = first_lines[start] if len(first_lines) > start else []
+        if len(set(raw_header)) < len(raw_header):
+            # pandas would number a repeated name ("Killed.1"); the row above may say what each one is.
+            names = unique_header(raw_header, first_lines[start - 1] if start else [])
         try:
             chunks = pandas.read_csv(
                 path,
                 sep=separator,
+                skiprows=first_row - 2,
                 encoding=encoding,
                 dtype=str,
                 keep_default_na=False,
@@ -327,19 +412,26 @@ def iter_table(path: Path, display: str, *, sheet: str | None = None, chunk_rows
             raise ImportFailed(
                 _("%(file)s cannot be read as CSV (%(error)s).") % {"file": display, "error": error}
             ) from error
-    first_row, hashtags, seen = 2, None, 0
+    hashtags, seen, header = None, 0, first_row - 1
     try:
         for chunk in chunks:
             chunk = chunk.fillna("")
+            if names is not None and len(names) == len(chunk.columns):
+                chunk.columns = names
             chunk.columns = [str(column).strip() for column in chunk.columns]
+            # Columns without a name are refused when they hold data, in any chunk; empty ones (the trailing
+            # ",," of a spreadsheet's CSV) are no columns.
+            _check_header(chunk, display)
+            chunk = chunk.drop(columns=[c for c in chunk.columns if UNNAMED.match(str(c)) or not str(c).strip()])
             if hashtags is None:
-                _check_header(chunk, display)
                 chunk, hashtags, first_row = _with_hashtags(chunk.reset_index(drop=True), first_row)
                 start = first_row
             else:
                 chunk = chunk.reset_index(drop=True)
             if len(chunk):
-                yield Table(frame=chunk, hashtags=hashtags, first_row=start, encoding=encoding)
+                yield Table(
+                    frame=chunk, hashtags=hashtags, first_row=start, encoding=encoding, above=above, header_row=header
+                )
                 start += len(chunk)
                 seen += len(chunk)
     except (pandas.errors.ParserError, UnicodeDecodeError) as error:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy
 from django.utils.translation import gettext as _
 
 from aidtrack.exchange.headers import arabic_header_names
@@ -167,6 +168,11 @@ def table_rows(
         except ImportFailed as failure:
             failure.result = result
             raise
+        if first.above:
+            result.report.notes.append(
+                _("The header is on row %(row)s; the rows above it were left out: %(rows)s.")
+                % {"row": first.header_row, "rows": "; ".join(repr(text) for text in first.above)}
+            )
         if first.encoding not in ("utf-8-sig", "xlsx"):
             result.report.notes.append(_("Read as %(encoding)s (not UTF-8).") % {"encoding": first.encoding})
         yield _rows(itertools.chain([first], tables), result, progress)
@@ -353,12 +359,17 @@ def _rows(tables, result, progress) -> Iterator[tuple[int, dict]]:
     plan, columns = result.plan, result.columns
     keep_raw = plan.refused_rows == SKIP or bool(plan.rules)
     matched = [0] * len(plan.rules)
-    rows_read = 0
+    rows_read = blank_rows = 0
     for table in tables:
         wanted = list(table.frame.columns) if keep_raw else list(columns.values())
         frame = table.frame[wanted]
         position = {column: index for index, column in enumerate(wanted)}
+        # Rows with no cell filled (",,,," under a spreadsheet's data) are no rows: left out, and counted.
+        blank = _blank_rows(table.frame)
+        blank_rows += len(blank)
         for index, values in enumerate(frame.itertuples(index=False, name=None)):
+            if index in blank:
+                continue
             cells = Cells((field_name, values[position[column]]) for field_name, column in columns.items())
             if keep_raw:
                 cells.raw = dict(zip(wanted, values, strict=True))
@@ -370,6 +381,8 @@ def _rows(tables, result, progress) -> Iterator[tuple[int, dict]]:
                 progress("checked", rows_read)
         if progress:
             progress("checked", rows_read)
+    if blank_rows:
+        result.report.notes.append(_("%(count)s empty row(s) (no cell filled) were left out.") % {"count": blank_rows})
     for number, (rule, count) in enumerate(zip(plan.rules, matched, strict=True), start=1):
         if not count:
             result.report.error(
@@ -377,6 +390,19 @@ def _rows(tables, result, progress) -> Iterator[tuple[int, dict]]:
                 _("%(rule)s matched no row: check its column and value (as the file writes it), or remove the rule.")
                 % {"rule": rule.describe()},
             )
+
+
+def _blank_rows(frame) -> set[int]:
+    """The positions of the rows with no cell filled: the rows whose first cell is empty, narrowed column by
+    column (a whole-frame comparison costs a hundred times more on a chunk of real rows)."""
+    if not len(frame.columns):
+        return set()
+    candidates = numpy.flatnonzero((frame.iloc[:, 0] == "").to_numpy())
+    for index in range(1, len(frame.columns)):
+        if not len(candidates):
+            break
+        candidates = candidates[frame.iloc[:, index].to_numpy()[candidates] == ""]
+    return set(candidates.tolist())
 
 
 def _settle_dates(cells: Cells, parsers: dict) -> None:

@@ -64,12 +64,23 @@ class MonthDate(datetime.date):
     precision = "month"
 
 
+# A time after the date, as spreadsheets and APIs hand dates over: "2016-09-19 00:00:00", "9/19/2016 0:00",
+# "2016-09-19T10:30:00Z", "19/09/2016 10:30 AM". The date is kept; the time is not a date's.
+TIME_AFTER = re.compile(r"^(.*\d)(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[AaPp][Mm]|[+-]\d{2}:?\d{2})?$")
+
+
+def _date_text(text) -> str:
+    value = clean(text).replace(",", "")
+    value = TIME_AFTER.sub(r"\1", value)
+    return re.sub(r"\bSept\b", "Sep", value, flags=re.IGNORECASE)
+
+
 def date_order_of(values) -> str:
     """How a column writes its numeric dates: "dmy", "mdy", "ambiguous" (no value settles it), "mixed" (both
     orders are needed) or "" (no dd/mm/yyyy-like dates)."""
     day_first = month_first = ambiguous = False
     for value in values:
-        found = NUMERIC_DATE.match(clean(value))
+        found = NUMERIC_DATE.match(_date_text(value))
         if not found:
             continue
         first, second = int(found.group(1)), int(found.group(2))
@@ -91,9 +102,7 @@ def date_order_of(values) -> str:
 def parse_date(text, order: str = "dmy") -> datetime.date:
     """A date in the common formats, its numeric day/month in ``order``; an Excel serial day number; a month
     without a day (a ``MonthDate``)."""
-    value = clean(text).replace(",", "")
-    # Spreadsheets hand dates over as "2016-09-19 00:00:00".
-    value = re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?(\.0+)?$", r"\1", value)
+    value = _date_text(text)
     if ISO_DATE.match(value):
         try:
             return datetime.date.fromisoformat(value)
@@ -207,10 +216,17 @@ def choice_key(text) -> str:
     return re.sub(r"[\s\-_.,;:()/]+", " ", value).strip()
 
 
+# "(1) Exact location", "4. Interference ...", "2) Near": a label numbered by its list.
+ENUMERATED = re.compile(r"^\(?(\d{1,2})\s*[.)]\s*(\S.*)$")
+
+
 class Choices:
     """The accepted spellings of one coded field: codes, English labels and Arabic labels."""
 
-    def __init__(self, choices, *, extra: dict[str, str] | None = None):
+    def __init__(self, choices, *, extra: dict[str, str] | None = None, numbered: bool = False):
+        # ``numbered``: a value that starts with one of the codes ("4. Interference into implementation ...",
+        # "(5) Violence against ...") is that code, as in frameworks that number their categories.
+        self.numbered = numbered
         self.labels = dict(choices)
         self.lookup = {}
         for value, label in self.labels.items():
@@ -225,6 +241,13 @@ class Choices:
         key = choice_key(text)
         if key in self.lookup:
             return self.lookup[key]
+        numbered = ENUMERATED.match(clean(text))
+        if numbered:
+            number, rest = numbered.groups()
+            if choice_key(rest) in self.lookup:
+                return self.lookup[choice_key(rest)]
+            if self.numbered and number in self.labels:
+                return number
         codes = ", ".join(str(value) for value in self.labels if value != "")
         raise ValueProblem(
             _("expected one of %(codes)s (the code, or its label in English or Arabic)") % {"codes": codes}

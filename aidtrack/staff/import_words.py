@@ -15,6 +15,7 @@ COUNTS = (
     gettext_noop("created"),
     gettext_noop("updated"),
     gettext_noop("rows refused (left out)"),
+    gettext_noop("in another country (left out)"),
     gettext_noop("rows with errors"),
     gettext_noop("areas to create"),
     gettext_noop("areas created"),

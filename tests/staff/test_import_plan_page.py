@@ -31,7 +31,8 @@ def test_a_published_file_is_corrected_on_its_plan_page_then_imported_and_its_re
     first = ImportRun.objects.get()
     page = client.get(response.url).content.decode()
     assert "Column plan" in page and "(3) Governorate" in page and "&lt;b&gt;Not a place&lt;/b&gt;" in page
-    assert 'value="adm1"' in page, "the precision in words comes with its suggested recoding"
+    precision = next(entry for entry in first.column_plan if entry["column"] == "Geo Precision")
+    assert precision["field"] == "geo_precision" and precision["unknown"] == [], "read by its words"
     data = plan_data(
         first,
         constant_category="5",

@@ -76,7 +76,43 @@ HDX_HXL = {
     "constants": {"source_type": "un"},
 }
 
+INSECURITY_INSIGHT_ATTRIBUTION = "Insecurity Insight (insecurityinsight.org), via HDX, CC BY 4.0"
+
+# Insecurity Insight's incident datasets on HDX (attacks on health care; aid workers killed, kidnapped or arrested;
+# education, food systems): an HXL row, one row per event with its SiND event id, the precision as numbered labels
+# (recoded here), the perpetrator's kind ("State Military", left out) beside its name (the perpetrator). The
+# counts of health or aid workers and of facilities are recognised by their hashtags. There is no category: 5
+# (violence against humanitarian personnel, assets and facilities) is given for every row, to be changed by a
+# rule on the column plan where the file says more.
+INSECURITY_INSIGHT = {
+    "ignored": ["Country ISO", "Reported Perpetrator"],
+    "recodings": {
+        "geo_precision": {
+            "(1) Exact Location": "1",
+            "(1) Exact location": "1",
+            "(2) 25 km Precision": "2",
+            "(3) District, Communicipality or Commune": "adm2",
+            "(3) District, Municipality or Commune": "adm2",
+            "(4) Province, State, Governorate": "adm1",
+            "(5) Linear Feature e.g. Along Road/River": "2",
+            "(6) Country": "adm0",
+            # Coordinates withheld from the public file: the row is known to its governorate (Admin 1).
+            "censored": "adm1",
+            "censored by HDX": "adm1",
+        }
+    },
+    "constants": {
+        "category": "5",
+        "kind": "obstruction",
+        "source_name": "Insecurity Insight",
+        "source_type": "other",
+        "source_reference": "https://data.humdata.org/organization/insecurity-insight",
+        "source_licence": INSECURITY_INSIGHT_ATTRIBUTION,
+    },
+}
+
 PRESETS = {
     "awsd": {"label": _("Aid Worker Security Database"), "plan": AWSD},
     "hdx-hxl": {"label": _("HXL-tagged file from HDX"), "plan": HDX_HXL},
+    "insecurity-insight": {"label": _("Insecurity Insight incident data (HDX)"), "plan": INSECURITY_INSIGHT},
 }

@@ -84,6 +84,7 @@ CATEGORIES = Choices(
         "أخرى": "other",
         "اخرى": "other",
     },
+    numbered=True,
 )
 KINDS = Choices(
     IncidentKind.choices,
@@ -120,10 +121,27 @@ GEO_PRECISIONS = Choices(
 SOURCE_TYPES = Choices(SourceType.choices, extra={"staff": "own_staff", "social": "social_media", "un agency": "un"})
 
 
+# The HXL attributes that make "#affected +killed" aid or health workers rather than people: HXL's own "+aid" and
+# the ones publishers use ("#affected +healthworker +killed", "#affected +aidworker +kidnapped").
+AID_WORKER_ATTRIBUTES = ("aid", "hw", "aidworker", "aidworkers", "healthworker", "healthworkers", "staff")
+
 COLUMNS = [
     column(
         "external_id",
-        {"externalid", "id", "incidentid", "eventid", "recordid", "ref", "yourid"},
+        {
+            "externalid",
+            "id",
+            "incidentid",
+            "eventid",
+            "recordid",
+            "ref",
+            "yourid",
+            "incident",
+            "incidentno",
+            "incidentnumber",
+            "incidentref",
+            "incidentreference",
+        },
         [hxl("#event", {"id"})],
     ),
     column(
@@ -138,7 +156,17 @@ COLUMNS = [
     column("kind", {"kind", "recordkind", "incidentkind", "النوع"}, [hxl("#event", {"kind"})], KINDS.parse),
     column(
         "category",
-        {"category", "accesscategory", "incidentcategory", "constrainttype", "الفئة"},
+        {
+            "category",
+            "accesscategory",
+            "incidentcategory",
+            "constrainttype",
+            "accessconstraintcategory",
+            "accessconstrainttype",
+            "constraintcategory",
+            "accessconstraint",
+            "الفئة",
+        },
         [hxl("#event", {"category"}), hxl("#event", {"type"})],
         CATEGORIES.parse,
     ),
@@ -152,6 +180,9 @@ COLUMNS = [
             "narrative",
             "eventdescription",
             "incidentdescription",
+            "descriptionoftheincident",
+            "descriptionofincident",
+            "incidentdetails",
             "details",
             "الملخص",
             "الوصف",
@@ -220,27 +251,38 @@ COLUMNS = [
             "reportedperpetrator",
             "الجهة",
         },
-        [hxl("#group", {"perp"}), hxl("#group", {"name"})],
+        # Insecurity Insight's files have both "#group +perp" (the kind: "State Military") and "#group +perp +name"
+        # (who): the name is the perpetrator.
+        [hxl("#group", {"perp", "name"}), hxl("#group", {"perp"}), hxl("#group", {"name"})],
     ),
     column(
         "people_killed",
         {"peoplekilled", "killed", "fatalities", "deaths", "قتلى"},
-        [hxl("#affected", {"killed"}, {"aid"})],
+        [hxl("#affected", {"killed"}, AID_WORKER_ATTRIBUTES)],
         parse_count,
     ),
     column(
-        "people_injured", {"peopleinjured", "injured", "جرحى"}, [hxl("#affected", {"injured"}, {"aid"})], parse_count
+        "people_injured",
+        {"peopleinjured", "injured", "جرحى"},
+        [hxl("#affected", {"injured"}, AID_WORKER_ATTRIBUTES)],
+        parse_count,
     ),
     column(
         "aid_workers_killed",
         {"aidworkerskilled", "healthworkerkilled", "healthworkerskilled"},
-        [hxl("#affected", {"killed", "aid"}), hxl("#affected", {"killed", "hw"})],
+        [hxl("#affected", {"killed", attribute}) for attribute in AID_WORKER_ATTRIBUTES],
         parse_count,
     ),
     column(
         "aid_workers_injured",
-        {"aidworkersinjured", "healthworkerinjured", "healthworkersinjured", "healthworkerswounded"},
-        [hxl("#affected", {"injured", "aid"}), hxl("#affected", {"injured", "hw"})],
+        {
+            "aidworkersinjured",
+            "aidworkerswounded",
+            "healthworkerinjured",
+            "healthworkersinjured",
+            "healthworkerswounded",
+        },
+        [hxl("#affected", {"injured", attribute}) for attribute in AID_WORKER_ATTRIBUTES],
         parse_count,
     ),
     column(
@@ -272,29 +314,44 @@ COLUMNS = [
     ],
     column(
         "facilities_damaged",
-        {"facilitiesdamaged", "healthfacilitiesdamaged", "healthfacilitydamaged"},
-        [hxl("#affected", {"facilities", "damaged"})],
+        {
+            "facilitiesdamaged",
+            "healthfacilitiesdamaged",
+            "healthfacilitydamaged",
+            "numberofattacksonhealthfacilitiesreportingdamaged",
+            "numberofattacksonhealthfacilitiesreportingdamage",
+        },
+        [hxl("#affected", {"facilities", "damaged"}), hxl("#indicator", {"health_facility", "damaged"})],
         parse_count,
     ),
     column(
         "facilities_destroyed",
-        {"facilitiesdestroyed", "healthfacilitiesdestroyed", "healthfacilitydestroyed"},
-        [hxl("#affected", {"facilities", "destroyed"})],
+        {
+            "facilitiesdestroyed",
+            "healthfacilitiesdestroyed",
+            "healthfacilitydestroyed",
+            "numberofattacksonhealthfacilitiesreportingdestruction",
+        },
+        [hxl("#affected", {"facilities", "destroyed"}), hxl("#indicator", {"health_facility", "destroyed"})],
         parse_count,
     ),
     column(
         "vehicles_damaged",
         {"vehiclesdamaged", "healthtransportationdamaged", "transportdamaged"},
-        [hxl("#affected", {"vehicles"})],
+        [hxl("#affected", {"vehicles"}), hxl("#indicator", {"health_transport", "damaged"})],
         parse_count,
     ),
     column(
         "weapon",
         {"weapon", "weapons", "weaponcarriedused", "weaponused", "meansofattack", "means", "السلاح"},
-        [hxl("#event", {"weapon"}), hxl("#weapon")],
+        [hxl("#event", {"weapon"}), hxl("#weapon"), hxl("#event", {"means"})],
         label="weapon or means",
     ),
-    column("supplies_lost", {"supplieslost"}, [hxl("#affected", {"supplies"})]),
+    column(
+        "supplies_lost",
+        {"supplieslost", "healthsuppliestaken", "suppliestaken", "supplieslooted"},
+        [hxl("#affected", {"supplies"}), hxl("#indicator", {"health_supplies"})],
+    ),
     column(
         "beneficiaries_affected",
         {"beneficiariesaffected", "beneficiaries", "affected"},
@@ -305,22 +362,33 @@ COLUMNS = [
                 {
                     "killed",
                     "injured",
-                    "aid",
                     "abducted",
                     "detained",
                     "kidnapped",
                     "arrested",
-                    "hw",
                     "health",
                     "facilities",
                     "vehicles",
                     "supplies",
+                    *AID_WORKER_ATTRIBUTES,
                 },
             )
         ],
         parse_count,
     ),
-    column("access_effect", {"accesseffect", "effect", "effectonaccess"}, [hxl("#access")], EFFECTS.parse),
+    column(
+        "access_effect",
+        {
+            "accesseffect",
+            "effect",
+            "effectonaccess",
+            "impact",
+            "impactonoperations",
+            "impactonhumanitarianoperations",
+        },
+        [hxl("#access")],
+        EFFECTS.parse,
+    ),
     column("visibility", {"visibility"}, [hxl("#meta", {"visibility"})], VISIBILITIES.parse),
     column("source_name", {"source", "sourcename", "المصدر"}, [hxl("#meta", {"source"})], label="source"),
     column("source_type", {"sourcetype"}, [hxl("#meta", {"source", "type"})], SOURCE_TYPES.parse),
@@ -424,8 +492,10 @@ class _Checker:
         self.labelled = 0  # plans given a label: the preview shows the first PREVIEW_ROWS
         self.sources: dict[SourceInput, SourceInput] = {}  # one object per source, however many rows cite it
         self.seen_ids: dict[str, int] = {}
+        self.seen_values: dict[str, dict] = {}  # what a row with an id holds: a row repeating it is a duplicate
         self.unknown_perpetrators: dict[str, int] = {}
         self.seen_content: dict[tuple, int] = {}
+        self.elsewhere: dict[str, int] = {}  # rows left out because they name another country, by country
 
     @property
     def by_content(self) -> dict:
@@ -442,6 +512,8 @@ class _Checker:
         self.report.error(f"row {row}, column {column!r}", found_message(clean(value) if value != "" else "", message))
 
     def read(self, row: int, cells: dict) -> RowPlan | None:
+        if self._elsewhere(cells.get("country", "")):
+            return None
         errors_before = len(self.report.problems)
         values = {}
         self.failed = set()
@@ -474,7 +546,7 @@ class _Checker:
                 % {"title": title},
             )
             values["title"] = title
-        values.setdefault("title", (summary.split(". ")[0])[:200])
+        values.setdefault("title", _title_of(summary))
         values.setdefault("public_summary", title)
         values["title"] = values["title"][:200]
         external_id = values.pop("external_id", "")
@@ -485,6 +557,13 @@ class _Checker:
         except ValidationError as error:
             by_field = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
             for field_name, messages in by_field.items():
+                if field_name == "category" and "category" not in self.columns and not values.get("category"):
+                    messages = [
+                        _(
+                            "no category: the file has no category column; give a category for every row, or rules "
+                            "(e.g. category = 5 when Health Workers Killed > 0), on the column plan"
+                        )
+                    ]
                 name = field_name.replace("stated_area", "pcode").replace("__all__", "occurred_on")
                 self.problem(row, name if name in FIELDS else "occurred_on", "", " ".join(messages).rstrip("."))
             return None
@@ -493,6 +572,16 @@ class _Checker:
             plan.label = f"{values.get('occurred_on')}: {values['title']}"
             self.labelled += 1
         return plan
+
+    def _elsewhere(self, text: str) -> bool:
+        """Whether the row names another country than the one loaded (a global export, such as the Aid Worker
+        Security Database's, holds every country): such a row is left out and counted, not refused."""
+        if is_missing(text) or self.places.country() is None:
+            return False
+        if self.places.name(clean(text), level=0).area_id is not None:
+            return False
+        self.elsewhere[clean(text)] = self.elsewhere.get(clean(text), 0) + 1
+        return True
 
     def _date_from_parts(self, row: int, values: dict) -> None:
         """A date given as day, month and year columns (as the Aid Worker Security Database does)."""
@@ -546,13 +635,35 @@ class _Checker:
                     self.problem(row, field_name, code, _("no admin area has this P-code (e.g. SY030703 or C2450)"))
                 else:
                     values["stated_area_id"] = pk
+                    if field_name != "pcode" and "latitude" not in values and values.get("location_name"):
+                        self._finer_by_name(values, pk)
         has_lat, has_lon = "latitude" in values, "longitude" in values
+        if has_lat and has_lon and self.places.outside_country(values["latitude"], values["longitude"]):
+            swapped = not self.places.outside_country(values["longitude"], values["latitude"])
+            self.report.warning(
+                f"row {row}, column {self.columns.get('latitude', 'latitude')!r}",
+                (
+                    _("the point (%(lat)s, %(lon)s) lies outside the country; latitude and longitude look swapped")
+                    if swapped
+                    else _(
+                        "the point (%(lat)s, %(lon)s) lies outside the country: it will be in no governorate, "
+                        "district or sub-district; check the coordinates"
+                    )
+                )
+                % {"lat": values["latitude"], "lon": values["longitude"]},
+            )
         if has_lat != has_lon and not {"latitude", "longitude"} & self.failed:
             missing = "longitude" if has_lat else "latitude"
             what = _("the longitude is missing") if has_lat else _("the latitude is missing")
             self.problem(row, missing, "", _("%(what)s: give both coordinates, or neither") % {"what": what})
         if "stated_area_id" in values or has_lat or not values.get("location_name"):
             if not has_lat and "stated_area_id" not in values and not values.get("location_name"):
+                if names.get(0) and not precision and self.places.country() is not None:
+                    # Only the country is given (and no precision that promises a point): known only to the
+                    # country, as a precision column would say.
+                    values["stated_area_id"] = self.places.country()
+                    values["geo_precision"] = GeoPrecision.ADMIN_AREA
+                    return
                 self.problem(row, "latitude", "", _("no place: give coordinates, a P-code or a place name"))
             return
         match = self.places.name(values["location_name"])
@@ -567,6 +678,17 @@ class _Checker:
                 _("%(name)r was matched to %(place)s (confidence %(score)s); give the P-code if this is wrong.")
                 % {"name": values["location_name"], "place": match.label, "score": f"{match.score:.0%}"},
             )
+
+    def _finer_by_name(self, values: dict, pk: int) -> None:
+        """A governorate or district P-code with a place name in it ("SY03", "Madaya"): placed at the named place
+        when it lies in that area (and is spelt as the register spells it), rather than at the coarser area the
+        P-code gives."""
+        match = self.places.name(values["location_name"])
+        level = self.places.levels.get(pk)
+        if match.area_id is None or match.score < 1 or match.area_id == pk:
+            return  # an inexact name is not worth more than the P-code
+        if self.places.ancestor(match.area_id, level) == pk:
+            values["stated_area_id"] = match.area_id
 
     def _place_in_area(self, row: int, values: dict, level: int, names: dict) -> None:
         """A row known only to an admin area: placed by that area (from its point, P-code or name), never as a
@@ -641,6 +763,11 @@ class _Checker:
 
     def _plan(self, row: int, values: dict, external_id: str, source) -> RowPlan:
         if external_id:
+            if external_id in self.seen_ids and self.seen_values.get(external_id) == values:
+                self.report.warning(
+                    f"row {row}", _("skipped: it repeats row %(row)s.") % {"row": self.seen_ids[external_id]}
+                )
+                return RowPlan(row, "duplicate", {})
             if external_id in self.seen_ids:
                 self.problem(
                     row,
@@ -650,6 +777,7 @@ class _Checker:
                 )
                 return None
             self.seen_ids[external_id] = row
+            self.seen_values[external_id] = values
             if external_id in self.by_external_id:
                 pk, version = self.by_external_id[external_id]
                 return RowPlan(row, "update", values, external_id, pk, version, source)
@@ -686,6 +814,20 @@ MONTHS = {
 }
 CATEGORY_LABELS = dict(Category.choices)
 LEADING_NUMBER = re.compile(r"^\d+\.\s*")
+
+
+def _title_of(summary: str) -> str:
+    """A title from a summary: its first sentence, less a leading date ("19 September 2016: In Madaya, ..." is
+    how Insecurity Insight's descriptions start; the date is the incident's already)."""
+    first = summary.split(". ")[0]
+    head, colon, rest = first.partition(": ")
+    if colon and rest and len(head) <= 20:
+        try:
+            parse_date(head)
+            first = rest[:1].upper() + rest[1:]
+        except ValueProblem:
+            pass
+    return first[:200]
 
 
 def _month_number(text) -> int | None:
@@ -735,7 +877,7 @@ class Suggestions:
         key = normalise_name(text)
         scored = [(similarity(key, normalise_name(spelling)), code) for spelling, code in choices.lookup.items()]
         score, code = max(scored, default=(0, ""))
-        return code if score >= SUGGEST_SCORE else ""
+        return code if score >= SUGGEST_SCORE else _by_words(text, choices)
 
     def _closest_party(self, text: str) -> str:
         from aidtrack.orgs.models import Party
@@ -754,12 +896,25 @@ class Suggestions:
 SUGGEST_SCORE = 0.6
 PRECISION_WORDS = [
     (re.compile(r"exact", re.I), "1"),
-    (re.compile(r"\bkm\b|near|approx", re.I), "2"),
+    (re.compile(r"km\b|within|near|approx|linear|along", re.I), "2"),
     (re.compile(r"sub-?\s?district|admin\s?3", re.I), "adm3"),
     (re.compile(r"district|admin\s?2", re.I), "adm2"),
     (re.compile(r"governorate|province|region|state|admin\s?1", re.I), "adm1"),
     (re.compile(r"country|national", re.I), "adm0"),
+    # Coordinates withheld from a public file ("censored by HDX"): known to the governorate the row names.
+    (re.compile(r"censored|withheld|redacted", re.I), "adm1"),
 ]
+
+
+def _by_words(text: str, choices) -> str:
+    """The one code whose label holds every word of the value ("Interference in implementation" -> 4)."""
+    words = {word for word in re.findall(r"\w+", text.lower()) if len(word) > 3}
+    if not words:
+        return ""
+    codes = {
+        code for code, label in choices.labels.items() if code and words <= set(re.findall(r"\w+", str(label).lower()))
+    }
+    return codes.pop() if len(codes) == 1 else ""
 
 
 def _precision_guess(text: str) -> str:
@@ -837,6 +992,18 @@ class IncidentImporter(TableImporter):
 
     def plan(self) -> None:
         _mark_unchanged(self.result.plans)
+
+    def count(self, *, done: bool) -> None:
+        elsewhere = self.checker.elsewhere
+        if not elsewhere:
+            return
+        self.report.counts["in another country (left out)"] = sum(elsewhere.values())
+        if not done:
+            listed = ", ".join(f"{name} ({count})" for name, count in sorted(elsewhere.items(), key=lambda i: -i[1]))
+            self.report.notes.append(
+                _("Rows in other countries than %(country)s were left out: %(countries)s.")
+                % {"country": self.checker.places.labels[self.checker.places.country()], "countries": listed[:2000]}
+            )
 
     def write(self, progress) -> None:
         self.unplaced = _write(self.result, organization=self.organization, by=self.by, progress=progress)
