@@ -80,3 +80,29 @@ def test_messages_people_read_go_through_gettext():
             continue
         found += offences(path)
     assert not found, "English-only messages (use gettext with named placeholders):\n" + "\n".join(found)
+
+
+TRANSLATING = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy", "gettext_noop"}
+
+
+def test_no_translated_text_is_written_inside_an_f_string():
+    """``makemessages`` (xgettext) does not read a call inside an f-string: ``f"({_('shown at its %(level)s')})"``
+    is translated by nobody, its msgid is dropped from the catalogue at the next extraction, and the page shows the
+    English. Translate outside, then put the result in the f-string."""
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in TRANSLATING
+                    and inner.args
+                    and isinstance(inner.args[0], ast.Constant)
+                    and isinstance(inner.args[0].value, str)
+                ):
+                    found.append(f"{path.relative_to(ROOT.parent)}:{inner.lineno}: {inner.args[0].value!r}")
+    assert not found, "translated text inside an f-string (xgettext cannot see it):\n" + "\n".join(found)

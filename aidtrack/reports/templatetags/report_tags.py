@@ -83,9 +83,10 @@ def incident_rows(reads) -> str:
     }
     days = {}
     perpetrators = {}
+    # The sentence is translated outside the f-string: xgettext does not read calls inside one.
+    shown_words = _("shown at its %(level)s")
     shown_at = {
-        level: f" ({escape(_('shown at its %(level)s') % {'level': word})})"
-        for level, word in GENERALISED_LEVELS.items()
+        level: " ({})".format(escape(shown_words % {"level": word})) for level, word in GENERALISED_LEVELS.items()
     }
     # One reversal: the record link differs from row to row by its id only.
     link = reverse("api:incident-detail", args=[0]).removesuffix("0/")
