@@ -8,7 +8,6 @@ number of features or rows is bounded too; a clean check keeps the file, named b
 committed, so what is written is exactly the file that was checked.
 """
 
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -19,9 +18,9 @@ from aidtrack.imports.files import FileKind
 from aidtrack.imports.jobs import start_in_background
 from aidtrack.imports.models import ImportRun, ImportStatus
 from aidtrack.imports.report import ImportFailed
-from aidtrack.imports.runs import new_run, upload_folder
+from aidtrack.imports.runs import new_run
 from aidtrack.imports.sources import default_max_bytes, file_sha256, human_size
-from aidtrack.imports.uploads import stored_upload, sweep_upload_folder
+from aidtrack.imports.uploads import claim_stored, store_upload, stored_upload
 
 # What each kind of content starts with.
 ZIP_MAGIC = b"PK\x03\x04"
@@ -157,13 +156,7 @@ def queue_upload(uploaded, *, kind: FileKind, by, options: dict, dry_run: bool =
     """
     name = Path(uploaded.name or "upload").name
     check_name_and_size(name, uploaded.size or 0, kind)
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    sweep_upload_folder()
-    path = folder / f"upload-{uuid.uuid4().hex}{Path(name).suffix.lower()}"
-    with path.open("wb") as stream:
-        for chunk in uploaded.chunks():
-            stream.write(chunk)
+    path = store_upload(uploaded, Path(name).suffix.lower())
     try:
         check_content(path, name, kind)
     except ImportFailed:
@@ -179,12 +172,9 @@ def commit_upload(run: ImportRun, *, by) -> ImportRun:
     path = stored_upload(run)
     if path is None or run.started_by_id != by.pk:
         raise ImportFailed(_("This checked file is no longer kept (or is not yours): upload it again."))
-    # The file moves to its own name, so a second click cannot commit it twice.
-    claimed = path.with_name(f"upload-{uuid.uuid4().hex}{path.suffix}")
-    try:
-        path.rename(claimed)
-    except FileNotFoundError as error:
-        raise ImportFailed(_("This checked file is being imported already.")) from error
+    claimed = claim_stored(path)
+    if claimed is None:
+        raise ImportFailed(_("This checked file is being imported already."))
     options = {key: value for key, value in run.options.items() if key not in RUN_OPTIONS}
     return _queue(
         run.kind, claimed, display=run.source, by=by, dry_run=False, options=options, keep=False, checked_by=run.pk

@@ -179,13 +179,7 @@ def import_upload(
             _("%(name)s: %(suffix)s is not a table; upload CSV or XLSX.")
             % {"name": name, "suffix": suffix or _("no extension")},
         )
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    sweep_upload_folder()
-    path = folder / f"upload-{uuid.uuid4().hex}{suffix}"
-    with path.open("wb") as stream:
-        for chunk in uploaded.chunks():
-            stream.write(chunk)
+    path = store_upload(uploaded, suffix)
     size = path.stat().st_size
     if in_background is None:
         in_background = size > background_threshold()
@@ -203,6 +197,29 @@ def import_upload(
     )
 
 
+def store_upload(uploaded, suffix: str) -> Path:
+    """Write an uploaded file, chunk by chunk, under a fresh name in the upload folder (swept of old files)."""
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    sweep_upload_folder()
+    path = folder / f"upload-{uuid.uuid4().hex}{suffix}"
+    with path.open("wb") as stream:
+        for chunk in uploaded.chunks():
+            stream.write(chunk)
+    return path
+
+
+def claim_stored(path: Path) -> Path | None:
+    """Move a checked file to its own name before committing it, so a second click cannot commit it twice; None
+    when another commit claimed it first."""
+    claimed = path.with_name(f"upload-{uuid.uuid4().hex}{path.suffix}")
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        return None
+    return claimed
+
+
 def commit_stored(run: ImportRun, *, by, in_background: bool | None = None) -> UploadOutcome:
     """Write the file checked by dry run ``run``, with the same organization and columns."""
 
@@ -214,11 +231,8 @@ def commit_stored(run: ImportRun, *, by, in_background: bool | None = None) -> U
     organization = Organization.objects.filter(pk=options.get("organization_id")).first()
     if organization is None:
         return UploadOutcome(None, empty, _("The organization of this import no longer exists."))
-    # The file moves to its own name, so a second click cannot commit it twice.
-    claimed = path.with_name(f"upload-{uuid.uuid4().hex}{path.suffix}")
-    try:
-        path.rename(claimed)
-    except FileNotFoundError:
+    claimed = claim_stored(path)
+    if claimed is None:
         return UploadOutcome(None, empty, _("This checked file is being imported already."))
     if in_background is None:
         in_background = claimed.stat().st_size > background_threshold()
