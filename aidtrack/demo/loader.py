@@ -153,7 +153,8 @@ class _Loader:
         self.organizations = {o.acronym: o for o in Organization.objects.exclude(acronym="")}
         existing = set(User.objects.values_list("username", flat=True))
         for row in self.scenario["accounts"]:
-            if row["username"] in existing or any(acronym not in self.organizations for acronym, _ in row["memberships"]):
+            missing_organization = any(acronym not in self.organizations for acronym, _ in row["memberships"])
+            if row["username"] in existing or missing_organization:
                 continue
             user = self.create_account(row)
             for acronym, role in row["memberships"]:
