@@ -70,6 +70,7 @@ def test_a_job_queued_before_the_update_fails_its_run_in_the_uploaders_language(
     assert not ContextLayer.objects.exists() and not path.exists()
     page = login(client, site_admin).get(reverse("staff:import_run", args=[run.pk])).content.decode()
     assert arabic in page
+    assert "Fix the file" not in page and "?kind=roads" in page  # no problem to fix: upload it again
 
 
 @pytest.mark.django_db
