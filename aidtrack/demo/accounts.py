@@ -9,6 +9,7 @@ import secrets
 from django.contrib.auth import get_user_model
 
 from aidtrack.demo.loader import SCENARIO_FILE
+from aidtrack.geo.data_officers import DATA_OFFICERS
 
 DEMO_USERNAMES = tuple(row["username"] for row in json.loads(SCENARIO_FILE.read_text(encoding="utf-8"))["accounts"])
 
@@ -27,11 +28,20 @@ def describe(user) -> str:
     if user.is_superuser:
         return "site admin"
     roles = [f"{m.get_role_display().lower()} at {m.organization.short_name}" for m in user.memberships.all()]
+    if any(group.name == DATA_OFFICERS for group in user.groups.all()):
+        roles.append(
+            "data officer (loads boundaries, communities, population and roads at /staff/import/?kind=boundaries; "
+            "sees no more records than an organization role allows)"
+        )
     return ", ".join(roles) or "no role"
 
 
 def print_accounts(out, passwords: dict[str, str]) -> None:
-    users = get_user_model().objects.filter(username__in=DEMO_USERNAMES).prefetch_related("memberships__organization")
+    users = (
+        get_user_model()
+        .objects.filter(username__in=DEMO_USERNAMES)
+        .prefetch_related("memberships__organization", "groups")
+    )
     if not users:
         return
     out.write("\nDemo accounts (staff sign in at /staff/; the site admin also has the Django admin at /admin/):")

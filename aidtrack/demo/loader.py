@@ -28,6 +28,7 @@ from aidtrack.convoys.services import (
     convoy_create,
     convoy_transition,
 )
+from aidtrack.geo.data_officers import DATA_OFFICERS, data_officers_group
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.services import SourceInput, incident_create, incident_review
 from aidtrack.orgs.models import Membership, Organization, Party
@@ -66,10 +67,16 @@ def _day(text: str | None) -> datetime.date | None:
 
 
 def load_demo(scenario_file: Path = SCENARIO_FILE, governorates_file: Path = GOVERNORATES_FILE) -> LoadResult:
-    """Load the scenario unless it is already there; returns the passwords of accounts it created."""
-    if demo_present():
-        return LoadResult(loaded=False)
+    """Load the scenario unless it is already there; returns the passwords of accounts it created.
+
+    Over a demo loaded before, only the accounts the scenario has gained since (the data officer) are added.
+    """
     scenario = json.loads(scenario_file.read_text(encoding="utf-8"))
+    if demo_present():
+        with transaction.atomic():
+            loader = _Loader(scenario, {"features": []})
+            loader.add_missing_accounts()
+        return LoadResult(loaded=False, new_passwords=loader.passwords)
     shapes = json.loads(governorates_file.read_text(encoding="utf-8"))
     with transaction.atomic():
         loader = _Loader(scenario, shapes)
@@ -131,25 +138,44 @@ class _Loader:
     def load_accounts(self):
         User = get_user_model()
         for row in self.scenario["accounts"]:
-            user = User.objects.filter(username=row["username"]).first()
-            if user is None:
-                password = secrets.token_urlsafe(12)
-                user = User.objects.create_user(
-                    username=row["username"],
-                    password=password,
-                    first_name=row["first_name"],
-                    last_name=row["last_name"],
-                    email=f"{row['username']}@demo.invalid",
-                    is_staff=row.get("superuser", False),
-                    is_superuser=row.get("superuser", False),
-                )
-                self.passwords[user.username] = password
+            user = User.objects.filter(username=row["username"]).first() or self.create_account(row)
             for acronym, role in row["memberships"]:
                 Membership.objects.get_or_create(
                     user=user, organization=self.organizations[acronym], defaults={"role": role}
                 )
             self.users[user.username] = user
         self.admin = next(u for u in self.users.values() if u.is_superuser)
+
+    def add_missing_accounts(self):
+        """The scenario's accounts this database lacks, over a demo loaded before; the others are left as they are
+        (an organization admin may have changed their roles)."""
+        User = get_user_model()
+        self.organizations = {o.acronym: o for o in Organization.objects.exclude(acronym="")}
+        existing = set(User.objects.values_list("username", flat=True))
+        for row in self.scenario["accounts"]:
+            missing_organization = any(acronym not in self.organizations for acronym, _ in row["memberships"])
+            if row["username"] in existing or missing_organization:
+                continue
+            user = self.create_account(row)
+            for acronym, role in row["memberships"]:
+                Membership.objects.create(user=user, organization=self.organizations[acronym], role=role)
+
+    def create_account(self, row: dict):
+        password = secrets.token_urlsafe(12)
+        user = get_user_model().objects.create_user(
+            username=row["username"],
+            password=password,
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            email=f"{row['username']}@demo.invalid",
+            is_staff=row.get("superuser", False),
+            is_superuser=row.get("superuser", False),
+        )
+        # The data officer: in the group every installation has (made by migrate), which grants geodata imports only.
+        if DATA_OFFICERS in row.get("groups", []):
+            user.groups.add(data_officers_group())
+        self.passwords[user.username] = password
+        return user
 
     def load_parties(self):
         for row in self.scenario["parties"]:

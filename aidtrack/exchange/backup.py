@@ -60,6 +60,23 @@ def backed_up_models() -> list:
     return [m for m in models if m._meta.label_lower not in EXCLUDED_MODELS]
 
 
+def _made_by_migrate():
+    """What a fresh installation holds after ``manage.py migrate``: the "Data officers" group, no one in it yet.
+    A backup brings the site's own groups (that one as its administrators left it), so it replaces these."""
+    from django.contrib.auth.models import Group
+
+    from aidtrack.geo.data_officers import DATA_OFFICERS
+
+    return Group.objects.filter(name=DATA_OFFICERS, user=None)
+
+
+def _holds_records(model) -> bool:
+    rows = model._default_manager.all()
+    if model is apps.get_model("auth", "Group"):
+        rows = rows.exclude(pk__in=_made_by_migrate().values("pk"))
+    return rows.exists()
+
+
 def _migrations() -> dict:
     applied = MigrationRecorder(connection).applied_migrations()
     latest = {}
@@ -134,7 +151,7 @@ def backup_import(path: Path) -> dict:
                 )
                 % {"file": display, "apps": ", ".join(differ)}
             )
-        filled = [m._meta.label_lower for m in backed_up_models() if m._default_manager.exists()]
+        filled = [m._meta.label_lower for m in backed_up_models() if _holds_records(m)]
         if filled:
             raise BackupError(
                 _(
@@ -145,6 +162,7 @@ def backup_import(path: Path) -> dict:
             )
         counts = {}
         with tempfile.TemporaryDirectory(prefix="aidtrack-restore-") as folder, transaction.atomic():
+            _made_by_migrate().delete()
             files = []
             for entry in manifest["files"]:
                 data = archive.read(entry["name"])

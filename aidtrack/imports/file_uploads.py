@@ -148,9 +148,9 @@ def check_zip(path: Path, name: str, *, need_vector: bool) -> None:
         )
 
 
-def queue_upload(uploaded, *, kind: FileKind, by, options: dict, dry_run: bool = True) -> ImportRun:
-    """Keep an uploaded file and queue its check (a dry run) for a worker; its run is returned at once.
-    ``dry_run=False`` queues its import straight away (the admin's roads upload), and the file is not kept.
+def queue_upload(uploaded, *, kind: FileKind, by, options: dict) -> ImportRun:
+    """Keep an uploaded file and queue its check (a dry run) for a worker; its run is returned at once. Nothing is
+    written until ``commit_upload`` queues the import of the file checked (every upload page goes this way).
 
     Raises ImportFailed, naming what is wrong, for a file refused by its name, size or content; nothing is kept.
     """
@@ -164,7 +164,7 @@ def queue_upload(uploaded, *, kind: FileKind, by, options: dict, dry_run: bool =
         raise
     if kind.bound:
         options = {**options, kind.bound: max_count()}
-    return _queue(kind.name, path, display=name, by=by, dry_run=dry_run, options=options, keep=dry_run)
+    return _queue(kind.name, path, display=name, by=by, dry_run=True, options=options, keep=True)
 
 
 def commit_upload(run: ImportRun, *, by) -> ImportRun:

@@ -42,7 +42,8 @@ class FileKind:
 
 def may_import_file(user, kind: FileKind) -> bool:
     """Whether ``user`` may upload this kind of file: platform-wide data, so a site administrator, or an account
-    given the permissions of the data it writes (a data officer: see README, "Importing OCHA geodata")."""
+    given the permissions of the data it writes (a data officer: a member of the "Data officers" group that
+    migrate makes, ``aidtrack.geo.data_officers``; see README, "Importing OCHA geodata")."""
     return bool(user and user.is_authenticated and user.is_active and kind.perms and user.has_perms(kind.perms))
 
 

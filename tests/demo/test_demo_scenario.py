@@ -1,16 +1,20 @@
 """The demo data tells the September 2016 story of DOMAIN.md, through the services."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management.base import OutputWrapper
 
 from aidtrack.agreements.models import Agreement
 from aidtrack.agreements.selectors import agreement_compliance
 from aidtrack.areas.models import AccessStatus, Area
 from aidtrack.areas.selectors import people_by_status_on
 from aidtrack.convoys.models import ConvoyRequest, ConvoyStatus
+from aidtrack.demo.accounts import print_accounts
 from aidtrack.demo.loader import load_demo
+from aidtrack.geo.data_officers import DATA_OFFICER_PERMISSIONS, DATA_OFFICERS
 from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import Category, Incident, VerificationStatus
 from aidtrack.violence.models import ConflictEvent
@@ -124,6 +128,7 @@ def test_loading_again_keeps_the_data_and_the_passwords(demo):
         "reporter.ocha",
         "reviewer",
         "admin.sarc",
+        "data.officer",
     }
     user = get_user_model().objects.get(username="reviewer")
     password_hash = user.password
@@ -166,3 +171,27 @@ def test_every_source_the_demo_gives_cites_public_reporting_not_a_file_readers_d
     sources = {area.name_en: area.population_source for area in Area.objects.all()}
     assert sources["Madaya"] == "OCHA besieged list, autumn 2016 (public reporting)"
     assert sources["Urum al-Kubra and surroundings"].startswith("UN and SARC statements on the convoy")
+
+
+def test_the_data_officer_reports_for_ocha_and_loads_geodata_through_the_group(demo):
+    officer = get_user_model().objects.get(username="data.officer")
+    assert [(m.organization.acronym, m.role) for m in officer.memberships.all()] == [("OCHA", "reporter")]
+    assert [group.name for group in officer.groups.all()] == [DATA_OFFICERS] and not officer.is_staff
+    assert officer.get_all_permissions() == set(DATA_OFFICER_PERMISSIONS)
+    assert "data.officer" in demo.new_passwords
+    out = io.StringIO()
+    print_accounts(OutputWrapper(out), {})
+    line = next(line for line in out.getvalue().splitlines() if "data.officer" in line)
+    assert "reporter at OCHA, data officer (loads boundaries, communities, population and roads" in line
+
+
+def test_a_demo_loaded_before_gains_only_the_accounts_it_lacks(demo):
+    users = get_user_model().objects
+    users.filter(username="data.officer").delete()
+    sarc = users.get(username="reporter.sarc")
+    sarc.memberships.all().delete()  # an organization admin's change, which loading again must keep
+    again = load_demo()
+    assert not again.loaded and list(again.new_passwords) == ["data.officer"]
+    assert users.get(username="data.officer").groups.filter(name=DATA_OFFICERS).exists()
+    assert not sarc.memberships.exists()
+    assert load_demo().new_passwords == {}

@@ -5,10 +5,12 @@ import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from aidtrack.demo.loader import load_demo
+from aidtrack.geo.data_officers import DATA_OFFICERS, data_officers_group
 from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import Incident
 
@@ -63,6 +65,28 @@ def test_passwords_are_left_out_unless_asked_for(tmp_path):
     call_command("flush", interactive=False, verbosity=0)
     call_command("backup_import", str(tmp_path / "plain.zip"))
     assert not get_user_model().objects.get(username="keeper").has_usable_password()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fresh_installation_with_the_group_migrate_made_takes_the_backups_groups(tmp_path):
+    """migrate makes the "Data officers" group; the backup brings the site's own groups (that one as the site left
+    it, here with a member and a permission taken away), and restores them as they were."""
+    officers = data_officers_group()
+    officers.permissions.remove(officers.permissions.get(codename="add_contextlayer"))
+    get_user_model().objects.create_user("officer").groups.add(officers, Group.objects.create(name="Editors"))
+    call_command("backup_export", str(tmp_path / "b.zip"))
+    before = contents(tmp_path / "b.zip")
+
+    call_command("flush", interactive=False, verbosity=0)
+    data_officers_group()  # as manage.py migrate leaves a fresh database
+    call_command("backup_import", str(tmp_path / "b.zip"))
+    call_command("backup_export", str(tmp_path / "again.zip"))
+    after = contents(tmp_path / "again.zip")
+    groups = next(name for name in before if name.endswith("auth.group.json"))
+    assert after[groups] == before[groups]
+    officer = get_user_model().objects.get(username="officer")
+    assert {group.name for group in officer.groups.all()} == {DATA_OFFICERS, "Editors"}
+    assert officer.get_all_permissions() == {"geo.add_adminarea", "geo.change_adminarea"}
 
 
 @pytest.mark.django_db

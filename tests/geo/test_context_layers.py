@@ -198,54 +198,33 @@ def test_the_command_keeps_an_import_run(tmp_path):
     assert failed.status == ImportStatus.FAILED and "within Syria" in failed.summary
 
 
-def upload(client, path, **fields):
-    data = {"kind": "roads", "classes": "motorway,trunk,primary,secondary", **CREDITS, **fields}
-    with open(path, "rb") as stream:
-        return client.post(reverse("admin:geo_contextlayer_upload"), {**data, "file": stream})
+ROADS_TAB = "/staff/import/?kind=roads"
 
 
-def test_an_admin_upload_is_loaded_through_the_job_queue_and_recorded(admin_client, tmp_path, settings, client):
-    from aidtrack.imports.models import ImportKind, ImportRun, ImportStatus
+def test_the_admin_sends_a_roads_file_to_the_staff_page_where_it_is_checked_before_it_is_loaded(admin_client, tmp_path):
+    """The admin wrote an upload at once; it now leads to the staff page's roads tab (check, then import)."""
+    from aidtrack.imports.models import ImportRun
 
-    settings.AIDTRACK_IMPORT_DIR = tmp_path / "uploads"
-    assert admin_client.get(reverse("admin:geo_contextlayer_upload")).status_code == 200
-    response = upload(admin_client, write(SYNTHETIC, tmp_path / "roads.geojson"))
-    run = ImportRun.objects.get(kind=ImportKind.ROADS)
-    assert response.status_code == 302 and response["Location"].endswith(f"/importrun/{run.pk}/change/")
-    assert run.status == ImportStatus.SUCCEEDED  # the test settings run the queue's tasks at once
-    assert "4 lines read, 3 lines kept" in admin_client.get(response["Location"]).content.decode()  # its page
-    assert ContextLayer.objects.get().loaded_by.is_superuser
-    assert len(served(client)["features"]) == 3
-    assert list((tmp_path / "uploads").iterdir()) == []  # the uploaded file is not kept
-
-
-def test_a_refused_upload_is_recorded_with_its_message_and_changes_nothing(admin_client, tmp_path, settings):
-    from aidtrack.imports.models import ImportRun, ImportStatus
-
-    settings.AIDTRACK_IMPORT_DIR = tmp_path / "uploads"
-    points = write([{"highway": "primary", "geometry": Point(36.1, 33.69)}], tmp_path / "points.geojson")
-    response = upload(admin_client, points)
-    assert response.status_code == 302
-    run = ImportRun.objects.get()
-    assert run.status == ImportStatus.FAILED and "not lines" in run.summary
-    assert not ContextLayer.objects.exists()
-    assert list((tmp_path / "uploads").iterdir()) == []
-
-    (tmp_path / "roads.csv").write_text("highway\nprimary\n")
-    response = upload(admin_client, tmp_path / "roads.csv")
-    assert response.status_code == 200 and "upload a zipped shapefile" in response.content.decode()
-    response = upload(admin_client, write(SYNTHETIC, tmp_path / "roads.geojson"), attribution="")
-    assert response.status_code == 200 and "This field is required" in response.content.decode()
-    settings.AIDTRACK_IMPORT_MAX_BYTES = 100
-    response = upload(admin_client, write(SYNTHETIC, tmp_path / "roads.geojson"))
-    assert response.status_code == 200 and "more than the import limit" in response.content.decode()
-    assert ImportRun.objects.count() == 1
+    page = admin_client.get(reverse("admin:geo_contextlayer_changelist")).content.decode()
+    assert f'href="{ROADS_TAB}"' in page and "Load a roads file on the staff import page" in page
+    old_address = reverse("admin:geo_contextlayer_upload")  # bookmarks of the admin's own upload form
+    response = admin_client.get(old_address)
+    assert response.status_code == 302 and response["Location"] == ROADS_TAB
+    with open(write(SYNTHETIC, tmp_path / "roads.geojson"), "rb") as stream:
+        response = admin_client.post(old_address, {"kind": "roads", **CREDITS, "file": stream})
+    assert response.status_code == 302 and response["Location"] == ROADS_TAB
+    assert not ImportRun.objects.exists() and not ContextLayer.objects.exists()  # nothing written unchecked
+    assert "Import Roads" in admin_client.get(ROADS_TAB).content.decode()
 
 
-def test_only_accounts_allowed_to_add_layers_may_upload(client, django_user_model):
-    staff = django_user_model.objects.create_user("staff.only", password="x-pass-12345", is_staff=True)
+def test_the_admin_offers_the_roads_tab_only_to_accounts_allowed_to_add_layers(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    staff = django_user_model.objects.create_user("staff.viewer", password="x-pass-12345", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_contextlayer"))
     client.force_login(staff)
-    assert client.get(reverse("admin:geo_contextlayer_upload")).status_code == 403
+    assert ROADS_TAB not in client.get(reverse("admin:geo_contextlayer_changelist")).content.decode()
+    assert client.get(reverse("admin:geo_contextlayer_upload"), follow=True).status_code == 403
 
 
 def test_a_zip_of_many_shapefiles_needs_the_roads_one_named(tmp_path, client):

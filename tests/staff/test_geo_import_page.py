@@ -144,6 +144,19 @@ def test_roads_need_their_credits(client, site_admin):
     }
 
 
+def test_a_roads_file_that_is_not_lines_fails_its_check_and_nothing_is_kept(client, site_admin, settings):
+    from shapely.geometry import Point
+
+    login(client, site_admin)
+    credits = {"source_label": "Invented test points", "licence": "CC0", "attribution": "Test"}
+    points = geojson([{"highway": "primary", "geometry": Point(36.1, 33.69)}], "points.geojson")
+    run = check(client, "roads", points, **credits)
+    assert run.status == ImportStatus.FAILED and "not lines" in run.summary
+    assert stored_upload(run) is None and list(settings.AIDTRACK_IMPORT_DIR.iterdir()) == []
+    page = client.get(reverse("staff:import_run", args=[run.pk])).content.decode()
+    assert "Import this file" not in page and not ContextLayer.objects.exists()
+
+
 def test_the_run_page_says_its_notes_in_the_language_of_who_checked(client, site_admin, tmp_path):
     import_all(tmp_path)
     login(client, site_admin)

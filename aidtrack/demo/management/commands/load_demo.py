@@ -12,8 +12,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = load_demo()
         if not result.loaded:
-            self.stdout.write("Demo data already present: nothing changed.")
-            print_accounts(self.stdout, {})
+            if result.new_passwords:
+                added = ", ".join(result.new_passwords)
+                self.stdout.write(f"Demo data already present; added the demo account(s) it lacked: {added}.")
+            else:
+                self.stdout.write("Demo data already present: nothing changed.")
+            print_accounts(self.stdout, result.new_passwords)
             return
         counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo scenario: {counts}."))
