@@ -16,6 +16,7 @@ staff screens) goes through these functions so the rule is applied once.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
@@ -27,6 +28,7 @@ from aidtrack.convoys.selectors import convoy_visibility_q
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.models import Incident, VerificationStatus
 from aidtrack.names import in_language
+from aidtrack.ops.reused_sql import reused_rows
 from aidtrack.orgs.audience import ALWAYS, NEVER, Audience
 from aidtrack.orgs.models import Visibility
 
@@ -242,8 +244,24 @@ def incident_lines(queryset: QuerySet, audience: Audience) -> list[IncidentLine]
     """The incidents of ``queryset`` (already limited to what ``audience`` may see, ordered and sliced) as the rows
     of a list: the exact place only where ``incident_as_read`` shows it, else the finest admin area known, as
     ``incident_generalised_to`` names its level."""
+    return _lines(queryset.values_list(*_LINE_VALUES), audience)
+
+
+def incident_lines_reused(
+    key: tuple, build: Callable[[], QuerySet], audience: Audience, **values
+) -> list[IncidentLine]:
+    """``incident_lines`` of the queryset ``build()`` gives (limited to what ``audience`` may see, ordered and
+    sliced, its varying values ``Slot`` objects given in ``values``), its SQL compiled once per process
+    (``aidtrack.ops.reused_sql``): ``key`` names the query's shape, the reader class is added to it."""
+    rows = reused_rows(
+        ("incident lines", *key, audience.cache_key), lambda: build().values_list(*_LINE_VALUES), **values
+    )
+    return _lines(rows, audience)
+
+
+def _lines(rows, audience: Audience) -> list[IncidentLine]:
     lines = []
-    for row in queryset.values_list(*_LINE_VALUES):
+    for row in rows:
         pk, reference, day, title, kind, category, summary, perpetrator_id, party, party_ar = row[:10]
         organization_id, publish_exact, location_name = row[10:13]
         exact = audience.member_of(organization_id) or publish_exact
