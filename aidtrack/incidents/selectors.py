@@ -27,7 +27,7 @@ from aidtrack.convoys.models import ConvoyRequest
 from aidtrack.convoys.selectors import convoy_visibility_q
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.models import Incident, VerificationStatus
-from aidtrack.names import in_language
+from aidtrack.names import arabic_requested
 from aidtrack.ops.reused_sql import reused_rows
 from aidtrack.orgs.audience import ALWAYS, NEVER, Audience
 from aidtrack.orgs.models import Visibility
@@ -260,15 +260,21 @@ def incident_lines_reused(
 
 
 def _lines(rows, audience: Audience) -> list[IncidentLine]:
+    # Names as ``in_language`` picks them, the language asked for once rather than twice a row.
+    arabic = arabic_requested()
+
+    def named(english: str, arabic_name: str) -> str:
+        return arabic_name if arabic and arabic_name else english
+
     lines = []
     for row in rows:
         pk, reference, day, title, kind, category, summary, perpetrator_id, party, party_ar = row[:10]
         organization_id, publish_exact, location_name = row[10:13]
         exact = audience.member_of(organization_id) or publish_exact
         place, level = "", None
-        for name, english, arabic in _LINE_LEVELS:
+        for name, english, arabic_column in _LINE_LEVELS:
             if row[english] is not None:
-                place, level = in_language(row[english], row[arabic]), name
+                place, level = named(row[english], row[arabic_column]), name
                 break
         lines.append(
             IncidentLine(
@@ -280,7 +286,7 @@ def _lines(rows, audience: Audience) -> list[IncidentLine]:
                 category,
                 summary,
                 perpetrator_id,
-                in_language(party, party_ar) if perpetrator_id is not None else "",
+                named(party, party_ar) if perpetrator_id is not None else "",
                 location_name if exact else place,
                 exact,
                 None if exact else level,
