@@ -12,13 +12,13 @@ from django.db.models import DateField, IntegerField, Q
 from django.utils.translation import gettext_lazy as _
 
 from aidtrack.agreements.selectors import Delivery, deliveries_from
-from aidtrack.areas.models import Area
+from aidtrack.areas.models import Area, StatusPeriod
 from aidtrack.areas.selectors import AreaFigures, area_figures, area_records
 from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import Incident
 from aidtrack.incidents.selectors import incident_exact_location_q, incident_lines_reused, incident_visibility_q
 from aidtrack.names import in_language
-from aidtrack.ops.reused_sql import Slot, reused_rows
+from aidtrack.ops.reused_sql import Slot, reused_records, reused_rows
 from aidtrack.orgs.audience import Audience
 from aidtrack.orgs.models import Party
 
@@ -63,8 +63,24 @@ def areas_for_pages():
     )
 
 
+def area_for_page(pk: int) -> Area | None:
+    """The area ``areas_for_pages`` reads, or None: its SQL compiled once per process (every area is public)."""
+    found = reused_records(
+        ("area for its page",), lambda: areas_for_pages().filter(pk=Slot("area", IntegerField())), area=pk
+    )
+    return found[0] if found else None
+
+
 def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int = 600) -> AreaPage:
-    periods = list(area.status_periods.select_related("organization").order_by("start_date"))
+    periods = reused_records(
+        ("area status periods",),
+        lambda: (
+            StatusPeriod.objects.filter(area_id=Slot("area", IntegerField()))
+            .select_related("organization")
+            .order_by("start_date")
+        ),
+        area=area.pk,
+    )
     records = area_records(area, day, audience=audience)
     page = AreaPage(day, area_figures(area, day, audience=audience, periods=periods, records=records), periods)
     # Fixed-shape queries: their SQL is compiled once per process, the area bound when they run.

@@ -148,3 +148,36 @@ def test_a_shape_that_matches_nothing_runs_no_query(db):
         assert reused_rows(("nothing",), build) == []
         assert reused_rows(("nothing",), build) == []
     assert len(captured) == 0
+
+
+def test_records_come_with_their_selected_relations_for_each_area(reporter, org_a, geography, settings):
+    from aidtrack.areas.models import StatusPeriod
+    from aidtrack.ops.reused_sql import reused_records
+
+    settings.AIDTRACK_CHECK_REUSED_SQL = False
+    first, second = AreaFactory(name_en="Madaya"), AreaFactory(name_en="Zabadani")
+    StatusPeriod.objects.create(
+        area=first, status="besieged", start_date=D(2015, 7, 1), source="OCHA", organization=org_a
+    )
+    StatusPeriod.objects.create(area=second, status="hard_to_reach", start_date=D(2016, 1, 1), source="OCHA")
+
+    def periods():
+        return StatusPeriod.objects.filter(area_id=Slot("area", IntegerField())).select_related("organization")
+
+    assert [p.status for p in reused_records(("periods",), periods, area=first.pk)] == ["besieged"]
+    with CaptureQueriesContext(connection) as captured:
+        (period,) = reused_records(("periods",), periods, area=second.pk)
+        assert period.status == "hard_to_reach" and period.start_date == D(2016, 1, 1) and period.organization is None
+        (period,) = reused_records(("periods",), periods, area=first.pk)
+        assert period.organization.name == "Alpha Relief" and period.pk is not None
+    assert len(captured) == 2  # one a call: the organization came with its period
+
+
+def test_a_queryset_whose_sql_does_not_say_all_is_refused(geography):
+    from aidtrack.ops.reused_sql import reused_records
+
+    area = AreaFactory()
+    with pytest.raises(TypeError, match="prefetch"):
+        reused_records(("periods of",), lambda: area.status_periods.all())
+    with pytest.raises(TypeError, match="prefetch"):
+        reused_records(("areas",), lambda: type(area).objects.prefetch_related("communities"))

@@ -56,6 +56,11 @@ def test_a_period_recorded_by_no_organization_shows_a_dash(client, demo):
     assert "<td>—</td></tr>" in page and "since 1 July 2015" in page
 
 
+def test_an_unknown_area_is_not_found(client, demo):
+    missing = Area.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
+    assert client.get(f"/areas/{missing}/").status_code == 404
+
+
 def test_a_bad_date_says_how_to_fix_it(client, demo):
     response = client.get(f"/areas/{Area.objects.first().pk}/", {"as_of": "2016-02-30"})
     assert response.status_code == 400 and "use YYYY-MM-DD" in response.content.decode()
