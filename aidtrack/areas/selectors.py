@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import DateField, Exists, IntegerField, OuterRef, Prefetch, Q
+from django.db.models import BigIntegerField, DateField, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,7 +136,7 @@ def area_records(area: Area, day: datetime.date, *, audience: Audience) -> AreaR
 
     def visible_destinations():
         visible = ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk=OuterRef("convoy_id"))
-        return ConvoyDestination.objects.filter(Exists(visible), area_id=Slot("area", IntegerField())).order_by()
+        return ConvoyDestination.objects.filter(Exists(visible), area_id=Slot("area", BigIntegerField())).order_by()
 
     destinations = reused_rows(
         ("area destinations", reader),
@@ -163,7 +163,7 @@ def area_records(area: Area, day: datetime.date, *, audience: Audience) -> AreaR
         lambda: (
             Incident.objects.filter(
                 incident_visibility_q(audience),
-                area_id=Slot("area", IntegerField()),
+                area_id=Slot("area", BigIntegerField()),
                 kind=IncidentKind.ACCESS,
                 occurred_on__lte=Slot("day", DateField()),
             )

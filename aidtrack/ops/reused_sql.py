@@ -38,7 +38,8 @@ class ReusedSQLMismatch(RuntimeError):
 class Slot(Expression):
     """A value of a query whose SQL is reused, given when the query runs: ``filter(area_id=Slot("area", field))``.
 
-    ``output_field`` converts the value given for it as a column of that type would be (a date for SQLite)."""
+    ``output_field`` converts the value given for it as a column of that type would be (a date for SQLite). An
+    integer slot is compared for equality (an id): a value no column of its type can hold matches nothing."""
 
     def __init__(self, name: str, output_field: Field):
         super().__init__(output_field=output_field)
@@ -142,7 +143,10 @@ def _rows(key: tuple, compiled: _Compiled, connection, values: dict) -> list:
         raise TypeError(f"The query {key!r} has the slots {sorted(names)}, given {sorted(values)}.")
     params = list(compiled.params)
     for position, name, field in compiled.slots:
-        params[position] = field.get_db_prep_value(values[name], connection, prepared=False)
+        value = values[name]
+        if isinstance(value, int) and _out_of_range(value, field, connection):
+            return []  # an id no column of its type can hold (one from a URL) matches nothing, as in Django's lookups
+        params[position] = field.get_db_prep_value(value, connection, prepared=False)
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
@@ -156,6 +160,14 @@ def _rows(key: tuple, compiled: _Compiled, connection, values: dict) -> list:
             row[position] = value
         converted.append(row)
     return converted
+
+
+def _out_of_range(value: int, field: Field, connection) -> bool:
+    internal_type = field.get_internal_type()
+    if internal_type not in connection.ops.integer_field_ranges:
+        return False
+    low, high = connection.ops.integer_field_range(internal_type)
+    return (low is not None and value < low) or (high is not None and value > high)
 
 
 def _compile(queryset: QuerySet, connection, iterable: type) -> _Compiled:

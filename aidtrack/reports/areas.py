@@ -8,7 +8,7 @@ sees a generalised incident, so the list places no incident more precisely than 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import DateField, IntegerField, Q
+from django.db.models import BigIntegerField, DateField, Q
 from django.utils.translation import gettext_lazy as _
 
 from aidtrack.agreements.selectors import Delivery, deliveries_from
@@ -66,7 +66,7 @@ def areas_for_pages():
 def area_for_page(pk: int) -> Area | None:
     """The area ``areas_for_pages`` reads, or None: its SQL compiled once per process (every area is public)."""
     found = reused_records(
-        ("area for its page",), lambda: areas_for_pages().filter(pk=Slot("area", IntegerField())), area=pk
+        ("area for its page",), lambda: areas_for_pages().filter(pk=Slot("area", BigIntegerField())), area=pk
     )
     return found[0] if found else None
 
@@ -75,7 +75,7 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
     periods = reused_records(
         ("area status periods",),
         lambda: (
-            StatusPeriod.objects.filter(area_id=Slot("area", IntegerField()))
+            StatusPeriod.objects.filter(area_id=Slot("area", BigIntegerField()))
             .select_related("organization")
             .order_by("start_date")
         ),
@@ -89,7 +89,7 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
         for name, name_ar in reused_rows(
             ("area besieging parties",),
             lambda: (
-                Party.objects.filter(besieged_areas=Slot("area", IntegerField()))
+                Party.objects.filter(besieged_areas=Slot("area", BigIntegerField()))
                 .order_by("name")
                 .values_list("name", "name_ar")
             ),
@@ -101,7 +101,7 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
         for pcode, name_en, name_ar in reused_rows(
             ("area communities",),
             lambda: (
-                AdminArea.objects.filter(register_areas=Slot("area", IntegerField()))
+                AdminArea.objects.filter(register_areas=Slot("area", BigIntegerField()))
                 .order_by("level", "pcode")
                 .values_list("pcode", "name_en", "name_ar")
             ),
@@ -150,8 +150,8 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
                 ("area nearby", field_name),
                 lambda field_name=field_name: Incident.objects.filter(
                     incident_visibility_q(audience),
-                    Q(**{f"{field_name}_id": Slot("place", IntegerField())})
-                    | (Q(area_id=Slot("area", IntegerField())) & incident_exact_location_q(audience)),
+                    Q(**{f"{field_name}_id": Slot("place", BigIntegerField())})
+                    | (Q(area_id=Slot("area", BigIntegerField())) & incident_exact_location_q(audience)),
                     occurred_on__lte=Slot("day", DateField()),
                 ).order_by("-occurred_on", "-pk")[:NEARBY_LIMIT],
                 audience,

@@ -59,6 +59,7 @@ def test_a_period_recorded_by_no_organization_shows_a_dash(client, demo):
 def test_an_unknown_area_is_not_found(client, demo):
     missing = Area.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
     assert client.get(f"/areas/{missing}/").status_code == 404
+    assert client.get(f"/areas/{10**30}/").status_code == 404  # no id column holds it: not a database error
 
 
 def test_a_bad_date_says_how_to_fix_it(client, demo):
