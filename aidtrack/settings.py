@@ -285,6 +285,9 @@ AIDTRACK_DATA_CHECK_SECONDS = float(os.environ.get("AIDTRACK_DATA_CHECK_SECONDS"
 # Each process reuses the data version it read for this long (seconds): a change made on another server reaches
 # this one's readers within it (on the server that made it, at once).
 AIDTRACK_DATA_VERSION_MEMO_SECONDS = float(os.environ.get("AIDTRACK_DATA_VERSION_MEMO_SECONDS", "0.5"))
+# Queries whose SQL is compiled once per process (aidtrack/ops/reused_sql.py) are compiled again on every call and
+# compared with the kept SQL (a check for tests and debugging: it costs what reusing saves).
+AIDTRACK_CHECK_REUSED_SQL = env_flag("AIDTRACK_CHECK_REUSED_SQL", default=False)
 # Render the public map's lists in a task when the data changes, so no visitor waits for them.
 AIDTRACK_PRECOMPUTE_PUBLIC_LISTS = env_flag("AIDTRACK_PRECOMPUTE_PUBLIC_LISTS", default=True)
 # A write queues the check of the data version (and so the precomputation) this many seconds after it commits, once

@@ -22,5 +22,7 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "") or "locmem:/
 AIDTRACK_DATA_CHECK_SECONDS = 0
 AIDTRACK_DATA_VERSION_MEMO_SECONDS = 0
 AIDTRACK_PRECOMPUTE_PUBLIC_LISTS = False
+# Every query whose SQL is reused is compiled again and checked against the SQL kept under its key.
+AIDTRACK_CHECK_REUSED_SQL = True
 # The test client's host: the lists the worker renders after a change are the ones the tests' readers get.
 AIDTRACK_SITE_URL = "http://testserver"

@@ -3,12 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import BigIntegerField, DateField, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidtrack.areas.models import AccessStatus, Area, StatusPeriod
 from aidtrack.convoys.models import ConvoyRequest
+from aidtrack.ops.reused_sql import Slot, reused_rows
 from aidtrack.orgs.audience import Audience
 
 
@@ -130,25 +131,47 @@ def area_records(area: Area, day: datetime.date, *, audience: Audience) -> AreaR
     from aidtrack.incidents.models import Incident, IncidentKind
     from aidtrack.incidents.selectors import incident_visibility_q
 
-    destinations = list(
-        ConvoyDestination.objects.filter(area=area)
-        .filter(Exists(ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk=OuterRef("convoy_id"))))
-        .order_by()
-        .values_list(
+    # The SQL of each is compiled once per process and reader class; the area and the day are bound when it runs.
+    reader = audience.cache_key
+
+    def visible_destinations():
+        visible = ConvoyRequest.objects.filter(convoy_visibility_q(audience), pk=OuterRef("convoy_id"))
+        return ConvoyDestination.objects.filter(Exists(visible), area_id=Slot("area", BigIntegerField())).order_by()
+
+    destinations = reused_rows(
+        ("area destinations", reader),
+        lambda: visible_destinations().values_list(
             "convoy_id", "planned_beneficiaries", "reached_beneficiaries", "convoy__status", "convoy__reference"
-        )
+        ),
+        area=area.pk,
     )
-    delivered = list(
-        ConvoyEvent.objects.filter(convoy_id__in={row[0] for row in destinations}, to_status__in=DELIVERED_STATUSES)
-        .order_by()
-        .values_list("convoy_id", "occurred_at", "to_status")
-    )
-    access = list(
-        Incident.objects.filter(
-            incident_visibility_q(audience), area=area, kind=IncidentKind.ACCESS, occurred_on__lte=day
+    delivered = []
+    if destinations:  # none visible: no query, as for an empty list of convoys
+        delivered = reused_rows(
+            ("area delivery events", reader),
+            lambda: (
+                ConvoyEvent.objects.filter(
+                    convoy_id__in=visible_destinations().values("convoy_id"), to_status__in=DELIVERED_STATUSES
+                )
+                .order_by()
+                .values_list("convoy_id", "occurred_at", "to_status")
+            ),
+            area=area.pk,
         )
-        .order_by()
-        .values_list("pk", "occurred_on", "title", "verification_status")
+    access = reused_rows(
+        ("area access incidents", reader),
+        lambda: (
+            Incident.objects.filter(
+                incident_visibility_q(audience),
+                area_id=Slot("area", BigIntegerField()),
+                kind=IncidentKind.ACCESS,
+                occurred_on__lte=Slot("day", DateField()),
+            )
+            .order_by()
+            .values_list("pk", "occurred_on", "title", "verification_status")
+        ),
+        area=area.pk,
+        day=day,
     )
     return AreaRecords(destinations, delivered, access)
 

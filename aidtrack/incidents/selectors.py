@@ -16,6 +16,7 @@ staff screens) goes through these functions so the rule is applied once.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
@@ -26,7 +27,8 @@ from aidtrack.convoys.models import ConvoyRequest
 from aidtrack.convoys.selectors import convoy_visibility_q
 from aidtrack.geo.models import AdminArea, AdminLevel
 from aidtrack.incidents.models import Incident, VerificationStatus
-from aidtrack.names import in_language
+from aidtrack.names import arabic_requested
+from aidtrack.ops.reused_sql import reused_rows
 from aidtrack.orgs.audience import ALWAYS, NEVER, Audience
 from aidtrack.orgs.models import Visibility
 
@@ -242,15 +244,37 @@ def incident_lines(queryset: QuerySet, audience: Audience) -> list[IncidentLine]
     """The incidents of ``queryset`` (already limited to what ``audience`` may see, ordered and sliced) as the rows
     of a list: the exact place only where ``incident_as_read`` shows it, else the finest admin area known, as
     ``incident_generalised_to`` names its level."""
+    return _lines(queryset.values_list(*_LINE_VALUES), audience)
+
+
+def incident_lines_reused(
+    key: tuple, build: Callable[[], QuerySet], audience: Audience, **values
+) -> list[IncidentLine]:
+    """``incident_lines`` of the queryset ``build()`` gives (limited to what ``audience`` may see, ordered and
+    sliced, its varying values ``Slot`` objects given in ``values``), its SQL compiled once per process
+    (``aidtrack.ops.reused_sql``): ``key`` names the query's shape, the reader class is added to it."""
+    rows = reused_rows(
+        ("incident lines", *key, audience.cache_key), lambda: build().values_list(*_LINE_VALUES), **values
+    )
+    return _lines(rows, audience)
+
+
+def _lines(rows, audience: Audience) -> list[IncidentLine]:
+    # Names as ``in_language`` picks them, the language asked for once rather than twice a row.
+    arabic = arabic_requested()
+
+    def named(english: str, arabic_name: str) -> str:
+        return arabic_name if arabic and arabic_name else english
+
     lines = []
-    for row in queryset.values_list(*_LINE_VALUES):
+    for row in rows:
         pk, reference, day, title, kind, category, summary, perpetrator_id, party, party_ar = row[:10]
         organization_id, publish_exact, location_name = row[10:13]
         exact = audience.member_of(organization_id) or publish_exact
         place, level = "", None
-        for name, english, arabic in _LINE_LEVELS:
+        for name, english, arabic_column in _LINE_LEVELS:
             if row[english] is not None:
-                place, level = in_language(row[english], row[arabic]), name
+                place, level = named(row[english], row[arabic_column]), name
                 break
         lines.append(
             IncidentLine(
@@ -262,7 +286,7 @@ def incident_lines(queryset: QuerySet, audience: Audience) -> list[IncidentLine]
                 category,
                 summary,
                 perpetrator_id,
-                in_language(party, party_ar) if perpetrator_id is not None else "",
+                named(party, party_ar) if perpetrator_id is not None else "",
                 location_name if exact else place,
                 exact,
                 None if exact else level,

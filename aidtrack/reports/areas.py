@@ -8,15 +8,17 @@ sees a generalised incident, so the list places no incident more precisely than 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, DateField, Q
 from django.utils.translation import gettext_lazy as _
 
 from aidtrack.agreements.selectors import Delivery, deliveries_from
-from aidtrack.areas.models import Area
+from aidtrack.areas.models import Area, StatusPeriod
 from aidtrack.areas.selectors import AreaFigures, area_figures, area_records
 from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import Incident
-from aidtrack.incidents.selectors import incident_exact_location_q, incident_lines, incident_visibility_q
+from aidtrack.incidents.selectors import incident_exact_location_q, incident_lines_reused, incident_visibility_q
+from aidtrack.names import in_language
+from aidtrack.ops.reused_sql import Slot, reused_records, reused_rows
 from aidtrack.orgs.audience import Audience
 from aidtrack.orgs.models import Party
 
@@ -61,16 +63,50 @@ def areas_for_pages():
     )
 
 
+def area_for_page(pk: int) -> Area | None:
+    """The area ``areas_for_pages`` reads, or None: its SQL compiled once per process (every area is public)."""
+    found = reused_records(
+        ("area for its page",), lambda: areas_for_pages().filter(pk=Slot("area", BigIntegerField())), area=pk
+    )
+    return found[0] if found else None
+
+
 def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int = 600) -> AreaPage:
-    periods = list(area.status_periods.select_related("organization").order_by("start_date"))
+    periods = reused_records(
+        ("area status periods",),
+        lambda: (
+            StatusPeriod.objects.filter(area_id=Slot("area", BigIntegerField()))
+            .select_related("organization")
+            .order_by("start_date")
+        ),
+        area=area.pk,
+    )
     records = area_records(area, day, audience=audience)
     page = AreaPage(day, area_figures(area, day, audience=audience, periods=periods, records=records), periods)
-    page.besieging_parties = [str(party) for party in Party.objects.filter(besieged_areas=area).order_by("name")]
+    # Fixed-shape queries: their SQL is compiled once per process, the area bound when they run.
+    page.besieging_parties = [
+        in_language(name, name_ar)
+        for name, name_ar in reused_rows(
+            ("area besieging parties",),
+            lambda: (
+                Party.objects.filter(besieged_areas=Slot("area", BigIntegerField()))
+                .order_by("name")
+                .values_list("name", "name_ar")
+            ),
+            area=area.pk,
+        )
+    ]
     page.communities = [
-        (place.name, place.pcode)
-        for place in AdminArea.objects.filter(register_areas=area)
-        .order_by("level", "pcode")
-        .only("pcode", "name_en", "name_ar")
+        (in_language(name_en, name_ar), pcode)
+        for pcode, name_en, name_ar in reused_rows(
+            ("area communities",),
+            lambda: (
+                AdminArea.objects.filter(register_areas=Slot("area", BigIntegerField()))
+                .order_by("level", "pcode")
+                .values_list("pcode", "name_en", "name_ar")
+            ),
+            area=area.pk,
+        )
     ]
     if periods:
         first = periods[0].start_date
@@ -109,10 +145,20 @@ def area_page(area: Area, *, audience: Audience, day: datetime.date, width: int 
         place = getattr(area, column)
         if place is not None:
             field_name = "admin1" if column == "governorate" else column
-            near = Q(**{field_name: place}) | (Q(area=area) & incident_exact_location_q(audience))
             # The list shows no point and no convoy: its rows are read as ``incident_lines``, not as records.
-            rows = Incident.objects.filter(incident_visibility_q(audience), near, occurred_on__lte=day)
-            page.nearby = incident_lines(rows.order_by("-occurred_on", "-pk")[:NEARBY_LIMIT], audience)
+            page.nearby = incident_lines_reused(
+                ("area nearby", field_name),
+                lambda field_name=field_name: Incident.objects.filter(
+                    incident_visibility_q(audience),
+                    Q(**{f"{field_name}_id": Slot("place", BigIntegerField())})
+                    | (Q(area_id=Slot("area", BigIntegerField())) & incident_exact_location_q(audience)),
+                    occurred_on__lte=Slot("day", DateField()),
+                ).order_by("-occurred_on", "-pk")[:NEARBY_LIMIT],
+                audience,
+                place=place.pk,
+                area=area.pk,
+                day=day,
+            )
             page.nearby_level = _("%(level)s: %(place)s") % {"level": level, "place": place.name}
             break
     return page

@@ -46,6 +46,22 @@ def test_a_restricted_delivery_changes_no_public_figure(client, restricted_deliv
     assert "CV-SECRET-CANARY" in page and "13 September 2016 (17 days before)" in page
 
 
+def test_a_period_recorded_by_no_organization_shows_a_dash(client, demo):
+    """A site admin's period (or an import's without an organization) has no recorder: the page says so, and
+    does not fail on the missing organization."""
+    from aidtrack.areas.models import StatusPeriod
+
+    StatusPeriod.objects.filter(area__name_en="Madaya").update(organization=None)
+    page = area_page(client, "Madaya")
+    assert "<td>—</td></tr>" in page and "since 1 July 2015" in page
+
+
+def test_an_unknown_area_is_not_found(client, demo):
+    missing = Area.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
+    assert client.get(f"/areas/{missing}/").status_code == 404
+    assert client.get(f"/areas/{10**30}/").status_code == 404  # no id column holds it: not a database error
+
+
 def test_a_bad_date_says_how_to_fix_it(client, demo):
     response = client.get(f"/areas/{Area.objects.first().pk}/", {"as_of": "2016-02-30"})
     assert response.status_code == 400 and "use YYYY-MM-DD" in response.content.decode()

@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidtrack.areas.selectors import register_on
 from aidtrack.orgs.audience import audience_of
-from aidtrack.reports.areas import area_page, areas_for_pages
+from aidtrack.reports.areas import area_for_page, area_page
 from aidtrack.reports.figures_cache import cached_figures
 from aidtrack.reports.views.common import problem
 
@@ -32,7 +33,9 @@ def area_list(request):
 
 
 def area_detail(request, pk: int):
-    area = get_object_or_404(areas_for_pages(), pk=pk)
+    area = area_for_page(pk)
+    if area is None:
+        raise Http404
     try:
         day = _day(request)
     except ValueError:
