@@ -304,6 +304,13 @@ AIDTRACK_PUBLIC_RENDER_WAIT_SECONDS = float(os.environ.get("AIDTRACK_PUBLIC_REND
 # Each process also keeps the public lists it served last, up to this many bytes (gzipped): never stale, since a
 # list's key names the data version; it spares reading the same bytes from the shared cache on every request.
 AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES = int(os.environ.get("AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024)))
+# Each server also keeps copies of public lists on disk in this folder, and sends them as static files are sent: a list
+# too large for the bytes above (gzipped), and any list a client asks for without gzip (unzipped, written on the first
+# such request). Never stale (named by the data version and release); the copies used longest ago are deleted first to
+# keep the folder within AIDTRACK_PUBLIC_COPIES_BYTES (0: no copies; a large list is then read from the shared cache,
+# and unzipped for such a client, on every request).
+AIDTRACK_PUBLIC_COPIES_DIR = Path(os.environ.get("AIDTRACK_PUBLIC_COPIES_DIR", VAR_DIR / "public-lists"))
+AIDTRACK_PUBLIC_COPIES_BYTES = int(os.environ.get("AIDTRACK_PUBLIC_COPIES_BYTES", str(1024 * 1024 * 1024)))
 # A public list rendered in a request whose body is at least this large (bytes) is let go of at once, and the memory
 # it took handed back to the system (aidtrack/ops/public_cache.py, release): a worker's memory stays flat.
 AIDTRACK_RELEASE_BYTES = int(os.environ.get("AIDTRACK_RELEASE_BYTES", str(1024 * 1024)))

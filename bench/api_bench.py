@@ -23,6 +23,7 @@ import datetime
 import http.client
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -160,7 +161,7 @@ def count_queries(url: str) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
         response = Client(HTTP_HOST="127.0.0.1").get(url)
     assert response.status_code == 200, response.content[:300]
-    return len(queries), len(response.content)
+    return len(queries), len(content(response))
 
 
 def body(url: str) -> bytes:
@@ -171,7 +172,12 @@ def body(url: str) -> bytes:
     cache.clear()
     response = Client(HTTP_HOST="127.0.0.1").get(url)
     assert response.status_code == 200, response.content[:300]
-    return response.content
+    return content(response)
+
+
+def content(response) -> bytes:
+    """The body, also of a large list sent from its copy on disk (a streaming response)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def fetch(port: int, path: str) -> tuple[float, int]:
@@ -213,6 +219,14 @@ def wait_for(port: int, process) -> None:
 def main():
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="aidtrack-bench-"))
+    try:
+        run(args, workdir)
+    finally:
+        # The SQLite database, the cache and the servers' copies of the lists: hundreds of megabytes.
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args, workdir: Path):
     setup_django(workdir, args.database_url)
     from django.conf import settings
     from django.core.management import call_command

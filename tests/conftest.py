@@ -15,6 +15,13 @@ def import_files(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def public_list_copies(settings, tmp_path_factory):
+    """Each test's copies of the public lists on disk start empty, in a folder of its own (a test database can repeat
+    an earlier test's data version)."""
+    settings.AIDTRACK_PUBLIC_COPIES_DIR = tmp_path_factory.mktemp("public-lists")
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in English: a request in Arabic leaves Arabic active in its thread (Django activates the
     request's language and never deactivates it), which would otherwise carry into the next test."""

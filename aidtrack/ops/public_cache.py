@@ -6,8 +6,11 @@ A list is kept gzipped once, under a key naming its URL, its format (the
 same ETag and a browser's revalidation is a 304. The lookup runs before the
 session, the user and any query: a cached list costs one lookup for the data
 version, one for the list, and one for the anonymous throttle, and is served
-while the database is down. A reader with a session or a token goes on to the
-API, which keeps its own lists per reader class (``aidtrack.api.cache``).
+while the database is down. A list too large for a process's memory, and a large
+list asked for by a client that does not accept gzip, is also copied once to this
+server's disk (``aidtrack.ops.local_copies``) and sent from there as a static file
+is. A reader with a session or a token goes on to the API, which keeps its own
+lists per reader class (``aidtrack.api.cache``).
 
 When the data changes, a task renders the lists the map opens with
 (``aidtrack.ops.tasks.precompute_public_lists``), so the first visitor after a
@@ -33,7 +36,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-from aidtrack.ops import later, versions
+from aidtrack.ops import later, local_copies, versions
 
 # Lists the public map and public clients read (with any query): list URLs, not records or writes.
 PUBLIC_LISTS = re.compile(
@@ -48,6 +51,11 @@ WARM_CLAIMED = "claimed"
 WARM_IF_UNCLAIMED = "if-unclaimed"
 # How long a list's refresh, once queued, is not queued again for the same data version.
 REFRESH_MARKER_SECONDS = 600
+# A list at least this large unzipped is sent to a client that does not accept gzip from an unzipped copy on this
+# server's disk: unzipping it for every request would cost more than sending it. A smaller one is unzipped each time.
+UNZIPPED_COPY_BYTES = 256 * 1024
+# What an entry whose gzipped body is on disk (``aidtrack.ops.local_copies``) counts for in a process's budget.
+ON_DISK_ENTRY_BYTES = 1024
 
 logger = logging.getLogger("aidtrack.versions")
 
@@ -56,7 +64,9 @@ class RecentEntries:
     """The last lists this process served, by key, within a byte budget (``AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES``).
 
     A key names the data version, so a copy here can never be stale: it only spares reading and unpickling the
-    same few hundred kilobytes from the shared cache on every request for the map's lists.
+    same few hundred kilobytes from the shared cache on every request for the map's lists. A list larger than a
+    quarter of the budget is kept on this server's disk instead (``aidtrack.ops.local_copies``), and only what
+    serving it needs (its headers and the key naming its copy) here: the full incident list is megabytes gzipped.
     """
 
     def __init__(self):
@@ -76,18 +86,32 @@ class RecentEntries:
             self.entries.clear()
             self.size = 0
 
+    def forget(self, key: str) -> None:
+        with self.lock:
+            entry = self.entries.pop(key, None)
+            if entry is not None:
+                self.size -= entry_bytes(entry)
+
     def put(self, key: str, entry: dict) -> None:
         budget = settings.AIDTRACK_PUBLIC_CACHE_LOCAL_BYTES
-        if len(entry["gzip"]) > budget // 4:
+        if key in self.entries:
             return
+        if len(entry["gzip"]) > budget // 4:
+            if not local_copies.keep_gzip(key, entry["gzip"]):
+                return
+            entry = {**entry, "gzip": None, "gzip_size": len(entry["gzip"])}
         with self.lock:
             if key in self.entries:
                 return
             self.entries[key] = entry
-            self.size += len(entry["gzip"])
+            self.size += entry_bytes(entry)
             while self.size > budget:
                 _, dropped = self.entries.popitem(last=False)
-                self.size -= len(dropped["gzip"])
+                self.size -= entry_bytes(dropped)
+
+
+def entry_bytes(entry: dict) -> int:
+    return ON_DISK_ENTRY_BYTES if entry["gzip"] is None else len(entry["gzip"])
 
 
 recent = RecentEntries()
@@ -290,18 +314,23 @@ class PublicListCacheMiddleware:
             # (AIDTRACK_API_ANON_RATE) counts the requests that make the server render, in the API's throttle.
             entry = recent.get(key)
             if entry is not None:
-                return self.serve(request, entry)
+                response = self.serve(request, entry)
+                if response is not None:
+                    return response
+                recent.forget(key)  # its copy on disk was deleted meanwhile: the shared cache has it
             found = lookup(name, version, key)
             entry = found.get(key)
             if entry is not None:
                 recent.put(key, entry)
                 return self.serve(request, entry)
             entry = previous_entry(request, name, version, found)
-            if entry is not None:
-                return self.serve(request, entry)
+            response = entry and self.serve(request, entry)
+            if response is not None:
+                return response
             entry, claimed = wait_for_rendering(key)
-            if entry is not None:
-                return self.serve(request, entry)
+            response = entry and self.serve(request, entry)
+            if response is not None:
+                return response
         elif warming == WARM_IF_UNCLAIMED and not cache.add(
             refresh_key(name, version), time.time(), timeout=REFRESH_MARKER_SECONDS
         ):
@@ -352,6 +381,7 @@ class PublicListCacheMiddleware:
             return None
         body = response.content
         return {
+            "key": key,
             "etag": f'"{key.removeprefix("public:")[:32]}"',
             "content_type": content_type,
             "disposition": response.get("Content-Disposition", ""),
@@ -361,22 +391,20 @@ class PublicListCacheMiddleware:
         }
 
     @staticmethod
-    def serve(request, entry: dict, headers_from=None) -> HttpResponse:
+    def serve(request, entry: dict, headers_from=None) -> HttpResponse | None:
+        """The list, or None if this process kept it on disk and its copy has been deleted since (another
+        process's eviction): the caller then reads it again from the shared cache."""
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if_modified_since = request.META.get("HTTP_IF_MODIFIED_SINCE")
         if (if_none_match and entry["etag"] in parse_etags(if_none_match)) or (
             not if_none_match and if_modified_since and if_modified_since == entry["last_modified"]
         ):
             response = HttpResponseNotModified()
-        elif ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            response = HttpResponse(entry["gzip"], content_type=entry["content_type"])
-            response["Content-Encoding"] = "gzip"
         else:
-            response = HttpResponse(gzip.decompress(entry["gzip"]), content_type=entry["content_type"])
-        if request.method == "HEAD" and response.status_code == 200:
-            # The headers of the GET, with its length, and no body (the WSGI server would drop it, with a warning).
-            response["Content-Length"] = str(len(response.content))
-            response.content = b""
+            zipped = bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+            response = body_response(entry, zipped, head=request.method == "HEAD")
+            if response is None:
+                return None
         response["ETag"] = entry["etag"]
         # Anyone may keep it, and revalidates it each time (a 304 costs a few bytes).
         response["Cache-Control"] = "public, no-cache"
@@ -388,3 +416,38 @@ class PublicListCacheMiddleware:
             response[header] = value
         patch_vary_headers(response, ["Accept", "Accept-Encoding", "Accept-Language", "Cookie", "Authorization"])
         return response
+
+
+def body_response(entry: dict, zipped: bool, head: bool) -> HttpResponse | None:
+    """The list's body, gzipped or not: from this process's memory, or sent from this server's copy on disk.
+
+    A client that does not accept gzip (a script, ``curl`` without ``--compressed``) is sent a large list from its
+    unzipped copy, written the first time one asks: unzipping 50 MB again for every such request cost twice as much
+    as sending it.
+    """
+    content_type = entry["content_type"]
+    if head:
+        # The headers of the GET, with its length, and no body (the WSGI server would drop it, with a warning).
+        response = HttpResponse(content_type=content_type)
+        zipped_size = entry.get("gzip_size") if entry["gzip"] is None else len(entry["gzip"])
+        response["Content-Length"] = str(zipped_size if zipped else entry["size"])
+    elif zipped and entry["gzip"] is not None:
+        response = HttpResponse(entry["gzip"], content_type=content_type)
+    elif zipped:
+        copy = local_copies.open_copy(entry["key"], local_copies.GZIP)
+        if copy is None:
+            return None
+        response = local_copies.CopyResponse(copy, content_type=content_type)
+    else:
+        copy = None
+        if entry["size"] >= UNZIPPED_COPY_BYTES or entry["gzip"] is None:
+            copy = local_copies.open_unzipped(entry["key"], entry)
+        if copy is not None:
+            response = local_copies.CopyResponse(copy, content_type=content_type)
+        elif entry["gzip"] is not None:  # a small list, or no copies on this server (none allowed, a full disk)
+            response = HttpResponse(gzip.decompress(entry["gzip"]), content_type=content_type)
+        else:
+            return None
+    if zipped:
+        response["Content-Encoding"] = "gzip"
+    return response
