@@ -18,6 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
 
+from aidtrack.api.incident_features import FeatureTexts
 from aidtrack.exchange.headers import column_header
 from aidtrack.names import arabic_requested
 
@@ -100,6 +101,8 @@ class GeoJSONRenderer(renderers.JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None or _is_error(data):
             return super().render(data, accepted_media_type, renderer_context)
+        if isinstance(data, FeatureTexts):  # written by the database, one JSON text per Feature
+            return b'{"type":"FeatureCollection","features":[' + ",".join(data).encode() + b"]}"
         view = (renderer_context or {}).get("view")
         rows, many = _rows(data)
         features = [
