@@ -14,12 +14,12 @@ category labels in the reader's language. tests/api/test_incident_features.py
 compares both paths for every kind of reader.
 """
 
+import functools
 import re
 
 import orjson
 from django.db import connection
-from django.db.models import Case, Func, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Case, Expression, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
 
 from aidtrack.api.incident_rows import CATEGORY_LABELS
 from aidtrack.incidents.models import IMPACT_FIELDS, IncidentSource
@@ -34,117 +34,71 @@ def written_by_database() -> bool:
     return connection.vendor in VENDORS
 
 
-_TOKEN = re.compile(r"\{x\}|\{p\}")
+# ---------------------------------------------------------------- the JSON text of one value, per database
+# Each takes the SQL of a value and gives the SQL of its JSON text (never NULL: "null" instead). "%" is the
+# placeholder character of a query text, so a printf format is a parameter ($six_decimals) and modulo is mod().
 
 
-class _Json(Func):
-    """The JSON text of one value. ``templates`` (per database) name the value ``{x}`` (as often as needed) and a
-    parameter ``{p}`` (``parameter``: format strings holding "%", which a query text may not)."""
-
-    output_field = TextField()
-    templates: dict[str, str] = {}
-    parameter = None
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        parts, out = [], []
-        template = self.templates[connection.vendor]
-        position = 0
-        for match in _TOKEN.finditer(template):
-            parts.append(template[position : match.start()])
-            if match.group() == "{x}":
-                parts.append(f"({sql})")
-                out.extend(params)
-            else:
-                parts.append("%s")
-                out.append(self.parameter)
-            position = match.end()
-        parts.append(template[position:])
-        return "".join(parts), tuple(out)
+def _string(vendor, x):
+    if vendor == "sqlite":
+        return f"json_quote({x})"
+    return f"COALESCE(to_json(CAST({x} AS TEXT))::text, 'null')"
 
 
-class JsonString(_Json):
-    templates = {
-        "sqlite": "json_quote({x})",
-        "postgresql": "COALESCE(to_json(CAST({x} AS TEXT))::text, 'null')",
-    }
+def _integer(vendor, x):
+    return f"COALESCE(CAST({x} AS TEXT), 'null')"
 
 
-class JsonInteger(_Json):
-    templates = {
-        "sqlite": "COALESCE(CAST({x} AS TEXT), 'null')",
-        "postgresql": "COALESCE(CAST({x} AS TEXT), 'null')",
-    }
+def _boolean(vendor, x):
+    return f"CASE WHEN {x} IS NULL THEN 'null' WHEN {x} THEN 'true' ELSE 'false' END"
 
 
-class JsonBoolean(_Json):
-    templates = {
-        "sqlite": "CASE WHEN {x} IS NULL THEN 'null' WHEN {x} THEN 'true' ELSE 'false' END",
-        "postgresql": "CASE WHEN {x} IS NULL THEN 'null' WHEN {x} THEN 'true' ELSE 'false' END",
-    }
+def _coordinate(vendor, x):
+    """As ``round(value, 6)`` gives it and orjson writes it: the six decimals of printf (which, like Python's round,
+    rounds the exact binary value), trailing zeros dropped but one kept after the point ("33.0")."""
+    digits = f"printf($six_decimals, {x})" if vendor == "sqlite" else f"to_char({x}, 'FM999999990.000000')"
+    return (
+        f"CASE WHEN {x} IS NULL THEN 'null' ELSE replace(replace(rtrim({digits}, '0') || '#', '.#', '.0'), '#', '') END"
+    )
 
 
-# A coordinate as ``round(value, 6)`` gives it and orjson writes it: the six decimals of printf (both round the exact
-# binary value, as Python's round does), trailing zeros dropped but one kept after the point ("33.0").
-_SHORTEST = "replace(replace(rtrim({digits}, '0') || '#', '.#', '.0'), '#', '')"
+def _date(vendor, x):
+    if vendor == "sqlite":
+        return f"json_quote({x})"  # stored as YYYY-MM-DD
+    return f"COALESCE(to_json({x})::text, 'null')"
 
 
-class JsonCoordinate(_Json):
-    parameter = "%.6f"
-    templates = {
-        "sqlite": "CASE WHEN {x} IS NULL THEN 'null' ELSE " + _SHORTEST.format(digits="printf({p}, {x})") + " END",
-        # to_char of a double formats it with the C library's printf("%.6f").
-        "postgresql": "CASE WHEN {x} IS NULL THEN 'null' ELSE "
-        + _SHORTEST.format(digits="to_char({x}, 'FM999999990.000000')")
-        + " END",
-    }
+def _microseconds(x):
+    return f"mod(CAST(extract(microseconds FROM {x}) AS bigint), 1000000)"
 
 
-class JsonDate(_Json):
-    templates = {
-        "sqlite": "json_quote({x})",  # stored as YYYY-MM-DD
-        "postgresql": "COALESCE(to_json({x})::text, 'null')",
-    }
-
-
-class _Modulo(_Json):
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = super().as_sql(compiler, connection, **extra)
-        # "%" is the placeholder character of the query text: the modulo is written "%%" there.
-        return sql.replace(" % 1000000", " %% 1000000"), params
-
-
-class JsonTime(_Modulo):
+def _time(vendor, x):
     """HH:MM:SS, with .ffffff when there are microseconds (as Python's isoformat)."""
+    if vendor == "sqlite":
+        return f"json_quote({x})"  # stored as str() of the time
+    us = _microseconds(x)
+    return (
+        f"CASE WHEN {x} IS NULL THEN 'null' ELSE '\"' || to_char(CAST({x} AS interval), 'HH24:MI:SS') "
+        f"|| CASE WHEN {us} = 0 THEN '' ELSE '.' || lpad(CAST({us} AS TEXT), 6, '0') END || '\"' END"
+    )
 
-    templates = {
-        "sqlite": "json_quote({x})",  # stored as Python's str() of the time
-        "postgresql": "CASE WHEN {x} IS NULL THEN 'null' ELSE '\"' || to_char(CAST({x} AS interval), 'HH24:MI:SS') "
-        "|| CASE WHEN CAST(extract(microseconds FROM {x}) AS bigint) % 1000000 = 0 THEN '' "
-        "ELSE '.' || lpad(CAST(CAST(extract(microseconds FROM {x}) AS bigint) % 1000000 AS TEXT), 6, '0') END "
-        "|| '\"' END",
-    }
 
-
-class JsonDateTime(_Modulo):
+def _moment(vendor, x):
     """A moment in UTC as orjson writes it: YYYY-MM-DDTHH:MM:SS[.ffffff]Z."""
-
-    templates = {
-        # Stored as str() of the naive UTC datetime: YYYY-MM-DD HH:MM:SS[.ffffff].
-        "sqlite": "CASE WHEN {x} IS NULL THEN 'null' ELSE '\"' || replace({x}, ' ', 'T') || 'Z\"' END",
-        "postgresql": "CASE WHEN {x} IS NULL THEN 'null' ELSE '\"' "
-        "|| to_char({x} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') "
-        "|| CASE WHEN CAST(extract(microseconds FROM {x}) AS bigint) % 1000000 = 0 THEN '' "
-        "ELSE '.' || to_char({x} AT TIME ZONE 'UTC', 'US') END || 'Z\"' END",
-    }
+    if vendor == "sqlite":  # stored as str() of the naive UTC datetime: YYYY-MM-DD HH:MM:SS[.ffffff]
+        return f"CASE WHEN {x} IS NULL THEN 'null' ELSE '\"' || replace({x}, ' ', 'T') || 'Z\"' END"
+    utc = f"({x} AT TIME ZONE 'UTC')"
+    return (
+        f"CASE WHEN {x} IS NULL THEN 'null' ELSE '\"' || to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+        f"|| CASE WHEN {_microseconds(x)} = 0 THEN '' ELSE '.' || to_char({utc}, 'US') END || 'Z\"' END"
+    )
 
 
-class Joined(Func):
-    """The texts one after the other."""
+def _when(condition, then, otherwise):
+    return f"CASE WHEN {condition} = 1 THEN {then} ELSE {otherwise} END"
 
-    arg_joiner = " || "
-    template = "(%(expressions)s)"
-    output_field = TextField()
+
+NULL = "'null'"
 
 
 class Attribution(Func):
@@ -160,150 +114,226 @@ class Attribution(Func):
             f"SELECT s.name, s.licence FROM {table} s WHERE s.incident_id = {incident_id} AND s.licence <> '' "
             "ORDER BY s.id"
         )
-        if connection.vendor == "postgresql":
-            sql = f"(SELECT string_agg(q.name || ' (' || q.licence || ')', '; ') FROM ({ordered}) q)"
-        else:
-            # group_concat joins the rows in the order the ordered subquery gives them.
-            sql = f"(SELECT group_concat(q.name || ' (' || q.licence || ')', '; ') FROM ({ordered}) q)"
-        return f"COALESCE({sql}, '')", params
+        # Both join the rows in the order the ordered subquery gives them.
+        join = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+        return f"COALESCE((SELECT {join}(q.name || ' (' || q.licence || ')', '; ') FROM ({ordered}) q), '')", params
 
 
-def _text(value: str) -> Value:
-    return Value(value, output_field=TextField())
+# Columns read as they are ($name in a template: the column's path).
+COLUMNS = {
+    "id": "id",
+    "reference": "reference",
+    "kind": "kind",
+    "category": "category",
+    "title": "title",
+    "occurred_on": "occurred_on",
+    "occurred_time": "occurred_time",
+    "date_precision": "date_precision",
+    "location_name": "location_name",
+    "shown_lat": "shown_lat",
+    "shown_lon": "shown_lon",
+    "geo_precision": "geo_precision",
+    "generalised_to": "generalised_to",
+    "publish_exact_location": "publish_exact_location",
+    "stated_area_pcode": "stated_area__pcode",
+    "admin1_pcode": "admin1__pcode",
+    "admin1_name": "admin1__name_en",
+    "admin2_pcode": "admin2__pcode",
+    "admin2_name": "admin2__name_en",
+    "admin3_pcode": "admin3__pcode",
+    "admin3_name": "admin3__name_en",
+    "community_pcode": "community__pcode",
+    "community_name": "community__name_en",
+    "area_id": "area_id",
+    "area_name": "area__name_en",
+    "convoy_reference": "convoy__reference",
+    "organization_id": "organization_id",
+    "organization": "organization__name",
+    "organization_acronym": "organization__acronym",
+    "perpetrator_id": "perpetrator_id",
+    "perpetrator": "perpetrator__name",
+    "perpetrator_kind": "perpetrator_kind",
+    "perpetrator_text": "perpetrator_text",
+    "weapon": "weapon",
+    "public_summary": "public_summary",
+    **{name: name for name in IMPACT_FIELDS},
+    "supplies_lost": "supplies_lost",
+    "access_effect": "access_effect",
+    "verification_status": "verification_status",
+    "verified_at": "verified_at",
+    "visibility": "visibility",
+    "reported_at": "reported_at",
+    "updated_at": "updated_at",
+    "internal_description": "internal_description",
+    "external_id": "external_id",
+    "reported_by": "reported_by__username",
+    "verified_by": "verified_by__username",
+    "verification_note": "verification_note",
+    "version": "version",
+}
+_CODE = re.compile(r"^[a-z0-9_]+$")
 
 
-def _if(condition: Q, then, otherwise) -> Case:
-    return Case(When(condition, then=then), default=otherwise, output_field=TextField())
+@functools.cache
+def _properties(vendor: str, public: bool) -> tuple[tuple[str, str], ...]:
+    """(key, the SQL of its JSON text) for every key of ``incident_row``, in its order. $name stands for a column
+    (``COLUMNS``), a condition worth 1 or 0 ($exact, $full, $convoy_shown), a category's label ($label_<code>),
+    the attribution ($attribution) or a parameter ($six_decimals)."""
+    string, integer = functools.partial(_string, vendor), functools.partial(_integer, vendor)
 
+    def exact_only(sql):
+        return _when("$exact", sql, NULL)
 
-NULL = "null"
+    def full_only(sql):
+        return _when("$full", sql, NULL)
 
-
-def _literal(value) -> str:
-    return orjson.dumps(value).decode()
-
-
-def property_parts(audience: Audience) -> list[tuple[str, object]]:
-    """(key, its JSON text as an expression or a constant) for every key of ``incident_row``, in its order."""
-    exact = incident_exact_location_q(audience)
-    full = incident_full_view_q(audience)
-
-    def exact_only(expression):
-        return _if(exact, expression, _text(NULL))
-
-    def full_only(expression):
-        return _if(full, expression, _text(NULL))
-
-    labels = Case(
-        *[When(category=value, then=_text(_literal(str(label)))) for value, label in CATEGORY_LABELS.items()],
-        default=_text('""'),
-        output_field=TextField(),
-    )
-    general_place = Coalesce(
-        NullIf("admin3__name_en", _text("")),
-        NullIf("admin2__name_en", _text("")),
-        NullIf("admin1__name_en", _text("")),
-        _text(""),
-        output_field=TextField(),
-    )
-    parts = [
-        ("id", JsonInteger("id")),
-        ("reference", JsonString("reference")),
-        ("kind", JsonString("kind")),
-        ("category", JsonString("category")),
-        ("category_label", labels),
-        ("title", JsonString("title")),
-        ("occurred_on", JsonDate("occurred_on")),
-        ("occurred_time", JsonTime("occurred_time")),
-        ("date_precision", JsonString("date_precision")),
-        ("location_name", _if(exact, JsonString("location_name"), JsonString(general_place))),
-        ("latitude", JsonCoordinate("shown_lat")),
-        ("longitude", JsonCoordinate("shown_lon")),
-        ("geo_precision", _if(exact, JsonInteger("geo_precision"), _text("3"))),
-        ("location_generalised", _if(exact, _text("false"), _text("true"))),
-        ("location_generalised_to", _if(exact, _text(NULL), JsonString("generalised_to"))),
-        ("admin1_pcode", JsonString("admin1__pcode")),
-        ("admin1_name", JsonString("admin1__name_en")),
-        ("admin2_pcode", JsonString("admin2__pcode")),
-        ("admin2_name", JsonString("admin2__name_en")),
-        ("admin3_pcode", JsonString("admin3__pcode")),
-        ("admin3_name", JsonString("admin3__name_en")),
-        ("community_pcode", exact_only(JsonString("community__pcode"))),
-        ("community_name", exact_only(JsonString("community__name_en"))),
-        ("area_id", exact_only(JsonInteger("area_id"))),
-        ("area_name", exact_only(JsonString("area__name_en"))),
-        ("convoy_reference", _if(Q(convoy_shown=True), JsonString("convoy__reference"), _text(NULL))),
-        ("organization_id", JsonInteger("organization_id")),
-        ("organization", JsonString("organization__name")),
-        ("organization_acronym", JsonString("organization__acronym")),
-        ("perpetrator_id", JsonInteger("perpetrator_id")),
-        ("perpetrator", JsonString("perpetrator__name")),
-        ("perpetrator_kind", JsonString("perpetrator_kind")),
-        ("perpetrator_as_given", JsonString("perpetrator_text")),
-        ("weapon", JsonString("weapon")),
-        ("public_summary", JsonString("public_summary")),
-        *[(name, JsonInteger(name)) for name in IMPACT_FIELDS],
-        ("supplies_lost", JsonString("supplies_lost")),
-        ("access_effect", JsonString("access_effect")),
-        ("verification_status", JsonString("verification_status")),
-        ("verified_at", JsonDateTime("verified_at")),
-        ("visibility", JsonString("visibility")),
-        ("reported_at", JsonDateTime("reported_at")),
-        ("updated_at", JsonDateTime("updated_at")),
-        ("attribution", JsonString(Attribution("id"))),
+    codes = list(CATEGORY_LABELS)
+    assert all(_CODE.match(code) for code in codes)  # written in the query text as they are
+    label = "CASE $category " + " ".join(f"WHEN '{code}' THEN $label_{code}" for code in codes) + " ELSE '\"\"' END"
+    general_place = "COALESCE(NULLIF($admin3_name, ''), NULLIF($admin2_name, ''), NULLIF($admin1_name, ''), '')"
+    properties = [
+        ("id", integer("$id")),
+        ("reference", string("$reference")),
+        ("kind", string("$kind")),
+        ("category", string("$category")),
+        ("category_label", label),
+        ("title", string("$title")),
+        ("occurred_on", _date(vendor, "$occurred_on")),
+        ("occurred_time", _time(vendor, "$occurred_time")),
+        ("date_precision", string("$date_precision")),
+        ("location_name", _when("$exact", string("$location_name"), string(general_place))),
+        ("latitude", _coordinate(vendor, "$shown_lat")),
+        ("longitude", _coordinate(vendor, "$shown_lon")),
+        ("geo_precision", _when("$exact", integer("$geo_precision"), "'3'")),
+        ("location_generalised", _when("$exact", "'false'", "'true'")),
+        ("location_generalised_to", _when("$exact", NULL, string("$generalised_to"))),
+        *[(key, string(f"${key}")) for key in ("admin1_pcode", "admin1_name", "admin2_pcode", "admin2_name")],
+        *[(key, string(f"${key}")) for key in ("admin3_pcode", "admin3_name")],
+        ("community_pcode", exact_only(string("$community_pcode"))),
+        ("community_name", exact_only(string("$community_name"))),
+        ("area_id", exact_only(integer("$area_id"))),
+        ("area_name", exact_only(string("$area_name"))),
+        ("convoy_reference", _when("$convoy_shown", string("$convoy_reference"), NULL)),
+        ("organization_id", integer("$organization_id")),
+        ("organization", string("$organization")),
+        ("organization_acronym", string("$organization_acronym")),
+        ("perpetrator_id", integer("$perpetrator_id")),
+        ("perpetrator", string("$perpetrator")),
+        ("perpetrator_kind", string("$perpetrator_kind")),
+        ("perpetrator_as_given", string("$perpetrator_text")),
+        ("weapon", string("$weapon")),
+        ("public_summary", string("$public_summary")),
+        *[(name, integer(f"${name}")) for name in IMPACT_FIELDS],
+        ("supplies_lost", string("$supplies_lost")),
+        ("access_effect", string("$access_effect")),
+        ("verification_status", string("$verification_status")),
+        ("verified_at", _moment(vendor, "$verified_at")),
+        ("visibility", string("$visibility")),
+        ("reported_at", _moment(vendor, "$reported_at")),
+        ("updated_at", _moment(vendor, "$updated_at")),
+        ("attribution", string("$attribution")),
     ]
-    if not audience.is_public:
-        parts += [
-            ("full_view", _if(full, _text("true"), _text("false"))),
-            ("exact_location_published", full_only(JsonBoolean("publish_exact_location"))),
-            ("stated_area_pcode", full_only(JsonString("stated_area__pcode"))),
-            ("internal_description", full_only(JsonString("internal_description"))),
-            ("external_id", full_only(JsonString("external_id"))),
-            ("reported_by", full_only(JsonString("reported_by__username"))),
-            ("verified_by", full_only(JsonString("verified_by__username"))),
-            ("verification_note", full_only(JsonString("verification_note"))),
-            ("version", full_only(JsonInteger("version"))),
+    if not public:
+        properties += [
+            ("full_view", _when("$full", "'true'", "'false'")),
+            ("exact_location_published", full_only(_boolean(vendor, "$publish_exact_location"))),
+            ("stated_area_pcode", full_only(string("$stated_area_pcode"))),
+            *[
+                (key, full_only(string(f"${key}")))
+                for key in ("internal_description", "external_id", "reported_by", "verified_by", "verification_note")
+            ],
+            ("version", full_only(integer("$version"))),
         ]
-    return parts
+    return tuple(properties)
 
 
-def feature_expression(audience: Audience, fields: list[str] | None):
-    """Each incident's GeoJSON Feature as JSON text, as ``GeoJSONRenderer`` writes the row ``incident_row`` builds
-    (kept to ``fields`` as the view keeps it: "id" first, then the keys asked for, in the order of ``row_keys``)."""
-    parts = dict(property_parts(audience))
-    keys = list(parts) if not fields else ["id", *[key for key in fields if key in parts and key != "id"]]
-    pieces: list = ['{"type":"Feature","id":', parts["id"], ',"geometry":', _geometry(), ',"properties":{']
-    for index, key in enumerate(keys):
-        pieces += [("," if index else "") + _literal(key) + ":", parts[key]]
-    pieces.append("}}")
-    return Joined(*_merged(pieces))
+def _literal(text: str) -> str:
+    assert "'" not in text and "%" not in text and "$" not in text  # keys and fixed JSON: written as they are
+    return f"'{text}'"
 
 
-def _geometry():
-    point = Joined(
-        _text('{"type":"Point","coordinates":['),
-        JsonCoordinate("shown_lon"),
-        _text(","),
-        JsonCoordinate("shown_lat"),
-        _text("]}"),
+@functools.cache
+def feature_template(vendor: str, public: bool, fields: tuple[str, ...] | None) -> str:
+    """The SQL of one incident's Feature as JSON text, with $names (see ``_properties``); kept per database, kind
+    of reader and ``fields``, so that a request only compiles the columns it names."""
+    properties = dict(_properties(vendor, public))
+    keys = list(properties) if not fields else ["id", *[key for key in fields if key in properties and key != "id"]]
+    point = " || ".join(
+        [
+            _literal('{"type":"Point","coordinates":['),
+            _coordinate(vendor, "$shown_lon"),
+            "','",
+            _coordinate(vendor, "$shown_lat"),
+            "']}'",
+        ]
     )
-    return _if(Q(shown_lon__isnull=True) | Q(shown_lat__isnull=True), _text(NULL), point)
+    geometry = f"CASE WHEN $shown_lon IS NULL OR $shown_lat IS NULL THEN 'null' ELSE {point} END"
+    pieces = [_literal('{"type":"Feature","id":'), properties["id"], "',\"geometry\":'", geometry]
+    for index, key in enumerate(keys):
+        pieces += [_literal(("," if index else ',"properties":{') + orjson.dumps(key).decode() + ":"), properties[key]]
+    pieces.append("'}}'")
+    return "(" + " || ".join(pieces) + ")"
 
 
-def _merged(pieces: list) -> list:
-    """Adjacent constant texts as one, each as a parameter."""
-    out, constant = [], ""
-    for piece in pieces:
-        if isinstance(piece, str):
-            constant += piece
-            continue
-        if constant:
-            out.append(_text(constant))
-            constant = ""
-        out.append(piece)
-    if constant:
-        out.append(_text(constant))
-    return out
+_NAME = re.compile(r"\$(\w+)")
+
+
+class FeatureJson(Expression):
+    """A template's SQL with each $name replaced by the SQL of its expression, each compiled once."""
+
+    output_field = TextField()
+
+    def __init__(self, template: str, names: dict[str, Expression]):
+        super().__init__()
+        self.template, self.names = template, names
+
+    def get_source_expressions(self):
+        return list(self.names.values())
+
+    def set_source_expressions(self, expressions):
+        self.names = dict(zip(self.names, expressions, strict=True))
+
+    def as_sql(self, compiler, connection, **extra):
+        compiled = {name: compiler.compile(expression) for name, expression in self.names.items()}
+        parts, params, position = [], [], 0
+        for match in _NAME.finditer(self.template):
+            sql, its_params = compiled[match.group(1)]
+            parts += [self.template[position : match.start()], f"({sql})"]
+            params.extend(its_params)
+            position = match.end()
+        parts.append(self.template[position:])
+        return "".join(parts), tuple(params)
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def feature_expression(audience: Audience, fields: list[str] | None) -> FeatureJson:
+    """Each incident's GeoJSON Feature as JSON text, as ``GeoJSONRenderer`` writes the row ``incident_row`` builds
+    (kept to ``fields`` as the view keeps it: "id" first, then the keys asked for, in the order of ``row_keys``),
+    with category labels in the active language."""
+    template = feature_template(connection.vendor, audience.is_public, tuple(fields) if fields else None)
+    names: dict[str, Expression] = {}
+    for name in dict.fromkeys(_NAME.findall(template)):
+        if name in COLUMNS:
+            names[name] = F(COLUMNS[name])
+        elif name == "exact":
+            names[name] = _flag(incident_exact_location_q(audience))
+        elif name == "full":
+            names[name] = _flag(incident_full_view_q(audience))
+        elif name == "convoy_shown":
+            names[name] = _flag(Q(convoy_shown=True))
+        elif name == "attribution":
+            names[name] = Attribution("id")
+        elif name == "six_decimals":
+            names[name] = Value("%.6f", output_field=TextField())
+        elif name.startswith("label_"):
+            label = CATEGORY_LABELS[name.removeprefix("label_")]
+            names[name] = Value(orjson.dumps(str(label)).decode(), output_field=TextField())
+        else:
+            raise ValueError(name)
+    return FeatureJson(template, names)
 
 
 class FeatureTexts(list):
