@@ -114,9 +114,12 @@ class Attribution(Func):
             f"SELECT s.name, s.licence FROM {table} s WHERE s.incident_id = {incident_id} AND s.licence <> '' "
             "ORDER BY s.id"
         )
-        # Both join the rows in the order the ordered subquery gives them.
+        # Both join the rows in the order the ordered subquery gives them. Most incidents have no licensed source:
+        # an index probe answers for them, without setting the ordered subquery up.
         join = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-        return f"COALESCE((SELECT {join}(q.name || ' (' || q.licence || ')', '; ') FROM ({ordered}) q), '')", params
+        licensed = f"EXISTS (SELECT 1 FROM {table} s WHERE s.incident_id = {incident_id} AND s.licence <> '')"
+        attribution = f"(SELECT {join}(q.name || ' (' || q.licence || ')', '; ') FROM ({ordered}) q)"
+        return f"CASE WHEN {licensed} THEN COALESCE({attribution}, '') ELSE '' END", params * 2
 
 
 # Columns read as they are ($name in a template: the column's path).
@@ -253,9 +256,14 @@ def _literal(text: str) -> str:
 
 
 @functools.cache
-def feature_template(vendor: str, public: bool, fields: tuple[str, ...] | None) -> str:
-    """The SQL of one incident's Feature as JSON text, with $names (see ``_properties``); kept per database, kind
-    of reader and ``fields``, so that a request only compiles the columns it names."""
+def feature_template(vendor: str, public: bool, fields: tuple[str, ...] | None) -> tuple[str, str]:
+    """The SQL of one incident's Feature as JSON text, with $names (see ``_properties``), and the format it fills
+    ($feature_format); kept per database, kind of reader and ``fields``, so that a request only compiles the columns
+    it names.
+
+    The fixed text (keys, braces) is in the format, and the values fill its "%s" in one call (SQLite's printf,
+    PostgreSQL's format): a chain of ``||`` would copy the growing text once per key, for every row.
+    """
     properties = dict(_properties(vendor, public))
     keys = list(properties) if not fields else ["id", *[key for key in fields if key in properties and key != "id"]]
     point = " || ".join(
@@ -268,11 +276,14 @@ def feature_template(vendor: str, public: bool, fields: tuple[str, ...] | None) 
         ]
     )
     geometry = f"CASE WHEN $shown_lon IS NULL OR $shown_lat IS NULL THEN 'null' ELSE {point} END"
-    pieces = [_literal('{"type":"Feature","id":'), properties["id"], "',\"geometry\":'", geometry]
+    text = ['{"type":"Feature","id":%s,"geometry":%s,"properties":{']
+    values = [properties["id"], geometry]
     for index, key in enumerate(keys):
-        pieces += [_literal(("," if index else ',"properties":{') + orjson.dumps(key).decode() + ":"), properties[key]]
-    pieces.append("'}}'")
-    return "(" + " || ".join(pieces) + ")"
+        text.append(("," if index else "") + orjson.dumps(key).decode().replace("%", "%%") + ":%s")
+        values.append(properties[key])
+    text.append("}}")
+    function = "printf" if vendor == "sqlite" else "format"
+    return f"{function}($feature_format, {', '.join(values)})", "".join(text)
 
 
 _NAME = re.compile(r"\$(\w+)")
@@ -313,7 +324,7 @@ def feature_expression(audience: Audience, fields: list[str] | None) -> FeatureJ
     """Each incident's GeoJSON Feature as JSON text, as ``GeoJSONRenderer`` writes the row ``incident_row`` builds
     (kept to ``fields`` as the view keeps it: "id" first, then the keys asked for, in the order of ``row_keys``),
     with category labels in the active language."""
-    template = feature_template(connection.vendor, audience.is_public, tuple(fields) if fields else None)
+    template, text = feature_template(connection.vendor, audience.is_public, tuple(fields) if fields else None)
     names: dict[str, Expression] = {}
     for name in dict.fromkeys(_NAME.findall(template)):
         if name in COLUMNS:
@@ -326,6 +337,8 @@ def feature_expression(audience: Audience, fields: list[str] | None) -> FeatureJ
             names[name] = _flag(Q(convoy_shown=True))
         elif name == "attribution":
             names[name] = Attribution("id")
+        elif name == "feature_format":
+            names[name] = Value(text, output_field=TextField())
         elif name == "six_decimals":
             names[name] = Value("%.6f", output_field=TextField())
         elif name.startswith("label_"):
