@@ -9,6 +9,7 @@ columns to write (``export_columns``: key, HXL hashtag).
 import csv
 import datetime
 import io
+import itertools
 import json
 from decimal import Decimal
 
@@ -102,7 +103,13 @@ class GeoJSONRenderer(renderers.JSONRenderer):
         if data is None or _is_error(data):
             return super().render(data, accepted_media_type, renderer_context)
         if isinstance(data, FeatureTexts):  # written by the database, one JSON text per Feature
-            return b'{"type":"FeatureCollection","features":[' + ",".join(data).encode() + b"]}"
+            if not data:
+                return b'{"type":"FeatureCollection","features":[]}'
+            # One join and one encoding of the whole text (each copy of a 50 MB list costs tens of milliseconds).
+            if len(data) == 1:
+                return ('{"type":"FeatureCollection","features":[' + data[0] + "]}").encode()
+            first, last = '{"type":"FeatureCollection","features":[' + data[0], data[-1] + "]}"
+            return ",".join(itertools.chain([first], itertools.islice(data, 1, len(data) - 1), [last])).encode()
         view = (renderer_context or {}).get("view")
         rows, many = _rows(data)
         features = [
