@@ -29,6 +29,7 @@ QUERIES = [
     "fields=title,latitude,category_label",
     "fields=attribution,organization_id,id,occurred_time,location_generalised_to",
     "fields=version,internal_description,title",  # full-only keys, refused (400) to the public
+    "fields=sources,id",  # GeoJSON rows have no sources: only the id is kept
     "pcode=SY01",
     "pcode=C0001",
     "date_from=2016-09-19&date_to=2016-09-19",
