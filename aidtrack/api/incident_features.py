@@ -55,7 +55,9 @@ def _boolean(vendor, x):
 
 def _coordinate(vendor, x):
     """As ``round(value, 6)`` gives it and orjson writes it: the six decimals of printf (which, like Python's round,
-    rounds the exact binary value), trailing zeros dropped but one kept after the point ("33.0")."""
+    rounds the exact binary value), trailing zeros dropped but one kept after the point ("33.0"). One difference in
+    writing, not in value: within a metre of the equator or the prime meridian (0 < |value| < 0.00001) orjson writes
+    "9e-6" where this writes "0.000009"."""
     digits = f"printf($six_decimals, {x})" if vendor == "sqlite" else f"to_char({x}, 'FM999999990.000000')"
     return (
         f"CASE WHEN {x} IS NULL THEN 'null' ELSE replace(replace(rtrim({digits}, '0') || '#', '.#', '.0'), '#', '') END"
