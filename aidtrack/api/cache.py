@@ -114,6 +114,10 @@ class CachedListMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         key = getattr(response, "_cache_key", None)
+        public_etag = request.META.get("aidtrack.public_etag")
+        if key and public_etag and response.status_code == status.HTTP_200_OK:
+            # The public list cache in front keeps it under this ETag: nothing further in needs to hash the body.
+            response["ETag"] = public_etag
         if key and response.status_code == status.HTTP_200_OK and not request.META.get("aidtrack.public_list"):
             response.render()
             put(key, response.content, response["Content-Type"])

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from aidtrack.api import cache
 from aidtrack.api.base import ApiViewMixin, get_or_404, point
 from aidtrack.api.filters import IncidentFilter
+from aidtrack.api.incident_features import feature_texts, written_by_database
 from aidtrack.api.incident_rows import (
     VALUES,
     attributions_by_incident,
@@ -152,7 +153,11 @@ class IncidentViewSet(cache.CachedListMixin, ApiViewMixin, viewsets.GenericViewS
         if cached is not None:
             return cached
         self._fields = parse_fields(request.query_params.get("fields"), row_keys(self.audience))
-        queryset = self.filter_queryset(self.get_queryset()).values(*values_for(self._fields))
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.accepted_renderer.format == "geojson" and written_by_database():
+            # The database writes each Feature: no dictionary per row (aidtrack/api/incident_features.py).
+            return self.remember_list(Response(feature_texts(queryset, self.audience, self._fields)), key)
+        queryset = queryset.values(*values_for(self._fields))
         if self.wants_json:
             page = self.paginate_queryset(queryset)
             response = self.get_paginated_response(self._rows(page, with_sources=True))

@@ -8,12 +8,38 @@
 """
 
 import hashlib
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import ImproperlyConfigured
 
 FILE_CACHE_MAX_ENTRIES = 3000
+# How often (seconds) a process counts the file cache's entries to keep it within FILE_CACHE_MAX_ENTRIES.
+FILE_CACHE_CULL_SECONDS = 5.0
+
+
+class BoundedFileCache(FileBasedCache):
+    """Django's file cache, counting its files at most every ``FILE_CACHE_CULL_SECONDS`` per process.
+
+    Django lists the whole folder on every write to see whether to cull it: with a few thousand entries that listing
+    was most of what writing one entry cost, and an uncached public list writes four (the list, its last-version
+    note, its rendering marker, the throttle count). Between two counts the folder may exceed the bound by the
+    entries written meanwhile; the next count culls it as before.
+    """
+
+    _last_count = 0.0
+    _lock = threading.Lock()
+
+    def _cull(self):
+        now = time.monotonic()
+        with BoundedFileCache._lock:
+            if now - BoundedFileCache._last_count < FILE_CACHE_CULL_SECONDS:
+                return
+            BoundedFileCache._last_count = now
+        super()._cull()
 
 
 def key_prefix(database: dict) -> str:
@@ -60,7 +86,7 @@ def cache_from_url(url: str) -> dict:
         if not parts.path:
             raise ImproperlyConfigured(f"CACHE_URL={url!r}: give a folder, e.g. file:///var/cache/aidtrack")
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "aidtrack.ops.caches.BoundedFileCache",
             "LOCATION": parts.path,
             # Past this many entries a third of them is removed: the disk it takes stays bounded, memory is not used.
             "OPTIONS": {"MAX_ENTRIES": FILE_CACHE_MAX_ENTRIES, "CULL_FREQUENCY": 3},

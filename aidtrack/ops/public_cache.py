@@ -153,6 +153,15 @@ def refresh_key(name: str, version: str) -> str:
     return f"public:refresh:{name}:{version}"
 
 
+# Where the list's ETag waits in the request for the view that renders it.
+PUBLIC_ETAG = "aidtrack.public_etag"
+
+
+def public_etag(key: str) -> str:
+    """The ETag of the public list kept under ``key``: the same on every server."""
+    return f'"{key.removeprefix("public:")[:32]}"'
+
+
 def rendering_key(key: str) -> str:
     return "public:rendering:" + key.removeprefix("public:")
 
@@ -348,16 +357,24 @@ class PublicListCacheMiddleware:
     def render(self, request, name: str, version: str, key: str) -> tuple[HttpResponse, bool]:
         """The list rendered by the views, and whether it was kept in the cache."""
         request.META["aidtrack.public_list"] = True
+        # The list's ETag is known before it is rendered: a view that sets it (aidtrack.api.cache) spares the
+        # conditional-GET middleware further in a hash of the whole body, which would be thrown away here.
+        request.META[PUBLIC_ETAG] = public_etag(key)
         rendered_at = time.time()
-        # The body is kept whole and compressed here, once; the gzip middleware further in must leave it alone.
-        accept_encoding = request.META.pop("HTTP_ACCEPT_ENCODING", None)
+        # The body is kept whole and compressed here, once; the gzip middleware further in must leave it alone, and
+        # the conditional headers are answered here (``serve``), once the list is kept, never by a 304 further in.
+        held = {
+            header: request.META.pop(header)
+            for header in ("HTTP_ACCEPT_ENCODING", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+            if header in request.META
+        }
         response = self.get_response(request)
-        if accept_encoding is not None:
-            request.META["HTTP_ACCEPT_ENCODING"] = accept_encoding
+        request.META.update(held)
         entry = self.entry_of(response, key)
         if entry is None:
             return response, False
         headers = {header: response[header] for header in ("Content-Language", "Link") if response.has_header(header)}
+        body = response.content  # what a client that takes no gzip is sent, rather than unzipping the entry again
         release(response)
         cache.set(key, entry, timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS)
         cache.set(
@@ -366,7 +383,7 @@ class PublicListCacheMiddleware:
             timeout=settings.AIDTRACK_PUBLIC_CACHE_SECONDS,
         )
         recent.put(key, entry)
-        return self.serve(request, entry, headers_from=headers), True
+        return self.serve(request, entry, headers_from=headers, body=body), True
 
     @staticmethod
     def entry_of(response, key: str) -> dict | None:
@@ -382,7 +399,7 @@ class PublicListCacheMiddleware:
         body = response.content
         return {
             "key": key,
-            "etag": f'"{key.removeprefix("public:")[:32]}"',
+            "etag": public_etag(key),
             "content_type": content_type,
             "disposition": response.get("Content-Disposition", ""),
             "last_modified": response.get("Last-Modified", ""),
@@ -391,9 +408,10 @@ class PublicListCacheMiddleware:
         }
 
     @staticmethod
-    def serve(request, entry: dict, headers_from=None) -> HttpResponse | None:
+    def serve(request, entry: dict, headers_from=None, body: bytes | None = None) -> HttpResponse | None:
         """The list, or None if this process kept it on disk and its copy has been deleted since (another
-        process's eviction): the caller then reads it again from the shared cache."""
+        process's eviction): the caller then reads it again from the shared cache. ``body``: the list just
+        rendered, sent as it is to a client that takes no gzip (no copy on disk is written for one request)."""
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if_modified_since = request.META.get("HTTP_IF_MODIFIED_SINCE")
         if (if_none_match and entry["etag"] in parse_etags(if_none_match)) or (
@@ -402,7 +420,11 @@ class PublicListCacheMiddleware:
             response = HttpResponseNotModified()
         else:
             zipped = bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
-            response = body_response(entry, zipped, head=request.method == "HEAD")
+            head = request.method == "HEAD"
+            if body is not None and not zipped and not head:
+                response = HttpResponse(body, content_type=entry["content_type"])
+            else:
+                response = body_response(entry, zipped, head=head)
             if response is None:
                 return None
         response["ETag"] = entry["etag"]
