@@ -229,3 +229,19 @@ def rows_update(model, objs, field_names) -> None:
                 for obj in objs[start : start + BATCH]
             ]
             cursor.executemany(sql, rows)
+
+
+def refresh_statistics(using: str = "default") -> None:
+    """After a large write, let the query planner know the tables' new sizes.
+
+    PostgreSQL's autovacuum analyses changed tables by itself; SQLite never does, and without statistics it reads
+    a filtered list (one governorate, one month) through the wrong index: 51 ms instead of 12.5 ms at 50,000
+    incidents. ``analysis_limit`` makes SQLite sample each index instead of reading it whole, so this takes
+    milliseconds whatever the size of the tables (https://sqlite.org/lang_analyze.html#approx).
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit=400")
+        cursor.execute("ANALYZE")

@@ -147,6 +147,11 @@ def fill(n_incidents: int):
             )
         )
     Incident.objects.bulk_create(rows, batch_size=2000)
+    # As an import through the job queue leaves the database: with the planner's statistics (SQLite; PostgreSQL's
+    # autovacuum gathers its own).
+    from aidtrack.bulk_writes import refresh_statistics
+
+    refresh_statistics()
     return Incident.objects.count()
 
 

@@ -29,12 +29,14 @@ def run_import(*, run_id: int, language: str = "", **arguments) -> str:
     If the database goes away meanwhile, the import's transaction is lost with
     it (nothing was written); the run is recorded as failed once it is back.
     """
+    from aidtrack.bulk_writes import refresh_statistics
     from aidtrack.imports.uploads import run_queued
     from aidtrack.jobs import progress
 
     try:
         with translation.override(language or settings.LANGUAGE_CODE):
             run_queued(run_id=run_id, **arguments)
+        refresh_statistics()  # an import may have added 100,000 rows: the planner should know
     except Exception as error:
         if not _recorded_as_stopped(run_id, error):
             raise
