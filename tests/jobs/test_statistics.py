@@ -37,3 +37,12 @@ def test_an_import_job_refreshes_the_statistics_after_its_run(reporter, monkeypa
     run = new_run(kind="incidents", source="big.csv", options={}, by=reporter, status=ImportStatus.QUEUED)
     assert run_import.enqueue(run_id=run.pk).return_value == "done"
     assert calls == ["import", "statistics"]
+
+
+def test_a_check_writes_nothing_and_leaves_the_statistics_alone(reporter, monkeypatch):
+    calls = []
+    monkeypatch.setattr("aidtrack.imports.uploads.run_queued", lambda **arguments: calls.append("check"))
+    monkeypatch.setattr("aidtrack.bulk_writes.refresh_statistics", lambda: calls.append("statistics"))
+    run = new_run(kind="incidents", source="big.csv", options={}, by=reporter, status=ImportStatus.QUEUED)
+    assert run_import.enqueue(run_id=run.pk, dry_run=True).return_value == "done"
+    assert calls == ["check"]
