@@ -1,6 +1,8 @@
 """Day-by-day compliance of an agreement's conditions, computed from incidents and deliveries."""
 
+import bisect
 import datetime
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -18,7 +20,7 @@ DEFAULT_VIOLENCE_CATEGORIES = [Category.HOSTILITIES.value, Category.VIOLENCE_AGA
 BASELINE_DAYS = 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AreaReach:
     """Whether one listed area had been reached recently enough on a day."""
 
@@ -29,7 +31,7 @@ class AreaReach:
     within: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DayResult:
     day: datetime.date
     met: bool
@@ -147,12 +149,12 @@ def _reduced_violence(
         counts = _violence_counts(condition, agreement, days[0], days[-1], verified_only, incidents)
     limit = condition.max_incidents_per_day
     if not condition.counted_conflict_event_types:
+        counted = _("%(incidents)s incident(s) counted; at most %(limit)s allowed")  # translated once, not daily
         return [
             DayResult(
                 day,
                 counts[day] <= limit,
-                _("%(incidents)s incident(s) counted; at most %(limit)s allowed")
-                % {"incidents": counts[day], "limit": limit},
+                counted % {"incidents": counts[day], "limit": limit},
                 incidents=counts[day],
                 limit=limit,
             )
@@ -160,12 +162,12 @@ def _reduced_violence(
         ]
     if events is None:
         events = _counted_conflict_events(condition, agreement, days)
+    counted = _("%(incidents)s incident(s) and %(events)s conflict event(s) counted; at most %(limit)s allowed")
     return [
         DayResult(
             day,
             counts[day] + events[day] <= limit,
-            _("%(incidents)s incident(s) and %(events)s conflict event(s) counted; at most %(limit)s allowed")
-            % {"incidents": counts[day], "events": events[day], "limit": limit},
+            counted % {"incidents": counts[day], "events": events[day], "limit": limit},
             incidents=counts[day],
             conflict_events=events[day],
             limit=limit,
@@ -219,7 +221,7 @@ def _counted_conflict_events(condition, agreement, days) -> Counter:
     return Counter({row["event_date"]: row["n"] for row in events.values("event_date").annotate(n=Count("pk"))})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Delivery:
     """One time an area was reached: a convoy's delivery event or an access incident."""
 
@@ -301,26 +303,29 @@ def _sustained_access(condition, days, verified_only, incidents=None, convoys=No
         return [DayResult(day, False, _("no areas listed in the condition")) for day in days]
     reached = access_dates_by_area(areas, days[-1], verified_only, incidents, convoys)
     gap_allowed = condition.max_days_without_access
+    # Each area's name, its days reached (sorted) and each sentence's translation are looked up once, not once per
+    # day and area: a few months of days made these lookups the page's largest cost (bench/reports_bench.py).
+    names = {area.pk: area.name for area in areas}
+    reached_days = {area.pk: sorted(set(reached.get(area.pk, ()))) for area in areas}
+    never = {area.pk: _("%(area)s (never reached)") % {"area": names[area.pk]} for area in areas}
+    days_ago = functools.cache(lambda since: ngettext("%(area)s (%(days)s day)", "%(area)s (%(days)s days)", since))
+    not_reached, all_reached, separator = _("not reached: %(areas)s"), _("all listed areas reached"), _(", ")
     results = []
     for day in days:
         missing, reaches = [], []
-        for area in areas:
-            last = max((d for d in reached.get(area.pk, []) if d <= day), default=None)
+        for area_id, name in names.items():
+            found = reached_days[area_id]
+            index = bisect.bisect_right(found, day)
+            last = found[index - 1] if index else None
             since = None if last is None else (day - last).days
             within = since is not None and since <= gap_allowed
-            reaches.append(AreaReach(area.pk, area.name, last, since, within))
+            reaches.append(AreaReach(area_id, name, last, since, within))
             if not within:
                 if last is None:
-                    missing.append(_("%(area)s (never reached)") % {"area": area.name})
+                    missing.append(never[area_id])
                 else:
-                    missing.append(
-                        ngettext("%(area)s (%(days)s day)", "%(area)s (%(days)s days)", since)
-                        % {"area": area.name, "days": since}
-                    )
-        if missing:
-            detail = _("not reached: %(areas)s") % {"areas": _(", ").join(missing)}
-        else:
-            detail = _("all listed areas reached")
+                    missing.append(days_ago(since) % {"area": name, "days": since})
+        detail = not_reached % {"areas": separator.join(missing)} if missing else all_reached
         results.append(DayResult(day, not missing, detail, areas=tuple(reaches)))
     return results
 

@@ -6,9 +6,10 @@ the same numbers beside them as a table (see README, "Answers").
 
 import datetime
 from dataclasses import dataclass
+from html import escape
 
 from django.utils import translation
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 @dataclass(frozen=True)
@@ -94,31 +95,40 @@ def strip_svg(cells: list[StripCell], *, words: dict[str, str], day_text) -> str
     """The strip's cells as SVG elements (safe HTML), each a link to its day when it has one.
 
     Drawn here rather than by the template: a strip is a dozen template nodes a day, and a few months of days
-    took the template longer than every query of the page (bench/reports_bench.py). ``words`` names each state
-    ("met", "not-met", "no-data") for the cell's title; ``day_text(day)`` writes its date.
+    took the template longer than every query of the page (bench/reports_bench.py). Written as text with each value
+    escaped, as ``report_tags`` writes its rows: three ``format_html`` calls a day cost as much again.
+    ``words`` names each state ("met", "not-met", "no-data") for the cell's title; ``day_text(day)`` writes its
+    date.
     """
 
-    def cell_svg(cell: StripCell):
-        title = f"{day_text(cell.day)}: {words[cell.state]}" + (f" — {cell.detail}" if cell.detail else "")
+    def cell_svg(cell: StripCell) -> str:
+        title = escape(f"{day_text(cell.day)}: {words[cell.state]}" + (f" — {cell.detail}" if cell.detail else ""))
         mid = _number(cell.mid)
         if cell.state == "met":
-            shape = format_html('<circle cx="{}" cy="13" r="11"/>', mid)
+            shape = f'<circle cx="{mid}" cy="13" r="11"/>'
         else:
-            shape = format_html('<rect x="{}" y="2" width="22" height="22"/>', _number(cell.x + 3))
-        drawn = format_html(
-            '<g class="cell cell-{}"><title>{}</title>{}<text class="sym" x="{}" y="18" text-anchor="middle">{}</text>'
-            '<text class="day" x="{}" y="40" text-anchor="middle">{}</text></g>',
-            cell.state,
-            title,
-            shape,
-            mid,
-            cell.symbol,
-            mid,
-            cell.text,
+            shape = f'<rect x="{_number(cell.x + 3)}" y="2" width="22" height="22"/>'
+        drawn = (
+            f'<g class="cell cell-{escape(cell.state)}"><title>{title}</title>{shape}'
+            f'<text class="sym" x="{mid}" y="18" text-anchor="middle">{escape(cell.symbol)}</text>'
+            f'<text class="day" x="{mid}" y="40" text-anchor="middle">{escape(cell.text)}</text></g>'
         )
-        return format_html('<a href="{}">{}</a>', cell.url, drawn) if cell.url else drawn
+        return f'<a href="{escape(cell.url)}">{drawn}</a>' if cell.url else drawn
 
-    return format_html_join("\n", "{}", ((cell_svg(cell),) for cell in cells))
+    return mark_safe("\n".join(cell_svg(cell) for cell in cells))  # noqa: S308 - every value is escaped above
+
+
+def day_rows(days, *, words: dict[str, str], day_text, url_of) -> str:
+    """The rows of a condition's table of days (``DayResult``): each day, a link to its evidence, whether it held
+    and why, as safe HTML written in one pass (a template loop over a few months of days cost more than the
+    page's queries). ``words`` as for ``strip_svg``; ``day_text(day)`` writes the date, ``url_of(day)`` its link."""
+    held = {True: escape("✓ " + words["met"]), False: escape("✗ " + words["not-met"])}
+    rows = (
+        f'<tr><td><a href="{escape(url_of(day.day))}">{escape(day_text(day.day))}</a></td><td>{held[day.met]}</td>'
+        f'<td dir="auto">{escape(day.detail)}</td></tr>'
+        for day in days
+    )
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped above
 
 
 @dataclass(frozen=True)

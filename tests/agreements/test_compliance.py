@@ -96,6 +96,49 @@ def test_sustained_access_needs_every_listed_area_reached(agreement, reporter, o
 
 
 @pytest.mark.django_db
+def test_each_day_names_each_areas_last_delivery_and_the_days_since(agreement, reporter, org_a):
+    madaya, foah = AreaFactory(name_en="Madaya"), AreaFactory(name_en="Foah")
+    condition = AgreementCondition.objects.create(
+        agreement=agreement,
+        kind=ConditionKind.SUSTAINED_ACCESS,
+        description="Access",
+        required_consecutive_days=2,
+        max_days_without_access=2,
+    )
+    condition.areas.set([madaya, foah])
+    for area, day in (
+        (madaya, D(2016, 9, 10)),
+        (madaya, D(2016, 9, 14)),
+        (madaya, D(2016, 9, 14)),
+        (foah, D(2016, 9, 13)),
+    ):
+        incident_create(
+            by=reporter,
+            organization=org_a,
+            kind="access",
+            title="Delivery",
+            occurred_on=day,
+            latitude=33.69,
+            longitude=36.09,
+            public_summary="Delivered",
+            area=area,
+        )
+    _, access = agreement_compliance(agreement, until=D(2016, 9, 17))
+    # The areas in the register's order (by name).
+    reaches = {r.day: [(a.name, a.last_reached, a.days_since, a.within) for a in r.areas] for r in access.days}
+    assert reaches[D(2016, 9, 12)] == [("Foah", None, None, False), ("Madaya", D(2016, 9, 10), 2, True)]
+    assert reaches[D(2016, 9, 14)] == [("Foah", D(2016, 9, 13), 1, True), ("Madaya", D(2016, 9, 14), 0, True)]
+    assert reaches[D(2016, 9, 16)] == [("Foah", D(2016, 9, 13), 3, False), ("Madaya", D(2016, 9, 14), 2, True)]
+    details = {r.day: r.detail for r in access.days}
+    assert details[D(2016, 9, 12)] == "not reached: Foah (never reached)"
+    assert details[D(2016, 9, 13)] == "not reached: Madaya (3 days)"
+    assert details[D(2016, 9, 14)] == "all listed areas reached"
+    assert details[D(2016, 9, 17)] == "not reached: Foah (4 days), Madaya (3 days)"
+    assert [r.met for r in access.days] == [False, False, True, True, False, False]
+    assert access.first_fulfilled_on == D(2016, 9, 15)
+
+
+@pytest.mark.django_db
 def test_compliance_can_count_only_the_records_a_reader_may_see(agreement, reporter, org_a):
     from aidtrack.incidents.models import Incident
 

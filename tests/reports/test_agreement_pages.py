@@ -175,3 +175,19 @@ def test_in_arabic_the_agreement_speaks_its_arabic_words_and_falls_back_to_the_e
     assert "Seven continuous days of reduced violence." in arabic and "Announced in Geneva" in arabic
     listing = client.get(reverse("reports:agreement_list"), {"lang": "ar"}).content.decode()
     assert "وصول إنساني مستدام إلى حلب" in listing and "Seven continuous days of reduced violence." in listing
+
+
+def test_a_place_name_with_markup_is_shown_as_text_in_the_strip_and_the_table(client, demo):
+    """The strip and the day table are written as HTML by the view (not by the template's autoescape): every name
+    in them is escaped there."""
+    from aidtrack.areas.models import Area
+
+    area = Area.objects.get(name_en="Aleppo city (eastern)")
+    area.name_en = 'Aleppo <script>alert("x")</script> & east'
+    area.save()
+    text = page(client, "agreement_detail", cessation().pk)
+    assert "<script>alert" not in text
+    escaped = "Aleppo &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; east (never reached)"
+    access = text.split('<section class="condition"')[2]  # the second condition: sustained access
+    strip, table = access.split('class="day-table"')
+    assert escaped in strip and escaped in table

@@ -3,29 +3,39 @@
 import datetime
 import functools
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
-from aidtrack.agreements.models import Agreement, ConditionKind
+from aidtrack.agreements.models import Agreement, AgreementCondition, ConditionKind
 from aidtrack.agreements.selectors import (
     BASELINE_DAYS,
     DEFAULT_VIOLENCE_CATEGORIES,
     agreement_compliance_for,
     agreement_day_evidence,
 )
+from aidtrack.areas.models import Area
+from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import Category
 from aidtrack.orgs.audience import audience_of
 from aidtrack.reports import verdicts
-from aidtrack.reports.charts import STRIP_CELL, day_strip, day_writer, strip_svg
+from aidtrack.reports.charts import STRIP_CELL, day_rows, day_strip, day_writer, strip_svg
 from aidtrack.reports.figures_cache import cached_figures
 from aidtrack.reports.views.common import problem
 
 
 def _agreements():
-    return Agreement.objects.prefetch_related("areas", "governorates", "excluded_parties", "conditions__areas")
+    """Agreements with what their pages read of their places: names, keys and levels. Not their outlines or the
+    register's other columns, which the figures kept in the cache would otherwise carry along."""
+    areas = Area.objects.only("name_en", "name_ar")
+    return Agreement.objects.prefetch_related(
+        Prefetch("areas", queryset=areas),
+        Prefetch("governorates", queryset=AdminArea.objects.only("pcode", "level", "name_en", "name_ar")),
+        "excluded_parties",
+        Prefetch("conditions", queryset=AgreementCondition.objects.prefetch_related(Prefetch("areas", queryset=areas))),
+    )
 
 
 def _compliance(agreement, audience):
@@ -99,19 +109,7 @@ def agreement_detail(request, pk: int):
                 "condition": result.condition,
                 "cells": cells,
                 "strip": strip_svg(cells, words=words, day_text=long_date),
-                "day_rows": format_html_join(
-                    "",
-                    '<tr><td><a href="{}">{}</a></td><td>{}</td><td dir="auto">{}</td></tr>',
-                    (
-                        (
-                            url_of(day.day),
-                            short_date(day.day),
-                            "✓ " + words["met"] if day.met else "✗ " + words["not-met"],
-                            day.detail,
-                        )
-                        for day in result.days
-                    ),
-                ),
+                "day_rows": day_rows(result.days, words=words, day_text=short_date, url_of=url_of),
                 "strip_width": max(len(cells), 1) * STRIP_CELL,
                 "verdict": verdicts.verdict(result),
                 "first_days": verdicts.first_days_sentence(result),
