@@ -414,8 +414,35 @@ def bare_sql(context: dict) -> dict[str, list[tuple[str, list]]]:
     if context["excluded"]:
         violence += f"AND (i.perpetrator_id IS NULL OR i.perpetrator_id NOT IN {_in(context['excluded'])}) "
     areas = _in(context["condition_areas"] or [0])
-    agreement_sql = [
+    # The agreement's terms: the page shows them, and the statements below are written from them (their places,
+    # parties and categories), so they are read here too rather than taken as known.
+    terms = [
+        ("SELECT * FROM agreements_agreement WHERE id = %s", [agreement.pk]),
+        (
+            "SELECT a.id, a.name_en, a.name_ar FROM areas_area a JOIN agreements_agreement_areas m "
+            "ON m.area_id = a.id WHERE m.agreement_id = %s",
+            [agreement.pk],
+        ),
+        (
+            "SELECT g.id, g.pcode, g.level, g.name_en, g.name_ar FROM geo_adminarea g "
+            "JOIN agreements_agreement_governorates m ON m.adminarea_id = g.id WHERE m.agreement_id = %s",
+            [agreement.pk],
+        ),
+        (
+            "SELECT p.* FROM orgs_party p JOIN agreements_agreement_excluded_parties m ON m.party_id = p.id "
+            "WHERE m.agreement_id = %s",
+            [agreement.pk],
+        ),
         ("SELECT * FROM agreements_agreementcondition WHERE agreement_id = %s", [agreement.pk]),
+        (
+            "SELECT m.agreementcondition_id, a.id, a.name_en, a.name_ar FROM areas_area a "
+            "JOIN agreements_agreementcondition_areas m ON m.area_id = a.id "
+            "JOIN agreements_agreementcondition c ON c.id = m.agreementcondition_id WHERE c.agreement_id = %s",
+            [agreement.pk],
+        ),
+    ]
+    agreement_sql = [
+        *terms,
         (violence + "AND i.occurred_on BETWEEN %s AND %s GROUP BY i.occurred_on", context["violence_days"]),
         (
             f"SELECT i.id, i.area_id, i.occurred_on, i.title FROM incidents_incident i WHERE {INCIDENT_VISIBLE} "
