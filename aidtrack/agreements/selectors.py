@@ -104,6 +104,24 @@ class ConditionCompliance:
         return None
 
 
+def agreements_with_terms():
+    """Agreements with their terms read ahead (named areas, governorates, excluded parties, conditions and their
+    areas), as every page and the API show them and count from them: places by name, key and level, never their
+    outlines or the register's other columns, which the figures kept in the cache would otherwise carry along."""
+    from django.db.models import Prefetch
+
+    from aidtrack.areas.models import Area
+    from aidtrack.geo.models import AdminArea
+
+    areas = Area.objects.only("name_en", "name_ar")
+    return Agreement.objects.prefetch_related(
+        Prefetch("areas", queryset=areas),
+        Prefetch("governorates", queryset=AdminArea.objects.only("pcode", "level", "name_en", "name_ar")),
+        "excluded_parties",
+        Prefetch("conditions", queryset=AgreementCondition.objects.prefetch_related(Prefetch("areas", queryset=areas))),
+    )
+
+
 def agreement_days(agreement: Agreement, until: datetime.date | None = None) -> list[datetime.date]:
     first = timezone.localdate(agreement.starts_at)
     last = min(

@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from aidtrack.agreements.models import Agreement
-from aidtrack.agreements.selectors import agreement_compliance_for
+from aidtrack.agreements.selectors import agreement_compliance_for, agreements_with_terms
 from aidtrack.api.base import ApiViewMixin, doc_serializer, get_or_404
 from aidtrack.api.incidents import ERRORS, as_id
 from aidtrack.api.pagination import KeysetPagination
@@ -124,9 +124,7 @@ class AgreementViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AgreementSerializer
     pagination_class = Ascending
     export_sheet_title = "agreements"
-    queryset = Agreement.objects.prefetch_related(
-        "areas", "governorates", "excluded_parties", "conditions__areas"
-    ).order_by("id")
+    queryset = agreements_with_terms().order_by("id")
 
     def get_object(self):
         self.kwargs["pk"] = as_id(self.kwargs.get("pk"))

@@ -45,6 +45,21 @@ def strike(by, organization, day, perpetrator=None):
     )
 
 
+def delivery(by, organization, area, day):
+    """An access incident: aid delivered to ``area`` on ``day``."""
+    return incident_create(
+        by=by,
+        organization=organization,
+        kind="access",
+        title="Delivery",
+        occurred_on=day,
+        latitude=33.69,
+        longitude=36.09,
+        public_summary="Delivered",
+        area=area,
+    )
+
+
 @pytest.mark.django_db
 def test_seven_days_met_fulfil_the_condition(agreement):
     (result,) = agreement_compliance(agreement, until=D(2016, 9, 22))
@@ -79,17 +94,7 @@ def test_sustained_access_needs_every_listed_area_reached(agreement, reporter, o
         max_days_without_access=7,
     )
     condition.areas.set([madaya, foah])
-    incident_create(
-        by=reporter,
-        organization=org_a,
-        kind="access",
-        title="Delivery",
-        occurred_on=D(2016, 9, 14),
-        latitude=33.69,
-        longitude=36.09,
-        public_summary="Delivered",
-        area=madaya,
-    )
+    delivery(reporter, org_a, madaya, D(2016, 9, 14))
     _, access = agreement_compliance(agreement, until=D(2016, 9, 15))
     assert [r.met for r in access.days] == [False] * 4
     assert "Foah (never reached)" in access.days[-1].detail
@@ -112,17 +117,7 @@ def test_each_day_names_each_areas_last_delivery_and_the_days_since(agreement, r
         (madaya, D(2016, 9, 14)),
         (foah, D(2016, 9, 13)),
     ):
-        incident_create(
-            by=reporter,
-            organization=org_a,
-            kind="access",
-            title="Delivery",
-            occurred_on=day,
-            latitude=33.69,
-            longitude=36.09,
-            public_summary="Delivered",
-            area=area,
-        )
+        delivery(reporter, org_a, area, day)
     _, access = agreement_compliance(agreement, until=D(2016, 9, 17))
     # The areas in the register's order (by name).
     reaches = {r.day: [(a.name, a.last_reached, a.days_since, a.within) for a in r.areas] for r in access.days}

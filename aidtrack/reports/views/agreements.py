@@ -3,39 +3,25 @@
 import datetime
 import functools
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aidtrack.agreements.models import Agreement, AgreementCondition, ConditionKind
+from aidtrack.agreements.models import ConditionKind
 from aidtrack.agreements.selectors import (
     BASELINE_DAYS,
     DEFAULT_VIOLENCE_CATEGORIES,
     agreement_compliance_for,
     agreement_day_evidence,
+    agreements_with_terms,
 )
-from aidtrack.areas.models import Area
-from aidtrack.geo.models import AdminArea
 from aidtrack.incidents.models import Category
 from aidtrack.orgs.audience import audience_of
 from aidtrack.reports import verdicts
 from aidtrack.reports.charts import STRIP_CELL, day_rows, day_strip, day_writer, strip_svg
 from aidtrack.reports.figures_cache import cached_figures
 from aidtrack.reports.views.common import problem
-
-
-def _agreements():
-    """Agreements with what their pages read of their places: names, keys and levels. Not their outlines or the
-    register's other columns, which the figures kept in the cache would otherwise carry along."""
-    areas = Area.objects.only("name_en", "name_ar")
-    return Agreement.objects.prefetch_related(
-        Prefetch("areas", queryset=areas),
-        Prefetch("governorates", queryset=AdminArea.objects.only("pcode", "level", "name_en", "name_ar")),
-        "excluded_parties",
-        Prefetch("conditions", queryset=AgreementCondition.objects.prefetch_related(Prefetch("areas", queryset=areas))),
-    )
 
 
 def _compliance(agreement, audience):
@@ -46,7 +32,7 @@ def _compliance(agreement, audience):
 def agreement_list(request):
     audience = audience_of(request.user)
     rows = []
-    for agreement in _agreements().order_by("-starts_at"):
+    for agreement in agreements_with_terms().order_by("-starts_at"):
         results = _compliance(agreement, audience)
         rows.append({"agreement": agreement, "verdicts": [(r.condition, verdicts.verdict(r)) for r in results]})
     return render(request, "reports/agreement_list.html", {"rows": rows})
@@ -89,7 +75,7 @@ def condition_method(condition, agreement) -> str:
 
 
 def agreement_detail(request, pk: int):
-    agreement = get_object_or_404(_agreements(), pk=pk)
+    agreement = get_object_or_404(agreements_with_terms(), pk=pk)
     audience = audience_of(request.user)
     # Every day's link and date are written once, not once per condition and place on the page: a dozen
     # lookups a day in the template cost more than the page's queries.
@@ -127,7 +113,7 @@ def agreement_detail(request, pk: int):
 
 
 def agreement_day(request, pk: int, day: str):
-    agreement = get_object_or_404(_agreements(), pk=pk)
+    agreement = get_object_or_404(agreements_with_terms(), pk=pk)
     try:
         moment = datetime.date.fromisoformat(day)
     except ValueError:
